@@ -1,0 +1,107 @@
+# sockmem - where TCP socket buffer memory goes.
+# Targets: all install uninstall check clean run deps bench fuzz
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+PKG_CONFIG ?= pkg-config
+CC ?= cc
+
+MNL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmnl 2>/dev/null)
+MNL_LIBS := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null || echo -lmnl)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+
+WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wold-style-definition
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude $(MNL_CFLAGS) $(CFLAGS)
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+SRCS := $(wildcard src/*.c)
+LIB_SRCS := $(filter-out src/main.c,$(SRCS))
+OBJS := $(patsubst src/%.c,build/obj/%.o,$(SRCS))
+LIB_OBJS := $(patsubst src/%.c,build/obj/%.o,$(LIB_SRCS))
+SAN_LIB_OBJS := $(patsubst src/%.c,build/san/%.o,$(LIB_SRCS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRCS))
+SAN_UNIT_BINS := $(patsubst tests/unit/%.c,build/san-tests/%,$(UNIT_SRCS))
+HELPER_SRCS := $(wildcard tests/helpers/*.c)
+HELPER_BINS := $(patsubst tests/helpers/%.c,build/helpers/%,$(HELPER_SRCS))
+
+all: sockmem
+
+sockmem: $(OBJS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(MNL_LIBS)
+
+build/obj/%.o: src/%.c $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -c -o $@ $<
+
+build/san/%.o: src/%.c $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(CPPFLAGS) -c -o $@ $<
+
+build/sockmem-san: $(SAN_LIB_OBJS) build/san/main.o
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(MNL_LIBS)
+
+build/tests/%: tests/unit/%.c $(LIB_OBJS) $(wildcard tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(MNL_LIBS) $(CMOCKA_LIBS)
+
+build/san-tests/%: tests/unit/%.c $(SAN_LIB_OBJS) $(wildcard tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(SAN_LIB_OBJS) $(MNL_LIBS) $(CMOCKA_LIBS)
+
+build/helpers/%: tests/helpers/%.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -g -o $@ $< -lpthread
+
+# One command that makes a fresh Debian 12 machine ready (run as root).
+deps:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		gcc make pkg-config libmnl-dev libcmocka-dev mandoc jq valgrind iproute2 \
+		util-linux procps python3 clang libclang-rt-14-dev
+
+run: deps
+	$(MAKE) sockmem
+	./sockmem report
+
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+unit-san: $(SAN_UNIT_BINS)
+	@set -e; for t in $(SAN_UNIT_BINS); do echo "== $$t (asan+ubsan)"; $$t; done
+
+integration: sockmem build/sockmem-san $(HELPER_BINS)
+	SOCKMEM=./sockmem SOCKMEM_SAN=build/sockmem-san HELPERS=build/helpers tests/integration/run.sh
+
+manlint:
+	mandoc -Tlint -W warning man/sockmem.8
+
+check: sockmem unit unit-san integration manlint
+	@echo "make check: all suites passed"
+
+install: sockmem
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 sockmem $(DESTDIR)$(BINDIR)/sockmem
+	install -m 0644 man/sockmem.8 $(DESTDIR)$(MANDIR)/man8/sockmem.8
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/sockmem $(DESTDIR)$(MANDIR)/man8/sockmem.8
+
+clean:
+	rm -rf build sockmem
+
+.PHONY: all deps run unit unit-san integration manlint check install uninstall clean
+.DELETE_ON_ERROR:

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* agg.h - pure aggregation: per-process groups, totals, reconciliation. */
+#ifndef SOCKMEM_AGG_H
+#define SOCKMEM_AGG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "maybe.h"
+#include "owners.h"
+#include "procfs.h"
+#include "sock.h"
+
+/* Sums over a set of sockets, each socket counted once. */
+struct sums {
+	uint64_t sockets;
+	uint64_t r, w, f, t, rb, tb;	/* bytes; only sockets that have skmem */
+	uint64_t charged_bytes;		/* r + w + f */
+	uint64_t charged_pages;		/* sum of each socket's ceil((r+w+f)/page) */
+};
+
+/* One row of `top`: a process, or the no-process row (proc == AGG_NO_PROC). */
+#define AGG_NO_PROC UINT32_MAX
+struct group {
+	uint32_t proc;		/* index into owners.procs, or AGG_NO_PROC */
+	struct sums s;
+};
+
+/* Sort keys for groups. */
+enum agg_sort {
+	SORT_CHARGED, SORT_SOCKETS, SORT_R, SORT_W, SORT_F, SORT_T, SORT_RB, SORT_TB, SORT_PID, SORT_COMM
+};
+
+/* Reconciliation of the dumped sockets' charged pages with sockstat "mem". */
+struct reconcile {
+	uint64_t sockets_pages;
+	struct maybe sockstat_pages;
+	struct maybe tolerance_pages;	/* ncpu x mem_pcpu_rsv */
+	struct maybe gap_pages;		/* sockstat - sockets (signed) */
+	struct maybe within;		/* 1/0; absent if either side is absent */
+};
+
+/* Adds one socket to a sum (page_size > 0). */
+void agg_add(struct sums *s, const struct sock_rec *r, uint64_t page_size);
+
+/* Sums every socket once. */
+void agg_totals(const struct sock_table *t, uint64_t page_size, struct sums *out);
+
+/*
+ * Builds one group per process holding sockets, plus a no-process group
+ * (if any socket has no holder). A socket held by several processes counts
+ * in each of them; several fds of one process count once.
+ * Returns 0 or -ENOMEM; *out is malloc'd, caller frees.
+ */
+int agg_by_process(const struct sock_table *t, const struct owners *o,
+		   uint64_t page_size, struct group **out, size_t *n);
+
+/* Sorts groups by key, largest first (pid and comm ascending). */
+void agg_sort(struct group *g, size_t n, enum agg_sort key, const struct owners *o);
+
+/* Parses a --sort name ("charged", "sockets", "r", ...); returns 0 or -EINVAL. */
+int agg_sort_parse(const char *name, enum agg_sort *key);
+
+/* Fills a reconciliation from totals, sockstat mem, CPU count and mem_pcpu_rsv. */
+void agg_reconcile(const struct sums *tot, struct maybe sockstat_mem,
+		   uint64_t ncpu, struct maybe pcpu_rsv, struct reconcile *out);
+
+#endif

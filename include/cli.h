@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* cli.h - command line: subcommand, options, exit codes. */
+#ifndef SOCKMEM_CLI_H
+#define SOCKMEM_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "agg.h"
+
+/* Exit statuses (documented in sockmem(8)). */
+enum {
+	EXIT_OK = 0,
+	EXIT_RUNTIME = 1,	/* netlink, /proc or write failure */
+	EXIT_USAGE = 2,		/* bad option, command or value */
+	EXIT_WARNING = 3,	/* check: worst finding is a warning */
+	EXIT_CRITICAL = 4,	/* check: worst finding is critical */
+	EXIT_INTERRUPTED = 130,	/* SIGINT */
+};
+
+enum cmd { CMD_REPORT, CMD_SOCKETS, CMD_TOP, CMD_SYSTEM, CMD_CHECK };
+enum fmt { FMT_TABLE, FMT_TSV, FMT_JSON };
+
+struct opts {
+	enum cmd cmd;
+	enum fmt fmt;
+	bool no_header;		/* -H */
+	bool numeric;		/* -n: exact integers in tables */
+	bool no_owners;		/* --no-owners: skip the /proc fd walk */
+	bool stats;		/* --stats: dump statistics on stderr */
+	bool want_v4, want_v6;	/* -4 / -6 (both true by default) */
+	enum agg_sort sort;
+	size_t top_n;		/* 0 = all */
+	const char *proc_root;
+	bool help, version;
+};
+
+/*
+ * Parses argv into o. Returns 0, or EXIT_USAGE with a one-line message in
+ * err (no trailing newline). Does not print.
+ */
+int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen);
+
+/* Writes the usage text (same synopsis as sockmem(8)) to f. */
+void cli_usage(FILE *f);
+
+/* Name of a command ("report", ...). */
+const char *cli_cmd_name(enum cmd c);
+
+#endif

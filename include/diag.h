@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* diag.h - NETLINK_SOCK_DIAG (inet_diag) collection of TCP sockets. */
+#ifndef SOCKMEM_DIAG_H
+#define SOCKMEM_DIAG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sock.h"
+
+struct nlmsghdr;
+
+/* Byte offset and size of each kept tcp_info field (enum ti order). */
+struct diag_ti_field {
+	const char *name;	/* JSON/TSV name, e.g. "rcv_space" */
+	uint16_t off, size;
+};
+extern const struct diag_ti_field diag_ti_fields[TI_N];
+
+/*
+ * Parses one SOCK_DIAG_BY_FAMILY reply into rec (pure; no I/O).
+ * skmem and tcp_info are read by payload length: fields the payload does not
+ * cover are marked absent. Unknown attributes are skipped.
+ * Returns 0, or -EBADMSG if the message is too short or malformed.
+ */
+int diag_parse(const struct nlmsghdr *nlh, struct sock_rec *rec);
+
+/* Dump statistics, for --stats and tests. */
+struct diag_stats {
+	uint64_t messages;	/* sock_diag replies parsed */
+	uint64_t recv_calls;	/* recvmsg() calls */
+	uint64_t bytes;		/* bytes received */
+};
+
+/* Kernel-side filtering of a dump (state mask and optional bytecode). */
+struct diag_req {
+	uint32_t states;		/* bit (1 << TCP_*) */
+	const void *bytecode;		/* INET_DIAG_REQ_BYTECODE, or NULL */
+	size_t bytecode_len;
+};
+
+/*
+ * Dumps every TCP socket of one family (AF_INET or AF_INET6) in the calling
+ * thread's network namespace into t (deduplicated by cookie), tagging each
+ * record with netns_ino. Returns 0 or -errno; on error *where names the step.
+ */
+int diag_dump(int family, const struct diag_req *req, uint64_t netns_ino,
+	      struct sock_table *t, struct diag_stats *st, const char **where);
+
+#endif

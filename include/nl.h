@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* nl.h - netlink socket and dump loop shared by every netlink request. */
+#ifndef SOCKMEM_NL_H
+#define SOCKMEM_NL_H
+
+#include <libmnl/libmnl.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* An open netlink socket with its receive buffer. */
+struct nl {
+	struct mnl_socket *sk;
+	uint32_t portid;
+	uint32_t seq;
+	char *buf;
+	size_t buflen;
+	uint64_t recv_calls, bytes;
+	char ext_ack[128];	/* kernel's extended ACK message of the last error */
+};
+
+/* Opens and binds a netlink socket of the given protocol with extended ACKs
+ * and a large SO_RCVBUF. Returns 0 or -errno. */
+int nl_open(struct nl *n, int protocol);
+void nl_close(struct nl *n);
+
+/*
+ * Sends the request in nlh (seq and portid are set here) and runs cb on
+ * every reply until NLMSG_DONE. Returns 0, or -errno: the kernel's error
+ * (with n->ext_ack set when it gave a message), -EINTR for an interrupted
+ * dump after retries are exhausted by the caller, or a callback's error.
+ */
+int nl_dump(struct nl *n, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
+
+#endif

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* outbuf.h - buffered output with number formatting and per-format escaping. */
+#ifndef SOCKMEM_OUTBUF_H
+#define SOCKMEM_OUTBUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Collects output and hands it to a FILE in large writes. The first
+ * write error is kept in err (positive errno); later writes are dropped. */
+struct outbuf {
+	FILE *f;
+	char *p;
+	size_t len, cap;
+	int err;
+};
+
+/* Starts a buffer on f. Returns 0 or -ENOMEM. */
+int ob_init(struct outbuf *b, FILE *f);
+
+/* Starts a buffer that only grows in memory (f == NULL); read p/len. */
+int ob_init_mem(struct outbuf *b);
+
+/* Empties a memory buffer for reuse. */
+static inline void ob_reset(struct outbuf *b)
+{
+	b->len = 0;
+}
+
+/* Flushes everything to f and fflush(f); frees the buffer.
+ * Returns 0 or the first write error as -errno. */
+int ob_finish(struct outbuf *b);
+
+void ob_write(struct outbuf *b, const char *s, size_t n);
+void ob_str(struct outbuf *b, const char *s);
+void ob_ch(struct outbuf *b, char c);
+void ob_u64(struct outbuf *b, uint64_t v);
+void ob_i64(struct outbuf *b, int64_t v);
+void ob_spaces(struct outbuf *b, size_t n);
+
+/* Formats v into buf (>= 21 bytes); returns the length. */
+size_t fmt_u64(char *buf, uint64_t v);
+
+/* Human size with binary units like ss: "512", "12.5K", "3.0M" (buf >= 16). */
+size_t fmt_human(char *buf, uint64_t bytes);
+
+/*
+ * Escaping of untrusted text (comm names, cgroup paths), documented in sockmem(8):
+ * json:  '"' '\\' as \" \\; bytes < 0x20 and 0x7f as \u00XX; invalid UTF-8
+ *        bytes as \ufffd (U+FFFD); valid UTF-8 passes through.
+ * tsv:   '\\' '\t' '\n' '\r' as \\ \t \n \r; other control bytes as \xHH.
+ * table: '\\' as \\; every byte outside 0x20-0x7e as \xHH, so one byte is
+ *        one column and alignment holds.
+ * extra: further bytes to write as \xHH (tsv/table), e.g. "," in lists.
+ */
+void ob_json_str(struct outbuf *b, const char *s);	/* writes the quotes too */
+void ob_tsv_str(struct outbuf *b, const char *s, const char *extra);
+void ob_table_str(struct outbuf *b, const char *s, const char *extra);
+
+/* Display width of s after table escaping. */
+size_t table_str_width(const char *s, const char *extra);
+
+#endif

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* report.h - the one snapshot every view and format renders. */
+#ifndef SOCKMEM_REPORT_H
+#define SOCKMEM_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "agg.h"
+#include "cli.h"
+#include "diag.h"
+#include "owners.h"
+#include "procfs.h"
+#include "sock.h"
+
+struct ifname {
+	uint32_t index;
+	char name[16];
+};
+
+struct report {
+	time_t when;
+	uint64_t page_size;
+	uint64_t ncpu;			/* configured CPUs (per-CPU reserves) */
+	uint64_t netns_ino;		/* namespace sockmem ran in, 0 if unknown */
+	struct sysinfo sys;
+	struct sock_table socks;
+	bool owners_scanned;
+	struct owners owners;
+	struct ifname *ifnames;
+	size_t nifnames;
+	struct diag_stats dstats;
+	/* aggregation */
+	struct sums totals;
+	struct group *groups;
+	size_t ngroups;
+	struct reconcile rec;
+};
+
+/* What failed during collection, for main's one-line message. */
+struct report_err {
+	const char *where;	/* e.g. "netlink dump (AF_INET6)", "/proc/net/sockstat" */
+	int err;		/* positive errno */
+};
+
+/*
+ * Runs the collection pass the options ask for (sysinfo, netlink dumps,
+ * fd walk), then aggregation. Returns 0, or -1 with *e filled.
+ * The report owns all memory; free with report_free.
+ */
+int report_build(const struct opts *o, struct report *r, struct report_err *e);
+
+void report_free(struct report *r);
+
+/* Interface name for an ifindex, or NULL. */
+const char *report_ifname(const struct report *r, uint32_t index);
+
+#endif

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* agg.c - pure aggregation of socket records into groups, totals, reconciliation. */
+#include "agg.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void agg_add(struct sums *s, const struct sock_rec *r, uint64_t page_size)
+{
+	s->sockets++;
+	if (sock_has_skm(r, SKM_R))
+		s->r += r->skmem[SKM_R];
+	if (sock_has_skm(r, SKM_RB))
+		s->rb += r->skmem[SKM_RB];
+	if (sock_has_skm(r, SKM_T))
+		s->t += r->skmem[SKM_T];
+	if (sock_has_skm(r, SKM_TB))
+		s->tb += r->skmem[SKM_TB];
+	if (sock_has_skm(r, SKM_F))
+		s->f += r->skmem[SKM_F];
+	if (sock_has_skm(r, SKM_W))
+		s->w += r->skmem[SKM_W];
+	uint64_t c = sock_charged_bytes(r);
+
+	s->charged_bytes += c;
+	s->charged_pages += (c + page_size - 1) / page_size;
+}
+
+void agg_totals(const struct sock_table *t, uint64_t page_size, struct sums *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < t->n; i++)
+		agg_add(out, &t->v[i], page_size);
+}
+
+int agg_by_process(const struct sock_table *t, const struct owners *o,
+		   uint64_t page_size, struct group **out, size_t *n)
+{
+	/* One slot per process plus the no-process row at the end. */
+	size_t ng = o->nprocs + 1;
+	struct group *g = calloc(ng, sizeof(*g));
+	uint32_t *last = malloc(ng * sizeof(*last));
+
+	if (!g || !last) {
+		free(g);
+		free(last);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < ng; i++) {
+		g[i].proc = i < o->nprocs ? (uint32_t)i : AGG_NO_PROC;
+		last[i] = UINT32_MAX;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		const struct sock_rec *s = &t->v[i];
+
+		if (s->own_n == 0) {
+			agg_add(&g[ng - 1].s, s, page_size);
+			continue;
+		}
+		for (uint32_t k = 0; k < s->own_n; k++) {
+			uint32_t p = o->links[s->own_first + k].proc;
+
+			if (last[p] == (uint32_t)i)
+				continue; /* same process, another fd */
+			last[p] = (uint32_t)i;
+			agg_add(&g[p].s, s, page_size);
+		}
+	}
+	free(last);
+	/* Drop the no-process row when nothing falls in it. */
+	if (g[ng - 1].s.sockets == 0)
+		ng--;
+	*out = g;
+	*n = ng;
+	return 0;
+}
+
+struct sort_ctx {
+	enum agg_sort key;
+	const struct owners *o;
+};
+
+static uint64_t sort_val(const struct group *g, enum agg_sort key)
+{
+	switch (key) {
+	case SORT_SOCKETS: return g->s.sockets;
+	case SORT_R: return g->s.r;
+	case SORT_W: return g->s.w;
+	case SORT_F: return g->s.f;
+	case SORT_T: return g->s.t;
+	case SORT_RB: return g->s.rb;
+	case SORT_TB: return g->s.tb;
+	default: return g->s.charged_bytes;
+	}
+}
+
+static int32_t group_pid(const struct group *g, const struct owners *o)
+{
+	return g->proc == AGG_NO_PROC ? INT32_MAX : o->procs[g->proc].pid;
+}
+
+/* qsort has no context argument in C11; a small insertion-merge sort does. */
+static int group_cmp(const struct group *a, const struct group *b, const struct sort_ctx *c)
+{
+	if (c->key == SORT_COMM && a->proc != AGG_NO_PROC && b->proc != AGG_NO_PROC) {
+		int r = strcmp(c->o->procs[a->proc].comm, c->o->procs[b->proc].comm);
+
+		if (r)
+			return r;
+	} else if (c->key != SORT_PID && c->key != SORT_COMM) {
+		uint64_t x = sort_val(a, c->key), y = sort_val(b, c->key);
+
+		if (x != y)
+			return x > y ? -1 : 1;
+	}
+	int32_t pa = group_pid(a, c->o), pb = group_pid(b, c->o);
+
+	return (pa > pb) - (pa < pb);
+}
+
+static void merge_sort(struct group *g, struct group *tmp, size_t n, const struct sort_ctx *c)
+{
+	if (n < 2)
+		return;
+	size_t h = n / 2;
+
+	merge_sort(g, tmp, h, c);
+	merge_sort(g + h, tmp, n - h, c);
+	size_t i = 0, j = h, k = 0;
+
+	while (i < h && j < n)
+		tmp[k++] = group_cmp(&g[j], &g[i], c) < 0 ? g[j++] : g[i++];
+	while (i < h)
+		tmp[k++] = g[i++];
+	while (j < n)
+		tmp[k++] = g[j++];
+	memcpy(g, tmp, n * sizeof(*g));
+}
+
+void agg_sort(struct group *g, size_t n, enum agg_sort key, const struct owners *o)
+{
+	struct sort_ctx c = { key, o };
+	struct group *tmp = malloc(n * sizeof(*tmp) + 1);
+
+	if (!tmp)
+		return; /* unsorted output is still correct output */
+	merge_sort(g, tmp, n, &c);
+	free(tmp);
+}
+
+int agg_sort_parse(const char *name, enum agg_sort *key)
+{
+	static const struct {
+		const char *name;
+		enum agg_sort key;
+	} keys[] = {
+		{ "charged", SORT_CHARGED }, { "charged_bytes", SORT_CHARGED },
+		{ "sockets", SORT_SOCKETS }, { "r", SORT_R }, { "w", SORT_W },
+		{ "f", SORT_F }, { "t", SORT_T }, { "rb", SORT_RB }, { "tb", SORT_TB },
+		{ "pid", SORT_PID }, { "comm", SORT_COMM },
+	};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strcmp(name, keys[i].name) == 0) {
+			*key = keys[i].key;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+void agg_reconcile(const struct sums *tot, struct maybe sockstat_mem,
+		   uint64_t ncpu, struct maybe pcpu_rsv, struct reconcile *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->sockets_pages = tot->charged_pages;
+	out->sockstat_pages = sockstat_mem;
+	if (pcpu_rsv.has && ncpu)
+		out->tolerance_pages = maybe_of((int64_t)ncpu * pcpu_rsv.v);
+	if (!sockstat_mem.has)
+		return;
+	int64_t gap = sockstat_mem.v - (int64_t)tot->charged_pages;
+
+	out->gap_pages = maybe_of(gap);
+	if (out->tolerance_pages.has)
+		out->within = maybe_of((gap < 0 ? -gap : gap) <= out->tolerance_pages.v);
+}

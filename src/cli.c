@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* cli.c - option and subcommand parsing (no I/O besides usage()). */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "procfs.h"
+
+static const char *const cmd_names[] = {
+	[CMD_REPORT] = "report", [CMD_SOCKETS] = "sockets", [CMD_TOP] = "top",
+	[CMD_SYSTEM] = "system", [CMD_CHECK] = "check",
+};
+
+const char *cli_cmd_name(enum cmd c)
+{
+	return cmd_names[c];
+}
+
+void cli_usage(FILE *f)
+{
+	fputs("Usage: sockmem [COMMAND] [OPTIONS]\n"
+	      "Commands:\n"
+	      "  report    system summary, then per-process top (default)\n"
+	      "  sockets   one row per TCP socket\n"
+	      "  top       one row per process, by charged memory (r+w+f)\n"
+	      "  system    sockstat, tcp_mem, sysctls and reconciliation\n"
+	      "  check     findings only\n"
+	      "Options:\n"
+	      "  -o, --output FMT   table (default), tsv or json\n"
+	      "  -j, --json         same as -o json\n"
+	      "  -H, --no-header    no header line (table, tsv)\n"
+	      "  -n, --numeric      exact byte counts in tables\n"
+	      "  -4, --ipv4         IPv4 sockets only\n"
+	      "  -6, --ipv6         IPv6 sockets only\n"
+	      "      --top N        at most N groups in top/report\n"
+	      "      --sort FIELD   charged (default), sockets, r, w, f, t, rb, tb, pid, comm\n"
+	      "      --no-owners    skip the /proc/[pid]/fd walk\n"
+	      "      --stats        print netlink dump statistics on stderr\n"
+	      "      --proc-root DIR  read /proc files below DIR (testing aid)\n"
+	      "  -h, --help         this text\n"
+	      "  -V, --version      version\n",
+	      f);
+}
+
+__attribute__((format(printf, 3, 4)))
+static int fail(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return EXIT_USAGE;
+}
+
+enum { OPT_TOP = 256, OPT_SORT, OPT_NO_OWNERS, OPT_STATS, OPT_PROC_ROOT };
+
+int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
+{
+	static const struct option lopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "no-header", no_argument, NULL, 'H' },
+		{ "numeric", no_argument, NULL, 'n' },
+		{ "ipv4", no_argument, NULL, '4' },
+		{ "ipv6", no_argument, NULL, '6' },
+		{ "top", required_argument, NULL, OPT_TOP },
+		{ "sort", required_argument, NULL, OPT_SORT },
+		{ "no-owners", no_argument, NULL, OPT_NO_OWNERS },
+		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, only4 = 0, only6 = 0, seen_cmd = 0;
+	char optname[3] = "-?";
+
+	memset(o, 0, sizeof(*o));
+	o->cmd = CMD_REPORT;
+	o->fmt = FMT_TABLE;
+	o->sort = SORT_CHARGED;
+	o->proc_root = "/proc";
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+:o:jHn46hV", lopts, NULL)) != -1 ||
+	       optind < argc) {
+		if (c == -1) {
+			/* A non-option word: the command, accepted once, first. */
+			const char *w = argv[optind++];
+			int found = -1;
+
+			for (size_t i = 0; i < sizeof(cmd_names) / sizeof(cmd_names[0]); i++)
+				if (strcmp(w, cmd_names[i]) == 0)
+					found = (int)i;
+			if (found < 0)
+				return fail(err, errlen, "unknown command '%s'", w);
+			if (seen_cmd++)
+				return fail(err, errlen, "more than one command ('%s')", w);
+			o->cmd = (enum cmd)found;
+			continue;
+		}
+		switch (c) {
+		case 'o':
+			if (strcmp(optarg, "table") == 0)
+				o->fmt = FMT_TABLE;
+			else if (strcmp(optarg, "tsv") == 0)
+				o->fmt = FMT_TSV;
+			else if (strcmp(optarg, "json") == 0)
+				o->fmt = FMT_JSON;
+			else
+				return fail(err, errlen, "unknown output format '%s' (table, tsv, json)", optarg);
+			break;
+		case 'j': o->fmt = FMT_JSON; break;
+		case 'H': o->no_header = true; break;
+		case 'n': o->numeric = true; break;
+		case '4': only4 = 1; break;
+		case '6': only6 = 1; break;
+		case OPT_TOP: {
+			int64_t v;
+			const char *end;
+
+			if (procfs_strtoi64(optarg, &end, &v) != 0 || *end || v < 1 || v > 1000000000)
+				return fail(err, errlen, "--top needs a whole number from 1, not '%s'", optarg);
+			o->top_n = (size_t)v;
+			break;
+		}
+		case OPT_SORT:
+			if (agg_sort_parse(optarg, &o->sort) != 0)
+				return fail(err, errlen, "unknown sort field '%s' (charged, sockets, r, w, f, t, rb, tb, pid, comm)", optarg);
+			break;
+		case OPT_NO_OWNERS: o->no_owners = true; break;
+		case OPT_STATS: o->stats = true; break;
+		case OPT_PROC_ROOT: o->proc_root = optarg; break;
+		case 'h': o->help = true; break;
+		case 'V': o->version = true; break;
+		case ':':
+			if (optopt > 0 && optopt < 256) {
+				optname[1] = (char)optopt;
+				return fail(err, errlen, "option '%s' needs a value", optname);
+			}
+			return fail(err, errlen, "option '%s' needs a value", argv[optind - 1]);
+		default:
+			if (optopt > 0 && optopt < 256) {
+				optname[1] = (char)optopt;
+				return fail(err, errlen, "unknown option '%s'", optname);
+			}
+			return fail(err, errlen, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	/* -4 and -6 together mean both, as in ss. */
+	o->want_v4 = only4 || !only6;
+	o->want_v6 = only6 || !only4;
+	return 0;
+}

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* main.c - sockmem entry point: parse, collect, render, map errors to exit codes. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "out.h"
+#include "report.h"
+
+#ifndef SOCKMEM_VERSION
+#define SOCKMEM_VERSION "0.1.0"
+#endif
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	struct report r;
+	struct report_err e = { 0 };
+	char err[256];
+	int rc;
+
+	/* A closed pipe is an EPIPE write error we end on quietly, not a signal. */
+	signal(SIGPIPE, SIG_IGN);
+	rc = cli_parse(argc, argv, &o, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "sockmem: %s\n", err);
+		cli_usage(stderr);
+		return rc;
+	}
+	if (o.help) {
+		cli_usage(stdout);
+		return EXIT_OK;
+	}
+	if (o.version) {
+		printf("sockmem %s (JSON schema %s)\n", SOCKMEM_VERSION, SOCKMEM_SCHEMA);
+		return EXIT_OK;
+	}
+	if (report_build(&o, &r, &e) != 0) {
+		fprintf(stderr, "sockmem: %s: %s\n", e.where, strerror(e.err));
+		report_free(&r);
+		return EXIT_RUNTIME;
+	}
+	if (o.stats)
+		fprintf(stderr, "sockmem: stats: netlink messages %llu, recv calls %llu, bytes %llu, sockets %zu, duplicates dropped %llu\n",
+			(unsigned long long)r.dstats.messages, (unsigned long long)r.dstats.recv_calls,
+			(unsigned long long)r.dstats.bytes, r.socks.n,
+			(unsigned long long)r.socks.dup_dropped);
+	rc = out_render(&r, &o, stdout);
+	report_free(&r);
+	if (rc == -EPIPE)
+		return EXIT_OK; /* the reader went away (sockmem | head): not an error */
+	if (rc) {
+		fprintf(stderr, "sockmem: write error: %s\n", strerror(-rc));
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
+}

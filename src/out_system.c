@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* out_system.c - the `system` view: sockstat, limits, sysctls, reconciliation. */
+#include "out.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum unit { U_COUNT, U_PAGES, U_BYTES, U_BOOL, U_PCT };
+
+/* One system value; section NULL means a top-level member. */
+struct sysfield {
+	const char *section;
+	const char *key;
+	struct maybe v;
+	enum unit unit;
+};
+
+#define SYSF_MAX 64
+
+/* Share of used pages against a threshold, in hundredths of a percent. */
+static struct maybe pct(struct maybe used, struct maybe limit)
+{
+	if (!used.has || !limit.has || limit.v <= 0)
+		return maybe_none();
+	return maybe_of((used.v * 10000 + limit.v / 2) / limit.v);
+}
+
+static struct maybe times(struct maybe m, uint64_t k)
+{
+	return m.has ? maybe_of(m.v * (int64_t)k) : m;
+}
+
+/* The flat list every format renders; returns the count. */
+static size_t sys_fields(const struct report *r, struct sysfield *f)
+{
+	const struct sysinfo *si = &r->sys;
+	const struct sockstat *ss = &si->sockstat;
+	const struct sysctls *sc = &si->sysctl;
+	const struct reconcile *rc = &r->rec;
+	size_t n = 0;
+
+#define F(sec, key, val, unit) (f[n++] = (struct sysfield){ sec, key, val, unit })
+	F("sockstat", "inuse", ss->inuse, U_COUNT);
+	F("sockstat", "orphan", ss->orphan, U_COUNT);
+	F("sockstat", "tw", ss->tw, U_COUNT);
+	F("sockstat", "alloc", ss->alloc, U_COUNT);
+	F("sockstat", "mem_pages", ss->mem_pages, U_PAGES);
+	F("sockstat", "mem_bytes", times(ss->mem_pages, r->page_size), U_BYTES);
+	F("sockstat", "inuse6", ss->inuse6, U_COUNT);
+	F("sockstat", "sockets_used", ss->sockets_used, U_COUNT);
+	F("tcp_mem", "low_pages", sc->tcp_mem[0], U_PAGES);
+	F("tcp_mem", "pressure_pages", sc->tcp_mem[1], U_PAGES);
+	F("tcp_mem", "high_pages", sc->tcp_mem[2], U_PAGES);
+	F("tcp_mem", "low_bytes", times(sc->tcp_mem[0], r->page_size), U_BYTES);
+	F("tcp_mem", "pressure_bytes", times(sc->tcp_mem[1], r->page_size), U_BYTES);
+	F("tcp_mem", "high_bytes", times(sc->tcp_mem[2], r->page_size), U_BYTES);
+	F("tcp_mem", "used_pct_of_low", pct(ss->mem_pages, sc->tcp_mem[0]), U_PCT);
+	F("tcp_mem", "used_pct_of_pressure", pct(ss->mem_pages, sc->tcp_mem[1]), U_PCT);
+	F("tcp_mem", "used_pct_of_high", pct(ss->mem_pages, sc->tcp_mem[2]), U_PCT);
+	F(NULL, "pressure", si->proto.pressure, U_BOOL);
+	F("protocols", "memory_pages", si->proto.memory_pages, U_PAGES);
+	F("tcp_rmem", "min", sc->tcp_rmem[0], U_BYTES);
+	F("tcp_rmem", "default", sc->tcp_rmem[1], U_BYTES);
+	F("tcp_rmem", "max", sc->tcp_rmem[2], U_BYTES);
+	F("tcp_wmem", "min", sc->tcp_wmem[0], U_BYTES);
+	F("tcp_wmem", "default", sc->tcp_wmem[1], U_BYTES);
+	F("tcp_wmem", "max", sc->tcp_wmem[2], U_BYTES);
+	F("sysctl", "tcp_max_orphans", sc->tcp_max_orphans, U_COUNT);
+	F("sysctl", "tcp_adv_win_scale", sc->tcp_adv_win_scale, U_COUNT);
+	F("sysctl", "tcp_moderate_rcvbuf", sc->tcp_moderate_rcvbuf, U_COUNT);
+	F("sysctl", "rmem_max", sc->rmem_max, U_BYTES);
+	F("sysctl", "wmem_max", sc->wmem_max, U_BYTES);
+	F("sysctl", "rmem_default", sc->rmem_default, U_BYTES);
+	F("sysctl", "wmem_default", sc->wmem_default, U_BYTES);
+	F("sysctl", "mem_pcpu_rsv_pages", sc->mem_pcpu_rsv, U_PAGES);
+	for (int i = 0; i < TX_N; i++)
+		F("tcpext", procfs_tcpext_names[i], si->tcpext[i], U_COUNT);
+	F("reconcile", "sockets_pages", maybe_of((int64_t)rc->sockets_pages), U_PAGES);
+	F("reconcile", "sockstat_pages", rc->sockstat_pages, U_PAGES);
+	F("reconcile", "gap_pages", rc->gap_pages, U_PAGES);
+	F("reconcile", "tolerance_pages", rc->tolerance_pages, U_PAGES);
+	F("reconcile", "within_tolerance", rc->within, U_BOOL);
+#undef F
+	return n;
+}
+
+/* One sentence on the reconciliation, for every format. */
+static void reconcile_sentence(const struct report *r, char *buf, size_t len)
+{
+	const struct reconcile *rc = &r->rec;
+
+	if (!rc->sockstat_pages.has)
+		snprintf(buf, len, "sockstat has no TCP mem value, so the sockets cannot be reconciled with it.");
+	else if (!rc->tolerance_pages.has)
+		snprintf(buf, len,
+			 "gap %+lld pages; net.core.mem_pcpu_rsv is unavailable, so the per-CPU "
+			 "tolerance is unknown and the gap cannot be judged.",
+			 (long long)rc->gap_pages.v);
+	else if (rc->within.v)
+		snprintf(buf, len,
+			 "gap %+lld pages is within the per-CPU tolerance of %lld pages "
+			 "(%llu CPUs x mem_pcpu_rsv): sockstat lags the per-CPU caches, nothing is unaccounted.",
+			 (long long)rc->gap_pages.v, (long long)rc->tolerance_pages.v,
+			 (unsigned long long)r->ncpu);
+	else if (rc->gap_pages.v > 0)
+		snprintf(buf, len,
+			 "sockstat counts %lld pages more than the dumped sockets hold, beyond the "
+			 "tolerance of %lld: memory is charged to sockets this dump cannot see "
+			 "(other network namespaces, reset sockets whose fds are still open).",
+			 (long long)rc->gap_pages.v, (long long)rc->tolerance_pages.v);
+	else
+		snprintf(buf, len,
+			 "the dumped sockets hold %lld pages more than sockstat counts, beyond the "
+			 "tolerance of %lld: memory outside tcp_mem accounting or a dump that raced "
+			 "with heavy traffic.",
+			 (long long)-rc->gap_pages.v, (long long)rc->tolerance_pages.v);
+}
+
+static void put_pct(struct outbuf *b, int64_t hundredths)
+{
+	char frac[3] = { (char)('0' + hundredths % 100 / 10), (char)('0' + hundredths % 10), 0 };
+
+	ob_i64(b, hundredths / 100);
+	ob_ch(b, '.');
+	ob_str(b, frac);
+}
+
+static void json_field(struct outbuf *b, const struct sysfield *f, int *first)
+{
+	if (f->unit == U_BOOL) {
+		json_bool(b, f->key, f->v, first);
+	} else if (f->unit == U_PCT && f->v.has) {
+		json_key(b, f->key, first);
+		put_pct(b, f->v.v);
+	} else {
+		json_maybe(b, f->key, f->v, first);
+	}
+}
+
+void out_json_system(struct outbuf *b, const struct report *r, int *first)
+{
+	struct sysfield f[SYSF_MAX];
+	size_t n = sys_fields(r, f);
+	char sentence[512];
+	int top = 1, inner = 1;
+
+	json_key(b, "system", first);
+	ob_ch(b, '{');
+	for (size_t i = 0; i < n; i++) {
+		if (!f[i].section) {
+			json_field(b, &f[i], &top);
+			continue;
+		}
+		if (i == 0 || !f[i - 1].section || strcmp(f[i - 1].section, f[i].section) != 0) {
+			json_key(b, f[i].section, &top);
+			ob_ch(b, '{');
+			inner = 1;
+		}
+		json_field(b, &f[i], &inner);
+		if (i + 1 == n || !f[i + 1].section || strcmp(f[i + 1].section, f[i].section) != 0) {
+			if (strcmp(f[i].section, "reconcile") == 0) {
+				reconcile_sentence(r, sentence, sizeof(sentence));
+				json_text(b, "explanation", sentence, &inner);
+			}
+			ob_ch(b, '}');
+		}
+	}
+	ob_ch(b, '}');
+}
+
+static void tsv_system(struct outbuf *b, const struct report *r, const struct opts *o)
+{
+	struct sysfield f[SYSF_MAX];
+	size_t n = sys_fields(r, f);
+	char sentence[512];
+
+	if (!o->no_header)
+		ob_str(b, "key\tvalue\n");
+	for (size_t i = 0; i < n; i++) {
+		if (f[i].section) {
+			ob_str(b, f[i].section);
+			ob_ch(b, '.');
+		}
+		ob_str(b, f[i].key);
+		ob_ch(b, '\t');
+		if (f[i].v.has) {
+			if (f[i].unit == U_BOOL)
+				ob_str(b, f[i].v.v ? "true" : "false");
+			else if (f[i].unit == U_PCT)
+				put_pct(b, f[i].v.v);
+			else
+				ob_i64(b, f[i].v.v);
+		}
+		ob_ch(b, '\n');
+	}
+	reconcile_sentence(r, sentence, sizeof(sentence));
+	ob_str(b, "reconcile.explanation\t");
+	ob_tsv_str(b, sentence, NULL);
+	ob_ch(b, '\n');
+}
+
+/* Table value: "-" when absent, human bytes unless -n. */
+static void tv(struct outbuf *b, const struct opts *o, struct maybe m, enum unit u)
+{
+	char h[32];
+
+	if (!m.has) {
+		ob_ch(b, '-');
+	} else if (u == U_BYTES && !o->numeric && m.v >= 0) {
+		fmt_human(h, (uint64_t)m.v);
+		ob_str(b, h);
+	} else if (u == U_BOOL) {
+		ob_str(b, m.v ? "yes" : "no");
+	} else if (u == U_PCT) {
+		put_pct(b, m.v);
+		ob_ch(b, '%');
+	} else {
+		ob_i64(b, m.v);
+	}
+}
+
+/* Writes "label" padded to the label column. */
+static void label(struct outbuf *b, const char *l)
+{
+	ob_str(b, l);
+	ob_spaces(b, 14 - strlen(l));
+}
+
+static void kv(struct outbuf *b, const struct opts *o, const char *k, struct maybe m, enum unit u)
+{
+	ob_str(b, "  ");
+	ob_str(b, k);
+	ob_ch(b, ' ');
+	tv(b, o, m, u);
+}
+
+static void table_system(struct outbuf *b, const struct report *r, const struct opts *o)
+{
+	const struct sysinfo *si = &r->sys;
+	const struct sockstat *ss = &si->sockstat;
+	const struct sysctls *sc = &si->sysctl;
+	char sentence[512];
+
+	label(b, "TCP sockets");
+	kv(b, o, "inuse", ss->inuse, U_COUNT);
+	kv(b, o, "orphan", ss->orphan, U_COUNT);
+	kv(b, o, "tw", ss->tw, U_COUNT);
+	kv(b, o, "alloc", ss->alloc, U_COUNT);
+	kv(b, o, "inuse6", ss->inuse6, U_COUNT);
+	ob_str(b, "\n");
+	label(b, "TCP memory");
+	ob_str(b, "  ");
+	tv(b, o, ss->mem_pages, U_PAGES);
+	ob_str(b, " pages = ");
+	tv(b, o, times(ss->mem_pages, r->page_size), U_BYTES);
+	ob_str(b, "  (sockstat mem, host-wide; page size ");
+	ob_u64(b, r->page_size);
+	ob_str(b, ")\n");
+	label(b, "tcp_mem");
+	if (!sc->tcp_mem[0].has) {
+		ob_str(b, "  unavailable (no net.ipv4.tcp_mem here: a container network namespace?)\n");
+	} else {
+		static const char *const names[3] = { "low", "pressure", "high" };
+
+		for (int i = 0; i < 3; i++) {
+			kv(b, o, names[i], sc->tcp_mem[i], U_PAGES);
+			ob_str(b, " (");
+			tv(b, o, pct(ss->mem_pages, sc->tcp_mem[i]), U_PCT);
+			ob_ch(b, ')');
+		}
+		ob_str(b, "  pages (used %)\n");
+	}
+	label(b, "pressure");
+	ob_str(b, "  ");
+	tv(b, o, si->proto.pressure, U_BOOL);
+	ob_str(b, "  (/proc/net/protocols; global, stays set until the next allocation)\n");
+	label(b, "tcp_rmem");
+	kv(b, o, "min", sc->tcp_rmem[0], U_BYTES);
+	kv(b, o, "default", sc->tcp_rmem[1], U_BYTES);
+	kv(b, o, "max", sc->tcp_rmem[2], U_BYTES);
+	ob_ch(b, '\n');
+	label(b, "tcp_wmem");
+	kv(b, o, "min", sc->tcp_wmem[0], U_BYTES);
+	kv(b, o, "default", sc->tcp_wmem[1], U_BYTES);
+	kv(b, o, "max", sc->tcp_wmem[2], U_BYTES);
+	ob_ch(b, '\n');
+	label(b, "net.core");
+	kv(b, o, "rmem_max", sc->rmem_max, U_BYTES);
+	kv(b, o, "wmem_max", sc->wmem_max, U_BYTES);
+	kv(b, o, "rmem_default", sc->rmem_default, U_BYTES);
+	kv(b, o, "wmem_default", sc->wmem_default, U_BYTES);
+	kv(b, o, "mem_pcpu_rsv", sc->mem_pcpu_rsv, U_PAGES);
+	ob_ch(b, '\n');
+	label(b, "net.ipv4");
+	kv(b, o, "tcp_max_orphans", sc->tcp_max_orphans, U_COUNT);
+	kv(b, o, "tcp_adv_win_scale", sc->tcp_adv_win_scale, U_COUNT);
+	kv(b, o, "tcp_moderate_rcvbuf", sc->tcp_moderate_rcvbuf, U_COUNT);
+	ob_ch(b, '\n');
+	label(b, "TcpExt");
+	for (int i = 0; i < TX_N; i++) {
+		if (i && i % 4 == 0) {
+			ob_ch(b, '\n');
+			label(b, "");
+		}
+		kv(b, o, procfs_tcpext_names[i], si->tcpext[i], U_COUNT);
+	}
+	ob_ch(b, '\n');
+	label(b, "reconcile");
+	ob_str(b, "  sockets ");
+	ob_u64(b, r->rec.sockets_pages);
+	ob_str(b, " pages (");
+	ob_u64(b, r->totals.sockets);
+	ob_str(b, " dumped)  sockstat ");
+	tv(b, o, r->rec.sockstat_pages, U_PAGES);
+	ob_str(b, "  gap ");
+	tv(b, o, r->rec.gap_pages, U_PAGES);
+	ob_str(b, "  tolerance ");
+	tv(b, o, r->rec.tolerance_pages, U_PAGES);
+	ob_str(b, " pages\n");
+	label(b, "");
+	reconcile_sentence(r, sentence, sizeof(sentence));
+	ob_str(b, "  ");
+	ob_str(b, sentence);
+	ob_ch(b, '\n');
+}
+
+void out_system(struct outbuf *b, const struct report *r, const struct opts *o)
+{
+	if (o->fmt == FMT_TSV)
+		tsv_system(b, r, o);
+	else
+		table_system(b, r, o);
+}

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* out_top.c - the `top` view: one row per process by charged memory. */
+#include "out.h"
+
+enum { T_PID, T_COMM, T_SOCKETS, T_R, T_W, T_F, T_T, T_RB, T_TB, T_CHARGED, T_PAGES, T_N };
+
+static const struct col top_cols[T_N] = {
+	[T_PID] = { "pid", "PID", 0 },
+	[T_COMM] = { "comm", "COMM", 1 },
+	[T_SOCKETS] = { "sockets", "SOCKETS", 0 },
+	[T_R] = { "r", "r", 0 },
+	[T_W] = { "w", "w", 0 },
+	[T_F] = { "f", "f", 0 },
+	[T_T] = { "t", "t", 0 },
+	[T_RB] = { "rb", "rb(sum)", 0 },
+	[T_TB] = { "tb", "tb(sum)", 0 },
+	[T_CHARGED] = { "charged_bytes", "CHARGED", 0 },
+	[T_PAGES] = { "charged_pages", "PAGES", 0 },
+};
+
+/* Number of groups to show after --top. */
+static size_t shown(const struct report *r, const struct opts *o)
+{
+	return o->top_n && o->top_n < r->ngroups ? o->top_n : r->ngroups;
+}
+
+static void sums_cells(const struct sums *s, struct cell *c)
+{
+	c[T_SOCKETS] = (struct cell){ CELL_U64, s->sockets, 0, NULL };
+	c[T_R] = (struct cell){ CELL_BYTES, s->r, 0, NULL };
+	c[T_W] = (struct cell){ CELL_BYTES, s->w, 0, NULL };
+	c[T_F] = (struct cell){ CELL_BYTES, s->f, 0, NULL };
+	c[T_T] = (struct cell){ CELL_BYTES, s->t, 0, NULL };
+	c[T_RB] = (struct cell){ CELL_BYTES, s->rb, 0, NULL };
+	c[T_TB] = (struct cell){ CELL_BYTES, s->tb, 0, NULL };
+	c[T_CHARGED] = (struct cell){ CELL_BYTES, s->charged_bytes, 0, NULL };
+	c[T_PAGES] = (struct cell){ CELL_U64, s->charged_pages, 0, NULL };
+}
+
+static void top_row(const void *ctx, size_t i, enum fmt fmt, struct outbuf *scratch,
+		    struct cell *c)
+{
+	const struct report *r = ctx;
+	const struct group *g = &r->groups[i];
+
+	(void)fmt;
+	(void)scratch;
+	if (g->proc == AGG_NO_PROC) {
+		c[T_PID] = (struct cell){ CELL_ABSENT, 0, 0, NULL };
+		c[T_COMM] = (struct cell){ CELL_TEXT, 0, 0,
+					   r->owners_scanned ? "(no process)" : "(owners not scanned)" };
+	} else {
+		const struct proc_ent *p = &r->owners.procs[g->proc];
+
+		c[T_PID] = (struct cell){ CELL_U64, (uint64_t)p->pid, 0, NULL };
+		c[T_COMM] = (struct cell){ CELL_UNTRUSTED, 0, 0, p->comm };
+	}
+	sums_cells(&g->s, c);
+}
+
+/* Sums of the shown groups' charged memory cannot be added up to the total
+ * when sockets are shared, so the total is its own line. */
+static void top_footer(struct outbuf *b, const struct report *r, const struct opts *o)
+{
+	char h[16];
+
+	fmt_human(h, r->totals.charged_bytes);
+	ob_str(b, "total (each socket once): ");
+	ob_u64(b, r->totals.sockets);
+	ob_str(b, " sockets, charged ");
+	if (o->numeric)
+		ob_u64(b, r->totals.charged_bytes);
+	else
+		ob_str(b, h);
+	ob_str(b, " (");
+	ob_u64(b, r->totals.charged_pages);
+	ob_str(b, " pages)\n");
+	if (!r->owners_scanned) {
+		ob_str(b, "owners: not scanned (--no-owners)\n");
+	} else if (r->owners.procs_denied || r->owners.fds_denied) {
+		ob_str(b, "owners: ");
+		ob_u64(b, r->owners.procs_denied);
+		ob_str(b, " of ");
+		ob_u64(b, r->owners.procs_scanned);
+		ob_str(b, " processes could not be inspected");
+		if (r->owners.fds_denied) {
+			ob_str(b, ", ");
+			ob_u64(b, r->owners.fds_denied);
+			ob_str(b, " fds unreadable");
+		}
+		ob_str(b, " (not root): their sockets are counted under (no process)\n");
+	}
+}
+
+void out_top(struct outbuf *b, const struct report *r, const struct opts *o)
+{
+	out_grid(b, o, top_cols, T_N, shown(r, o), top_row, r);
+	if (o->fmt == FMT_TABLE)
+		top_footer(b, r, o);
+}
+
+static void json_sums(struct outbuf *b, const struct sums *s, int *f)
+{
+	json_u64(b, "sockets", s->sockets, f);
+	json_u64(b, "r", s->r, f);
+	json_u64(b, "w", s->w, f);
+	json_u64(b, "f", s->f, f);
+	json_u64(b, "t", s->t, f);
+	json_u64(b, "rb", s->rb, f);
+	json_u64(b, "tb", s->tb, f);
+	json_u64(b, "charged_bytes", s->charged_bytes, f);
+	json_u64(b, "charged_pages", s->charged_pages, f);
+}
+
+void out_json_top(struct outbuf *b, const struct report *r, const struct opts *o, int *first)
+{
+	size_t n = shown(r, o);
+
+	json_key(b, "groups", first);
+	ob_ch(b, '[');
+	for (size_t i = 0; i < n; i++) {
+		const struct group *g = &r->groups[i];
+		int f = 1;
+
+		ob_str(b, i ? ",\n{" : "\n{");
+		if (g->proc == AGG_NO_PROC) {
+			json_key(b, "pid", &f);
+			ob_str(b, "null");
+			json_key(b, "comm", &f);
+			ob_str(b, "null");
+			json_key(b, "uid", &f);
+			ob_str(b, "null");
+		} else {
+			const struct proc_ent *p = &r->owners.procs[g->proc];
+
+			json_u64(b, "pid", (uint64_t)p->pid, &f);
+			json_text(b, "comm", p->comm, &f);
+			json_u64(b, "uid", p->uid, &f);
+		}
+		json_sums(b, &g->s, &f);
+		ob_ch(b, '}');
+	}
+	ob_str(b, "\n]");
+	json_key(b, "totals", first);
+	ob_ch(b, '{');
+	{
+		int f = 1;
+
+		json_sums(b, &r->totals, &f);
+	}
+	ob_ch(b, '}');
+	json_key(b, "owners_scan", first);
+	if (!r->owners_scanned) {
+		ob_str(b, "null");
+	} else {
+		int f = 1;
+
+		ob_ch(b, '{');
+		json_u64(b, "procs_scanned", r->owners.procs_scanned, &f);
+		json_u64(b, "procs_denied", r->owners.procs_denied, &f);
+		json_u64(b, "fds_denied", r->owners.fds_denied, &f);
+		json_u64(b, "procs_gone", r->owners.procs_gone, &f);
+		ob_ch(b, '}');
+	}
+}

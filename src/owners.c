@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* owners.c - one walk of /proc/[pid]/fd joining socket inodes to processes. */
+#include "owners.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* inode -> socket index, open addressing; slot holds index+1 (0 = empty). */
+struct inode_map {
+	uint32_t *slot;
+	size_t mask;
+};
+
+static size_t ino_hash(uint32_t ino, size_t mask)
+{
+	return (size_t)((ino * 0x9E3779B1u) ^ (ino >> 16)) & mask;
+}
+
+static int inode_map_build(struct inode_map *m, const struct sock_table *t)
+{
+	size_t cap = 64;
+
+	while (cap < t->n * 2 + 1)
+		cap <<= 1;
+	m->slot = calloc(cap, sizeof(*m->slot));
+	if (!m->slot)
+		return -ENOMEM;
+	m->mask = cap - 1;
+	for (size_t i = 0; i < t->n; i++) {
+		uint32_t ino = t->v[i].inode;
+
+		if (!ino)
+			continue;
+		size_t h = ino_hash(ino, m->mask);
+
+		while (m->slot[h] && t->v[m->slot[h] - 1].inode != ino)
+			h = (h + 1) & m->mask;
+		if (!m->slot[h])
+			m->slot[h] = (uint32_t)(i + 1);
+	}
+	return 0;
+}
+
+/* Socket index holding inode, or -1. */
+static long inode_map_find(const struct inode_map *m, const struct sock_table *t, uint32_t ino)
+{
+	size_t h = ino_hash(ino, m->mask);
+
+	while (m->slot[h]) {
+		if (t->v[m->slot[h] - 1].inode == ino)
+			return (long)m->slot[h] - 1;
+		h = (h + 1) & m->mask;
+	}
+	return -1;
+}
+
+/* Parses a decimal pid/fd name; returns -1 if it is not one. */
+static long parse_num(const char *s)
+{
+	long v = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > 0x7fffffffL / 10)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
+/* Parses "socket:[N]" into N; returns 0 if the link is not a socket. */
+static uint32_t socket_inode(const char *l, ssize_t n)
+{
+	uint64_t v = 0;
+
+	if (n < 10 || memcmp(l, "socket:[", 8) != 0 || l[n - 1] != ']')
+		return 0;
+	for (ssize_t i = 8; i < n - 1; i++) {
+		if (l[i] < '0' || l[i] > '9')
+			return 0;
+		v = v * 10 + (uint64_t)(l[i] - '0');
+		if (v > UINT32_MAX)
+			return 0;
+	}
+	return (uint32_t)v;
+}
+
+static int add_link(struct owners *o, uint32_t sock, uint32_t proc, int32_t fd)
+{
+	if (o->nlinks == o->links_cap) {
+		size_t cap = o->links_cap ? o->links_cap * 2 : 1024;
+		struct owner_link *v = realloc(o->links, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		o->links = v;
+		o->links_cap = cap;
+	}
+	o->links[o->nlinks++] = (struct owner_link){ sock, proc, fd };
+	return 0;
+}
+
+static int add_proc(struct owners *o, int piddir, int32_t pid, uint32_t uid)
+{
+	struct proc_ent *e;
+	int fd;
+
+	if (o->nprocs == o->procs_cap) {
+		size_t cap = o->procs_cap ? o->procs_cap * 2 : 64;
+		struct proc_ent *v = realloc(o->procs, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		o->procs = v;
+		o->procs_cap = cap;
+	}
+	e = &o->procs[o->nprocs++];
+	memset(e, 0, sizeof(*e));
+	e->pid = pid;
+	e->uid = uid;
+	fd = openat(piddir, "comm", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t n = read(fd, e->comm, sizeof(e->comm) - 1);
+
+		if (n > 0 && e->comm[n - 1] == '\n')
+			n--; /* only the kernel's terminator; a name may contain '\n' */
+		e->comm[n > 0 ? n : 0] = '\0';
+		close(fd);
+	}
+	return 0;
+}
+
+/* Scans one process's fd directory. Returns 0 or -ENOMEM. */
+static int scan_pid(const struct inode_map *m, struct sock_table *t, struct owners *o,
+		    int procfd, const char *name, int32_t pid)
+{
+	int piddir, fddir, err = 0;
+	long proc = -1;
+	struct stat st;
+	DIR *d;
+	struct dirent *de;
+
+	piddir = openat(procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (piddir < 0) {
+		o->procs_gone++;
+		return 0;
+	}
+	o->procs_scanned++;
+	fddir = openat(piddir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fddir < 0) {
+		if (errno == EACCES || errno == EPERM)
+			o->procs_denied++;
+		else
+			o->procs_gone++;
+		close(piddir);
+		return 0;
+	}
+	d = fdopendir(fddir);
+	if (!d) {
+		close(fddir);
+		close(piddir);
+		return errno == ENOMEM ? -ENOMEM : 0;
+	}
+	while ((de = readdir(d)) != NULL) {
+		char link[64];
+		long fdn = parse_num(de->d_name);
+
+		if (fdn < 0)
+			continue;
+		ssize_t n = readlinkat(fddir, de->d_name, link, sizeof(link));
+
+		if (n < 0) {
+			if (errno == EACCES || errno == EPERM)
+				o->fds_denied++;
+			continue;
+		}
+		uint32_t ino = socket_inode(link, n);
+		long si = ino ? inode_map_find(m, t, ino) : -1;
+
+		if (si < 0)
+			continue;
+		if (proc < 0) {
+			if (fstat(piddir, &st) < 0)
+				st.st_uid = (uid_t)-1;
+			err = add_proc(o, piddir, pid, (uint32_t)st.st_uid);
+			if (err)
+				break;
+			proc = (long)o->nprocs - 1;
+		}
+		err = add_link(o, (uint32_t)si, (uint32_t)proc, (int32_t)fdn);
+		if (err)
+			break;
+	}
+	closedir(d);
+	close(piddir);
+	return err;
+}
+
+static int link_cmp(const void *a, const void *b)
+{
+	const struct owner_link *x = a, *y = b;
+
+	if (x->sock != y->sock)
+		return x->sock < y->sock ? -1 : 1;
+	if (x->proc != y->proc)
+		return x->proc < y->proc ? -1 : 1;
+	return (x->fd > y->fd) - (x->fd < y->fd);
+}
+
+int owners_scan(const struct procfs *p, struct sock_table *t, struct owners *o)
+{
+	struct inode_map m;
+	struct dirent *de;
+	DIR *d;
+	int dfd, err;
+
+	memset(o, 0, sizeof(*o));
+	for (size_t i = 0; i < t->n; i++)
+		t->v[i].own_first = t->v[i].own_n = 0;
+	err = inode_map_build(&m, t);
+	if (err)
+		return err;
+	dfd = openat(p->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (!d) {
+		err = -errno;
+		if (dfd >= 0)
+			close(dfd);
+		free(m.slot);
+		return err;
+	}
+	while ((de = readdir(d)) != NULL) {
+		long pid = parse_num(de->d_name);
+
+		if (pid <= 0)
+			continue;
+		err = scan_pid(&m, t, o, dirfd(d), de->d_name, (int32_t)pid);
+		if (err)
+			break;
+	}
+	closedir(d);
+	free(m.slot);
+	if (err)
+		return err;
+	/* procs are appended in walk order, so proc index order is pid order. */
+	qsort(o->links, o->nlinks, sizeof(*o->links), link_cmp);
+	for (size_t i = 0; i < o->nlinks; i++) {
+		struct sock_rec *s = &t->v[o->links[i].sock];
+
+		if (s->own_n == 0)
+			s->own_first = (uint32_t)i;
+		s->own_n++;
+	}
+	return 0;
+}
+
+void owners_free(struct owners *o)
+{
+	free(o->procs);
+	free(o->links);
+	memset(o, 0, sizeof(*o));
+}
