@@ -100,8 +100,16 @@ install: sockmem
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/sockmem $(DESTDIR)$(MANDIR)/man8/sockmem.8
 
+# Benchmark at 10k/50k/100k loopback sockets against ss and the floor programs.
+bench: sockmem
+	bench/run.sh
+
+# Bounded libFuzzer runs of every fuzz target (FUZZ_SECONDS each, default 60).
+fuzz:
+	tests/fuzz/run.sh
+
 clean:
 	rm -rf build sockmem
 
-.PHONY: all deps run unit unit-san integration manlint check install uninstall clean
+.PHONY: all deps run unit unit-san integration manlint check install uninstall clean bench fuzz
 .DELETE_ON_ERROR:

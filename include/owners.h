@@ -29,7 +29,7 @@ struct owners {
 	struct owner_link *links;	/* sorted by (sock, pid, fd) after owners_scan */
 	size_t nlinks, links_cap;
 	uint64_t procs_scanned;		/* /proc/[pid] directories seen */
-	uint64_t procs_denied;		/* fd directory not readable (EACCES/EPERM) */
+	uint64_t procs_denied;		/* fd directory or some fd links not readable */
 	uint64_t fds_denied;		/* readlink refused inside a readable fd dir */
 	uint64_t procs_gone;		/* exited during the walk */
 };

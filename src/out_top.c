@@ -88,7 +88,7 @@ static void top_footer(struct outbuf *b, const struct report *r, const struct op
 			ob_u64(b, r->owners.fds_denied);
 			ob_str(b, " fds unreadable");
 		}
-		ob_str(b, " (not root): their sockets are counted under (no process)\n");
+		ob_str(b, " (permission denied; root with CAP_SYS_PTRACE sees all): their sockets count under (no process)\n");
 	}
 }
 

@@ -167,6 +167,8 @@ static int scan_pid(const struct inode_map *m, struct sock_table *t, struct owne
 		close(piddir);
 		return errno == ENOMEM ? -ENOMEM : 0;
 	}
+	int denied = 0;
+
 	while ((de = readdir(d)) != NULL) {
 		char link[64];
 		long fdn = parse_num(de->d_name);
@@ -176,8 +178,10 @@ static int scan_pid(const struct inode_map *m, struct sock_table *t, struct owne
 		ssize_t n = readlinkat(fddir, de->d_name, link, sizeof(link));
 
 		if (n < 0) {
-			if (errno == EACCES || errno == EPERM)
+			if (errno == EACCES || errno == EPERM) {
 				o->fds_denied++;
+				denied = 1;
+			}
 			continue;
 		}
 		uint32_t ino = socket_inode(link, n);
@@ -197,6 +201,7 @@ static int scan_pid(const struct inode_map *m, struct sock_table *t, struct owne
 		if (err)
 			break;
 	}
+	o->procs_denied += (uint64_t)denied;
 	closedir(d);
 	close(piddir);
 	return err;
