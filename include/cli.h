@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "agg.h"
+#include "findings.h"
 
 /* Exit statuses (documented in sockmem(8)). */
 enum {
@@ -34,6 +35,7 @@ struct opts {
 	enum agg_sort sort;
 	size_t top_n;		/* 0 = all */
 	const char *proc_root;
+	struct find_opts find;	/* check thresholds */
 	bool help, version;
 };
 
@@ -45,6 +47,10 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen);
 
 /* Writes the usage text (same synopsis as sockmem(8)) to f. */
 void cli_usage(FILE *f);
+
+/* Parses a byte count with an optional K, M or G suffix (powers of 1024).
+ * Returns 0 or -EINVAL/-ERANGE. */
+int cli_parse_size(const char *s, uint64_t *out);
 
 /* Name of a command ("report", ...). */
 const char *cli_cmd_name(enum cmd c);

@@ -71,6 +71,8 @@ void out_untrusted(struct outbuf *b, enum fmt fmt, const char *s, const char *ex
 void out_sockets(struct outbuf *b, const struct report *r, const struct opts *o);
 void out_top(struct outbuf *b, const struct report *r, const struct opts *o);
 void out_system(struct outbuf *b, const struct report *r, const struct opts *o);
+void out_check(struct outbuf *b, const struct report *r, const struct opts *o);
+void out_json_findings(struct outbuf *b, const struct report *r, int *first);
 /* JSON members shared by documents: "schema", "command", "host" (no braces). */
 void out_json_head(struct outbuf *b, const struct report *r, const struct opts *o, int *first);
 void out_json_system(struct outbuf *b, const struct report *r, int *first);

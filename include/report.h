@@ -10,6 +10,7 @@
 #include "agg.h"
 #include "cli.h"
 #include "diag.h"
+#include "findings.h"
 #include "owners.h"
 #include "procfs.h"
 #include "sock.h"
@@ -36,6 +37,9 @@ struct report {
 	struct group *groups;
 	size_t ngroups;
 	struct reconcile rec;
+	bool partial;			/* a filter or -4/-6 left sockets out */
+	struct finding *findings;
+	size_t nfindings;
 };
 
 /* What failed during collection, for main's one-line message. */
@@ -52,6 +56,10 @@ struct report_err {
 int report_build(const struct opts *o, struct report *r, struct report_err *e);
 
 void report_free(struct report *r);
+
+/* The per-namespace sysctls (tcp_rmem, tcp_wmem...) that apply to sockets
+ * of network namespace netns_ino. */
+const struct sysctls *report_sysctls(const struct report *r, uint64_t netns_ino);
 
 /* Interface name for an ifindex, or NULL. */
 const char *report_ifname(const struct report *r, uint32_t index);

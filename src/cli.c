@@ -2,6 +2,7 @@
 /* cli.c - option and subcommand parsing (no I/O besides usage()). */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -40,6 +41,11 @@ void cli_usage(FILE *f)
 	      "      --no-owners    skip the /proc/[pid]/fd walk\n"
 	      "      --stats        print netlink dump statistics on stderr\n"
 	      "      --proc-root DIR  read /proc files below DIR (testing aid)\n"
+	      "check thresholds:\n"
+	      "      --unsent-min BYTES   unsent data that counts as large (default 1M)\n"
+	      "      --zero-window BYTES  advertised window counted as near zero\n"
+	      "                           (default: less than the socket's rcv_mss)\n"
+	      "      --unread-min BYTES   unread data that counts as held (default 1)\n"
 	      "  -h, --help         this text\n"
 	      "  -V, --version      version\n",
 	      f);
@@ -56,7 +62,34 @@ static int fail(char *err, size_t len, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-enum { OPT_TOP = 256, OPT_SORT, OPT_NO_OWNERS, OPT_STATS, OPT_PROC_ROOT };
+enum {
+	OPT_TOP = 256, OPT_SORT, OPT_NO_OWNERS, OPT_STATS, OPT_PROC_ROOT,
+	OPT_UNSENT_MIN, OPT_ZERO_WINDOW, OPT_UNREAD_MIN,
+};
+
+int cli_parse_size(const char *s, uint64_t *out)
+{
+	int64_t v;
+	const char *end;
+	int shift = 0;
+
+	if (procfs_strtoi64(s, &end, &v) != 0 || v < 0)
+		return -EINVAL;
+	if (*end == 'K' || *end == 'k')
+		shift = 10;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20;
+	else if (*end == 'G' || *end == 'g')
+		shift = 30;
+	if (shift)
+		end++;
+	if (*end)
+		return -EINVAL;
+	if ((uint64_t)v > (UINT64_MAX >> 1) >> shift)
+		return -ERANGE;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
 
 int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 {
@@ -72,6 +105,9 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 		{ "no-owners", no_argument, NULL, OPT_NO_OWNERS },
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },
+		{ "unsent-min", required_argument, NULL, OPT_UNSENT_MIN },
+		{ "zero-window", required_argument, NULL, OPT_ZERO_WINDOW },
+		{ "unread-min", required_argument, NULL, OPT_UNREAD_MIN },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -84,6 +120,9 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 	o->fmt = FMT_TABLE;
 	o->sort = SORT_CHARGED;
 	o->proc_root = "/proc";
+	o->find.unsent_min = FIND_DEFAULT_UNSENT_MIN;
+	o->find.zero_window = FIND_DEFAULT_ZERO_WINDOW;
+	o->find.unread_min = FIND_DEFAULT_UNREAD_MIN;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+:o:jHn46hV", lopts, NULL)) != -1 ||
@@ -135,6 +174,21 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 		case OPT_NO_OWNERS: o->no_owners = true; break;
 		case OPT_STATS: o->stats = true; break;
 		case OPT_PROC_ROOT: o->proc_root = optarg; break;
+		case OPT_UNSENT_MIN:
+		case OPT_ZERO_WINDOW:
+		case OPT_UNREAD_MIN: {
+			uint64_t v;
+
+			if (cli_parse_size(optarg, &v) != 0 || v > INT64_MAX / 2)
+				return fail(err, errlen, "'%s' is not a byte count (e.g. 65536, 64K, 1M)", optarg);
+			if (c == OPT_UNSENT_MIN)
+				o->find.unsent_min = v;
+			else if (c == OPT_ZERO_WINDOW)
+				o->find.zero_window = (int64_t)v;
+			else
+				o->find.unread_min = v ? v : 1;
+			break;
+		}
 		case 'h': o->help = true; break;
 		case 'V': o->version = true; break;
 		case ':':

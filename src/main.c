@@ -48,12 +48,15 @@ int main(int argc, char **argv)
 			(unsigned long long)r.dstats.bytes, r.socks.n,
 			(unsigned long long)r.socks.dup_dropped);
 	rc = out_render(&r, &o, stdout);
+	int worst = findings_worst(r.findings, r.nfindings);
+
 	report_free(&r);
-	if (rc == -EPIPE)
-		return EXIT_OK; /* the reader went away (sockmem | head): not an error */
-	if (rc) {
+	if (rc && rc != -EPIPE) {
 		fprintf(stderr, "sockmem: write error: %s\n", strerror(-rc));
 		return EXIT_RUNTIME;
 	}
+	/* EPIPE: the reader went away (sockmem | head), not an error. */
+	if (o.cmd == CMD_CHECK)
+		return worst == SEV_CRITICAL ? EXIT_CRITICAL : worst == SEV_WARNING ? EXIT_WARNING : EXIT_OK;
 	return EXIT_OK;
 }

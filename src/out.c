@@ -58,6 +58,8 @@ static void render_json(struct outbuf *b, const struct report *r, const struct o
 		out_json_system(b, r, &first);
 	if (o->cmd == CMD_TOP || o->cmd == CMD_REPORT)
 		out_json_top(b, r, o, &first);
+	if (o->cmd == CMD_CHECK || o->cmd == CMD_REPORT)
+		out_json_findings(b, r, &first);
 	ob_str(b, "}\n");
 }
 
@@ -75,6 +77,8 @@ int out_render(const struct report *r, const struct opts *o, FILE *f)
 		out_system(&b, r, o);
 	} else if (o->cmd == CMD_TOP) {
 		out_top(&b, r, o);
+	} else if (o->cmd == CMD_CHECK) {
+		out_check(&b, r, o);
 	} else {
 		/* report: system, then top */
 		if (o->fmt == FMT_TABLE && !o->no_header)
@@ -82,6 +86,8 @@ int out_render(const struct report *r, const struct opts *o, FILE *f)
 		out_system(&b, r, o);
 		ob_ch(&b, '\n');
 		out_top(&b, r, o);
+		ob_ch(&b, '\n');
+		out_check(&b, r, o);
 	}
 	return ob_finish(&b);
 }

@@ -37,6 +37,12 @@ static int collect_ifnames(struct report *r)
 	return 0;
 }
 
+const struct sysctls *report_sysctls(const struct report *r, uint64_t netns_ino)
+{
+	(void)netns_ino;
+	return &r->sys.sysctl;
+}
+
 const char *report_ifname(const struct report *r, uint32_t index)
 {
 	for (size_t i = 0; i < r->nifnames; i++)
@@ -105,6 +111,14 @@ int report_build(const struct opts *o, struct report *r, struct report_err *e)
 			return fail(e, "aggregation", err);
 		agg_sort(r->groups, r->ngroups, o->sort, &r->owners);
 	}
+	r->partial = !o->want_v4 || !o->want_v6;
+	if (o->cmd == CMD_REPORT || o->cmd == CMD_CHECK) {
+		int n = findings_run(r, &o->find, &r->findings);
+
+		if (n < 0)
+			return fail(e, "findings", n);
+		r->nfindings = (size_t)n;
+	}
 	return 0;
 }
 
@@ -114,5 +128,6 @@ void report_free(struct report *r)
 	owners_free(&r->owners);
 	free(r->groups);
 	free(r->ifnames);
+	free(r->findings);
 	memset(r, 0, sizeof(*r));
 }
