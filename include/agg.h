@@ -20,10 +20,18 @@ struct sums {
 	uint64_t charged_pages;		/* sum of each socket's ceil((r+w+f)/page) */
 };
 
-/* One row of `top`: a process, or the no-process row (proc == AGG_NO_PROC). */
+/* What `top` groups by (--by). */
+enum group_by { BY_PROCESS, BY_CGROUP, BY_USER, BY_PORT, BY_STATE, BY_NETNS };
+
+/* Key of sockets without a cgroup id (kernels before 5.8). */
+#define AGG_NO_KEY UINT64_MAX
+
+/* One row of `top`: a process (or the no-process row, proc == AGG_NO_PROC),
+ * or for other --by keys the key value (cgroup id, uid, port, state, netns inode). */
 #define AGG_NO_PROC UINT32_MAX
 struct group {
-	uint32_t proc;		/* index into owners.procs, or AGG_NO_PROC */
+	uint32_t proc;		/* BY_PROCESS: index into owners.procs, or AGG_NO_PROC */
+	uint64_t key;		/* other keys; AGG_NO_KEY when the socket has none */
 	struct sums s;
 };
 
@@ -56,7 +64,18 @@ void agg_totals(const struct sock_table *t, uint64_t page_size, struct sums *out
 int agg_by_process(const struct sock_table *t, const struct owners *o,
 		   uint64_t page_size, struct group **out, size_t *n);
 
-/* Sorts groups by key, largest first (pid and comm ascending). */
+/* Groups sockets by a per-socket key (every --by but process): each socket
+ * lands in exactly one group. Returns 0 or -ENOMEM; *out is malloc'd. */
+int agg_by_key(const struct sock_table *t, enum group_by by, uint64_t page_size,
+	       struct group **out, size_t *n);
+
+/* Parses a --by name. Returns 0 or -EINVAL. */
+int agg_by_parse(const char *name, enum group_by *by);
+
+/* Name of a --by key ("process", "cgroup", ...). */
+const char *agg_by_name(enum group_by by);
+
+/* Sorts groups by key, largest first (pid, comm and group key ascending). */
 void agg_sort(struct group *g, size_t n, enum agg_sort key, const struct owners *o);
 
 /* Parses a --sort name ("charged", "sockets", "r", ...); returns 0 or -EINVAL. */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "agg.h"
+#include "filter.h"
 #include "findings.h"
 
 /* Exit statuses (documented in sockmem(8)). */
@@ -33,6 +34,10 @@ struct opts {
 	bool stats;		/* --stats: dump statistics on stderr */
 	bool want_v4, want_v6;	/* -4 / -6 (both true by default) */
 	enum agg_sort sort;
+	enum group_by by;	/* --by */
+	struct filter filt;	/* --state, --sport, --src, --pid, ... */
+	bool all_netns;		/* --all-netns */
+	const char *netns;	/* -N NAME */
 	size_t top_n;		/* 0 = all */
 	const char *proc_root;
 	struct find_opts find;	/* check thresholds */

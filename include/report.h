@@ -8,9 +8,11 @@
 #include <time.h>
 
 #include "agg.h"
+#include "cgroup.h"
 #include "cli.h"
 #include "diag.h"
 #include "findings.h"
+#include "netns.h"
 #include "owners.h"
 #include "procfs.h"
 #include "sock.h"
@@ -38,6 +40,13 @@ struct report {
 	size_t ngroups;
 	struct reconcile rec;
 	bool partial;			/* a filter or -4/-6 left sockets out */
+	enum group_by by;
+	struct netns_ent *netns;	/* namespaces dumped (one unless --all-netns) */
+	size_t nnetns;
+	bool all_netns;
+	struct cgroups cg;		/* resolved when --by cgroup or --cgroup */
+	bool cg_resolved;
+	char (*usernames)[33];		/* --by user: name per group, "" if unknown */
 	struct finding *findings;
 	size_t nfindings;
 };

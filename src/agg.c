@@ -49,6 +49,7 @@ int agg_by_process(const struct sock_table *t, const struct owners *o,
 	}
 	for (size_t i = 0; i < ng; i++) {
 		g[i].proc = i < o->nprocs ? (uint32_t)i : AGG_NO_PROC;
+		g[i].key = AGG_NO_KEY;
 		last[i] = UINT32_MAX;
 	}
 	for (size_t i = 0; i < t->n; i++) {
@@ -74,6 +75,74 @@ int agg_by_process(const struct sock_table *t, const struct owners *o,
 	*out = g;
 	*n = ng;
 	return 0;
+}
+
+static uint64_t sock_key(const struct sock_rec *s, enum group_by by)
+{
+	switch (by) {
+	case BY_CGROUP: return (s->flags & SOCK_HAS_CGROUP) ? s->cgroup_id : AGG_NO_KEY;
+	case BY_USER: return s->uid;
+	case BY_PORT: return s->sport;
+	case BY_STATE: return s->state == 12 ? 3 : s->state; /* NEW_SYN_RECV shows as SYN-RECV */
+	case BY_NETNS: return s->netns_ino;
+	default: return AGG_NO_KEY;
+	}
+}
+
+int agg_by_key(const struct sock_table *t, enum group_by by, uint64_t page_size,
+	       struct group **out, size_t *n)
+{
+	size_t cap = 64, ng = 0;
+	uint32_t *slot;
+	struct group *g;
+
+	while (cap < t->n * 2 + 2)
+		cap <<= 1;
+	slot = calloc(cap, sizeof(*slot));
+	g = malloc((t->n + 1) * sizeof(*g));
+	if (!slot || !g) {
+		free(slot);
+		free(g);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		uint64_t k = sock_key(&t->v[i], by);
+		size_t h = (size_t)((k * 0x9E3779B97F4A7C15ULL) >> 17) & (cap - 1);
+
+		while (slot[h] && g[slot[h] - 1].key != k)
+			h = (h + 1) & (cap - 1);
+		if (!slot[h]) {
+			memset(&g[ng], 0, sizeof(g[ng]));
+			g[ng].proc = AGG_NO_PROC;
+			g[ng].key = k;
+			slot[h] = (uint32_t)++ng;
+		}
+		agg_add(&g[slot[h] - 1].s, &t->v[i], page_size);
+	}
+	free(slot);
+	*out = g;
+	*n = ng;
+	return 0;
+}
+
+static const char *const by_names[] = {
+	[BY_PROCESS] = "process", [BY_CGROUP] = "cgroup", [BY_USER] = "user",
+	[BY_PORT] = "port", [BY_STATE] = "state", [BY_NETNS] = "netns",
+};
+
+int agg_by_parse(const char *name, enum group_by *by)
+{
+	for (size_t i = 0; i < sizeof(by_names) / sizeof(by_names[0]); i++)
+		if (strcmp(name, by_names[i]) == 0) {
+			*by = (enum group_by)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+const char *agg_by_name(enum group_by by)
+{
+	return by_names[by];
 }
 
 struct sort_ctx {
@@ -114,6 +183,8 @@ static int group_cmp(const struct group *a, const struct group *b, const struct 
 		if (x != y)
 			return x > y ? -1 : 1;
 	}
+	if (a->proc == AGG_NO_PROC && b->proc == AGG_NO_PROC)
+		return (a->key > b->key) - (a->key < b->key);
 	int32_t pa = group_pid(a, c->o), pb = group_pid(b, c->o);
 
 	return (pa > pb) - (pa < pb);

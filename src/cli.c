@@ -37,6 +37,14 @@ void cli_usage(FILE *f)
 	      "  -4, --ipv4         IPv4 sockets only\n"
 	      "  -6, --ipv6         IPv6 sockets only\n"
 	      "      --top N        at most N groups in top/report\n"
+	      "      --by KEY       group top by process (default), cgroup, user, port, state, netns\n"
+	      "      --all-netns    every network namespace on the host (root)\n"
+	      "  -N, --netns NAME   the named network namespace (ip netns)\n"
+	      "filters (repeat an option to OR values; different options AND):\n"
+	      "      --state STATE  ss state name or group (connected, synchronized, bucket, big, all)\n"
+	      "      --sport PORT[-PORT], --dport PORT[-PORT]\n"
+	      "      --src ADDR[/LEN], --dst ADDR[/LEN]\n"
+	      "      --pid PID, --comm NAME, --uid UID, --cgroup PATH\n"
 	      "      --sort FIELD   charged (default), sockets, r, w, f, t, rb, tb, pid, comm\n"
 	      "      --no-owners    skip the /proc/[pid]/fd walk\n"
 	      "      --stats        print netlink dump statistics on stderr\n"
@@ -65,7 +73,63 @@ static int fail(char *err, size_t len, const char *fmt, ...)
 enum {
 	OPT_TOP = 256, OPT_SORT, OPT_NO_OWNERS, OPT_STATS, OPT_PROC_ROOT,
 	OPT_UNSENT_MIN, OPT_ZERO_WINDOW, OPT_UNREAD_MIN,
+	OPT_BY, OPT_ALL_NETNS, OPT_STATE, OPT_SPORT, OPT_DPORT, OPT_SRC, OPT_DST,
+	OPT_PID, OPT_COMM, OPT_CGROUP, OPT_UID,
 };
+
+/* Parses one filter option value into o->filt. Returns 0 or EXIT_USAGE. */
+static int add_filter(struct opts *o, int c, const char *v, char *err, size_t errlen)
+{
+	struct filter *f = &o->filt;
+	size_t *cnt = c == OPT_SPORT ? &f->nsport : c == OPT_DPORT ? &f->ndport
+		    : c == OPT_SRC ? &f->nsrc : c == OPT_DST ? &f->ndst : c == OPT_PID ? &f->npid
+		    : c == OPT_COMM ? &f->ncomm : c == OPT_CGROUP ? &f->ncgroup : c == OPT_UID ? &f->nuid
+		    : NULL;
+	int64_t n;
+	const char *end;
+
+	if (c == OPT_STATE) {
+		if (filter_add_state(f, v) != 0)
+			return fail(err, errlen, "unknown state '%s' (e.g. established, listening, time-wait, connected, all)", v);
+		return 0;
+	}
+	if (*cnt >= FILTER_MAX_VALUES)
+		return fail(err, errlen, "too many values for one filter (at most %d)", FILTER_MAX_VALUES);
+	switch (c) {
+	case OPT_SPORT:
+	case OPT_DPORT:
+		if (filter_parse_ports(v, c == OPT_SPORT ? &f->sport[*cnt] : &f->dport[*cnt]) != 0)
+			return fail(err, errlen, "'%s' is not a port or port range (1-65535, LO-HI)", v);
+		break;
+	case OPT_SRC:
+	case OPT_DST:
+		if (filter_parse_cidr(v, c == OPT_SRC ? &f->src[*cnt] : &f->dst[*cnt]) != 0)
+			return fail(err, errlen, "'%s' is not an address or CIDR prefix", v);
+		break;
+	case OPT_PID:
+		if (procfs_strtoi64(v, &end, &n) != 0 || *end || n < 1 || n > INT32_MAX)
+			return fail(err, errlen, "'%s' is not a process id", v);
+		f->pid[*cnt] = (int32_t)n;
+		break;
+	case OPT_UID:
+		if (procfs_strtoi64(v, &end, &n) != 0 || *end || n < 0 || n > UINT32_MAX)
+			return fail(err, errlen, "'%s' is not a numeric uid", v);
+		f->uid[*cnt] = (uint32_t)n;
+		break;
+	case OPT_COMM:
+		if (!*v || strlen(v) > 15)
+			return fail(err, errlen, "'%s' is not a process name (1 to 15 bytes)", v);
+		f->comm[*cnt] = v;
+		break;
+	default: /* OPT_CGROUP */
+		if (!*v)
+			return fail(err, errlen, "%s", "--cgroup needs a path");
+		f->cgroup[*cnt] = v;
+		break;
+	}
+	(*cnt)++;
+	return 0;
+}
 
 int cli_parse_size(const char *s, uint64_t *out)
 {
@@ -108,6 +172,18 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 		{ "unsent-min", required_argument, NULL, OPT_UNSENT_MIN },
 		{ "zero-window", required_argument, NULL, OPT_ZERO_WINDOW },
 		{ "unread-min", required_argument, NULL, OPT_UNREAD_MIN },
+		{ "by", required_argument, NULL, OPT_BY },
+		{ "all-netns", no_argument, NULL, OPT_ALL_NETNS },
+		{ "netns", required_argument, NULL, 'N' },
+		{ "state", required_argument, NULL, OPT_STATE },
+		{ "sport", required_argument, NULL, OPT_SPORT },
+		{ "dport", required_argument, NULL, OPT_DPORT },
+		{ "src", required_argument, NULL, OPT_SRC },
+		{ "dst", required_argument, NULL, OPT_DST },
+		{ "pid", required_argument, NULL, OPT_PID },
+		{ "comm", required_argument, NULL, OPT_COMM },
+		{ "cgroup", required_argument, NULL, OPT_CGROUP },
+		{ "uid", required_argument, NULL, OPT_UID },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -125,7 +201,7 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 	o->find.unread_min = FIND_DEFAULT_UNREAD_MIN;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:o:jHn46hV", lopts, NULL)) != -1 ||
+	while ((c = getopt_long(argc, argv, "+:o:jHn46hVN:", lopts, NULL)) != -1 ||
 	       optind < argc) {
 		if (c == -1) {
 			/* A non-option word: the command, accepted once, first. */
@@ -189,6 +265,24 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 				o->find.unread_min = v ? v : 1;
 			break;
 		}
+		case OPT_BY:
+			if (agg_by_parse(optarg, &o->by) != 0)
+				return fail(err, errlen, "unknown --by key '%s' (process, cgroup, user, port, state, netns)", optarg);
+			break;
+		case OPT_ALL_NETNS: o->all_netns = true; break;
+		case 'N':
+			if (!*optarg || strchr(optarg, '/') || strcmp(optarg, ".") == 0 || strcmp(optarg, "..") == 0)
+				return fail(err, errlen, "'%s' is not a network namespace name", optarg);
+			o->netns = optarg;
+			break;
+		case OPT_STATE: case OPT_SPORT: case OPT_DPORT: case OPT_SRC: case OPT_DST:
+		case OPT_PID: case OPT_COMM: case OPT_CGROUP: case OPT_UID: {
+			int rc = add_filter(o, c, optarg, err, errlen);
+
+			if (rc)
+				return rc;
+			break;
+		}
 		case 'h': o->help = true; break;
 		case 'V': o->version = true; break;
 		case ':':
@@ -205,6 +299,8 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 			return fail(err, errlen, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (o->all_netns && o->netns)
+		return fail(err, errlen, "%s", "--all-netns and -N exclude each other");
 	/* -4 and -6 together mean both, as in ss. */
 	o->want_v4 = only4 || !only6;
 	o->want_v6 = only6 || !only4;

@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <libmnl/libmnl.h>
+#include <limits.h>
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
 #include <string.h>
@@ -69,7 +70,9 @@ int diag_parse(const struct nlmsghdr *nlh, struct sock_rec *rec)
 	size_t hdr = MNL_ALIGN(sizeof(*m));
 
 	memset(rec, 0, sizeof(*rec));
-	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(*m))
+	/* mnl_nlmsg_ok() (libmnl <= 1.0.5) compares (int)nlmsg_len with the
+	 * bytes received, so a length above INT_MAX reaches us unchecked. */
+	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(*m) || nlh->nlmsg_len > INT_MAX)
 		return -EBADMSG;
 	m = mnl_nlmsg_get_payload(nlh);
 	if (m->idiag_family != AF_INET && m->idiag_family != AF_INET6)

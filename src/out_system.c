@@ -79,7 +79,7 @@ static size_t sys_fields(const struct report *r, struct sysfield *f)
 	F("reconcile", "sockstat_pages", rc->sockstat_pages, U_PAGES);
 	F("reconcile", "gap_pages", rc->gap_pages, U_PAGES);
 	F("reconcile", "tolerance_pages", rc->tolerance_pages, U_PAGES);
-	F("reconcile", "within_tolerance", rc->within, U_BOOL);
+	F("reconcile", "within_tolerance", r->partial ? maybe_none() : rc->within, U_BOOL);
 #undef F
 	return n;
 }
@@ -89,7 +89,10 @@ static void reconcile_sentence(const struct report *r, char *buf, size_t len)
 {
 	const struct reconcile *rc = &r->rec;
 
-	if (!rc->sockstat_pages.has)
+	if (r->partial)
+		snprintf(buf, len, "a filter or -4/-6 limited the dump, so its sockets are not "
+			 "comparable with sockstat's host-wide count.");
+	else if (!rc->sockstat_pages.has)
 		snprintf(buf, len, "sockstat has no TCP mem value, so the sockets cannot be reconciled with it.");
 	else if (!rc->tolerance_pages.has)
 		snprintf(buf, len,

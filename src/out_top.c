@@ -2,11 +2,13 @@
 /* out_top.c - the `top` view: one row per process by charged memory. */
 #include "out.h"
 
-enum { T_PID, T_COMM, T_SOCKETS, T_R, T_W, T_F, T_T, T_RB, T_TB, T_CHARGED, T_PAGES, T_N };
+#include <string.h>
 
-static const struct col top_cols[T_N] = {
-	[T_PID] = { "pid", "PID", 0 },
-	[T_COMM] = { "comm", "COMM", 1 },
+/* Sum columns, after the key columns of the --by key. */
+enum { T_SOCKETS, T_R, T_W, T_F, T_T, T_RB, T_TB, T_CHARGED, T_PAGES, T_NSUMS };
+#define MAX_KEYS 3
+
+static const struct col sum_cols[T_NSUMS] = {
 	[T_SOCKETS] = { "sockets", "SOCKETS", 0 },
 	[T_R] = { "r", "r", 0 },
 	[T_W] = { "w", "w", 0 },
@@ -17,6 +19,36 @@ static const struct col top_cols[T_N] = {
 	[T_CHARGED] = { "charged_bytes", "CHARGED", 0 },
 	[T_PAGES] = { "charged_pages", "PAGES", 0 },
 };
+
+/* Key columns per --by; returns how many. */
+static size_t key_cols(enum group_by by, struct col *c)
+{
+	switch (by) {
+	case BY_CGROUP:
+		c[0] = (struct col){ "cgroup", "CGROUP", 1 };
+		c[1] = (struct col){ "cgroup_id", "CGROUP-ID", 0 };
+		c[2] = (struct col){ "memcg_sock_bytes", "MEMCG-SOCK", 0 };
+		return 3;
+	case BY_USER:
+		c[0] = (struct col){ "uid", "UID", 0 };
+		c[1] = (struct col){ "user", "USER", 1 };
+		return 2;
+	case BY_PORT:
+		c[0] = (struct col){ "port", "PORT", 0 };
+		return 1;
+	case BY_STATE:
+		c[0] = (struct col){ "state", "STATE", 1 };
+		return 1;
+	case BY_NETNS:
+		c[0] = (struct col){ "netns", "NETNS", 0 };
+		c[1] = (struct col){ "netns_name", "NAME", 1 };
+		return 2;
+	default:
+		c[0] = (struct col){ "pid", "PID", 0 };
+		c[1] = (struct col){ "comm", "COMM", 1 };
+		return 2;
+	}
+}
 
 /* Number of groups to show after --top. */
 static size_t shown(const struct report *r, const struct opts *o)
@@ -37,25 +69,81 @@ static void sums_cells(const struct sums *s, struct cell *c)
 	c[T_PAGES] = (struct cell){ CELL_U64, s->charged_pages, 0, NULL };
 }
 
+static const struct cell absent = { CELL_ABSENT, 0, 0, NULL };
+
+/* Name of a namespace inode from the report, or NULL. */
+static const char *netns_name(const struct report *r, uint64_t ino)
+{
+	for (size_t i = 0; i < r->nnetns; i++)
+		if (r->netns[i].ino == ino && r->netns[i].name[0])
+			return r->netns[i].name;
+	return NULL;
+}
+
+/* Socket memory the cgroup's memory controller reports: v2 sock, else v1 tcp. */
+static struct maybe memcg_bytes(const struct cgroup_ent *e)
+{
+	if (!e)
+		return maybe_none();
+	return e->memcg_sock_bytes.has ? e->memcg_sock_bytes : e->v1_tcp_bytes;
+}
+
+static void key_cells(const struct report *r, size_t i, struct cell *c)
+{
+	const struct group *g = &r->groups[i];
+	const struct cgroup_ent *e;
+
+	switch (r->by) {
+	case BY_CGROUP:
+		e = g->key == AGG_NO_KEY ? NULL : cgroup_get(&r->cg, g->key);
+		c[0] = e && e->path ? (struct cell){ CELL_UNTRUSTED, 0, 0, e->path } : absent;
+		c[1] = g->key == AGG_NO_KEY ? absent : (struct cell){ CELL_U64, g->key, 0, NULL };
+		c[2] = cell_maybe(memcg_bytes(e), CELL_BYTES);
+		break;
+	case BY_USER:
+		c[0] = (struct cell){ CELL_U64, g->key, 0, NULL };
+		c[1] = r->usernames && r->usernames[i][0]
+			       ? (struct cell){ CELL_UNTRUSTED, 0, 0, r->usernames[i] } : absent;
+		break;
+	case BY_PORT:
+		c[0] = (struct cell){ CELL_U64, g->key, 0, NULL };
+		break;
+	case BY_STATE:
+		c[0] = (struct cell){ CELL_TEXT, 0, 0, sock_state_name((unsigned)g->key) };
+		break;
+	case BY_NETNS: {
+		const char *nm = netns_name(r, g->key);
+
+		c[0] = (struct cell){ CELL_U64, g->key, 0, NULL };
+		c[1] = nm ? (struct cell){ CELL_UNTRUSTED, 0, 0, nm } : absent;
+		break;
+	}
+	default:
+		if (g->proc == AGG_NO_PROC) {
+			c[0] = absent;
+			c[1] = (struct cell){ CELL_TEXT, 0, 0,
+					      r->owners_scanned ? "(no process)" : "(owners not scanned)" };
+		} else {
+			const struct proc_ent *p = &r->owners.procs[g->proc];
+
+			c[0] = (struct cell){ CELL_U64, (uint64_t)p->pid, 0, NULL };
+			c[1] = (struct cell){ CELL_UNTRUSTED, 0, 0, p->comm };
+		}
+		break;
+	}
+}
+
 static void top_row(const void *ctx, size_t i, enum fmt fmt, struct outbuf *scratch,
 		    struct cell *c)
 {
 	const struct report *r = ctx;
-	const struct group *g = &r->groups[i];
+	struct col kc[MAX_KEYS];
+	size_t nk = key_cols(r->by, kc);
 
 	(void)fmt;
 	(void)scratch;
-	if (g->proc == AGG_NO_PROC) {
-		c[T_PID] = (struct cell){ CELL_ABSENT, 0, 0, NULL };
-		c[T_COMM] = (struct cell){ CELL_TEXT, 0, 0,
-					   r->owners_scanned ? "(no process)" : "(owners not scanned)" };
-	} else {
-		const struct proc_ent *p = &r->owners.procs[g->proc];
-
-		c[T_PID] = (struct cell){ CELL_U64, (uint64_t)p->pid, 0, NULL };
-		c[T_COMM] = (struct cell){ CELL_UNTRUSTED, 0, 0, p->comm };
-	}
-	sums_cells(&g->s, c);
+	key_cells(r, i, c);
+	sums_cells(&r->groups[i].s, c + nk);
 }
 
 /* Sums of the shown groups' charged memory cannot be added up to the total
@@ -94,7 +182,11 @@ static void top_footer(struct outbuf *b, const struct report *r, const struct op
 
 void out_top(struct outbuf *b, const struct report *r, const struct opts *o)
 {
-	out_grid(b, o, top_cols, T_N, shown(r, o), top_row, r);
+	struct col cols[MAX_KEYS + T_NSUMS];
+	size_t nk = key_cols(r->by, cols);
+
+	memcpy(cols + nk, sum_cols, sizeof(sum_cols));
+	out_grid(b, o, cols, nk + T_NSUMS, shown(r, o), top_row, r);
 	if (o->fmt == FMT_TABLE)
 		top_footer(b, r, o);
 }
@@ -116,6 +208,7 @@ void out_json_top(struct outbuf *b, const struct report *r, const struct opts *o
 {
 	size_t n = shown(r, o);
 
+	json_text(b, "by", agg_by_name(r->by), first);
 	json_key(b, "groups", first);
 	ob_ch(b, '[');
 	for (size_t i = 0; i < n; i++) {
@@ -123,7 +216,27 @@ void out_json_top(struct outbuf *b, const struct report *r, const struct opts *o
 		int f = 1;
 
 		ob_str(b, i ? ",\n{" : "\n{");
-		if (g->proc == AGG_NO_PROC) {
+		if (r->by != BY_PROCESS) {
+			struct col kc[MAX_KEYS];
+			struct cell c[MAX_KEYS];
+			size_t nk = key_cols(r->by, kc);
+
+			key_cells(r, i, c);
+			for (size_t k = 0; k < nk; k++) {
+				json_key(b, kc[k].key, &f);
+				if (c[k].kind == CELL_ABSENT)
+					ob_str(b, "null");
+				else if (c[k].kind == CELL_U64 || c[k].kind == CELL_BYTES)
+					ob_u64(b, c[k].u);
+				else
+					ob_json_str(b, c[k].s);
+			}
+			if (r->by == BY_CGROUP) {
+				const struct cgroup_ent *e = g->key == AGG_NO_KEY ? NULL : cgroup_get(&r->cg, g->key);
+
+				json_maybe(b, "memcg_v1_tcp_bytes", e ? e->v1_tcp_bytes : maybe_none(), &f);
+			}
+		} else if (g->proc == AGG_NO_PROC) {
 			json_key(b, "pid", &f);
 			ob_str(b, "null");
 			json_key(b, "comm", &f);

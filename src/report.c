@@ -3,8 +3,10 @@
 #include "report.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/inet_diag.h>
 #include <net/if.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 
 /* Every state, including TIME-WAIT, SYN-RECV and (6.8+) bound-inactive. */
 #define ALL_STATES 0xffffffffu
+#define RUN_NETNS "/run/netns"
 
 static int collect_ifnames(struct report *r)
 {
@@ -39,7 +42,9 @@ static int collect_ifnames(struct report *r)
 
 const struct sysctls *report_sysctls(const struct report *r, uint64_t netns_ino)
 {
-	(void)netns_ino;
+	for (size_t i = 0; i < r->nnetns; i++)
+		if (r->netns[i].ino == netns_ino && !r->netns[i].skipped)
+			return &r->netns[i].sysctl;
 	return &r->sys.sysctl;
 }
 
@@ -58,44 +63,309 @@ static int fail(struct report_err *e, const char *where, int err)
 	return -1;
 }
 
+/* Dumps the requested families in the current namespace. */
+static int dump_here(const struct opts *o, const struct diag_req *req, uint64_t ino,
+		     struct report *r, const char **where)
+{
+	int err = 0;
+
+	if (o->want_v4)
+		err = diag_dump(AF_INET, req, ino, &r->socks, &r->dstats, where);
+	if (!err && o->want_v6)
+		err = diag_dump(AF_INET6, req, ino, &r->socks, &r->dstats, where);
+	return err;
+}
+
+/* Reads the per-namespace values of the namespace we are in now. */
+static void read_ns_values(const struct procfs *p, struct netns_ent *e)
+{
+	struct sysinfo si;
+	const char *where;
+
+	if (procfs_read_sysinfo(p, &si, &where) == 0) {
+		e->sysctl = si.sysctl;
+		e->inuse = si.sockstat.inuse;
+		e->tw = si.sockstat.tw;
+	}
+}
+
+/* --all-netns: enter each namespace, dump it, come back. */
+static int dump_all_netns(const struct procfs *p, const struct opts *o, const struct diag_req *req,
+			  struct report *r, struct report_err *e)
+{
+	const char *where = NULL;
+	int home = openat(p->dirfd, "self/ns/net", O_RDONLY | O_CLOEXEC);
+	int err = netns_list(p, RUN_NETNS, &r->netns, &r->nnetns);
+
+	if (err || home < 0) {
+		if (home >= 0)
+			close(home);
+		return fail(e, "network namespace list", err ? err : errno);
+	}
+	for (size_t i = 0; i < r->nnetns; i++) {
+		struct netns_ent *ns = &r->netns[i];
+		int fd = netns_open(p, RUN_NETNS, ns);
+
+		if (fd < 0) {
+			ns->skipped = -fd;
+			continue;
+		}
+		err = netns_enter(fd);
+		close(fd);
+		if (err) {
+			ns->skipped = -err;
+			continue;
+		}
+		read_ns_values(p, ns);
+		err = dump_here(o, req, ns->ino, r, &where);
+		if (netns_enter(home) != 0) {
+			close(home);
+			return fail(e, "returning to the original network namespace", errno);
+		}
+		if (err) {
+			close(home);
+			return fail(e, where, err);
+		}
+	}
+	close(home);
+	return 0;
+}
+
+/* Keeps sockets with keep[i] set; remaps owner links. keep is freed. */
+static void retain(struct report *r, unsigned char *keep)
+{
+	uint32_t *map = malloc((r->socks.n + 1) * sizeof(*map));
+	size_t n = 0, nl = 0;
+
+	if (!map) {
+		free(keep);
+		return; /* unfiltered output beats no output; not reachable in practice */
+	}
+	for (size_t i = 0; i < r->socks.n; i++) {
+		map[i] = keep[i] ? (uint32_t)n : UINT32_MAX;
+		if (keep[i])
+			r->socks.v[n++] = r->socks.v[i];
+	}
+	r->socks.n = n;
+	free(r->socks.cookie_idx); /* indexes changed; no more adds after this */
+	r->socks.cookie_idx = NULL;
+	r->socks.cookie_cap = 0;
+	for (size_t i = 0; i < r->owners.nlinks; i++) {
+		struct owner_link l = r->owners.links[i];
+
+		if (map[l.sock] == UINT32_MAX)
+			continue;
+		l.sock = map[l.sock];
+		r->owners.links[nl++] = l;
+	}
+	r->owners.nlinks = nl;
+	for (size_t i = 0; i < n; i++)
+		r->socks.v[i].own_n = 0;
+	for (size_t i = 0; i < nl; i++) {
+		struct sock_rec *s = &r->socks.v[r->owners.links[i].sock];
+
+		if (s->own_n++ == 0)
+			s->own_first = (uint32_t)i;
+	}
+	free(map);
+	free(keep);
+}
+
+static int resolve_cgroups(const struct procfs *p, struct report *r)
+{
+	uint64_t *ids = malloc((r->socks.n + 1) * sizeof(*ids));
+	size_t n = 0;
+	int err;
+
+	if (!ids)
+		return -ENOMEM;
+	for (size_t i = 0; i < r->socks.n; i++)
+		if (r->socks.v[i].flags & SOCK_HAS_CGROUP)
+			ids[n++] = r->socks.v[i].cgroup_id;
+	err = cgroup_find_mounts(p, &r->cg);
+	if (!err)
+		err = cgroup_resolve(&r->cg, ids, n);
+	free(ids);
+	r->cg_resolved = err == 0;
+	return err;
+}
+
+/* Socket-level filters the kernel cannot evaluate: uid and cgroup. */
+static bool match_uid_cgroup(const struct report *r, const struct filter *f, const struct sock_rec *s)
+{
+	bool ok = f->nuid == 0;
+
+	for (size_t i = 0; i < f->nuid && !ok; i++)
+		ok = s->uid == f->uid[i];
+	if (!ok || !f->ncgroup)
+		return ok;
+	const struct cgroup_ent *c = (s->flags & SOCK_HAS_CGROUP) ? cgroup_get(&r->cg, s->cgroup_id) : NULL;
+
+	for (size_t i = 0; i < f->ncgroup; i++) {
+		char want[4096];
+
+		cgroup_normalize(&r->cg, f->cgroup[i], want, sizeof(want));
+		if (c && c->path && cgroup_path_under(c->path, want))
+			return true;
+	}
+	return false;
+}
+
+static bool match_owner(const struct report *r, const struct filter *f, const struct sock_rec *s)
+{
+	for (uint32_t k = 0; k < s->own_n; k++) {
+		const struct proc_ent *p = &r->owners.procs[r->owners.links[s->own_first + k].proc];
+
+		for (size_t i = 0; i < f->npid; i++)
+			if (p->pid == f->pid[i])
+				goto pid_ok;
+		if (f->npid)
+			continue;
+pid_ok:
+		if (!f->ncomm)
+			return true;
+		for (size_t i = 0; i < f->ncomm; i++)
+			if (strcmp(p->comm, f->comm[i]) == 0)
+				return true;
+	}
+	return false;
+}
+
+static int apply_filters(const struct procfs *p, const struct opts *o, struct report *r,
+			 bool owners_pass, struct report_err *e)
+{
+	const struct filter *f = &o->filt;
+	unsigned char *keep = malloc(r->socks.n + 1);
+
+	if (!keep)
+		return fail(e, "filter", ENOMEM);
+	if (!owners_pass && f->ncgroup && !r->cg_resolved) {
+		int err = resolve_cgroups(p, r);
+
+		if (err) {
+			free(keep);
+			return fail(e, "cgroup2 hierarchy", err);
+		}
+	}
+	for (size_t i = 0; i < r->socks.n; i++) {
+		const struct sock_rec *s = &r->socks.v[i];
+
+		keep[i] = owners_pass ? match_owner(r, f, s)
+				      : filter_match_sock(f, s) && match_uid_cgroup(r, f, s);
+	}
+	retain(r, keep);
+	return 0;
+}
+
+static void lookup_usernames(struct report *r)
+{
+	r->usernames = calloc(r->ngroups + 1, sizeof(*r->usernames));
+	if (!r->usernames)
+		return;
+	for (size_t i = 0; i < r->ngroups; i++) {
+		struct passwd pw, *res = NULL;
+		char buf[1024];
+
+		if (getpwuid_r((uid_t)r->groups[i].key, &pw, buf, sizeof(buf), &res) == 0 && res)
+			snprintf(r->usernames[i], sizeof(r->usernames[i]), "%s", pw.pw_name);
+	}
+}
+
 int report_build(const struct opts *o, struct report *r, struct report_err *e)
 {
 	struct procfs p;
-	struct diag_req req = { ALL_STATES, NULL, 0 };
+	uint8_t bc[4096];
+	struct diag_req req = { o->filt.states ? o->filt.states : ALL_STATES, NULL, 0 };
 	const char *where = NULL;
-	int err;
+	int err, home = -1;
 	long ps = sysconf(_SC_PAGESIZE), nc = sysconf(_SC_NPROCESSORS_CONF);
+	bool want_owners = (!o->no_owners && o->cmd != CMD_SYSTEM) || filter_needs_owners(&o->filt);
 
 	memset(r, 0, sizeof(*r));
 	r->when = time(NULL);
 	r->page_size = ps > 0 ? (uint64_t)ps : 4096;
 	r->ncpu = nc > 0 ? (uint64_t)nc : 0;
+	r->by = o->by;
+	r->all_netns = o->all_netns;
+	r->partial = !o->want_v4 || !o->want_v6 || o->filt.states || filter_has_kernel_part(&o->filt) ||
+		     o->filt.npid || o->filt.ncomm || o->filt.nuid || o->filt.ncgroup;
+	if (filter_has_kernel_part(&o->filt)) {
+		err = filter_bytecode(&o->filt, bc, sizeof(bc));
+		if (err < 0)
+			return fail(e, "filter bytecode", err);
+		req.bytecode = bc;
+		req.bytecode_len = (size_t)err;
+	}
 	err = procfs_open(&p, o->proc_root);
 	if (err)
 		return fail(e, o->proc_root, err);
+	if (o->netns) {
+		int fd = netns_open_name(RUN_NETNS, o->netns);
+
+		home = openat(p.dirfd, "self/ns/net", O_RDONLY | O_CLOEXEC);
+		err = fd < 0 ? fd : home < 0 ? -errno : netns_enter(fd);
+		if (fd >= 0)
+			close(fd);
+		if (err) {
+			procfs_close(&p);
+			if (home >= 0)
+				close(home);
+			return fail(e, "network namespace (-N)", err);
+		}
+	}
 	r->netns_ino = procfs_netns_ino(&p, 0);
 	err = procfs_read_sysinfo(&p, &r->sys, &where);
-	if (err) {
-		procfs_close(&p);
-		return fail(e, where, err);
-	}
-	{ /* system needs the sockets too, for the reconciliation */
-		if (o->want_v4)
-			err = diag_dump(AF_INET, &req, r->netns_ino, &r->socks, &r->dstats, &where);
-		if (!err && o->want_v6)
-			err = diag_dump(AF_INET6, &req, r->netns_ino, &r->socks, &r->dstats, &where);
-		if (err) {
+	if (err)
+		goto out_err;
+	if (o->all_netns) {
+		if (dump_all_netns(&p, o, &req, r, e)) {
 			procfs_close(&p);
-			return fail(e, where, err);
+			return -1;
+		}
+	} else {
+		r->netns = calloc(1, sizeof(*r->netns));
+		if (!r->netns) {
+			err = -ENOMEM;
+			where = "memory";
+			goto out_err;
+		}
+		r->nnetns = 1;
+		r->netns[0].ino = r->netns_ino;
+		if (o->netns)
+			snprintf(r->netns[0].name, sizeof(r->netns[0].name), "%s", o->netns);
+		r->netns[0].sysctl = r->sys.sysctl;
+		r->netns[0].inuse = r->sys.sockstat.inuse;
+		r->netns[0].tw = r->sys.sockstat.tw;
+		err = dump_here(o, &req, r->netns_ino, r, &where);
+		if (err)
+			goto out_err;
+	}
+	if (o->by == BY_CGROUP) {
+		err = resolve_cgroups(&p, r);
+		if (err) {
+			where = "cgroup2 hierarchy";
+			goto out_err;
 		}
 	}
-	if (!o->no_owners && o->cmd != CMD_SYSTEM) {
+	if (r->partial && apply_filters(&p, o, r, false, e)) {
+		procfs_close(&p);
+		return -1;
+	}
+	if (want_owners) {
 		err = owners_scan(&p, &r->socks, &r->owners);
 		if (err) {
-			procfs_close(&p);
-			return fail(e, "/proc/[pid]/fd walk", err);
+			where = "/proc/[pid]/fd walk";
+			goto out_err;
 		}
 		r->owners_scanned = true;
+		if ((o->filt.npid || o->filt.ncomm) && apply_filters(&p, o, r, true, e)) {
+			procfs_close(&p);
+			return -1;
+		}
+	}
+	if (home >= 0) {
+		netns_enter(home);
+		close(home);
 	}
 	procfs_close(&p);
 	if (collect_ifnames(r))
@@ -106,12 +376,15 @@ int report_build(const struct opts *o, struct report *r, struct report_err *e)
 	agg_reconcile(&r->totals, r->sys.sockstat.mem_pages, r->ncpu, r->sys.sysctl.mem_pcpu_rsv,
 		      &r->rec);
 	if (o->cmd == CMD_TOP || o->cmd == CMD_REPORT || o->cmd == CMD_CHECK) {
-		err = agg_by_process(&r->socks, &r->owners, r->page_size, &r->groups, &r->ngroups);
+		err = o->by == BY_PROCESS
+			      ? agg_by_process(&r->socks, &r->owners, r->page_size, &r->groups, &r->ngroups)
+			      : agg_by_key(&r->socks, o->by, r->page_size, &r->groups, &r->ngroups);
 		if (err)
 			return fail(e, "aggregation", err);
 		agg_sort(r->groups, r->ngroups, o->sort, &r->owners);
+		if (o->by == BY_USER)
+			lookup_usernames(r);
 	}
-	r->partial = !o->want_v4 || !o->want_v6;
 	if (o->cmd == CMD_REPORT || o->cmd == CMD_CHECK) {
 		int n = findings_run(r, &o->find, &r->findings);
 
@@ -120,14 +393,24 @@ int report_build(const struct opts *o, struct report *r, struct report_err *e)
 		r->nfindings = (size_t)n;
 	}
 	return 0;
+out_err:
+	if (home >= 0) {
+		netns_enter(home);
+		close(home);
+	}
+	procfs_close(&p);
+	return fail(e, where, err);
 }
 
 void report_free(struct report *r)
 {
 	sock_table_free(&r->socks);
 	owners_free(&r->owners);
+	cgroup_free(&r->cg);
 	free(r->groups);
 	free(r->ifnames);
 	free(r->findings);
+	free(r->netns);
+	free(r->usernames);
 	memset(r, 0, sizeof(*r));
 }
