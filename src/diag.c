@@ -33,6 +33,9 @@ const struct diag_ti_field diag_ti_fields[TI_N] = {
 
 static void parse_tcp_info(const uint8_t *p, size_t len, struct sock_rec *rec)
 {
+	/* A repeated attribute replaces the earlier one, as with nla_parse. */
+	memset(rec->ti, 0, sizeof(rec->ti));
+	rec->ti_mask = 0;
 	for (int i = 0; i < TI_N; i++) {
 		const struct diag_ti_field *f = &diag_ti_fields[i];
 
@@ -59,6 +62,7 @@ static void parse_skmem(const uint8_t *p, size_t len, struct sock_rec *rec)
 
 	if (n > SKM_N)
 		n = SKM_N; /* a future kernel's extra values are ignored */
+	memset(rec->skmem, 0, sizeof(rec->skmem)); /* last one wins, whole */
 	memcpy(rec->skmem, p, n * sizeof(uint32_t));
 	rec->skmem_n = (uint8_t)n;
 }

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "nl.h"
+#include "sig.h"
 
 /* An interrupted dump is retried this many times before it is reported. */
 #define DIAG_RETRIES 3
@@ -27,6 +28,10 @@ static int on_msg(const struct nlmsghdr *nlh, void *data)
 	struct sock_rec rec;
 	int err;
 
+	if (sig_interrupted()) {
+		errno = EINTR;
+		return MNL_CB_ERROR;
+	}
 	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY)
 		return MNL_CB_OK;
 	d->messages++;
@@ -81,7 +86,7 @@ int diag_dump(int family, const struct diag_req *rq, uint64_t netns_ino,
 		err = nl_dump(&n, nlh, on_msg, &d);
 		st->messages += d.messages;
 		/* Records from an interrupted attempt stay: the retry dedupes by cookie. */
-		if (err != -EINTR || attempt + 1 >= DIAG_RETRIES)
+		if (err != -EINTR || attempt + 1 >= DIAG_RETRIES || sig_interrupted())
 			break;
 	}
 	st->recv_calls += n.recv_calls;

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* main.c - sockmem entry point: parse, collect, render, map errors to exit codes. */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "out.h"
 #include "report.h"
+#include "sig.h"
 
 #ifndef SOCKMEM_VERSION
 #define SOCKMEM_VERSION "0.1.0"
@@ -21,8 +21,8 @@ int main(int argc, char **argv)
 	char err[256];
 	int rc;
 
-	/* A closed pipe is an EPIPE write error we end on quietly, not a signal. */
-	signal(SIGPIPE, SIG_IGN);
+	/* SIGINT ends a run between steps; a closed pipe is a quiet EPIPE. */
+	sig_install();
 	rc = cli_parse(argc, argv, &o, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "sockmem: %s\n", err);
@@ -37,9 +37,13 @@ int main(int argc, char **argv)
 		printf("sockmem %s (JSON schema %s)\n", SOCKMEM_VERSION, SOCKMEM_SCHEMA);
 		return EXIT_OK;
 	}
-	if (report_build(&o, &r, &e) != 0) {
-		fprintf(stderr, "sockmem: %s: %s\n", e.where, strerror(e.err));
+	if (report_build(&o, &r, &e) != 0 || sig_interrupted()) {
 		report_free(&r);
+		if (sig_interrupted()) {
+			fputs("sockmem: interrupted\n", stderr);
+			return EXIT_INTERRUPTED;
+		}
+		fprintf(stderr, "sockmem: %s: %s\n", e.where, strerror(e.err));
 		return EXIT_RUNTIME;
 	}
 	if (o.stats)
@@ -51,6 +55,10 @@ int main(int argc, char **argv)
 	int worst = findings_worst(r.findings, r.nfindings);
 
 	report_free(&r);
+	if (rc == -EINTR || sig_interrupted()) {
+		fputs("sockmem: interrupted\n", stderr);
+		return EXIT_INTERRUPTED;
+	}
 	if (rc && rc != -EPIPE) {
 		fprintf(stderr, "sockmem: write error: %s\n", strerror(-rc));
 		return EXIT_RUNTIME;

@@ -2,6 +2,8 @@
 /* outbuf.c - buffered writer, number formatting, escaping. */
 #include "outbuf.h"
 
+#include "sig.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +49,8 @@ static void ob_flush(struct outbuf *b)
 {
 	if (!b->f)
 		return; /* memory buffer: nothing to flush */
+	if (!b->err && sig_interrupted())
+		b->err = EINTR; /* stop writing; main reports the interruption */
 	if (b->len && !b->err) {
 		if (fwrite(b->p, 1, b->len, b->f) != b->len)
 			b->err = errno ? errno : EIO;
@@ -163,6 +167,14 @@ size_t fmt_human(char *buf, uint64_t bytes)
 
 	if (bytes > UINT64_MAX / 10)
 		tenths = bytes / (div / 10);
+	if (tenths >= 10240 && u < 5) {
+		/* rounded up to 1024.0 of this unit: carry, "1.0M" not "1024.0K" */
+		div *= 1024;
+		u++;
+		tenths = (bytes * 10 + div / 2) / div;
+		if (bytes > UINT64_MAX / 10)
+			tenths = bytes / (div / 10);
+	}
 	size_t n = fmt_u64(buf, tenths / 10);
 
 	buf[n++] = '.';

@@ -2,6 +2,8 @@
 /* owners.c - one walk of /proc/[pid]/fd joining socket inodes to processes. */
 #include "owners.h"
 
+#include "sig.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -245,6 +247,10 @@ int owners_scan(const struct procfs *p, struct sock_table *t, struct owners *o)
 
 		if (pid <= 0)
 			continue;
+		if (sig_interrupted()) {
+			err = -EINTR;
+			break;
+		}
 		err = scan_pid(&m, t, o, dirfd(d), de->d_name, (int32_t)pid);
 		if (err)
 			break;
