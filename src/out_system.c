@@ -140,6 +140,63 @@ static void json_field(struct outbuf *b, const struct sysfield *f, int *first)
 	}
 }
 
+/* Sockets of one namespace in the dump. */
+static uint64_t ns_sockets(const struct report *r, uint64_t ino)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < r->socks.n; i++)
+		n += r->socks.v[i].netns_ino == ino;
+	return n;
+}
+
+static void json_namespaces(struct outbuf *b, const struct report *r, int *first)
+{
+	json_key(b, "namespaces", first);
+	ob_ch(b, '[');
+	for (size_t i = 0; i < r->nnetns; i++) {
+		const struct netns_ent *ns = &r->netns[i];
+		int f = 1;
+
+		ob_str(b, i ? ",{" : "{");
+		json_u64(b, "netns", ns->ino, &f);
+		json_key(b, "netns_name", &f);
+		if (ns->name[0])
+			ob_json_str(b, ns->name);
+		else
+			ob_str(b, "null");
+		json_key(b, "skipped", &f);
+		if (ns->skipped)
+			ob_json_str(b, strerror(ns->skipped));
+		else
+			ob_str(b, "null");
+		json_u64(b, "sockets", ns_sockets(r, ns->ino), &f);
+		json_maybe(b, "inuse", ns->inuse, &f);
+		json_maybe(b, "tw", ns->tw, &f);
+		json_key(b, "tcp_rmem", &f);
+		ob_ch(b, '[');
+		for (int k = 0; k < 3; k++) {
+			if (k)
+				ob_ch(b, ',');
+			if (ns->sysctl.tcp_rmem[k].has)
+				ob_i64(b, ns->sysctl.tcp_rmem[k].v);
+			else
+				ob_str(b, "null");
+		}
+		ob_str(b, "],\"tcp_wmem\":[");
+		for (int k = 0; k < 3; k++) {
+			if (k)
+				ob_ch(b, ',');
+			if (ns->sysctl.tcp_wmem[k].has)
+				ob_i64(b, ns->sysctl.tcp_wmem[k].v);
+			else
+				ob_str(b, "null");
+		}
+		ob_str(b, "]}");
+	}
+	ob_ch(b, ']');
+}
+
 void out_json_system(struct outbuf *b, const struct report *r, int *first)
 {
 	struct sysfield f[SYSF_MAX];
@@ -168,6 +225,7 @@ void out_json_system(struct outbuf *b, const struct report *r, int *first)
 			ob_ch(b, '}');
 		}
 	}
+	json_namespaces(b, r, &top);
 	ob_ch(b, '}');
 }
 
@@ -325,6 +383,30 @@ static void table_system(struct outbuf *b, const struct report *r, const struct 
 	ob_str(b, "  ");
 	ob_str(b, sentence);
 	ob_ch(b, '\n');
+	if (!r->all_netns)
+		return;
+	for (size_t i = 0; i < r->nnetns; i++) {
+		const struct netns_ent *ns = &r->netns[i];
+
+		label(b, i ? "" : "namespaces");
+		ob_str(b, "  ");
+		ob_u64(b, ns->ino);
+		ob_ch(b, ' ');
+		ob_table_str(b, ns->name[0] ? ns->name : "-", NULL);
+		if (ns->skipped) {
+			ob_str(b, "  skipped: ");
+			ob_str(b, strerror(ns->skipped));
+			ob_ch(b, '\n');
+			continue;
+		}
+		ob_str(b, "  sockets ");
+		ob_u64(b, ns_sockets(r, ns->ino));
+		kv(b, o, "inuse", ns->inuse, U_COUNT);
+		kv(b, o, "tw", ns->tw, U_COUNT);
+		kv(b, o, "tcp_rmem_max", ns->sysctl.tcp_rmem[2], U_BYTES);
+		kv(b, o, "tcp_wmem_max", ns->sysctl.tcp_wmem[2], U_BYTES);
+		ob_ch(b, '\n');
+	}
 }
 
 void out_system(struct outbuf *b, const struct report *r, const struct opts *o)

@@ -104,6 +104,17 @@ static int dump_all_netns(const struct procfs *p, const struct opts *o, const st
 	}
 	for (size_t i = 0; i < r->nnetns; i++) {
 		struct netns_ent *ns = &r->netns[i];
+
+		if (ns->ino == r->netns_ino) {
+			/* our own: no setns, which an ordinary user could not do */
+			read_ns_values(p, ns);
+			err = dump_here(o, req, ns->ino, r, &where);
+			if (err) {
+				close(home);
+				return fail(e, where, err);
+			}
+			continue;
+		}
 		int fd = netns_open(p, RUN_NETNS, ns);
 
 		if (fd < 0) {
