@@ -24,7 +24,7 @@ struct owner_link {
 };
 
 struct owners {
-	struct proc_ent *procs;
+	struct proc_ent *procs;		/* sorted by pid after owners_scan */
 	size_t nprocs, procs_cap;
 	struct owner_link *links;	/* sorted by (sock, pid, fd) after owners_scan */
 	size_t nlinks, links_cap;

@@ -200,11 +200,20 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 	o->find.zero_window = FIND_DEFAULT_ZERO_WINDOW;
 	o->find.unread_min = FIND_DEFAULT_UNREAD_MIN;
 	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:o:jHn46hVN:", lopts, NULL)) != -1 ||
-	       optind < argc) {
+	/* 0, not 1: glibc and musl then also drop getopt's hidden position
+	 * inside an option cluster, which an error return (e.g. "-Xn") leaves
+	 * pointing into the previous argv. */
+	optind = 0;
+	for (;;) {
+		c = getopt_long(argc, argv, "+:o:jHn46hVN:", lopts, NULL);
 		if (c == -1) {
-			/* A non-option word: the command, accepted once, first. */
+			/* After "--" every word is a command word; getopt must not
+			 * be called again (it would rewind to the same word). */
+			int rest = optind > 1 && strcmp(argv[optind - 1], "--") == 0;
+
+			if (optind >= argc)
+				break;
+			/* A non-option word: the command, accepted once. */
 			const char *w = argv[optind++];
 			int found = -1;
 
@@ -216,6 +225,11 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 			if (seen_cmd++)
 				return fail(err, errlen, "more than one command ('%s')", w);
 			o->cmd = (enum cmd)found;
+			if (rest) {
+				if (optind < argc)
+					return fail(err, errlen, "unexpected word '%s' after the command", argv[optind]);
+				break;
+			}
 			continue;
 		}
 		switch (c) {

@@ -209,6 +209,53 @@ static int scan_pid(const struct inode_map *m, struct sock_table *t, struct owne
 	return err;
 }
 
+static int pid_cmp(const void *a, const void *b)
+{
+	const struct proc_ent *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* Puts procs in pid order (readdir order is not promised) and remaps links,
+ * so that links sorted by proc index are sorted by pid. */
+static int sort_procs_by_pid(struct owners *o)
+{
+	uint32_t *newidx;
+	int32_t *pid_of;
+
+	if (o->nprocs < 2)
+		return 0;
+	newidx = malloc(o->nprocs * sizeof(*newidx));
+	pid_of = malloc(o->nprocs * sizeof(*pid_of));
+	if (!newidx || !pid_of) {
+		free(newidx);
+		free(pid_of);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < o->nprocs; i++)
+		pid_of[i] = o->procs[i].pid;
+	qsort(o->procs, o->nprocs, sizeof(*o->procs), pid_cmp);
+	/* pids are unique: find each old index's new place by binary search */
+	for (size_t i = 0; i < o->nprocs; i++) {
+		size_t lo = 0, hi = o->nprocs;
+
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+
+			if (o->procs[mid].pid < pid_of[i])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		newidx[i] = (uint32_t)lo;
+	}
+	for (size_t i = 0; i < o->nlinks; i++)
+		o->links[i].proc = newidx[o->links[i].proc];
+	free(newidx);
+	free(pid_of);
+	return 0;
+}
+
 static int link_cmp(const void *a, const void *b)
 {
 	const struct owner_link *x = a, *y = b;
@@ -259,8 +306,11 @@ int owners_scan(const struct procfs *p, struct sock_table *t, struct owners *o)
 	free(m.slot);
 	if (err)
 		return err;
-	/* procs are appended in walk order, so proc index order is pid order. */
-	qsort(o->links, o->nlinks, sizeof(*o->links), link_cmp);
+	err = sort_procs_by_pid(o);
+	if (err)
+		return err;
+	if (o->nlinks)
+		qsort(o->links, o->nlinks, sizeof(*o->links), link_cmp);
 	for (size_t i = 0; i < o->nlinks; i++) {
 		struct sock_rec *s = &t->v[o->links[i].sock];
 

@@ -190,6 +190,8 @@ static int column_of(const char *line, const char *col)
 	for (const char *s = skip_ws(line); *s && *s != '\n'; s = skip_ws(s), i++) {
 		size_t n = tok_len(s);
 
+		if (n == 0)
+			break; /* '\r', '\v' or '\f', which skip_ws does not skip */
 		if (n == cl && strncmp(s, col, n) == 0)
 			return i;
 		s += n;

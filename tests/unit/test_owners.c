@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* test_owners.c - owners_scan over the tests/fixtures/proc-owners tree. */
+#include "testutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "agg.h"
+#include "owners.h"
+#include "procfs.h"
+
+/*
+ * tests/fixtures/proc-owners:
+ *   100 nginx        fd 0 /dev/null, 3 and 4 socket:[12345], 5 socket:[22222], 6 pipe:[999]
+ *   200 we\tird"na\nme  fd 7 socket:[12345], 8 socket:[33333] (not dumped), 9 anon_inode
+ *   300 nofd         no fd directory (exited between readdir and open)
+ *   400 idle         fd 0 /dev/null, 1 socket:[99999] (not dumped)
+ *   500 0123456789abcde (15 bytes, the kernel's maximum)
+ *                    fd 10 socket:[44444]; "notanumber" socket:[44444];
+ *                    11 "socket:[4444", 12 "socket:[]", 13 socket:[0],
+ *                    14 "socket:[55555x]", 15 socket:[4294967297] (2^32 + 1)
+ *   self -> 100, net/ (not processes)
+ */
+enum { S_12345, S_22222, S_44444, S_55555, S_TW, S_INO1, S_4444, S_COUNT };
+
+static void table_build(struct sock_table *t)
+{
+	static const uint32_t inodes[S_COUNT] = { 12345, 22222, 44444, 55555, 0, 1, 4444 };
+
+	memset(t, 0, sizeof(*t));
+	for (int i = 0; i < S_COUNT; i++) {
+		struct sock_rec s = i == S_TW ? tu_sock_noskmem(100 + (uint64_t)i)
+					      : tu_sock(100 + (uint64_t)i, inodes[i],
+							4096u * (uint32_t)(i + 1), 0, 0);
+
+		/* leftovers from an earlier scan must be reset */
+		s.own_first = 77;
+		s.own_n = 9;
+		assert_int_equal(sock_table_add(t, &s), 1);
+	}
+}
+
+static long proc_by_pid(const struct owners *o, int32_t pid)
+{
+	for (size_t i = 0; i < o->nprocs; i++)
+		if (o->procs[i].pid == pid)
+			return (long)i;
+	return -1;
+}
+
+static void scan_fixture(struct sock_table *t, struct owners *o)
+{
+	struct procfs p;
+
+	table_build(t);
+	assert_int_equal(procfs_open(&p, FIX_OWNERS), 0);
+	assert_int_equal(owners_scan(&p, t, o), 0);
+	procfs_close(&p);
+}
+
+static void test_counts(void **state)
+{
+	struct sock_table t;
+	struct owners o;
+
+	(void)state;
+	scan_fixture(&t, &o);
+	/* 100, 200, 300, 400 and 500 are process directories; self and net are not. */
+	assert_int_equal(o.procs_scanned, 5);
+	/* 300 has no fd directory: it is counted as gone, not denied. */
+	assert_int_equal(o.procs_gone, 1);
+	assert_int_equal(o.procs_denied, 0);
+	assert_int_equal(o.fds_denied, 0);
+	/* Only processes holding a dumped socket are kept (not 300, not 400). */
+	assert_int_equal(o.nprocs, 3);
+	assert_true(proc_by_pid(&o, 100) >= 0);
+	assert_true(proc_by_pid(&o, 200) >= 0);
+	assert_true(proc_by_pid(&o, 500) >= 0);
+	assert_true(proc_by_pid(&o, 300) < 0);
+	assert_true(proc_by_pid(&o, 400) < 0);
+	assert_int_equal(o.nlinks, 5);
+	owners_free(&o);
+	assert_null(o.procs);
+	assert_null(o.links);
+	assert_int_equal(o.nlinks, 0);
+	sock_table_free(&t);
+}
+
+static void test_links(void **state)
+{
+	struct sock_table t;
+	struct owners o;
+	long p100, p200, p500;
+
+	(void)state;
+	scan_fixture(&t, &o);
+	p100 = proc_by_pid(&o, 100);
+	p200 = proc_by_pid(&o, 200);
+	p500 = proc_by_pid(&o, 500);
+	assert_true(p100 >= 0 && p200 >= 0 && p500 >= 0);
+
+	/* Links are grouped by socket, in socket order. */
+	const struct sock_rec *s = &t.v[S_12345];
+
+	assert_int_equal(s->own_first, 0);
+	assert_int_equal(s->own_n, 3);
+	/* Within the socket: by process, then fd. nginx holds it twice (3, 4). */
+	const struct owner_link *l = &o.links[s->own_first];
+	size_t k100 = (size_t)(p100 < p200 ? 0 : 1);
+	size_t k200 = k100 == 0 ? 2 : 0;
+
+	for (size_t k = 0; k < 3; k++)
+		assert_int_equal(l[k].sock, S_12345);
+	assert_int_equal(l[k100].proc, p100);
+	assert_int_equal(l[k100].fd, 3);
+	assert_int_equal(l[k100 + 1].proc, p100);
+	assert_int_equal(l[k100 + 1].fd, 4);
+	assert_int_equal(l[k200].proc, p200);
+	assert_int_equal(l[k200].fd, 7);
+
+	s = &t.v[S_22222];
+	assert_int_equal(s->own_first, 3);
+	assert_int_equal(s->own_n, 1);
+	assert_int_equal(o.links[3].sock, S_22222);
+	assert_int_equal(o.links[3].proc, p100);
+	assert_int_equal(o.links[3].fd, 5);
+
+	/* 500: only fd 10; the non-numeric fd name and malformed links are not read. */
+	s = &t.v[S_44444];
+	assert_int_equal(s->own_first, 4);
+	assert_int_equal(s->own_n, 1);
+	assert_int_equal(o.links[4].sock, S_44444);
+	assert_int_equal(o.links[4].proc, p500);
+	assert_int_equal(o.links[4].fd, 10);
+
+	/* No holder: "socket:[55555x]", "socket:[4444", socket:[0], and 2^32+1 not wrapped to 1. */
+	for (int i = S_55555; i < S_COUNT; i++) {
+		assert_int_equal(t.v[i].own_n, 0);
+		assert_int_equal(t.v[i].own_first, 0);
+	}
+	owners_free(&o);
+	sock_table_free(&t);
+}
+
+static void test_procs(void **state)
+{
+	struct sock_table t;
+	struct owners o;
+	struct stat st;
+
+	(void)state;
+	scan_fixture(&t, &o);
+	assert_int_equal(stat(FIX_OWNERS "/100", &st), 0);
+
+	const struct proc_ent *e = &o.procs[proc_by_pid(&o, 100)];
+
+	assert_string_equal(e->comm, "nginx");
+	assert_int_equal(e->uid, st.st_uid);
+
+	/* The kernel's trailing newline goes; the newline, tab and quote inside stay. */
+	e = &o.procs[proc_by_pid(&o, 200)];
+	assert_string_equal(e->comm, "we\tird\"na\nme");
+	assert_int_equal(strlen(e->comm), 12);
+
+	/* A 15-byte name (the kernel's TASK_COMM_LEN - 1) is kept whole. */
+	e = &o.procs[proc_by_pid(&o, 500)];
+	assert_string_equal(e->comm, "0123456789abcde");
+	owners_free(&o);
+	sock_table_free(&t);
+}
+
+static void test_agg_over_scan(void **state)
+{
+	struct sock_table t;
+	struct owners o;
+	struct group *g = NULL;
+	size_t n = 0;
+
+	(void)state;
+	scan_fixture(&t, &o);
+	assert_int_equal(agg_by_process(&t, &o, 4096, &g, &n), 0);
+	assert_int_equal(n, 4); /* 100, 200, 500 and the no-process row */
+	for (size_t i = 0; i < n; i++) {
+		const struct sums *s = &g[i].s;
+
+		if (g[i].proc == AGG_NO_PROC) {
+			/* 55555 (4 pages), TIME-WAIT (none), inode 1 (6), 4444 (7) */
+			assert_int_equal(s->sockets, 4);
+			assert_int_equal(s->charged_pages, 4 + 6 + 7);
+			continue;
+		}
+		switch (o.procs[g[i].proc].pid) {
+		case 100: /* 12345 once despite two fds (1 page) + 22222 (2 pages) */
+			assert_int_equal(s->sockets, 2);
+			assert_int_equal(s->r, 4096 + 8192);
+			assert_int_equal(s->charged_pages, 3);
+			break;
+		case 200: /* 12345, shared with 100 */
+			assert_int_equal(s->sockets, 1);
+			assert_int_equal(s->r, 4096);
+			break;
+		case 500: /* 44444 (3 pages) */
+			assert_int_equal(s->sockets, 1);
+			assert_int_equal(s->charged_pages, 3);
+			break;
+		default:
+			fail_msg("unexpected pid %d", o.procs[g[i].proc].pid);
+		}
+	}
+	free(g);
+	owners_free(&o);
+	sock_table_free(&t);
+}
+
+/* ASan/UBSan build (GCC defines the macro; clang has __has_feature). */
+#if defined(__SANITIZE_ADDRESS__)
+#define SAN_BUILD 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SAN_BUILD 1
+#endif
+#endif
+
+static void test_empty_table(void **state)
+{
+	struct sock_table t = { 0 };
+	struct owners o;
+	struct procfs p;
+
+	(void)state;
+	/* A scan that links nothing must not qsort(NULL, 0): UBSan rejects it. */
+	assert_int_equal(procfs_open(&p, FIX_OWNERS), 0);
+	assert_int_equal(owners_scan(&p, &t, &o), 0);
+	procfs_close(&p);
+	assert_int_equal(o.nprocs, 0);
+	assert_int_equal(o.nlinks, 0);
+	assert_int_equal(o.procs_scanned, 5);
+	owners_free(&o);
+}
+
+/* --- unreadable fd directories, checked as an unprivileged user --- */
+
+static char tmproot[] = "/tmp/sockmem-owners-XXXXXX";
+
+static void mkpath(const char *rel, mode_t mode)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", tmproot, rel);
+	assert_int_equal(mkdir(path, mode), 0);
+	assert_int_equal(chmod(path, mode), 0);
+}
+
+static void mklink(const char *target, const char *rel)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", tmproot, rel);
+	assert_int_equal(symlink(target, path), 0);
+}
+
+static void mkfile(const char *rel, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmproot, rel);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void rmpath(const char *rel, int dir)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", tmproot, rel);
+	if (dir) {
+		chmod(path, 0755);
+		rmdir(path);
+	} else {
+		unlink(path);
+	}
+}
+
+/* Runs in a child (as nobody if we are root); returns an exit code, 0 = all as expected. */
+static int denied_child(void)
+{
+	struct sock_table t;
+	struct owners o;
+	struct procfs p;
+
+	if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+		return 77;
+	if (geteuid() == 0)
+		return 77;
+	table_build(&t);
+	if (procfs_open(&p, tmproot) != 0)
+		return 10;
+	if (owners_scan(&p, &t, &o) != 0)
+		return 11;
+	if (o.procs_scanned != 3)
+		return 12;
+	if (o.procs_denied != 2) /* 700: fd dir mode 000; 701: links unreadable */
+		return 13;
+	if (o.fds_denied != 2) /* 701's two links */
+		return 14;
+	if (o.procs_gone != 0)
+		return 15;
+	if (o.nprocs != 1 || o.procs[0].pid != 702 || strcmp(o.procs[0].comm, "ok") != 0)
+		return 16;
+	if (o.nlinks != 1 || t.v[S_22222].own_n != 1 || t.v[S_12345].own_n != 0)
+		return 17;
+	owners_free(&o);
+	sock_table_free(&t);
+	return 0;
+}
+
+static void test_denied(void **state)
+{
+	pid_t pid;
+	int status = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(tmproot));
+	assert_int_equal(chmod(tmproot, 0755), 0);
+	mkpath("700", 0755);
+	mkfile("700/comm", "denied\n");
+	mkpath("700/fd", 0755);
+	mklink("socket:[12345]", "700/fd/3");
+	mkpath("701", 0755);
+	mkfile("701/comm", "halfopen\n");
+	mkpath("701/fd", 0755);
+	mklink("socket:[12345]", "701/fd/3");
+	mklink("socket:[22222]", "701/fd/4");
+	mkpath("702", 0755);
+	mkfile("702/comm", "ok\n");
+	mkpath("702/fd", 0755);
+	mklink("socket:[22222]", "702/fd/5");
+	{
+		char path[256];
+
+		snprintf(path, sizeof(path), "%s/700/fd", tmproot);
+		assert_int_equal(chmod(path, 0), 0);	 /* cannot be listed */
+		snprintf(path, sizeof(path), "%s/701/fd", tmproot);
+		assert_int_equal(chmod(path, 0444), 0); /* listed, links not readable */
+	}
+
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(denied_child());
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+
+	rmpath("700/fd", 1); /* chmod back first, then the link */
+	rmpath("700/fd/3", 0);
+	rmpath("700/fd", 1);
+	rmpath("700/comm", 0);
+	rmpath("700", 1);
+	rmpath("701/fd", 1); /* chmod back first, then the links */
+	rmpath("701/fd/3", 0);
+	rmpath("701/fd/4", 0);
+	rmpath("701/fd", 1);
+	rmpath("701/comm", 0);
+	rmpath("701", 1);
+	rmpath("702/fd/5", 0);
+	rmpath("702/fd", 1);
+	rmpath("702/comm", 0);
+	rmpath("702", 1);
+	rmdir(tmproot);
+
+	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 77)
+		skip(); /* cannot drop privileges here */
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_counts),
+		cmocka_unit_test(test_links),
+		cmocka_unit_test(test_procs),
+		cmocka_unit_test(test_agg_over_scan),
+		cmocka_unit_test(test_empty_table),
+		cmocka_unit_test(test_denied),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
