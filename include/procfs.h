@@ -93,6 +93,11 @@ int procfs_parse_ints(const char *text, struct maybe *out, int n);
  */
 int procfs_read_sysinfo(const struct procfs *p, struct sysinfo *si, const char **where);
 
+/* Copies the per-network-namespace values of ns (sockstat inuse/tw/inuse6,
+ * TcpExt counters, tcp_rmem, tcp_wmem, tcp_adv_win_scale,
+ * tcp_moderate_rcvbuf) over home, keeping home's host-global values. */
+void procfs_overlay_netns(struct sysinfo *home, const struct sysinfo *ns);
+
 /* Inode number of the network namespace of pid (0 = self) or 0 if unreadable. */
 uint64_t procfs_netns_ino(const struct procfs *p, int pid);
 

@@ -70,7 +70,8 @@ void report_free(struct report *r);
  * of network namespace netns_ino. */
 const struct sysctls *report_sysctls(const struct report *r, uint64_t netns_ino);
 
-/* Interface name for an ifindex, or NULL. */
-const char *report_ifname(const struct report *r, uint32_t index);
+/* Interface name of a socket's bound ifindex, or NULL. Names come from the namespace
+ * sockmem runs in; sockets from other namespaces get none. */
+const char *report_ifname(const struct report *r, const struct sock_rec *s);
 
 #endif

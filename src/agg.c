@@ -69,11 +69,14 @@ int agg_by_process(const struct sock_table *t, const struct owners *o,
 		}
 	}
 	free(last);
-	/* Drop the no-process row when nothing falls in it. */
-	if (g[ng - 1].s.sockets == 0)
-		ng--;
+	/* Keep only groups that hold sockets (owner filters leave others empty). */
+	size_t k = 0;
+
+	for (size_t i = 0; i < ng; i++)
+		if (g[i].s.sockets)
+			g[k++] = g[i];
 	*out = g;
-	*n = ng;
+	*n = k;
 	return 0;
 }
 

@@ -3,6 +3,7 @@
 #include "findings.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,11 +167,12 @@ static const struct {
 		"socket may hold that much unread data, so many of them can drive the host into "
 		"tcp_mem pressure. Look at why they fill (slow readers, large BDP) before raising "
 		"tcp_rmem or tcp_mem." },
-	[R_RCV_OVER_BUDGET] = { "rcv_over_budget", SEV_WARNING,
+	[R_RCV_OVER_BUDGET] = { "rcv_over_budget", SEV_INFO,
 		"hold more receive memory (r) than their budget (rb)",
-		"r counts skb truesize; coalescing and small segments pushed it past rb. The kernel "
-		"now prunes: it collapses the receive queue (TCPRcvCollapsed), drops out-of-order "
-		"data (OfoPruned) and, failing that, drops incoming segments (RcvPruned)." },
+		"r counts skb truesize, so overhead from small segments pushes it past rb. The next "
+		"segment that arrives makes the kernel prune: it collapses the receive queue "
+		"(TCPRcvCollapsed), drops out-of-order data (OfoPruned) and, failing that, drops the "
+		"segment (RcvPruned). A full queue behind a zero window is usually unread_backlog." },
 	[R_SNDBUF_AT_MAX] = { "sndbuf_at_max", SEV_INFO,
 		"have a send budget (tb) at tcp_wmem max with large unsent data",
 		"The application writes faster than the path drains; send autotuning has reached "
@@ -204,6 +206,12 @@ static int add(struct finding **v, size_t *n, size_t *cap, struct finding **out)
 	return 0;
 }
 
+static const char tcp_mem_pressure_why[] =
+	"Above tcp_mem[1] the kernel enters memory pressure: buffers stop growing, "
+	"send buffers shrink and receive queues are collapsed. The flag is sticky: "
+	"it is cleared only by the next allocation after usage falls below "
+	"tcp_mem[0], so it can read yes after usage has dropped.";
+
 #define ADD(fp)                                    \
 	do {                                       \
 		if (add(&v, &n, &cap, &(fp)) < 0)  \
@@ -227,6 +235,8 @@ int findings_run(const struct report *r, const struct find_opts *fo, struct find
 	}
 
 	/* tcp_mem: the highest threshold crossed, or the sticky pressure flag. */
+	bool press = si->proto.pressure.has && si->proto.pressure.v;
+
 	if (!sc->tcp_mem[0].has) {
 		ADD(f);
 		f->id = "tcp_mem_unavailable";
@@ -238,7 +248,21 @@ int findings_run(const struct report *r, const struct find_opts *fo, struct find
 				 "namespace; sockstat mem is host-wide. Run sockmem on the host to "
 				 "compare usage with the limits.";
 		ev(f, "mem_pages", EV_PAGES, mem);
-	} else if (mem.has && (mem.v > sc->tcp_mem[0].v || (si->proto.pressure.has && si->proto.pressure.v))) {
+		if (press) {
+			/* the flag is global and readable everywhere: report it anyway */
+			ADD(f);
+			f->id = "tcp_mem_pressure";
+			f->sev = SEV_WARNING;
+			snprintf(f->summary, sizeof(f->summary),
+				 "the host's TCP memory pressure flag is set (TCP memory %lld pages; "
+				 "tcp_mem unreadable here)", (long long)mem.v);
+			f->explanation = tcp_mem_pressure_why;
+			ev(f, "mem_pages", EV_PAGES, mem);
+			ev(f, "pressure", EV_BOOL, si->proto.pressure);
+			ev(f, "TCPMemoryPressures", EV_COUNT, si->tcpext[TX_MEMORY_PRESSURES]);
+			ev(f, "TCPMemoryPressuresChrono", EV_MS, si->tcpext[TX_MEMORY_PRESSURES_CHRONO]);
+		}
+	} else if (mem.has && (mem.v > sc->tcp_mem[0].v || press)) {
 		ADD(f);
 		if (sc->tcp_mem[2].has && mem.v > sc->tcp_mem[2].v) {
 			f->id = "tcp_mem_high";
@@ -252,11 +276,7 @@ int findings_run(const struct report *r, const struct find_opts *fo, struct find
 			   (si->proto.pressure.has && si->proto.pressure.v)) {
 			f->id = "tcp_mem_pressure";
 			f->sev = SEV_WARNING;
-			f->explanation =
-				"Above tcp_mem[1] the kernel enters memory pressure: buffers stop growing, "
-				"send buffers shrink and receive queues are collapsed. The flag is sticky: "
-				"it is cleared only by the next allocation after usage falls below "
-				"tcp_mem[0], so it can read yes after usage has dropped.";
+			f->explanation = tcp_mem_pressure_why;
 		} else {
 			f->id = "tcp_mem_low";
 			f->sev = SEV_INFO;

@@ -161,7 +161,7 @@ void out_json_findings(struct outbuf *b, const struct report *r, int *first)
 			json_key(b, f->ev[k].key, &e);
 			ev_value(b, &f->ev[k], FMT_JSON, 0);
 		}
-		json_key(b, "processes", &e);
+		json_key(b, "top_processes", &e);
 		ob_ch(b, '[');
 		for (size_t k = 0; k < f->nprocs; k++) {
 			const struct proc_ent *p = &r->owners.procs[f->procs[k].proc];
@@ -175,7 +175,7 @@ void out_json_findings(struct outbuf *b, const struct report *r, int *first)
 			ob_ch(b, '}');
 		}
 		ob_ch(b, ']');
-		json_key(b, "sockets", &e);
+		json_key(b, "top_sockets", &e);
 		ob_ch(b, '[');
 		for (size_t k = 0; k < f->nsocks; k++) {
 			const struct sock_rec *s = &r->socks.v[f->socks[k]];

@@ -15,7 +15,7 @@ enum {
 	C_SKM, /* SKM_N columns */
 	C_CHARGED = C_SKM + SKM_N,
 	C_TI, /* TI_N columns */
-	C_INODE = C_TI + TI_N, C_UID, C_COOKIE, C_OWNERS, C_N
+	C_INODE = C_TI + TI_N, C_UID, C_COOKIE, C_FAMILY, C_CGROUP, C_NETNS, C_OWNERS, C_N
 };
 
 static void init_cols(struct col *c)
@@ -33,6 +33,9 @@ static void init_cols(struct col *c)
 	c[C_INODE] = (struct col){ "inode", "inode", 0 };
 	c[C_UID] = (struct col){ "uid", "uid", 0 };
 	c[C_COOKIE] = (struct col){ "cookie", "cookie", 0 };
+	c[C_FAMILY] = (struct col){ "family", "family", 1 };
+	c[C_CGROUP] = (struct col){ "cgroup_id", "cgroup", 0 };
+	c[C_NETNS] = (struct col){ "netns", "netns", 0 };
 	c[C_OWNERS] = (struct col){ "owners", "owners", 1 };
 }
 
@@ -48,7 +51,7 @@ static void put_endpoint(struct outbuf *b, const struct report *r, const struct 
 			 int peer)
 {
 	char buf[SOCK_ENDPOINT_MAX];
-	const char *ifn = (!peer && s->ifindex) ? report_ifname(r, s->ifindex) : NULL;
+	const char *ifn = peer ? NULL : report_ifname(r, s);
 
 	sock_fmt_endpoint(buf, sizeof(buf), s->family, peer ? s->daddr : s->saddr,
 			  peer ? s->dport : s->sport, ifn);
@@ -122,6 +125,11 @@ static void sock_row(const void *ctx, size_t i, enum fmt fmt, struct outbuf *scr
 	c[C_INODE] = (struct cell){ CELL_U64, s->inode, 0, NULL };
 	c[C_UID] = (struct cell){ CELL_U64, s->uid, 0, NULL };
 	c[C_COOKIE] = (struct cell){ CELL_U64, s->cookie, 0, NULL };
+	c[C_FAMILY] = (struct cell){ CELL_TEXT, 0, 0, s->family == AF_INET6 ? "inet6" : "inet" };
+	c[C_CGROUP] = (s->flags & SOCK_HAS_CGROUP) ? (struct cell){ CELL_U64, s->cgroup_id, 0, NULL }
+						   : (struct cell){ CELL_ABSENT, 0, 0, NULL };
+	c[C_NETNS] = s->netns_ino ? (struct cell){ CELL_U64, s->netns_ino, 0, NULL }
+				  : (struct cell){ CELL_ABSENT, 0, 0, NULL };
 	start = scratch->len;
 	put_owners(scratch, r, s, fmt);
 	c[C_OWNERS] = raw_since(scratch, start);
@@ -146,7 +154,7 @@ static void sockets_json(struct outbuf *b, const struct report *r, const struct 
 		json_text(b, "state", sock_state_name(s->state), &f);
 		json_text(b, "family", s->family == AF_INET6 ? "inet6" : "inet", &f);
 		sock_fmt_endpoint(buf, sizeof(buf), s->family, s->saddr, s->sport,
-				  s->ifindex ? report_ifname(r, s->ifindex) : NULL);
+				  report_ifname(r, s));
 		json_text(b, "local", buf, &f);
 		sock_fmt_endpoint(buf, sizeof(buf), s->family, s->daddr, s->dport, NULL);
 		json_text(b, "peer", buf, &f);
@@ -155,6 +163,7 @@ static void sockets_json(struct outbuf *b, const struct report *r, const struct 
 		json_u64(b, "cookie", s->cookie, &f);
 		json_maybe(b, "cgroup_id",
 			   (s->flags & SOCK_HAS_CGROUP) ? maybe_of((int64_t)s->cgroup_id) : maybe_none(), &f);
+		json_maybe(b, "netns", s->netns_ino ? maybe_of((int64_t)s->netns_ino) : maybe_none(), &f);
 		json_u64(b, "recv_q", s->rqueue, &f);
 		json_u64(b, "send_q", s->wqueue, &f);
 		json_key(b, "skmem", &f);

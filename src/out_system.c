@@ -258,6 +258,38 @@ static void tsv_system(struct outbuf *b, const struct report *r, const struct op
 	ob_str(b, "reconcile.explanation\t");
 	ob_tsv_str(b, sentence, NULL);
 	ob_ch(b, '\n');
+	/* one block per namespace: namespaces.INO.KEY */
+	for (size_t i = 0; i < r->nnetns; i++) {
+		const struct netns_ent *ns = &r->netns[i];
+		const struct sysfield nf[] = {
+			{ NULL, "sockets", maybe_of((int64_t)ns_sockets(r, ns->ino)), U_COUNT },
+			{ NULL, "inuse", ns->inuse, U_COUNT },
+			{ NULL, "tw", ns->tw, U_COUNT },
+			{ NULL, "tcp_rmem_max", ns->sysctl.tcp_rmem[2], U_BYTES },
+			{ NULL, "tcp_wmem_max", ns->sysctl.tcp_wmem[2], U_BYTES },
+		};
+
+		ob_str(b, "namespaces.");
+		ob_u64(b, ns->ino);
+		ob_str(b, ".name\t");
+		ob_tsv_str(b, ns->name, NULL);
+		ob_str(b, "\nnamespaces.");
+		ob_u64(b, ns->ino);
+		ob_str(b, ".skipped\t");
+		if (ns->skipped)
+			ob_str(b, strerror(ns->skipped));
+		ob_ch(b, '\n');
+		for (size_t k = 0; k < sizeof(nf) / sizeof(nf[0]); k++) {
+			ob_str(b, "namespaces.");
+			ob_u64(b, ns->ino);
+			ob_ch(b, '.');
+			ob_str(b, nf[k].key);
+			ob_ch(b, '\t');
+			if (nf[k].v.has)
+				ob_i64(b, nf[k].v.v);
+			ob_ch(b, '\n');
+		}
+	}
 }
 
 /* Table value: "-" when absent, human bytes unless -n. */

@@ -6,7 +6,7 @@
 
 /* Sum columns, after the key columns of the --by key. */
 enum { T_SOCKETS, T_R, T_W, T_F, T_T, T_RB, T_TB, T_CHARGED, T_PAGES, T_NSUMS };
-#define MAX_KEYS 3
+#define MAX_KEYS 4
 
 static const struct col sum_cols[T_NSUMS] = {
 	[T_SOCKETS] = { "sockets", "SOCKETS", 0 },
@@ -28,7 +28,8 @@ static size_t key_cols(enum group_by by, struct col *c)
 		c[0] = (struct col){ "cgroup", "CGROUP", 1 };
 		c[1] = (struct col){ "cgroup_id", "CGROUP-ID", 0 };
 		c[2] = (struct col){ "memcg_sock_bytes", "MEMCG-SOCK", 0 };
-		return 3;
+		c[3] = (struct col){ "memcg_v1_tcp_bytes", "V1-TCP", 0 };
+		return 4;
 	case BY_USER:
 		c[0] = (struct col){ "uid", "UID", 0 };
 		c[1] = (struct col){ "user", "USER", 1 };
@@ -46,7 +47,8 @@ static size_t key_cols(enum group_by by, struct col *c)
 	default:
 		c[0] = (struct col){ "pid", "PID", 0 };
 		c[1] = (struct col){ "comm", "COMM", 1 };
-		return 2;
+		c[2] = (struct col){ "uid", "UID", 0 };
+		return 3;
 	}
 }
 
@@ -80,14 +82,6 @@ static const char *netns_name(const struct report *r, uint64_t ino)
 	return NULL;
 }
 
-/* Socket memory the cgroup's memory controller reports: v2 sock, else v1 tcp. */
-static struct maybe memcg_bytes(const struct cgroup_ent *e)
-{
-	if (!e)
-		return maybe_none();
-	return e->memcg_sock_bytes.has ? e->memcg_sock_bytes : e->v1_tcp_bytes;
-}
-
 static void key_cells(const struct report *r, size_t i, struct cell *c)
 {
 	const struct group *g = &r->groups[i];
@@ -98,7 +92,8 @@ static void key_cells(const struct report *r, size_t i, struct cell *c)
 		e = g->key == AGG_NO_KEY ? NULL : cgroup_get(&r->cg, g->key);
 		c[0] = e && e->path ? (struct cell){ CELL_UNTRUSTED, 0, 0, e->path } : absent;
 		c[1] = g->key == AGG_NO_KEY ? absent : (struct cell){ CELL_U64, g->key, 0, NULL };
-		c[2] = cell_maybe(memcg_bytes(e), CELL_BYTES);
+		c[2] = cell_maybe(e ? e->memcg_sock_bytes : maybe_none(), CELL_BYTES);
+		c[3] = cell_maybe(e ? e->v1_tcp_bytes : maybe_none(), CELL_BYTES);
 		break;
 	case BY_USER:
 		c[0] = (struct cell){ CELL_U64, g->key, 0, NULL };
@@ -123,11 +118,13 @@ static void key_cells(const struct report *r, size_t i, struct cell *c)
 			c[0] = absent;
 			c[1] = (struct cell){ CELL_TEXT, 0, 0,
 					      r->owners_scanned ? "(no process)" : "(owners not scanned)" };
+			c[2] = absent;
 		} else {
 			const struct proc_ent *p = &r->owners.procs[g->proc];
 
 			c[0] = (struct cell){ CELL_U64, (uint64_t)p->pid, 0, NULL };
 			c[1] = (struct cell){ CELL_UNTRUSTED, 0, 0, p->comm };
+			c[2] = (struct cell){ CELL_U64, p->uid, 0, NULL };
 		}
 		break;
 	}
@@ -163,6 +160,14 @@ static void top_footer(struct outbuf *b, const struct report *r, const struct op
 	ob_str(b, " (");
 	ob_u64(b, r->totals.charged_pages);
 	ob_str(b, " pages)\n");
+	for (size_t i = 0; i < r->nnetns; i++)
+		if (r->netns[i].skipped) {
+			ob_str(b, "namespaces: ");
+			ob_u64(b, r->netns[i].ino);
+			ob_str(b, " skipped (");
+			ob_str(b, strerror(r->netns[i].skipped));
+			ob_str(b, "): its sockets are not counted\n");
+		}
 	if (!r->owners_scanned) {
 		ob_str(b, "owners: not scanned (--no-owners)\n");
 	} else if (r->owners.procs_denied || r->owners.fds_denied) {
@@ -176,7 +181,7 @@ static void top_footer(struct outbuf *b, const struct report *r, const struct op
 			ob_u64(b, r->owners.fds_denied);
 			ob_str(b, " fds unreadable");
 		}
-		ob_str(b, " (permission denied; root with CAP_SYS_PTRACE sees all): their sockets count under (no process)\n");
+		ob_str(b, " (permission denied): their sockets count under (no process)\n");
 	}
 }
 
@@ -187,7 +192,7 @@ void out_top(struct outbuf *b, const struct report *r, const struct opts *o)
 
 	memcpy(cols + nk, sum_cols, sizeof(sum_cols));
 	out_grid(b, o, cols, nk + T_NSUMS, shown(r, o), top_row, r);
-	if (o->fmt == FMT_TABLE)
+	if (o->fmt == FMT_TABLE && !o->no_header)
 		top_footer(b, r, o);
 }
 
@@ -230,11 +235,6 @@ void out_json_top(struct outbuf *b, const struct report *r, const struct opts *o
 					ob_u64(b, c[k].u);
 				else
 					ob_json_str(b, c[k].s);
-			}
-			if (r->by == BY_CGROUP) {
-				const struct cgroup_ent *e = g->key == AGG_NO_KEY ? NULL : cgroup_get(&r->cg, g->key);
-
-				json_maybe(b, "memcg_v1_tcp_bytes", e ? e->v1_tcp_bytes : maybe_none(), &f);
 			}
 		} else if (g->proc == AGG_NO_PROC) {
 			json_key(b, "pid", &f);

@@ -342,6 +342,19 @@ int procfs_read_sysinfo(const struct procfs *p, struct sysinfo *si, const char *
 	return 0;
 }
 
+void procfs_overlay_netns(struct sysinfo *home, const struct sysinfo *ns)
+{
+	home->sockstat.inuse = ns->sockstat.inuse;
+	home->sockstat.tw = ns->sockstat.tw;
+	home->sockstat.inuse6 = ns->sockstat.inuse6;
+	home->sockstat.sockets_used = ns->sockstat.sockets_used;
+	memcpy(home->tcpext, ns->tcpext, sizeof(home->tcpext));
+	memcpy(home->sysctl.tcp_rmem, ns->sysctl.tcp_rmem, sizeof(home->sysctl.tcp_rmem));
+	memcpy(home->sysctl.tcp_wmem, ns->sysctl.tcp_wmem, sizeof(home->sysctl.tcp_wmem));
+	home->sysctl.tcp_adv_win_scale = ns->sysctl.tcp_adv_win_scale;
+	home->sysctl.tcp_moderate_rcvbuf = ns->sysctl.tcp_moderate_rcvbuf;
+}
+
 uint64_t procfs_netns_ino(const struct procfs *p, int pid)
 {
 	char path[64];

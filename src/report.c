@@ -32,6 +32,10 @@ static int collect_ifnames(struct report *r)
 		return -ENOMEM;
 	}
 	for (p = ni; p->if_index; p++) {
+		/* Names are untrusted text: keep only ones safe to print anywhere. */
+		if (strspn(p->if_name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@") !=
+		    strlen(p->if_name))
+			continue;
 		r->ifnames[r->nifnames].index = p->if_index;
 		snprintf(r->ifnames[r->nifnames].name, sizeof(r->ifnames[0].name), "%s", p->if_name);
 		r->nifnames++;
@@ -48,8 +52,12 @@ const struct sysctls *report_sysctls(const struct report *r, uint64_t netns_ino)
 	return &r->sys.sysctl;
 }
 
-const char *report_ifname(const struct report *r, uint32_t index)
+const char *report_ifname(const struct report *r, const struct sock_rec *s)
 {
+	uint32_t index = s->ifindex;
+
+	if (!index || s->netns_ino != r->netns_ino)
+		return NULL;
 	for (size_t i = 0; i < r->nifnames; i++)
 		if (r->ifnames[i].index == index)
 			return r->ifnames[i].name;
@@ -310,6 +318,11 @@ int report_build(const struct opts *o, struct report *r, struct report_err *e)
 	err = procfs_open(&p, o->proc_root);
 	if (err)
 		return fail(e, o->proc_root, err);
+	/* Host-global values (tcp_mem, orphans, mem_pcpu_rsv) are read at home:
+	 * a child namespace does not show them. */
+	err = procfs_read_sysinfo(&p, &r->sys, &where);
+	if (err)
+		goto out_err;
 	if (o->netns) {
 		int fd = netns_open_name(RUN_NETNS, o->netns);
 
@@ -325,14 +338,22 @@ int report_build(const struct opts *o, struct report *r, struct report_err *e)
 		}
 	}
 	r->netns_ino = procfs_netns_ino(&p, 0);
-	err = procfs_read_sysinfo(&p, &r->sys, &where);
-	if (err)
-		goto out_err;
+	if (o->netns) {
+		struct sysinfo ns;
+
+		err = procfs_read_sysinfo(&p, &ns, &where);
+		if (err)
+			goto out_err;
+		procfs_overlay_netns(&r->sys, &ns);
+	}
 	if (o->all_netns) {
 		if (dump_all_netns(&p, o, &req, r, e)) {
 			procfs_close(&p);
 			return -1;
 		}
+		for (size_t i = 0; i < r->nnetns; i++)
+			if (r->netns[i].skipped)
+				r->partial = true; /* sockets we could not see */
 	} else {
 		r->netns = calloc(1, sizeof(*r->netns));
 		if (!r->netns) {
@@ -374,13 +395,17 @@ int report_build(const struct opts *o, struct report *r, struct report_err *e)
 			return -1;
 		}
 	}
+	/* names from the namespace the sockets were dumped in (-N: that one) */
+	if (collect_ifnames(r)) {
+		err = -ENOMEM;
+		where = "interface names";
+		goto out_err;
+	}
 	if (home >= 0) {
 		netns_enter(home);
 		close(home);
 	}
 	procfs_close(&p);
-	if (collect_ifnames(r))
-		return fail(e, "interface names", ENOMEM);
 
 	/* aggregation */
 	agg_totals(&r->socks, r->page_size, &r->totals);

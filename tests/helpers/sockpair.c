@@ -4,8 +4,8 @@
  * properties, held open until killed (or until --timeout seconds pass).
  *
  *   sockpair [--family 4|6] [--pairs N] [--unread BYTES] [--unread-step BYTES]
- *            [--rcvbuf BYTES] [--backlog N] [--share] [--netns-lo]
- *            [--ready-file PATH] [--timeout SECONDS]
+ *            [--rcvbuf BYTES] [--backlog N] [--share] [--dup] [--timewait N]
+ *            [--netns-lo] [--ready-file PATH] [--timeout SECONDS]
  *
  * One listener on 127.0.0.1 or ::1 (ephemeral port). For each pair i the
  * client connects, the listener accepts, and the client sends
@@ -14,6 +14,11 @@
  * sockets inherit it (the kernel stores twice the value).
  * --share forks a child ("sockpair-share") that keeps only the accepted
  * sockets open: each of them is then held by two processes.
+ * --dup dup()s every accepted socket once more (fd "server_fd2"), so one
+ * process holds it through two fds (a --share child inherits both).
+ * --timewait N first makes N more connections and closes them in order
+ * (client, then server), leaving N client sockets in TIME-WAIT (no owner, no
+ * skmem) beside the held ones; their client ports are "timewait_ports".
  * --netns-lo brings "lo" up first (for use right after unshare -n).
  *
  * Before signalling ready it waits (with a deadline) until every accepted
@@ -21,8 +26,8 @@
  * (everything acknowledged), so the sockets are idle. Then it writes the
  * ready file atomically (PATH.tmp, then rename) as one JSON object:
  *   {"pid":P,"share_pid":C|null,"family":4,"listen_port":L,"listen_fd":F,
- *    "rcvbuf":B,"backlog":N,"conns":[{"client_port":..,"server_port":L,
- *    "client_fd":..,"server_fd":..,"unread":..},...]}
+ *    "rcvbuf":B,"backlog":N,"timewait_ports":[..],"conns":[{"client_port":..,"server_port":L,
+ *    "client_fd":..,"server_fd":..,"server_fd2":..|null,"unread":..},...]}
  * Exit status: 0 after SIGTERM/SIGINT or the timeout, 1 on any setup error
  * (with a message on stderr).
  */
@@ -51,7 +56,7 @@
 #define SETTLE_SECONDS 10
 
 struct conn {
-	int cfd, sfd;
+	int cfd, sfd, sfd2;
 	unsigned cport;
 	long unread;
 };
@@ -63,6 +68,8 @@ struct cfg {
 	long rcvbuf;		/* 0 = leave the default */
 	long backlog;
 	int share;
+	int dup;
+	long timewait;
 	int netns_lo;
 	const char *ready_file;
 	long timeout;
@@ -109,8 +116,8 @@ static long parse_long(const char *s, long min, long max, const char *what)
 static void usage(void)
 {
 	fputs("usage: sockpair [--family 4|6] [--pairs N] [--unread BYTES] [--unread-step BYTES]\n"
-	      "                [--rcvbuf BYTES] [--backlog N] [--share] [--netns-lo]\n"
-	      "                [--ready-file PATH] [--timeout SECONDS]\n",
+	      "                [--rcvbuf BYTES] [--backlog N] [--share] [--dup] [--timewait N]\n"
+	      "                [--netns-lo] [--ready-file PATH] [--timeout SECONDS]\n",
 	      stderr);
 	exit(2);
 }
@@ -130,6 +137,10 @@ static void parse_args(int argc, char **argv, struct cfg *c)
 			c->share = 1;
 			continue;
 		}
+		if (strcmp(a, "--dup") == 0) {
+			c->dup = 1;
+			continue;
+		}
 		if (strcmp(a, "--netns-lo") == 0) {
 			c->netns_lo = 1;
 			continue;
@@ -147,6 +158,8 @@ static void parse_args(int argc, char **argv, struct cfg *c)
 			c->unread_step = parse_long(v, 0, 1L << 20, a);
 		else if (strcmp(a, "--rcvbuf") == 0)
 			c->rcvbuf = parse_long(v, 0, INT_MAX / 2, a);
+		else if (strcmp(a, "--timewait") == 0)
+			c->timewait = parse_long(v, 0, 100, a);
 		else if (strcmp(a, "--backlog") == 0)
 			c->backlog = parse_long(v, 1, 4096, a);
 		else if (strcmp(a, "--ready-file") == 0)
@@ -280,9 +293,42 @@ static void make_pair(const struct cfg *c, int lfd, unsigned lport, long i, stru
 	cn->sfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 	if (cn->sfd < 0)
 		die("accept (pair %ld)", i);
+	cn->sfd2 = -1;
+	if (c->dup) {
+		cn->sfd2 = fcntl(cn->sfd, F_DUPFD_CLOEXEC, 0);
+		if (cn->sfd2 < 0)
+			die("dup (pair %ld)", i);
+	}
 	cn->unread = c->unread + i * c->unread_step;
 	if (cn->unread > 0)
 		send_all(cn->cfd, cn->unread);
+}
+
+/* Makes n connections and closes them (client first, then the server once it
+ * has read the client's FIN), leaving the clients in TIME-WAIT. */
+static void make_timewait(const struct cfg *c, int lfd, unsigned lport, long n, unsigned *ports)
+{
+	for (long i = 0; i < n; i++) {
+		struct conn cn;
+		struct pollfd pfd;
+		char b;
+
+		make_pair(c, lfd, lport, 0, &cn);
+		if (cn.unread)
+			die("--timewait needs no unread data on these connections");
+		ports[i] = cn.cport;
+		close(cn.cfd);
+		pfd = (struct pollfd){ .fd = cn.sfd, .events = POLLIN };
+		if (poll(&pfd, 1, SETTLE_SECONDS * 1000) != 1 || recv(cn.sfd, &b, 1, 0) != 0) {
+			errno = 0;
+			die("time-wait connection %ld: no FIN from the client", i);
+		}
+		close(cn.sfd);
+		if (cn.sfd2 >= 0)
+			close(cn.sfd2);
+	}
+	if (n)
+		poll(NULL, 0, 50); /* the server's FIN reaches the client */
 }
 
 /* Waits until each receiver holds exactly its unread bytes and each sender
@@ -316,7 +362,7 @@ static void settle(const struct conn *cn, long n)
 }
 
 static void write_ready(const struct cfg *c, pid_t share_pid, int lfd, unsigned lport,
-			const struct conn *cn, long n)
+			const struct conn *cn, long n, const unsigned *tw_ports)
 {
 	char tmp[4096];
 	FILE *f;
@@ -333,11 +379,21 @@ static void write_ready(const struct cfg *c, pid_t share_pid, int lfd, unsigned 
 		fprintf(f, "%ld", (long)share_pid);
 	else
 		fputs("null", f);
-	fprintf(f, ",\"family\":%d,\"listen_port\":%u,\"listen_fd\":%d,\"rcvbuf\":%ld,\"backlog\":%ld,\"conns\":[",
+	fprintf(f, ",\"family\":%d,\"listen_port\":%u,\"listen_fd\":%d,\"rcvbuf\":%ld,\"backlog\":%ld,",
 		c->family, lport, lfd, c->rcvbuf, c->backlog);
-	for (long i = 0; i < n; i++)
-		fprintf(f, "%s\n{\"client_port\":%u,\"server_port\":%u,\"client_fd\":%d,\"server_fd\":%d,\"unread\":%ld}",
-			i ? "," : "", cn[i].cport, lport, cn[i].cfd, cn[i].sfd, cn[i].unread);
+	fputs("\"timewait_ports\":[", f);
+	for (long i = 0; i < c->timewait; i++)
+		fprintf(f, "%s%u", i ? "," : "", tw_ports[i]);
+	fputs("],\"conns\":[", f);
+	for (long i = 0; i < n; i++) {
+		fprintf(f, "%s\n{\"client_port\":%u,\"server_port\":%u,\"client_fd\":%d,\"server_fd\":%d,",
+			i ? "," : "", cn[i].cport, lport, cn[i].cfd, cn[i].sfd);
+		if (cn[i].sfd2 >= 0)
+			fprintf(f, "\"server_fd2\":%d,", cn[i].sfd2);
+		else
+			fputs("\"server_fd2\":null,", f);
+		fprintf(f, "\"unread\":%ld}", cn[i].unread);
+	}
 	fputs("\n]}\n", f);
 	if (fflush(f) || ferror(f) || fclose(f))
 		die("writing %s", tmp);
@@ -371,7 +427,7 @@ int main(int argc, char **argv)
 	struct conn *cn;
 	struct sigaction sa;
 	sigset_t stopsigs, waitmask;
-	unsigned lport;
+	unsigned lport, tw_ports[100];
 	pid_t child = -1;
 	int lfd;
 
@@ -392,6 +448,13 @@ int main(int argc, char **argv)
 	if (!cn)
 		die("calloc");
 	lfd = make_listener(&c, &lport);
+	{
+		struct cfg twc = c;
+
+		twc.unread = twc.unread_step = 0;
+		twc.dup = 0;
+		make_timewait(&twc, lfd, lport, c.timewait, tw_ports);
+	}
 	for (long i = 0; i < c.pairs; i++)
 		make_pair(&c, lfd, lport, i, &cn[i]);
 	settle(cn, c.pairs);
@@ -425,7 +488,7 @@ int main(int argc, char **argv)
 		close(p[0]);
 	}
 	if (c.ready_file)
-		write_ready(&c, child, lfd, lport, cn, c.pairs);
+		write_ready(&c, child, lfd, lport, cn, c.pairs, tw_ports);
 
 	while (!g_stop)
 		sigsuspend(&waitmask);

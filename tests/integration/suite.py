@@ -1,0 +1,1103 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Real-kernel integration tests for sockmem.
+
+Run by tests/integration/run.sh, which passes SOCKMEM, SOCKMEM_SAN, HELPERS
+(absolute paths) and RESULTS (a file that receives one result line per test).
+Each test prints "ok NAME" or "FAIL NAME: reason" on stdout.
+
+The tests create loopback TCP connections with known properties through
+build/helpers/sockpair (see tests/helpers/sockpair.c) and assert the exact
+numbers sockmem prints for those sockets. Exact totals are checked inside a
+private network namespace (unshare -n for the helper, nsenter for sockmem), the
+only place where no other socket can come or go between two runs.
+
+Every process started here is bounded: helpers exit by themselves after
+HELPER_TIMEOUT seconds, every command runs under a timeout, and everything
+still alive is killed by PID on exit (normal end, exception, SIGTERM, SIGINT).
+Stdlib only; JSON is parsed with the json module, rejecting duplicate keys
+and NaN/Infinity.
+"""
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+SOCKMEM = os.environ["SOCKMEM"]
+SAN = os.environ["SOCKMEM_SAN"]
+HELPERS = os.environ["HELPERS"]
+RESULTS = os.environ.get("RESULTS")
+SOCKPAIR = os.path.join(HELPERS, "sockpair")
+CHURN = os.path.join(HELPERS, "churn")
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+NCPU_CONF = os.sysconf("SC_NPROCESSORS_CONF")
+HELPER_TIMEOUT = 150    # seconds any helper lives at most
+CMD_TIMEOUT = 60        # seconds any one command may take
+U31 = 1 << 31
+
+SKM_KEYS = ["r", "rb", "t", "tb", "f", "w", "o", "bl", "d"]
+TI_KEYS = ["rcv_space", "rcv_ssthresh", "rcv_wnd", "snd_wnd", "notsent_bytes",
+           "bytes_received", "bytes_acked", "rtt", "rttvar", "rcv_mss", "snd_mss"]
+TSV_SOCKET_HEADER = (["state", "recv_q", "send_q", "local", "peer"] + SKM_KEYS +
+                     ["charged_bytes"] + TI_KEYS + ["inode", "uid", "cookie", "family", "cgroup_id", "netns", "owners"])
+SUM_KEYS = ["sockets", "r", "w", "f", "t", "rb", "tb", "charged_bytes", "charged_pages"]
+STATES = {"UNKNOWN", "ESTAB", "SYN-SENT", "SYN-RECV", "FIN-WAIT-1", "FIN-WAIT-2",
+          "TIME-WAIT", "UNCONN", "CLOSE-WAIT", "LAST-ACK", "LISTEN", "CLOSING",
+          "BOUND-INACTIVE"}
+
+TMP = tempfile.mkdtemp(prefix="sockmem-it.")
+os.chmod(TMP, 0o755)
+PROCS = []          # every Popen we started, killed by PID in cleanup()
+_counter = [0]
+
+
+class Fail(Exception):
+    pass
+
+
+def check(cond, msg):
+    if not cond:
+        raise Fail(msg)
+
+
+def eq(actual, expected, what):
+    if actual != expected:
+        raise Fail(f"{what}: expected {expected!r}, got {actual!r}")
+
+
+# ---------------------------------------------------------------- processes
+
+def kill_proc(p, grace=3.0):
+    """Ends one process we started, by its PID: SIGTERM, then SIGKILL."""
+    if p.poll() is not None:
+        return
+    try:
+        os.kill(p.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        p.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        try:
+            os.kill(p.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        p.wait(timeout=5)
+
+
+def cleanup():
+    for p in reversed(PROCS):
+        try:
+            kill_proc(p)
+        except Exception:
+            pass
+    shutil.rmtree(TMP, ignore_errors=True)
+
+
+def on_signal(sig, frame):
+    raise SystemExit(128 + sig)
+
+
+def run(cmd, timeout=CMD_TIMEOUT, env=None, stdout=subprocess.PIPE, text=True):
+    """Runs a command to completion (killed if it exceeds timeout)."""
+    try:
+        return subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=stdout,
+                              stderr=subprocess.PIPE, timeout=timeout, env=env,
+                              text=text)
+    except subprocess.TimeoutExpired:
+        raise Fail(f"timed out after {timeout}s: {' '.join(cmd)}")
+
+
+def nextname(prefix):
+    _counter[0] += 1
+    return os.path.join(TMP, f"{prefix}.{_counter[0]}")
+
+
+class Helper:
+    """One running sockpair: its ready-file description and what to expect."""
+
+    def __init__(self, *args, netns=False, nobody=False, exe=SOCKPAIR, readydir=TMP):
+        _counter[0] += 1
+        self.ready = os.path.join(readydir, f"ready.{_counter[0]}.json")
+        self.errfile = os.path.join(TMP, f"helper.{_counter[0]}.err")
+        cmd = [exe, *args, "--ready-file", self.ready, "--timeout", str(HELPER_TIMEOUT)]
+        if netns:
+            cmd = ["unshare", "-n", *cmd, "--netns-lo"]
+        if nobody:
+            cmd = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", *cmd]
+        self.netns = netns
+        with open(self.errfile, "w") as err:
+            self.p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                                      stdout=subprocess.DEVNULL, stderr=err)
+        PROCS.append(self.p)
+        deadline = time.monotonic() + 20
+        while not os.path.exists(self.ready):
+            if self.p.poll() is not None:
+                raise Fail(f"helper {' '.join(cmd)} exited {self.p.returncode}: "
+                           f"{open(self.errfile).read().strip()}")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise Fail("helper did not become ready within 20 s")
+            time.sleep(0.02)
+        with open(self.ready) as f:
+            self.info = json.load(f)
+        # unshare/setpriv exec the helper, so the PID we kill is the helper's.
+        eq(self.info["pid"], self.p.pid, "helper pid in ready file")
+        self.pid = self.p.pid
+        self.share_pid = self.info["share_pid"]
+        self.fam = self.info["family"]
+        self.lport = self.info["listen_port"]
+
+    def stop(self):
+        kill_proc(self.p)
+
+    def addr(self, port):
+        return f"127.0.0.1:{port}" if self.fam == 4 else f"[::1]:{port}"
+
+    def listener_key(self):
+        return ("LISTEN", self.addr(self.lport), "0.0.0.0:*" if self.fam == 4 else "[::]:*")
+
+    def server_key(self, c):
+        return ("ESTAB", self.addr(self.lport), self.addr(c["client_port"]))
+
+    def client_key(self, c):
+        return ("ESTAB", self.addr(c["client_port"]), self.addr(self.lport))
+
+    def all_keys(self):
+        keys = [self.listener_key()]
+        for c in self.info["conns"]:
+            keys += [self.server_key(c), self.client_key(c)]
+        return keys
+
+    def inode(self, fd, pid=None):
+        link = os.readlink(f"/proc/{pid or self.pid}/fd/{fd}")
+        m = re.fullmatch(r"socket:\[(\d+)\]", link)
+        check(m, f"fd {fd} of {pid or self.pid} is {link}, not a socket")
+        return int(m.group(1))
+
+    def nsenter(self):
+        return ["nsenter", "-t", str(self.pid), "-n"] if self.netns else []
+
+
+# ------------------------------------------------------------------- sockmem
+
+class _Dups:
+    """object_pairs_hook that remembers duplicate member names."""
+
+    def __init__(self):
+        self.found = []
+
+    def __call__(self, pairs):
+        d = {}
+        for k, v in pairs:
+            if k in d:
+                self.found.append(f"{k!r} in an object with keys {[p[0] for p in pairs]}")
+            d[k] = v
+        return d
+
+
+def _bad_constant(name):
+    raise Fail(f"non-JSON constant {name} in output")
+
+
+def parse_json(text, what, unique_keys=False):
+    """Parses one sockmem JSON document. Duplicate member names (which most
+    parsers silently collapse) fail only where unique_keys is asked for, so
+    that one such defect is reported by one test (json_every_command)."""
+    dups = _Dups()
+    try:
+        doc = json.loads(text, object_pairs_hook=dups, parse_constant=_bad_constant)
+    except ValueError as e:
+        raise Fail(f"{what}: output is not valid JSON: {e}")
+    if unique_keys and dups.found:
+        raise Fail(f"{what}: duplicate JSON member {dups.found[0]}"
+                   + (f" (and {len(dups.found) - 1} more)" if len(dups.found) > 1 else ""))
+    check(isinstance(doc, dict), f"{what}: JSON document is not an object")
+    eq(doc.get("schema"), "sockmem/1", f"{what}: schema")
+    check(text.endswith("}\n"), f"{what}: JSON document does not end with '}}\\n'")
+    return doc
+
+
+def sm(args, binary=None, prefix=(), timeout=CMD_TIMEOUT, env=None):
+    return run([*prefix, binary or SOCKMEM, *args], timeout=timeout, env=env)
+
+
+def sm_json(args, binary=None, prefix=(), allow_stderr=False):
+    """Runs sockmem ARGS -j, requires exit 0 (and a quiet stderr), parses it."""
+    r = sm([*args, "-j"], binary=binary, prefix=prefix)
+    what = f"sockmem {' '.join(args)} -j"
+    check(r.returncode == 0, f"{what}: exit {r.returncode}, stderr {r.stderr.strip()[:300]!r}")
+    if not allow_stderr:
+        eq(r.stderr, "", f"{what}: stderr")
+    doc = parse_json(r.stdout, what)
+    eq(doc.get("command"), args[0], f"{what}: command")
+    return doc
+
+
+def index(doc, what="sockets -j"):
+    """(state, local, peer) -> list of socket records."""
+    idx = {}
+    for s in doc["sockets"]:
+        idx.setdefault((s["state"], s["local"], s["peer"]), []).append(s)
+    return idx
+
+
+def one(idx, key, what):
+    recs = idx.get(key, [])
+    check(len(recs) == 1, f"{what}: {len(recs)} records for {key} (expected 1)")
+    return recs[0]
+
+
+def empty_sums():
+    return {k: 0 for k in SUM_KEYS}
+
+
+def add_sock(s, rec):
+    s["sockets"] += 1
+    sk = rec["skmem"] or {}
+    for k in ("r", "w", "f", "t", "rb", "tb"):
+        s[k] += sk.get(k) or 0
+    c = rec["charged_bytes"] or 0
+    s["charged_bytes"] += c
+    s["charged_pages"] += -(-c // PAGE)
+
+
+def sums_of(recs):
+    s = empty_sums()
+    for rec in recs:
+        add_sock(s, rec)
+    return s
+
+
+def sums_for_pid(doc, pid):
+    return sums_of([s for s in doc["sockets"]
+                    if any(o["pid"] == pid for o in (s["owners"] or []))])
+
+
+def group_of(top, pid):
+    gs = [g for g in top["groups"] if g["pid"] == pid]
+    check(len(gs) <= 1, f"pid {pid} has {len(gs)} groups in top -j")
+    return gs[0] if gs else None
+
+
+def strip_group(g):
+    return {k: g[k] for k in SUM_KEYS}
+
+
+def read_ints(path):
+    with open(path) as f:
+        return [int(x) for x in f.read().split()]
+
+
+# ------------------------------------------------------------------ fixtures
+
+FIX = {}
+
+
+def fixture(name):
+    """Shared helpers, started on first use and stopped at the end."""
+    if name not in FIX:
+        if name == "v4":
+            FIX[name] = Helper("--family", "4", "--pairs", "3", "--unread", "10000",
+                               "--unread-step", "2500", "--rcvbuf", "65536")
+        elif name == "v6":
+            FIX[name] = Helper("--family", "6", "--pairs", "2", "--unread", "10000",
+                               "--unread-step", "7000", "--rcvbuf", "50000")
+        else:
+            raise KeyError(name)
+    return FIX[name]
+
+
+def check_helper_sockets(h, doc, what, owners=True, rcvbuf=None):
+    """The exact per-socket facts of one sockpair helper in a sockets -j document."""
+    idx = index(doc)
+    fam = "inet" if h.fam == 4 else "inet6"
+    rb = 2 * (rcvbuf if rcvbuf is not None else h.info["rcvbuf"])
+    uid = os.stat(f"/proc/{h.pid}").st_uid
+
+    def owner(fd):
+        return [{"pid": h.pid, "comm": "sockpair", "fd": fd}] if owners else []
+
+    lst = one(idx, h.listener_key(), what)
+    eq(lst["family"], fam, f"{what}: listener family")
+    eq(lst["recv_q"], 0, f"{what}: listener recv_q (accept queue)")
+    eq(lst["send_q"], h.info["backlog"], f"{what}: listener send_q (backlog)")
+    eq(lst["skmem"]["rb"], rb, f"{what}: listener skmem.rb")
+    eq(lst["inode"], h.inode(h.info["listen_fd"]), f"{what}: listener inode")
+    eq(lst["uid"], uid, f"{what}: listener uid")
+    eq(lst["owners"], owner(h.info["listen_fd"]), f"{what}: listener owners")
+    for c in h.info["conns"]:
+        n = c["unread"]
+        srv = one(idx, h.server_key(c), what)
+        tag = f"{what}: receiver {srv['local']}<-{srv['peer']}"
+        eq(srv["family"], fam, f"{tag} family")
+        eq(srv["recv_q"], n, f"{tag} recv_q")
+        eq(srv["send_q"], 0, f"{tag} send_q")
+        sk = srv["skmem"]
+        check(sk is not None, f"{tag}: skmem is null")
+        eq(sorted(sk), sorted(SKM_KEYS), f"{tag} skmem keys")
+        eq(sk["rb"], rb, f"{tag} skmem.rb (2 x SO_RCVBUF)")
+        check(sk["r"] >= n > 0 or (n == 0 and sk["r"] == 0),
+              f"{tag}: skmem.r {sk['r']} < recv_q {n} (r is truesize)")
+        for k in ("t", "w", "o", "bl"):  # d (drops) is up to the kernel
+            eq(sk[k], 0, f"{tag} skmem.{k}")
+        eq(srv["charged_bytes"], sk["r"] + sk["w"] + sk["f"], f"{tag} charged_bytes")
+        eq(srv["charged_bytes"] % PAGE, 0, f"{tag} charged_bytes modulo page size")
+        eq(srv["tcp_info"]["bytes_received"], n, f"{tag} tcp_info.bytes_received")
+        eq(srv["inode"], h.inode(c["server_fd"]), f"{tag} inode")
+        eq(srv["uid"], uid, f"{tag} uid")
+        if h.share_pid is None or not owners:
+            eq(srv["owners"], owner(c["server_fd"]), f"{tag} owners")
+        cli = one(idx, h.client_key(c), what)
+        tag = f"{what}: sender {cli['local']}->{cli['peer']}"
+        eq(cli["recv_q"], 0, f"{tag} recv_q")
+        eq(cli["send_q"], 0, f"{tag} send_q")
+        eq(cli["skmem"]["w"], 0, f"{tag} skmem.w (all acknowledged)")
+        eq(cli["charged_bytes"] % PAGE, 0, f"{tag} charged_bytes modulo page size")
+        eq(cli["tcp_info"]["bytes_acked"], n + 1, f"{tag} tcp_info.bytes_acked (data + SYN)")
+        eq(cli["tcp_info"]["notsent_bytes"], 0, f"{tag} tcp_info.notsent_bytes")
+        eq(cli["inode"], h.inode(c["client_fd"]), f"{tag} inode")
+        eq(cli["owners"], owner(c["client_fd"]), f"{tag} owners")
+    return idx
+
+
+def check_unique_cookies(doc, what):
+    cookies = [s["cookie"] for s in doc["sockets"]]
+    check(len(cookies) == len(set(cookies)),
+          f"{what}: {len(cookies) - len(set(cookies))} duplicate cookies")
+
+
+# --------------------------------------------------------------------- tests
+
+def t_sockets_ipv4_exact():
+    h = fixture("v4")
+    doc = sm_json(["sockets"])
+    check_unique_cookies(doc, "sockets -j")
+    check_helper_sockets(h, doc, "sockets -j")
+    eq(doc["host"]["page_size"], PAGE, "host.page_size")
+    eq(doc["host"]["netns_ino"], os.stat("/proc/self/ns/net").st_ino, "host.netns_ino")
+
+
+def t_sockets_ipv6_exact():
+    h = fixture("v6")
+    doc = sm_json(["sockets"])
+    idx = check_helper_sockets(h, doc, "sockets -j")
+    # The address format itself, spelled out once.
+    c = h.info["conns"][0]
+    key = ("ESTAB", f"[::1]:{h.lport}", f"[::1]:{c['client_port']}")
+    check(key in idx, f"no socket printed with local [::1]:{h.lport} peer [::1]:{c['client_port']}")
+
+
+def t_top_process_sums():
+    hs = [fixture("v4"), fixture("v6")]
+    socks = sm_json(["sockets"])
+    top = sm_json(["top"])
+    for h in hs:
+        g = group_of(top, h.pid)
+        check(g is not None, f"top -j: no group for helper pid {h.pid}")
+        eq(g["comm"], "sockpair", f"top -j group {h.pid} comm")
+        eq(g["uid"], 0, f"top -j group {h.pid} uid")
+        want = sums_for_pid(socks, h.pid)
+        eq(want["sockets"], 1 + 2 * len(h.info["conns"]), f"sockets -j: sockets held by {h.pid}")
+        eq(strip_group(g), want, f"top -j group {h.pid} vs sums over sockets -j")
+        # charged_pages is per socket, rounded up, not the rounded total.
+        recs = [s for s in socks["sockets"] if any(o["pid"] == h.pid for o in s["owners"])]
+        eq(g["charged_pages"], sum(-(-(s["skmem"]["r"] + s["skmem"]["w"] + s["skmem"]["f"]) // PAGE)
+                                   for s in recs), f"top -j group {h.pid} charged_pages")
+    charged = [g["charged_bytes"] for g in top["groups"]]
+    eq(charged, sorted(charged, reverse=True), "top -j groups sorted by charged_bytes (default)")
+
+
+def t_totals_isolated_netns():
+    h = Helper("--family", "4", "--pairs", "3", "--unread", "7000", "--unread-step", "5000",
+               "--rcvbuf", "30000", "--timewait", "2", netns=True)
+    try:
+        pre = h.nsenter()
+        a = sm_json(["sockets"], prefix=pre)
+        top = sm_json(["top"], prefix=pre)
+        sysd = sm_json(["system"], prefix=pre)
+        b = sm_json(["sockets"], prefix=pre)
+        eq(a["host"]["netns_ino"], os.stat(f"/proc/{h.pid}/ns/net").st_ino, "netns_ino in the helper's netns")
+        eq(b["sockets"], a["sockets"], "two sockets -j runs in a quiet netns")
+        eq(len(a["sockets"]), 9, "sockets in the private netns (listener, 3 pairs, 2 TIME-WAIT)")
+        check_helper_sockets(h, a, "sockets -j (netns)")
+        idx = index(a)
+        for port in h.info["timewait_ports"]:
+            tw = one(idx, ("TIME-WAIT", h.addr(port), h.addr(h.lport)), "sockets -j (netns)")
+            eq((tw["skmem"], tw["charged_bytes"], tw["tcp_info"], tw["inode"], tw["owners"]),
+               (None, None, None, 0, []), f"TIME-WAIT {port}: skmem/charged/tcp_info/inode/owners")
+        want = sums_of(a["sockets"])
+        eq(want["sockets"], 9, "sockets summed")
+        eq(top["totals"], want, "top -j totals vs sums over sockets -j")
+        eq(len(top["groups"]), 2, "top -j groups in the private netns (the helper, no process)")
+        g = group_of(top, h.pid)
+        check(g is not None, "top -j: no group for the helper")
+        eq(strip_group(g), sums_of([s for s in a["sockets"] if s["owners"]]),
+           "top -j helper group vs sums over its sockets")
+        eq(g["sockets"], 7, "helper group sockets")
+        nog = group_of(top, None)
+        check(nog is not None, "top -j: no (no process) group for the TIME-WAIT sockets")
+        eq((nog["comm"], nog["uid"]), (None, None), "no-process group comm/uid")
+        eq(strip_group(nog), dict(empty_sums(), sockets=2), "no-process group: 2 sockets, no memory")
+        eq(sysd["system"]["reconcile"]["sockets_pages"], want["charged_pages"],
+           "system -j reconcile.sockets_pages vs sum of per-socket pages")
+        check(want["r"] >= 7000 + 12000 + 17000, f"sum of r {want['r']} below the unread bytes")
+    finally:
+        h.stop()
+
+
+def t_shared_socket():
+    h = Helper("--family", "4", "--pairs", "2", "--unread", "6000", "--unread-step", "6000",
+               "--rcvbuf", "65536", "--share", "--dup", netns=True)
+    try:
+        check(h.share_pid, "helper reported no share pid")
+        pre = h.nsenter()
+        socks = sm_json(["sockets"], prefix=pre)
+        top = sm_json(["top"], prefix=pre)
+        idx = check_helper_sockets(h, socks, "sockets -j (shared)")
+        for c in h.info["conns"]:
+            srv = one(idx, h.server_key(c), "sockets -j (shared)")
+            # Two processes, each through two fds (the socket and its dup).
+            want = sorted([{"pid": pid, "comm": comm, "fd": c[fd]}
+                           for pid, comm in ((h.pid, "sockpair"), (h.share_pid, "sockpair-share"))
+                           for fd in ("server_fd", "server_fd2")],
+                          key=lambda o: (o["pid"], o["fd"]))
+            eq(srv["owners"], want, f"owners of the shared socket {srv['peer']}")
+            eq(h.inode(c["server_fd"], pid=h.share_pid), srv["inode"], "same inode in the child")
+        parent, child = group_of(top, h.pid), group_of(top, h.share_pid)
+        check(parent and child, "top -j: parent or share child group missing")
+        eq(child["comm"], "sockpair-share", "share child comm")
+        servers = [one(idx, h.server_key(c), "") for c in h.info["conns"]]
+        eq(strip_group(child), sums_of(servers), "share child group = the shared sockets, once each")
+        eq(strip_group(parent), sums_of(socks["sockets"]), "parent group = all its sockets")
+        eq(top["totals"], sums_of(socks["sockets"]), "totals count each shared socket once")
+        eq(top["totals"]["sockets"], 5, "totals.sockets")
+        check(parent["sockets"] + child["sockets"] > top["totals"]["sockets"],
+              "groups should double-count the shared sockets")
+        check(top["totals"]["r"] > 0 and top["totals"]["r"] == parent["r"] == child["r"],
+              "all receive memory is in the shared sockets: parent r == child r == totals r")
+        tbl = sm(["sockets"], prefix=pre)
+        eq(tbl.returncode, 0, "sockets (table) exit")
+        c = h.info["conns"][0]
+        trow = [ln.split() for ln in tbl.stdout.splitlines()
+                if ln.split()[3:5] == [h.addr(h.lport), h.addr(c["client_port"])]]
+        eq(len(trow), 1, "table rows for the shared socket")
+        fds = sorted((c["server_fd"], c["server_fd2"]))
+        eq(trow[0][-1], f"sockpair/{h.pid}/{fds[0]},sockpair/{h.pid}/{fds[1]},"
+                        f"sockpair-share/{h.share_pid}/{fds[0]},+1",
+           "table owners of the shared socket (at most 3, then +N)")
+        tsv = sm(["sockets", "-o", "tsv"], prefix=pre)
+        eq(tsv.returncode, 0, "sockets -o tsv exit")
+        rows = [ln.split("\t") for ln in tsv.stdout.splitlines()[1:]]
+        c = h.info["conns"][0]
+        row = [r for r in rows if r[3] == h.addr(h.lport) and r[4] == h.addr(c["client_port"])]
+        eq(len(row), 1, "tsv rows for the shared socket")
+        fds = sorted((c["server_fd"], c["server_fd2"]))
+        eq(row[0][-1], ",".join([f"sockpair/{h.pid}/{fd}" for fd in fds] +
+                                [f"sockpair-share/{h.share_pid}/{fd}" for fd in fds]),
+           "tsv owners of the shared socket")
+    finally:
+        h.stop()
+
+
+def parse_ss():
+    r = run(["ss", "-tmina"])
+    eq(r.returncode, 0, "ss -tmina exit")
+    recs, cur = [], None
+    for ln in r.stdout.splitlines()[1:]:
+        if ln and not ln[0].isspace():
+            f = ln.split()
+            cur = {"state": f[0], "recv_q": int(f[1]), "send_q": int(f[2]),
+                   "local": f[3], "peer": f[4], "rest": " ".join(f[5:])}
+            recs.append(cur)
+        elif cur is not None:
+            cur["rest"] += " " + ln.strip()
+    out = {}
+    for c in recs:
+        m = re.search(r"skmem:\(([^)]*)\)", c["rest"])
+        if m:
+            c["skmem"] = {k: int(v) for k, v in re.findall(r"([a-z]+)(\d+)", m.group(1))}
+        out.setdefault((c["state"], c["local"], c["peer"]), []).append(c)
+    return out
+
+
+def t_ss_skmem_match():
+    if not shutil.which("ss"):
+        return "skipped: ss not installed"
+    hs = [fixture("v4"), fixture("v6")]
+    doc = sm_json(["sockets"])
+    ss = parse_ss()
+    idx = index(doc)
+    n = 0
+    for h in hs:
+        for key in h.all_keys():
+            mine = one(idx, key, "sockets -j")
+            theirs = ss.get(key, [])
+            check(len(theirs) == 1, f"ss -tmina: {len(theirs)} lines for {key}")
+            t = theirs[0]
+            check("skmem" in t, f"ss printed no skmem for {key}")
+            for k in SKM_KEYS:
+                eq(mine["skmem"][k], t["skmem"].get(k), f"{key} skmem.{k} sockmem vs ss")
+            eq(mine["recv_q"], t["recv_q"], f"{key} recv_q sockmem vs ss")
+            eq(mine["send_q"], t["send_q"], f"{key} send_q sockmem vs ss")
+            n += 1
+    eq(n, sum(len(h.all_keys()) for h in hs), "sockets compared with ss")
+
+
+def t_tsv_format():
+    h = fixture("v4")
+    # A TIME-WAIT socket of our own: it has no skmem, which TSV prints as empty.
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(1)
+    cl = socket.create_connection(ls.getsockname())
+    sv, _ = ls.accept()
+    tw_local = f"127.0.0.1:{cl.getsockname()[1]}"
+    tw_peer = f"127.0.0.1:{ls.getsockname()[1]}"
+    cl.close()
+    time.sleep(0.05)
+    sv.close()
+    ls.close()
+    time.sleep(0.1)
+
+    r = sm(["sockets", "-o", "tsv"])
+    eq(r.returncode, 0, "sockets -o tsv exit")
+    eq(r.stderr, "", "sockets -o tsv stderr")
+    lines = r.stdout.split("\n")
+    eq(lines[-1], "", "tsv output ends with a newline")
+    lines = lines[:-1]
+    eq(lines[0].split("\t"), TSV_SOCKET_HEADER, "tsv header")
+    for i, ln in enumerate(lines):
+        eq(len(ln.split("\t")), len(TSV_SOCKET_HEADER), f"tsv fields on line {i + 1}")
+    rows = {}
+    for ln in lines[1:]:
+        f = dict(zip(TSV_SOCKET_HEADER, ln.split("\t")))
+        rows.setdefault((f["state"], f["local"], f["peer"]), []).append(f)
+    doc = sm_json(["sockets"])
+    idx = index(doc)
+    for c in h.info["conns"]:
+        key = h.server_key(c)
+        check(len(rows.get(key, [])) == 1, f"tsv: no single row for {key}")
+        row, js = rows[key][0], one(idx, key, "sockets -j")
+        eq(row["recv_q"], str(c["unread"]), f"tsv recv_q {key}")
+        for k in SKM_KEYS:
+            eq(row[k], str(js["skmem"][k]), f"tsv {k} vs json {key}")
+        for k in ("charged_bytes", "inode", "uid", "cookie"):
+            eq(row[k], str(js[k]), f"tsv {k} vs json {key}")
+        for k in TI_KEYS:
+            if k not in ("rtt", "rttvar"):
+                eq(row[k], str(js["tcp_info"][k]), f"tsv {k} vs json {key}")
+        eq(row["owners"], f"sockpair/{h.pid}/{c['server_fd']}", f"tsv owners {key}")
+    tw = rows.get(("TIME-WAIT", tw_local, tw_peer), [])
+    eq(len(tw), 1, f"tsv rows for our TIME-WAIT socket {tw_local}")
+    for k in SKM_KEYS + ["charged_bytes"] + TI_KEYS + ["owners"]:
+        eq(tw[0][k], "", f"TIME-WAIT tsv field {k} (absent, not 0)")
+    twj = one(idx, ("TIME-WAIT", tw_local, tw_peer), "sockets -j")
+    eq((twj["skmem"], twj["charged_bytes"], twj["tcp_info"], twj["inode"], twj["owners"]),
+       (None, None, None, 0, []), "TIME-WAIT json skmem/charged/tcp_info/inode/owners")
+
+    rh = sm(["sockets", "-o", "tsv", "-H"])
+    eq(rh.returncode, 0, "sockets -o tsv -H exit")
+    hl = rh.stdout.split("\n")[:-1]
+    check(all(ln.split("\t")[0] != "state" for ln in hl), "-H output still has the header")
+    check(all(len(ln.split("\t")) == len(TSV_SOCKET_HEADER) for ln in hl), "-H rows field count")
+    check(any(ln.split("\t")[3:5] == [h.addr(h.lport), h.addr(h.info["conns"][0]["client_port"])]
+              for ln in hl), "-H output lacks the helper's socket")
+
+    # top and system TSV: header names and field counts.
+    t = sm(["top", "-o", "tsv"])
+    eq(t.returncode, 0, "top -o tsv exit")
+    tl = t.stdout.split("\n")[:-1]
+    eq(tl[0].split("\t"), ["pid", "comm", "uid"] + SUM_KEYS, "top tsv header")
+    check(all(len(ln.split("\t")) == 12 for ln in tl), "top tsv field counts")
+    check(any(ln.split("\t")[:2] == [str(h.pid), "sockpair"] for ln in tl), "top tsv lacks the helper")
+    s = sm(["system", "-o", "tsv"])
+    eq(s.returncode, 0, "system -o tsv exit")
+    sl = s.stdout.split("\n")[:-1]
+    eq(sl[0], "key\tvalue", "system tsv header")
+    check(all(len(ln.split("\t")) == 2 for ln in sl), "system tsv field counts")
+    kv = dict(ln.split("\t") for ln in sl[1:])
+    eq([int(kv[f"tcp_mem.{k}_pages"]) for k in ("low", "pressure", "high")],
+       read_ints("/proc/sys/net/ipv4/tcp_mem"), "system tsv tcp_mem")
+
+
+def t_table_format():
+    h = fixture("v4")
+    r = sm(["sockets", "-n"])
+    eq(r.returncode, 0, "sockets -n exit")
+    eq(r.stderr, "", "sockets -n stderr")
+    lines = r.stdout.splitlines()
+    hdr = lines[0].split()
+    eq(hdr[:5], ["State", "Recv-Q", "Send-Q", "Local", "Peer"], "table header")
+    eq(hdr[-1], "owners", "table header last column")
+    c = h.info["conns"][1]
+    row = [ln.split() for ln in lines[1:]
+           if ln.split()[3:5] == [h.addr(h.lport), h.addr(c["client_port"])]]
+    eq(len(row), 1, "table rows for the receiver")
+    row = row[0]
+    eq(row[0], "ESTAB", "table state")
+    eq(row[1], str(c["unread"]), "table Recv-Q")
+    eq(row[hdr.index("rb")], "131072", "table rb with -n")
+    eq(row[-1], f"sockpair/{h.pid}/{c['server_fd']}", "table owners")
+    human = sm(["sockets"])
+    eq(human.returncode, 0, "sockets (table) exit")
+    hrow = [ln.split() for ln in human.stdout.splitlines()
+            if ln.split()[3:5] == [h.addr(h.lport), h.addr(c["client_port"])]]
+    eq(len(hrow), 1, "human table rows for the receiver")
+    eq(hrow[0][hdr.index("rb")], "128.0K", "human rb")
+    nh = sm(["sockets", "-H"])
+    check(not nh.stdout.startswith("State"), "sockets -H still prints the header")
+    for args, first in ((["top"], "PID"), (["system"], "TCP sockets"), (["report"], "sockmem report:")):
+        t = sm(args)
+        eq(t.returncode, 0, f"{args[0]} table exit")
+        eq(t.stderr, "", f"{args[0]} table stderr")
+        check(t.stdout.lstrip().startswith(first), f"{args[0]} table starts {t.stdout[:40]!r}")
+    t = sm(["top", "-n"])
+    check(any(ln.split()[:2] == [str(h.pid), "sockpair"] for ln in t.stdout.splitlines()),
+          "top table lacks the helper row")
+    check("total (each socket once):" in t.stdout, "top table lacks the total line")
+
+
+def t_system_json():
+    before = netstat_ext()
+    doc = sm_json(["system"])
+    after = netstat_ext()
+    sysd = doc["system"]
+    ss = sysd["sockstat"]
+    for k in ("inuse", "orphan", "tw", "alloc", "mem_pages", "mem_bytes"):
+        check(isinstance(ss.get(k), int) and ss[k] >= 0, f"system.sockstat.{k} = {ss.get(k)!r}")
+    eq(ss["mem_bytes"], ss["mem_pages"] * PAGE, "mem_bytes == mem_pages * page_size")
+    eq(doc["host"]["page_size"], PAGE, "host.page_size")
+    eq(doc["host"]["ncpu"], NCPU_CONF, "host.ncpu")
+    tm = read_ints("/proc/sys/net/ipv4/tcp_mem")
+    eq([sysd["tcp_mem"][k] for k in ("low_pages", "pressure_pages", "high_pages")], tm, "tcp_mem")
+    eq([sysd["tcp_mem"][k] for k in ("low_bytes", "pressure_bytes", "high_bytes")],
+       [v * PAGE for v in tm], "tcp_mem bytes")
+    for i, k in enumerate(("low", "pressure", "high")):
+        pct = sysd["tcp_mem"][f"used_pct_of_{k}"]
+        check(abs(pct - ss["mem_pages"] * 100.0 / tm[i]) <= 0.0051,
+              f"used_pct_of_{k} {pct} vs {ss['mem_pages']}/{tm[i]}")
+    for name in ("tcp_rmem", "tcp_wmem"):
+        eq([sysd[name][k] for k in ("min", "default", "max")],
+           read_ints(f"/proc/sys/net/ipv4/{name}"), name)
+    sc = sysd["sysctl"]
+    for key, path in (("tcp_max_orphans", "ipv4/tcp_max_orphans"),
+                      ("tcp_adv_win_scale", "ipv4/tcp_adv_win_scale"),
+                      ("tcp_moderate_rcvbuf", "ipv4/tcp_moderate_rcvbuf"),
+                      ("rmem_max", "core/rmem_max"), ("wmem_max", "core/wmem_max"),
+                      ("rmem_default", "core/rmem_default"), ("wmem_default", "core/wmem_default"),
+                      ("mem_pcpu_rsv_pages", "core/mem_pcpu_rsv")):
+        if os.path.exists(f"/proc/sys/net/{path}"):
+            eq(sc[key], read_ints(f"/proc/sys/net/{path}")[0], f"sysctl.{key}")
+        else:
+            eq(sc[key], None, f"sysctl.{key} (file absent)")
+    check(sysd["pressure"] in (True, False, None), f"pressure is {sysd['pressure']!r}")
+    press = protocols_press()
+    eq(sysd["pressure"], press, "pressure vs /proc/net/protocols")
+    for k, v in sysd["tcpext"].items():
+        check(k in before, f"tcpext {k} not in /proc/net/netstat")
+        check(before[k] <= v <= after[k], f"tcpext {k} = {v}, /proc says {before[k]}..{after[k]}")
+    rc = sysd["reconcile"]
+    for k in ("sockets_pages", "sockstat_pages", "tolerance_pages", "within_tolerance"):
+        check(k in rc, f"reconcile.{k} missing")
+    eq(rc["sockstat_pages"], ss["mem_pages"], "reconcile.sockstat_pages")
+    eq(rc["gap_pages"], rc["sockstat_pages"] - rc["sockets_pages"], "reconcile.gap_pages")
+    eq(rc["tolerance_pages"], NCPU_CONF * sc["mem_pcpu_rsv_pages"], "reconcile.tolerance_pages")
+    eq(rc["within_tolerance"], abs(rc["gap_pages"]) <= rc["tolerance_pages"], "within_tolerance")
+    check(isinstance(rc.get("explanation"), str) and rc["explanation"], "reconcile.explanation")
+
+
+def netstat_ext():
+    with open("/proc/net/netstat") as f:
+        lines = f.read().splitlines()
+    out = {}
+    for a, b in zip(lines[::2], lines[1::2]):
+        if a.startswith("TcpExt:"):
+            out.update(zip(a.split()[1:], (int(x) for x in b.split()[1:])))
+    return out
+
+
+def protocols_press():
+    with open("/proc/net/protocols") as f:
+        lines = f.read().splitlines()
+    hdr = lines[0].split()
+    for ln in lines[1:]:
+        f = ln.split()
+        if f and f[0] == "TCP":
+            v = f[hdr.index("press")]
+            return {"yes": True, "no": False}.get(v)
+    return None
+
+
+def t_report_reconcile_same_document():
+    fixture("v4")
+    doc = sm_json(["report"])
+    rc, tot = doc["system"]["reconcile"], doc["totals"]
+    eq(rc["sockets_pages"], tot["charged_pages"], "report -j reconcile.sockets_pages vs totals.charged_pages")
+    eq(rc["sockstat_pages"], doc["system"]["sockstat"]["mem_pages"], "report -j reconcile.sockstat_pages")
+    eq(tot["charged_bytes"], tot["r"] + tot["w"] + tot["f"], "totals charged_bytes == r+w+f")
+    check(tot["charged_pages"] * PAGE >= tot["charged_bytes"], "totals charged_pages too small")
+    check(isinstance(doc.get("groups"), list) and doc["groups"], "report -j has no groups")
+    check(doc["owners_scan"] and doc["owners_scan"]["procs_scanned"] > 0, "report -j owners_scan")
+
+
+def t_cli_errors():
+    for args, msg in ((["--bogus"], "unknown option"), (["frobnicate"], "unknown command"),
+                      (["-o", "xml"], "unknown output format"), (["top", "--top", "0"], "--top"),
+                      (["sockets", "--sort", "nope"], "unknown sort field"),
+                      (["sockets", "top"], "more than one command"), (["-o"], "needs a value")):
+        r = sm(args)
+        eq(r.returncode, 2, f"sockmem {' '.join(args)}: exit")
+        eq(r.stdout, "", f"sockmem {' '.join(args)}: stdout")
+        first = r.stderr.splitlines()[0] if r.stderr else ""
+        check(first.startswith("sockmem: ") and msg in first,
+              f"sockmem {' '.join(args)}: first stderr line {first!r}")
+        check("Usage: sockmem" in r.stderr, f"sockmem {' '.join(args)}: no usage on stderr")
+    r = sm(["--help"])
+    eq((r.returncode, r.stderr), (0, ""), "--help exit/stderr")
+    check(r.stdout.startswith("Usage: sockmem"), "--help prints usage on stdout")
+
+
+def t_proc_root_missing():
+    for args in (["sockets"], ["system", "-j"], ["top", "-o", "tsv"]):
+        r = sm([*args, "--proc-root", "/nonexistent"])
+        eq(r.returncode, 1, f"{' '.join(args)} --proc-root /nonexistent: exit")
+        eq(r.stdout, "", f"{' '.join(args)} --proc-root /nonexistent: stdout")
+        lines = r.stderr.splitlines()
+        eq(len(lines), 1, f"--proc-root /nonexistent: stderr lines {lines!r}")
+        check("/nonexistent" in lines[0] and lines[0].startswith("sockmem: "),
+              f"--proc-root message {lines[0]!r}")
+
+
+def t_epipe_head():
+    h = Helper("--family", "4", "--pairs", "300", "--unread", "100")
+    try:
+        full = sm(["sockets"])
+        eq(full.returncode, 0, "sockets exit")
+        check(len(full.stdout) > 128 * 1024,
+              f"output only {len(full.stdout)} bytes; too small to outlast the pipe buffer")
+        for cmd, expect_first in (("sockets | head -1", "State"),
+                                  ("sockets -o tsv | head -1", "state\trecv_q"),
+                                  ("sockets -j | head -c 20", '{"schema":')):
+            script = f'set -o pipefail; "$0" {cmd}'
+            r = run(["bash", "-c", script, SOCKMEM])
+            eq(r.returncode, 0, f"'sockmem {cmd}' pipeline status (pipefail)")
+            eq(r.stderr, "", f"'sockmem {cmd}' stderr")
+            check(r.stdout.startswith(expect_first), f"'sockmem {cmd}' printed {r.stdout[:40]!r}")
+            check(len(r.stdout) <= 1024, f"'sockmem {cmd}' printed {len(r.stdout)} bytes")
+    finally:
+        h.stop()
+
+
+def t_write_error_dev_full():
+    for args in (["sockets"], ["sockets", "-j"], ["system"], ["top", "-o", "tsv"]):
+        with open("/dev/full", "w") as full:
+            r = run([SOCKMEM, *args], stdout=full)
+        eq(r.returncode, 1, f"sockmem {' '.join(args)} > /dev/full: exit")
+        lines = r.stderr.splitlines()
+        eq(len(lines), 1, f"sockmem {' '.join(args)} > /dev/full: stderr lines {lines!r}")
+        check("write error" in lines[0], f"/dev/full message {lines[0]!r}")
+
+
+def t_json_every_command():
+    fixture("v4")
+    keys = {"report": {"system", "groups", "totals", "owners_scan"},
+            "sockets": {"sockets"}, "top": {"groups", "totals", "owners_scan"},
+            "system": {"system"}, "check": set()}
+    problems = []
+    for cmd, want in keys.items():
+        for fmt in (["-j"], ["-o", "json"], ["--json"]):
+            r = sm([cmd, *fmt])
+            what = f"sockmem {cmd} {' '.join(fmt)}"
+            ok_rc = (0, 3, 4) if cmd == "check" else (0,)
+            check(r.returncode in ok_rc, f"{what}: exit {r.returncode} (stderr {r.stderr.strip()[:200]!r})")
+            eq(r.stderr, "", f"{what}: stderr")
+            doc = parse_json(r.stdout, what)
+            eq(doc["command"], cmd, f"{what}: command")
+            missing = want - set(doc)
+            check(not missing, f"{what}: top-level keys {sorted(missing)} missing")
+            eq(set(doc["host"]) >= {"hostname", "kernel", "time", "page_size", "ncpu", "netns_ino"},
+               True, f"{what}: host keys {sorted(doc['host'])}")
+            try:
+                parse_json(r.stdout, what, unique_keys=True)
+            except Fail as e:
+                if fmt == ["-j"]:
+                    problems.append(str(e))
+    check(not problems, "; ".join(problems))
+
+
+def t_family_filters():
+    h4, h6 = fixture("v4"), fixture("v6")
+    d4 = sm_json(["sockets", "-4"])
+    d6 = sm_json(["sockets", "-6"])
+    eq({s["family"] for s in d4["sockets"]} - {"inet"}, set(), "sockets -4 families")
+    eq({s["family"] for s in d6["sockets"]} - {"inet6"}, set(), "sockets -6 families")
+    i4, i6 = index(d4), index(d6)
+    check(all(k in i4 for k in h4.all_keys()), "sockets -4 lacks IPv4 helper sockets")
+    check(all(k in i6 for k in h6.all_keys()), "sockets -6 lacks IPv6 helper sockets")
+    both = sm_json(["sockets", "-4", "-6"])
+    ib = index(both)
+    check(all(k in ib for k in h4.all_keys() + h6.all_keys()), "sockets -4 -6 lacks some sockets")
+
+
+def t_unprivileged():
+    bindir = os.path.join(TMP, "bin")
+    os.makedirs(bindir, exist_ok=True)
+    os.chmod(bindir, 0o755)
+    nobody_dir = os.path.join(TMP, "nobody")
+    os.makedirs(nobody_dir, exist_ok=True)
+    os.chmod(nobody_dir, 0o777)
+    exe = os.path.join(bindir, "sockmem")
+    hexe = os.path.join(bindir, "sockpair")
+    shutil.copy(SOCKMEM, exe)
+    shutil.copy(SOCKPAIR, hexe)
+    os.chmod(exe, 0o755)
+    os.chmod(hexe, 0o755)
+    pre = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+    rooth = fixture("v4")
+    nh = Helper("--family", "4", "--pairs", "1", "--unread", "4321", "--rcvbuf", "20000",
+                nobody=True, exe=hexe, readydir=nobody_dir)
+    try:
+        uid_nobody = os.stat(f"/proc/{nh.pid}").st_uid
+        check(uid_nobody != 0, "the nobody helper runs as root")
+        doc = sm_json(["sockets"], binary=exe, prefix=pre, allow_stderr=True)
+        # The root helper's sockets: same numbers, but no owners visible.
+        check_helper_sockets(rooth, doc, "sockets -j as nobody", owners=False)
+        # The unprivileged helper's own sockets: owners visible to the same user.
+        check_helper_sockets(nh, doc, "sockets -j as nobody (own helper)")
+        idx = index(doc)
+        eq(one(idx, nh.server_key(nh.info["conns"][0]), "")["uid"], uid_nobody, "uid of nobody's socket")
+        top_nobody = sm_json(["top"], binary=exe, prefix=pre, allow_stderr=True)
+        top_root = sm_json(["top"])
+        sn, sr = top_nobody["owners_scan"], top_root["owners_scan"]
+        check(sn["procs_denied"] > 0, f"owners_scan.procs_denied as nobody = {sn['procs_denied']}")
+        check(sn["procs_denied"] > sr["procs_denied"],
+              f"procs_denied as nobody {sn['procs_denied']} not above root's {sr['procs_denied']}")
+        check(group_of(top_nobody, rooth.pid) is None, "nobody sees a group for root's helper")
+        g = group_of(top_nobody, nh.pid)
+        check(g is not None and g["sockets"] == 3, f"nobody's own helper group: {g}")
+        eq(g["uid"], uid_nobody, "nobody's helper group uid")
+        t = sm(["top"], binary=exe, prefix=pre)
+        eq(t.returncode, 0, "top (table) as nobody exit")
+        check("could not be inspected" in t.stdout, "top table as nobody does not mention uninspected processes")
+    finally:
+        nh.stop()
+
+
+def t_container_netns():
+    lo_up = "ip link set lo up && " if shutil.which("ip") else ""
+    r = run(["unshare", "-n", "sh", "-c", lo_up + 'exec "$0" system -j', SOCKMEM])
+    eq(r.returncode, 0, f"system -j in a new netns: exit (stderr {r.stderr.strip()[:200]!r})")
+    doc = parse_json(r.stdout, "system -j (new netns)")
+    tm = doc["system"]["tcp_mem"]
+    for k in ("low_pages", "pressure_pages", "high_pages", "low_bytes", "used_pct_of_low"):
+        check(k in tm and tm[k] is None, f"tcp_mem.{k} in a new netns is {tm.get(k)!r}, not null")
+    check(os.path.exists("/proc/sys/net/ipv4/tcp_mem"), "host has no tcp_mem (test premise)")
+    eq([doc["system"]["tcp_rmem"][k] for k in ("min", "default", "max")],
+       read_ints("/proc/sys/net/ipv4/tcp_rmem"), "tcp_rmem in a new netns (copied from init_net)")
+    check(doc["host"]["netns_ino"] != os.stat("/proc/self/ns/net").st_ino, "netns_ino did not change")
+    eq(doc["system"]["sockstat"]["inuse"], 0, "sockstat inuse in a new netns")
+    eq(doc["system"]["reconcile"]["sockets_pages"], 0, "reconcile.sockets_pages in a new netns")
+    r = run(["unshare", "-n", "sh", "-c", 'exec "$0" system', SOCKMEM])
+    eq(r.returncode, 0, "system (table) in a new netns: exit")
+    line = [ln for ln in r.stdout.splitlines() if ln.startswith("tcp_mem")]
+    eq(len(line), 1, "tcp_mem lines in the system table")
+    check("unavailable" in line[0], f"tcp_mem line: {line[0]!r}")
+    r = run(["unshare", "-n", "sh", "-c", 'exec "$0" sockets -j', SOCKMEM])
+    eq(r.returncode, 0, "sockets -j in a new netns: exit")
+    eq(parse_json(r.stdout, "sockets -j (new netns)")["sockets"], [], "sockets in a new netns")
+
+
+def t_sanitizer_runs():
+    h4, h6 = fixture("v4"), fixture("v6")
+    env = dict(os.environ)
+    env["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=0:exitcode=86"
+    env["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1:exitcode=87"
+    for cmd in ("report", "sockets", "top", "system"):
+        for fmt in (["-j"], ["-o", "table"], ["-o", "tsv"], ["-n", "-H"]):
+            r = sm([cmd, *fmt], binary=SAN, env=env)
+            eq(r.returncode, 0, f"sockmem-san {cmd} {' '.join(fmt)}: exit "
+                                f"(stderr {r.stderr.strip()[:300]!r})")
+            eq(r.stderr, "", f"sockmem-san {cmd} {' '.join(fmt)}: stderr")
+            if fmt == ["-j"]:
+                doc = parse_json(r.stdout, f"sockmem-san {cmd} -j")
+                if cmd == "sockets":
+                    check_helper_sockets(h4, doc, "sockmem-san sockets -j")
+                    check_helper_sockets(h6, doc, "sockmem-san sockets -j")
+
+
+def t_valgrind():
+    if not shutil.which("valgrind"):
+        return "skipped: valgrind not installed"
+    fixture("v4")
+    for args in (["sockets", "-j"], ["report", "-j"]):
+        r = run(["valgrind", "-q", "--error-exitcode=99", "--leak-check=full",
+                 "--errors-for-leak-kinds=definite,indirect", SOCKMEM, *args], timeout=120)
+        eq(r.returncode, 0, f"valgrind sockmem {' '.join(args)}: exit (stderr {r.stderr.strip()[-400:]!r})")
+        parse_json(r.stdout, f"valgrind sockmem {' '.join(args)}")
+
+
+def t_repeat_stability():
+    hs = [fixture("v4"), fixture("v6")]
+    a, b = index(sm_json(["sockets"])), index(sm_json(["sockets"]))
+    for h in hs:
+        for key in h.all_keys():
+            eq(one(b, key, "second run"), one(a, key, "first run"), f"{key} across two runs")
+
+
+def check_sockets_sane(doc, what):
+    check_unique_cookies(doc, what)
+    for s in doc["sockets"]:
+        check(s["state"] in STATES, f"{what}: state {s['state']!r}")
+        for k in ("recv_q", "send_q", "inode", "uid"):
+            check(isinstance(s[k], int) and 0 <= s[k] < (1 << 32), f"{what}: {k} = {s[k]!r}")
+        sk = s["skmem"]
+        if sk is not None:
+            for k in SKM_KEYS:
+                v = sk[k]
+                check(v is None or (isinstance(v, int) and 0 <= v < U31), f"{what}: skmem.{k} = {v!r}")
+            if s["charged_bytes"] is not None:
+                eq(s["charged_bytes"], sk["r"] + sk["w"] + sk["f"], f"{what}: charged_bytes")
+        else:
+            eq(s["charged_bytes"], None, f"{what}: charged_bytes without skmem")
+        if s["tcp_info"] is not None:
+            for k, v in s["tcp_info"].items():
+                check(v is None or (isinstance(v, int) and 0 <= v < (1 << 63)), f"{what}: tcp_info.{k} = {v!r}")
+        check(isinstance(s["owners"], list), f"{what}: owners {s['owners']!r}")
+        for o in s["owners"]:
+            check(isinstance(o["pid"], int) and o["pid"] > 0 and isinstance(o["fd"], int) and o["fd"] >= 0,
+                  f"{what}: owner {o!r}")
+        pids = [(o["pid"], o["fd"]) for o in s["owners"]]
+        eq(len(pids), len(set(pids)), f"{what}: duplicate owners")
+
+
+def check_top_sane(doc, what):
+    tot = doc["totals"]
+    for k in SUM_KEYS:
+        check(isinstance(tot[k], int) and 0 <= tot[k] < (1 << 40), f"{what}: totals.{k} = {tot[k]!r}")
+    eq(tot["charged_bytes"], tot["r"] + tot["w"] + tot["f"], f"{what}: totals charged_bytes")
+    check(tot["charged_bytes"] <= tot["charged_pages"] * PAGE <
+          tot["charged_bytes"] + max(tot["sockets"], 1) * PAGE,
+          f"{what}: totals charged_pages {tot['charged_pages']} vs bytes {tot['charged_bytes']}")
+    nsock = 0
+    for g in doc["groups"]:
+        for k in SUM_KEYS:
+            check(isinstance(g[k], int) and 0 <= g[k] <= tot[k],
+                  f"{what}: group {g['pid']} {k} = {g[k]} above totals {tot[k]}")
+        eq(g["charged_bytes"], g["r"] + g["w"] + g["f"], f"{what}: group charged_bytes")
+        nsock += g["sockets"]
+    check(nsock >= tot["sockets"], f"{what}: groups hold {nsock} sockets < totals {tot['sockets']}")
+    charged = [g["charged_bytes"] for g in doc["groups"]]
+    eq(charged, sorted(charged, reverse=True), f"{what}: groups order")
+
+
+def t_churn():
+    ready = nextname("churn-ready")
+    out = nextname("churn-out")
+    with open(out, "w") as o:
+        p = subprocess.Popen([CHURN, "--duration", "8", "--max", "6000", "--window", "64",
+                              "--bytes", "20000", "--ready-file", ready],
+                             stdin=subprocess.DEVNULL, stdout=o, stderr=subprocess.STDOUT)
+    PROCS.append(p)
+    try:
+        deadline = time.monotonic() + 10
+        while not os.path.exists(ready):
+            check(p.poll() is None, f"churn exited early: {open(out).read()!r}")
+            check(time.monotonic() < deadline, "churn not ready in 10 s")
+            time.sleep(0.02)
+        with open(ready) as f:
+            info = json.load(f)
+        ports = {str(x) for x in info["ports"] if x}
+        overlapped = seen_churn = 0
+        for i in range(20):
+            binary = SAN if i % 2 else SOCKMEM
+            top = sm_json(["top"], binary=binary)
+            check_top_sane(top, f"churn run {i} top -j")
+            socks = sm_json(["sockets"], binary=SOCKMEM if i % 2 else SAN)
+            check_sockets_sane(socks, f"churn run {i} sockets -j")
+            if any(s["local"].rsplit(":", 1)[1] in ports or s["peer"].rsplit(":", 1)[1] in ports
+                   for s in socks["sockets"] if s["state"] == "ESTAB"):
+                seen_churn += 1
+            if p.poll() is None:
+                overlapped += 1
+        check(overlapped >= 10, f"only {overlapped} of 20 runs overlapped the churn")
+        check(seen_churn >= 5, f"only {seen_churn} runs saw churn connections")
+        p.wait(timeout=30)
+        eq(p.returncode, 0, f"churn exit ({open(out).read().strip()})")
+        m = re.search(r"churn: (\d+) connections", open(out).read())
+        check(m and int(m.group(1)) >= 500, f"churn made too few connections: {open(out).read()!r}")
+    finally:
+        kill_proc(p)
+
+
+TESTS = [
+    ("sockets_ipv4_exact", t_sockets_ipv4_exact),
+    ("sockets_ipv6_exact", t_sockets_ipv6_exact),
+    ("top_process_sums", t_top_process_sums),
+    ("totals_isolated_netns", t_totals_isolated_netns),
+    ("report_reconcile_same_document", t_report_reconcile_same_document),
+    ("shared_socket", t_shared_socket),
+    ("ss_skmem_match", t_ss_skmem_match),
+    ("tsv_format", t_tsv_format),
+    ("table_format", t_table_format),
+    ("system_json", t_system_json),
+    ("cli_errors", t_cli_errors),
+    ("proc_root_missing", t_proc_root_missing),
+    ("epipe_head", t_epipe_head),
+    ("write_error_dev_full", t_write_error_dev_full),
+    ("json_every_command", t_json_every_command),
+    ("family_filters", t_family_filters),
+    ("unprivileged", t_unprivileged),
+    ("container_netns", t_container_netns),
+    ("sanitizer_runs", t_sanitizer_runs),
+    ("valgrind", t_valgrind),
+    ("repeat_stability", t_repeat_stability),
+    ("churn", t_churn),
+]
+
+
+def report(line):
+    print(line, flush=True)
+    if RESULTS:
+        with open(RESULTS, "a") as f:
+            f.write(line + "\n")
+
+
+def main():
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    only = set(sys.argv[1:])
+    failed = 0
+    try:
+        for name, fn in TESTS:
+            if only and name not in only:
+                continue
+            t0 = time.monotonic()
+            try:
+                note = fn()
+                report(f"ok {name}" + (f" # {note}" if note else ""))
+            except Fail as e:
+                failed += 1
+                report(f"FAIL {name}: {' '.join(str(e).split())}")
+            except (OSError, KeyError, TypeError, ValueError, IndexError, AttributeError) as e:
+                failed += 1
+                tb = traceback.extract_tb(e.__traceback__)[-1]
+                report(f"FAIL {name}: {type(e).__name__}: {' '.join(str(e).split())} "
+                       f"(suite.py:{tb.lineno})")
+            if os.environ.get("IT_VERBOSE"):
+                print(f"  ({time.monotonic() - t0:.1f}s)", file=sys.stderr)
+    finally:
+        cleanup()
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
