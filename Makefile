@@ -89,7 +89,11 @@ integration: sockmem build/sockmem-san $(HELPER_BINS)
 manlint:
 	mandoc -Tlint -W warning man/sockmem.8
 
-check: sockmem unit unit-san integration manlint
+# Replays every fuzz target over its seeds and kept crash inputs (seconds).
+fuzz-regress:
+	tests/fuzz/regress.sh
+
+check: sockmem unit unit-san integration manlint fuzz-regress
 	@echo "make check: all suites passed"
 
 install: sockmem
@@ -111,5 +115,5 @@ fuzz:
 clean:
 	rm -rf build sockmem
 
-.PHONY: all deps run unit unit-san integration manlint check install uninstall clean bench fuzz
+.PHONY: all deps run unit unit-san integration manlint fuzz-regress check install uninstall clean bench fuzz
 .DELETE_ON_ERROR:

@@ -205,11 +205,15 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 	 * pointing into the previous argv. */
 	optind = 0;
 	for (;;) {
+		int before = optind;
+
 		c = getopt_long(argc, argv, "+:o:jHn46hVN:", lopts, NULL);
 		if (c == -1) {
-			/* After "--" every word is a command word; getopt must not
-			 * be called again (it would rewind to the same word). */
-			int rest = optind > 1 && strcmp(argv[optind - 1], "--") == 0;
+			/* getopt stepped over a "--" just now (not an option's value
+			 * "--"): every later word is a command word, and getopt must
+			 * not be called again (it would rewind to the same word). */
+			int rest = optind >= 2 && strcmp(argv[optind - 1], "--") == 0 &&
+				   optind == (before == 0 ? 2 : before + 1);
 
 			if (optind >= argc)
 				break;

@@ -35,8 +35,14 @@ static int on_msg(const struct nlmsghdr *nlh, void *data)
 	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY)
 		return MNL_CB_OK;
 	d->messages++;
-	if (diag_parse(nlh, &rec) < 0)
+	if (diag_parse(nlh, &rec) < 0) {
+		/* A length no real reply has would send libmnl's walk astray. */
+		if (nlh->nlmsg_len > INT32_MAX) {
+			errno = EBADMSG;
+			return MNL_CB_ERROR;
+		}
 		return MNL_CB_OK; /* one malformed reply does not end the dump */
+	}
 	rec.netns_ino = d->netns_ino;
 	err = sock_table_add(d->t, &rec);
 	if (err < 0) {
