@@ -16,8 +16,9 @@
  *
  * Listeners bind port 0 (one on 127.0.0.1, one on ::1), so holders never share
  * a destination. Every socket has SO_LINGER {1, 0}: closing (kill) sends RST
- * and leaves no TIME-WAIT. Prints "ready pid=P child=C sockets=N" on stdout
- * once every connection is established, then waits to be killed.
+ * and leaves no TIME-WAIT. Prints "ready pid=P child=C sockets=N port4=X port6=Y"
+ * on stdout once every connection is established (C = 0 unless split, Y = 0
+ * without IPv6), then waits to be killed.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -247,8 +248,9 @@ int main(int argc, char **argv)
 		}
 		close(pipefd[0]);
 	}
-	printf("ready pid=%d child=%d sockets=%ld\n", (int)getpid(), (int)child,
-	       2 * conns + 1 + (v6 ? 1 : 0));
+	printf("ready pid=%d child=%d sockets=%ld port4=%u port6=%u\n", (int)getpid(), (int)child,
+	       2 * conns + 1 + (v6 ? 1 : 0), ntohs(((struct sockaddr_in *)&a4)->sin_port),
+	       v6 ? ntohs(((struct sockaddr_in6 *)&a6)->sin6_port) : 0u);
 	if (fflush(stdout) != 0)
 		die("stdout");
 	for (;;)

@@ -17,8 +17,11 @@ enum { ST_ESTAB = 1, ST_SYN_SENT, ST_SYN_RECV, ST_FIN_WAIT1, ST_FIN_WAIT2, ST_TI
        ST_BOUND_INACTIVE };
 
 #define SS_ALL 0xffffffffu
-#define SS_CONN (SS_ALL & ~(TCPF(ST_LISTEN) | TCPF(ST_CLOSE) | TCPF(ST_TIME_WAIT) | \
-			   TCPF(ST_SYN_RECV) | TCPF(ST_NEW_SYN_RECV)))
+/* Bound-but-idle sockets come back from the kernel in state CLOSE (shown
+ * UNCONN), so "closed" and "bound-inactive" ask for and accept both. */
+#define SS_UNCONN (TCPF(ST_CLOSE) | TCPF(ST_BOUND_INACTIVE))
+/* ss's groups: connected = all but closed and listening. */
+#define SS_CONN (SS_ALL & ~(SS_UNCONN | TCPF(ST_LISTEN)))
 #define SS_BUCKET (TCPF(ST_SYN_RECV) | TCPF(ST_NEW_SYN_RECV) | TCPF(ST_TIME_WAIT))
 
 int filter_add_state(struct filter *f, const char *name)
@@ -36,18 +39,21 @@ int filter_add_state(struct filter *f, const char *name)
 		{ "established", TCPF(ST_ESTAB) },
 		{ "syn-sent", TCPF(ST_SYN_SENT) },
 		{ "syn-recv", TCPF(ST_SYN_RECV) | TCPF(ST_NEW_SYN_RECV) },
+		{ "syn-rcv", TCPF(ST_SYN_RECV) | TCPF(ST_NEW_SYN_RECV) },
 		{ "fin-wait-1", TCPF(ST_FIN_WAIT1) },
 		{ "fin-wait-2", TCPF(ST_FIN_WAIT2) },
 		{ "time-wait", TCPF(ST_TIME_WAIT) },
-		{ "closed", TCPF(ST_CLOSE) },
+		{ "closed", SS_UNCONN },
+		{ "close", SS_UNCONN },
+		{ "unconnected", SS_UNCONN },
 		{ "close-wait", TCPF(ST_CLOSE_WAIT) },
 		{ "last-ack", TCPF(ST_LAST_ACK) },
 		{ "listening", TCPF(ST_LISTEN) },
 		{ "closing", TCPF(ST_CLOSING) },
-		{ "bound-inactive", TCPF(ST_BOUND_INACTIVE) },
+		{ "bound-inactive", SS_UNCONN },
 		{ "estab", TCPF(ST_ESTAB) },
 		{ "listen", TCPF(ST_LISTEN) },
-		{ "unconn", TCPF(ST_CLOSE) },
+		{ "unconn", SS_UNCONN },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -105,8 +111,8 @@ int filter_parse_cidr(const char *s, struct cidr *out)
 	if (slash) {
 		char *e;
 
-		if (!slash[1])
-			return -EINVAL;
+		if (slash[1] < '0' || slash[1] > '9')
+			return -EINVAL; /* strtol would skip blanks and signs */
 		plen = strtol(slash + 1, &e, 10);
 		if (*e || plen < 0 || slash[1] == '-' || slash[1] == '+')
 			return -EINVAL;

@@ -353,12 +353,15 @@ int findings_run(const struct report *r, const struct find_opts *fo, struct find
 		ev(f, "r", EV_BYTES, mu(c->r));
 		ev(f, "w", EV_BYTES, mu(c->w));
 		ev(f, "sockets_without_process", EV_COUNT, mu(c->no_proc_sockets));
+		/* thresholds of the namespace the worst offender lives in */
+		const struct sysctls *nsc = report_sysctls(r, r->socks.v[c->top[0]].netns_ino);
+
 		switch (k) {
 		case R_RCVBUF_AT_MAX:
-			ev(f, "tcp_rmem_max", EV_BYTES, sc->tcp_rmem[2]);
+			ev(f, "tcp_rmem_max", EV_BYTES, nsc->tcp_rmem[2]);
 			break;
 		case R_SNDBUF_AT_MAX:
-			ev(f, "tcp_wmem_max", EV_BYTES, sc->tcp_wmem[2]);
+			ev(f, "tcp_wmem_max", EV_BYTES, nsc->tcp_wmem[2]);
 			ev(f, "unsent_min", EV_BYTES, mu(fo->unsent_min));
 			break;
 		case R_UNREAD_BACKLOG:
@@ -367,10 +370,10 @@ int findings_run(const struct report *r, const struct find_opts *fo, struct find
 			   fo->zero_window >= 0 ? maybe_of(fo->zero_window) : maybe_none());
 			break;
 		case R_LOCKED:
-			ev(f, "tcp_rmem_default", EV_BYTES, sc->tcp_rmem[1]);
-			ev(f, "tcp_rmem_max", EV_BYTES, sc->tcp_rmem[2]);
-			ev(f, "tcp_wmem_default", EV_BYTES, sc->tcp_wmem[1]);
-			ev(f, "tcp_wmem_max", EV_BYTES, sc->tcp_wmem[2]);
+			ev(f, "tcp_rmem_default", EV_BYTES, nsc->tcp_rmem[1]);
+			ev(f, "tcp_rmem_max", EV_BYTES, nsc->tcp_rmem[2]);
+			ev(f, "tcp_wmem_default", EV_BYTES, nsc->tcp_wmem[1]);
+			ev(f, "tcp_wmem_max", EV_BYTES, nsc->tcp_wmem[2]);
 			break;
 		default:
 			break;

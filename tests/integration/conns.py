@@ -13,6 +13,8 @@ the sockets):
   --connect ADDR:PORT     connect the clients to someone else's listener
   --accept N              accept N connections from other processes
   --src ADDR              bind the clients to this source address first
+  --bound ADDR:PORT       a socket bound to ADDR:PORT that never listens or
+                          connects (TCP_BOUND_INACTIVE, reported as UNCONN)
   --send BYTES            each client sends BYTES, never read unless --read-all
                           (what a closed window blocks for 1 s stays unsent)
   --read-all              the accepted sockets read everything, in threads,
@@ -20,7 +22,7 @@ the sockets):
   --cgroup-procs FILE     write our pid to FILE before creating any socket
   --comm NAME             our /proc/PID/comm (prctl PR_SET_NAME)
   --ready FILE            when settled, write one JSON object atomically:
-      {"pid":P,"port":L,"sockets":[{"role":"listen|client|server",
+      {"pid":P,"port":L,"sockets":[{"role":"listen|bound|client|server",
        "cookie":C,"local":"addr:port","peer":"addr:port"},...]}
 
 "Settled" means: every accepted socket's SIOCINQ equals what was sent to it
@@ -82,6 +84,7 @@ def main():
     ap.add_argument("--clients", type=int, default=0)
     ap.add_argument("--accept", type=int, default=0)
     ap.add_argument("--src")
+    ap.add_argument("--bound")
     ap.add_argument("--send", type=int, default=0)
     ap.add_argument("--read-all", action="store_true")
     ap.add_argument("--cgroup-procs")
@@ -112,6 +115,11 @@ def main():
         lsock.listen(4096)
         port = lsock.getsockname()[1]
         held.append(("listen", lsock))
+    if a.bound:
+        host, p = parse_ep(a.bound)
+        b = socket.socket(family_of(host), socket.SOCK_STREAM)
+        b.bind((host, p))
+        held.append(("bound", b))
     if a.connect:
         target = parse_ep(a.connect)
     elif lsock is not None:
@@ -214,7 +222,7 @@ def main():
     info = {"pid": os.getpid(), "port": port, "sockets": []}
     for role, s in held:
         e = {"role": role, "cookie": cookie(s), "local": ep(s.getsockname())}
-        if role != "listen":
+        if role not in ("listen", "bound"):
             e["peer"] = ep(s.getpeername())
         info["sockets"].append(e)
     if a.ready:

@@ -49,6 +49,7 @@ tally() {
 		esac
 	done
 }
+# shellcheck disable=SC2317 # called from the EXIT trap
 cleanup() {
 	local p
 	for p in "${pids[@]}"; do
@@ -162,8 +163,8 @@ EOF
 # ---- 1. the healthy host ----------------------------------------------------
 
 t_healthy() {
-	local rc tries
-	for tries in 1 2 3; do
+	local rc
+	for _ in 1 2 3; do
 		timeout $T "$SOCKMEM" check >"$tmp/h.txt" 2>"$tmp/h.err"
 		rc=$?
 		timeout $T "$SOCKMEM" check -j >"$tmp/h.json" 2>>"$tmp/h.err"
