@@ -79,6 +79,19 @@ if [ -n "$interrupted" ]; then
 fi
 suite_pid=
 
+# The check-findings and group/filter scripts, unless tests were named.
+if [ $# -eq 0 ] && [ -z "$interrupted" ]; then
+	for script in test_check.sh test_groups.sh; do
+		out=$(SOCKMEM=$SOCKMEM HELPERS=$HELPERS timeout -k 10 120 "$here/$script" 2>&1)
+		src=$?
+		printf '%s\n' "$out" | grep -E '^(ok|FAIL) '
+		printf '%s\n' "$out" | grep -E '^(ok|FAIL) ' >> "$results"
+		if [ "$src" -ne 0 ] && ! printf '%s\n' "$out" | grep -q '^FAIL '; then
+			echo "FAIL $script: exited with status $src" | tee -a "$results"
+		fi
+	done
+fi
+
 passed=$(grep -c '^ok ' "$results")
 failed=$(grep -c '^FAIL ' "$results")
 if [ -n "$interrupted" ]; then
