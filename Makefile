@@ -15,7 +15,7 @@ CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wold-style-definition
 CFLAGS ?= -O2 -g
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude $(MNL_CFLAGS) $(CFLAGS)
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -pthread $(WARN) -Iinclude $(MNL_CFLAGS) $(CFLAGS)
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 ifeq ($(V),1)
@@ -39,7 +39,7 @@ all: sockmem
 
 sockmem: $(OBJS)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(MNL_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(MNL_LIBS) -pthread
 
 build/obj/%.o: src/%.c $(wildcard include/*.h)
 	@mkdir -p $(dir $@)
@@ -51,16 +51,16 @@ build/san/%.o: src/%.c $(wildcard include/*.h)
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(CPPFLAGS) -c -o $@ $<
 
 build/sockmem-san: $(SAN_LIB_OBJS) build/san/main.o
-	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(MNL_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(MNL_LIBS) -pthread
 
 build/tests/%: tests/unit/%.c $(LIB_OBJS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(MNL_LIBS) $(CMOCKA_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(MNL_LIBS) $(CMOCKA_LIBS) -pthread
 
 build/san-tests/%: tests/unit/%.c $(SAN_LIB_OBJS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(SAN_LIB_OBJS) $(MNL_LIBS) $(CMOCKA_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(SAN_LIB_OBJS) $(MNL_LIBS) $(CMOCKA_LIBS) -pthread
 
 build/helpers/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)

@@ -35,11 +35,21 @@ struct owners {
 };
 
 /*
- * Walks /proc/[pid]/fd below the proc root once and links every fd that
- * names a socket inode present in t. Sets each record's own_first/own_n.
+ * Walks /proc/[pid]/fd below the proc root once and records every socket
+ * fd (links hold the inode in .sock until owners_join). Needs no socket
+ * table, so it can run on a second thread while the dump runs.
  * Processes whose fds cannot be read are counted, not skipped silently.
- * Returns 0 or -errno (only if /proc itself cannot be listed or memory runs out).
+ * Returns 0 or -errno (only if /proc cannot be listed, memory runs out or
+ * a signal arrived).
  */
+int owners_walk(const struct procfs *p, struct owners *o);
+
+/* Keeps the links whose inode is a socket in t (now as socket indexes),
+ * the processes they name (sorted by pid), and sets each record's
+ * own_first/own_n. Returns 0 or -ENOMEM. */
+int owners_join(struct owners *o, struct sock_table *t);
+
+/* owners_walk then owners_join. Returns 0 or -errno; frees o on error. */
 int owners_scan(const struct procfs *p, struct sock_table *t, struct owners *o);
 
 /* Frees everything owners_scan allocated. */

@@ -61,11 +61,17 @@ struct sock_rec {
 	uint8_t flags;
 };
 
+/* Cookie index slot; the key sits in the slot so probes stay in one array. */
+struct cookie_slot {
+	uint64_t cookie;
+	uint32_t idx1;		/* record index + 1; 0 = empty */
+};
+
 /* Growable array of records with a cookie index for deduplication. */
 struct sock_table {
 	struct sock_rec *v;
 	size_t n, cap;
-	uint32_t *cookie_idx;	/* open addressing, holds index+1, 0 = empty */
+	struct cookie_slot *cookie_idx;	/* open addressing */
 	size_t cookie_cap;	/* power of two */
 	uint64_t dup_dropped;	/* records dropped as duplicates (same cookie) */
 };

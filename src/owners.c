@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* owners.c - one walk of /proc/[pid]/fd joining socket inodes to processes. */
+/* owners.c - one walk of /proc/[pid]/fd, joined to socket inodes afterwards. */
 #include "owners.h"
-
-#include "sig.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -12,9 +10,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* inode -> socket index, open addressing; slot holds index+1 (0 = empty). */
+#include "sig.h"
+
+/* inode -> socket index, open addressing; the key sits in the slot so a
+ * probe does not touch the (large, cold) socket records. */
+struct inode_slot {
+	uint32_t inode;		/* 0 = empty (inode 0 never has a holder) */
+	uint32_t sock;
+};
+
 struct inode_map {
-	uint32_t *slot;
+	struct inode_slot *slot;
 	size_t mask;
 };
 
@@ -40,22 +46,22 @@ static int inode_map_build(struct inode_map *m, const struct sock_table *t)
 			continue;
 		size_t h = ino_hash(ino, m->mask);
 
-		while (m->slot[h] && t->v[m->slot[h] - 1].inode != ino)
+		while (m->slot[h].inode && m->slot[h].inode != ino)
 			h = (h + 1) & m->mask;
-		if (!m->slot[h])
-			m->slot[h] = (uint32_t)(i + 1);
+		if (!m->slot[h].inode)
+			m->slot[h] = (struct inode_slot){ ino, (uint32_t)i };
 	}
 	return 0;
 }
 
 /* Socket index holding inode, or -1. */
-static long inode_map_find(const struct inode_map *m, const struct sock_table *t, uint32_t ino)
+static long inode_map_find(const struct inode_map *m, uint32_t ino)
 {
 	size_t h = ino_hash(ino, m->mask);
 
-	while (m->slot[h]) {
-		if (t->v[m->slot[h] - 1].inode == ino)
-			return (long)m->slot[h] - 1;
+	while (m->slot[h].inode) {
+		if (m->slot[h].inode == ino)
+			return (long)m->slot[h].sock;
 		h = (h + 1) & m->mask;
 	}
 	return -1;
@@ -138,11 +144,10 @@ static int add_proc(struct owners *o, int piddir, int32_t pid, uint32_t uid)
 	return 0;
 }
 
-/* Scans one process's fd directory. Returns 0 or -ENOMEM. */
-static int scan_pid(const struct inode_map *m, struct sock_table *t, struct owners *o,
-		    int procfd, const char *name, int32_t pid)
+/* Records every socket fd of one process as a raw link (sock = inode). */
+static int walk_pid(struct owners *o, int procfd, const char *name, int32_t pid)
 {
-	int piddir, fddir, err = 0;
+	int piddir, fddir, err = 0, denied = 0;
 	long proc = -1;
 	struct stat st;
 	DIR *d;
@@ -169,8 +174,6 @@ static int scan_pid(const struct inode_map *m, struct sock_table *t, struct owne
 		close(piddir);
 		return errno == ENOMEM ? -ENOMEM : 0;
 	}
-	int denied = 0;
-
 	while ((de = readdir(d)) != NULL) {
 		char link[64];
 		long fdn = parse_num(de->d_name);
@@ -187,9 +190,8 @@ static int scan_pid(const struct inode_map *m, struct sock_table *t, struct owne
 			continue;
 		}
 		uint32_t ino = socket_inode(link, n);
-		long si = ino ? inode_map_find(m, t, ino) : -1;
 
-		if (si < 0)
+		if (!ino)
 			continue;
 		if (proc < 0) {
 			if (fstat(piddir, &st) < 0)
@@ -199,7 +201,7 @@ static int scan_pid(const struct inode_map *m, struct sock_table *t, struct owne
 				break;
 			proc = (long)o->nprocs - 1;
 		}
-		err = add_link(o, (uint32_t)si, (uint32_t)proc, (int32_t)fdn);
+		err = add_link(o, ino, (uint32_t)proc, (int32_t)fdn);
 		if (err)
 			break;
 	}
@@ -209,51 +211,43 @@ static int scan_pid(const struct inode_map *m, struct sock_table *t, struct owne
 	return err;
 }
 
+int owners_walk(const struct procfs *p, struct owners *o)
+{
+	struct dirent *de;
+	DIR *d;
+	int dfd, err = 0;
+
+	memset(o, 0, sizeof(*o));
+	dfd = openat(p->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (!d) {
+		err = -errno;
+		if (dfd >= 0)
+			close(dfd);
+		return err;
+	}
+	while ((de = readdir(d)) != NULL) {
+		long pid = parse_num(de->d_name);
+
+		if (pid <= 0)
+			continue;
+		if (sig_interrupted()) {
+			err = -EINTR;
+			break;
+		}
+		err = walk_pid(o, dirfd(d), de->d_name, (int32_t)pid);
+		if (err)
+			break;
+	}
+	closedir(d);
+	return err;
+}
+
 static int pid_cmp(const void *a, const void *b)
 {
 	const struct proc_ent *x = a, *y = b;
 
 	return (x->pid > y->pid) - (x->pid < y->pid);
-}
-
-/* Puts procs in pid order (readdir order is not promised) and remaps links,
- * so that links sorted by proc index are sorted by pid. */
-static int sort_procs_by_pid(struct owners *o)
-{
-	uint32_t *newidx;
-	int32_t *pid_of;
-
-	if (o->nprocs < 2)
-		return 0;
-	newidx = malloc(o->nprocs * sizeof(*newidx));
-	pid_of = malloc(o->nprocs * sizeof(*pid_of));
-	if (!newidx || !pid_of) {
-		free(newidx);
-		free(pid_of);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < o->nprocs; i++)
-		pid_of[i] = o->procs[i].pid;
-	qsort(o->procs, o->nprocs, sizeof(*o->procs), pid_cmp);
-	/* pids are unique: find each old index's new place by binary search */
-	for (size_t i = 0; i < o->nprocs; i++) {
-		size_t lo = 0, hi = o->nprocs;
-
-		while (lo < hi) {
-			size_t mid = (lo + hi) / 2;
-
-			if (o->procs[mid].pid < pid_of[i])
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		newidx[i] = (uint32_t)lo;
-	}
-	for (size_t i = 0; i < o->nlinks; i++)
-		o->links[i].proc = newidx[o->links[i].proc];
-	free(newidx);
-	free(pid_of);
-	return 0;
 }
 
 static int link_cmp(const void *a, const void *b)
@@ -267,51 +261,83 @@ static int link_cmp(const void *a, const void *b)
 	return (x->fd > y->fd) - (x->fd < y->fd);
 }
 
-int owners_scan(const struct procfs *p, struct sock_table *t, struct owners *o)
+int owners_join(struct owners *o, struct sock_table *t)
 {
 	struct inode_map m;
-	struct dirent *de;
-	DIR *d;
-	int dfd, err;
+	uint32_t *newidx = NULL;
+	size_t nl = 0, np = 0;
+	int err;
 
-	memset(o, 0, sizeof(*o));
 	for (size_t i = 0; i < t->n; i++)
 		t->v[i].own_first = t->v[i].own_n = 0;
 	err = inode_map_build(&m, t);
 	if (err)
 		return err;
-	dfd = openat(p->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	d = dfd >= 0 ? fdopendir(dfd) : NULL;
-	if (!d) {
-		err = -errno;
-		if (dfd >= 0)
-			close(dfd);
+	/* keep links to dumped sockets; mark the processes they name */
+	newidx = calloc(o->nprocs + 1, sizeof(*newidx));
+	if (!newidx) {
 		free(m.slot);
-		return err;
+		return -ENOMEM;
 	}
-	while ((de = readdir(d)) != NULL) {
-		long pid = parse_num(de->d_name);
-
-		if (pid <= 0)
-			continue;
-		if (sig_interrupted()) {
-			err = -EINTR;
-			break;
-		}
-		err = scan_pid(&m, t, o, dirfd(d), de->d_name, (int32_t)pid);
-		if (err)
-			break;
-	}
-	closedir(d);
-	free(m.slot);
-	if (err)
-		return err;
-	err = sort_procs_by_pid(o);
-	if (err)
-		return err;
-	if (o->nlinks)
-		qsort(o->links, o->nlinks, sizeof(*o->links), link_cmp);
 	for (size_t i = 0; i < o->nlinks; i++) {
+		long si = inode_map_find(&m, o->links[i].sock);
+
+		if (si < 0)
+			continue;
+		o->links[nl] = o->links[i];
+		o->links[nl++].sock = (uint32_t)si;
+		newidx[o->links[i].proc] = 1;
+	}
+	o->nlinks = nl;
+	free(m.slot);
+	/* keep only processes that hold a dumped socket, in pid order
+	 * (readdir's order is not promised) */
+	for (size_t i = 0; i < o->nprocs; i++) {
+		if (!newidx[i])
+			continue;
+		o->procs[np] = o->procs[i];
+		o->procs[np].pid = o->procs[i].pid;
+		newidx[i] = (uint32_t)np++;
+	}
+	for (size_t i = 0; i < nl; i++)
+		o->links[i].proc = newidx[o->links[i].proc];
+	o->nprocs = np;
+	if (np > 1) {
+		/* sort procs by pid and remap once more through a pid-ordered index */
+		uint32_t *order = malloc(np * sizeof(*order));
+		int32_t *pids = malloc(np * sizeof(*pids));
+
+		if (!order || !pids) {
+			free(order);
+			free(pids);
+			free(newidx);
+			return -ENOMEM;
+		}
+		for (size_t i = 0; i < np; i++)
+			pids[i] = o->procs[i].pid;
+		qsort(o->procs, np, sizeof(*o->procs), pid_cmp);
+		for (size_t i = 0; i < np; i++) {
+			size_t lo = 0, hi = np;
+
+			while (lo < hi) {
+				size_t mid = (lo + hi) / 2;
+
+				if (o->procs[mid].pid < pids[i])
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			order[i] = (uint32_t)lo;
+		}
+		for (size_t i = 0; i < nl; i++)
+			o->links[i].proc = order[o->links[i].proc];
+		free(order);
+		free(pids);
+	}
+	free(newidx);
+	if (nl)
+		qsort(o->links, nl, sizeof(*o->links), link_cmp);
+	for (size_t i = 0; i < nl; i++) {
 		struct sock_rec *s = &t->v[o->links[i].sock];
 
 		if (s->own_n == 0)
@@ -319,6 +345,17 @@ int owners_scan(const struct procfs *p, struct sock_table *t, struct owners *o)
 		s->own_n++;
 	}
 	return 0;
+}
+
+int owners_scan(const struct procfs *p, struct sock_table *t, struct owners *o)
+{
+	int err = owners_walk(p, o);
+
+	if (!err)
+		err = owners_join(o, t);
+	if (err)
+		owners_free(o);
+	return err;
 }
 
 void owners_free(struct owners *o)

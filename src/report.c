@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <linux/inet_diag.h>
 #include <net/if.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,6 +191,43 @@ static void retain(struct report *r, unsigned char *keep)
 	free(keep);
 }
 
+/* The fd walk runs on its own thread while the netlink dump runs: the two
+ * are independent kernel work (sock_diag vs procfs), and the 2-core floor
+ * is the longer of them instead of their sum. */
+struct walker {
+	pthread_t tid;
+	const struct procfs *p;
+	struct owners *o;
+	int err;
+	bool started;
+};
+
+static void *walk_thread(void *arg)
+{
+	struct walker *w = arg;
+
+	w->err = owners_walk(w->p, w->o);
+	return NULL;
+}
+
+static void walker_start(struct walker *w, const struct procfs *p, struct owners *o)
+{
+	w->p = p;
+	w->o = o;
+	w->err = 0;
+	w->started = pthread_create(&w->tid, NULL, walk_thread, w) == 0;
+}
+
+/* Waits for the walk (or runs it here if no thread could start). */
+static int walker_finish(struct walker *w)
+{
+	if (!w->started)
+		return owners_walk(w->p, w->o);
+	pthread_join(w->tid, NULL);
+	w->started = false;
+	return w->err;
+}
+
 static int resolve_cgroups(const struct procfs *p, struct report *r)
 {
 	uint64_t *ids = malloc((r->socks.n + 1) * sizeof(*ids));
@@ -299,6 +337,7 @@ int report_build(const struct opts *o, struct report *r, struct report_err *e)
 	int err, home = -1;
 	long ps = sysconf(_SC_PAGESIZE), nc = sysconf(_SC_NPROCESSORS_CONF);
 	bool want_owners = (!o->no_owners && o->cmd != CMD_SYSTEM) || filter_needs_owners(&o->filt);
+	struct walker walker = { 0 };
 
 	memset(r, 0, sizeof(*r));
 	r->when = time(NULL);
@@ -323,6 +362,8 @@ int report_build(const struct opts *o, struct report *r, struct report_err *e)
 	err = procfs_read_sysinfo(&p, &r->sys, &where);
 	if (err)
 		goto out_err;
+	if (want_owners)
+		walker_start(&walker, &p, &r->owners);
 	if (o->netns) {
 		int fd = netns_open_name(RUN_NETNS, o->netns);
 
@@ -331,10 +372,8 @@ int report_build(const struct opts *o, struct report *r, struct report_err *e)
 		if (fd >= 0)
 			close(fd);
 		if (err) {
-			procfs_close(&p);
-			if (home >= 0)
-				close(home);
-			return fail(e, "network namespace (-N)", err);
+			where = "network namespace (-N)";
+			goto out_err;
 		}
 	}
 	r->netns_ino = procfs_netns_ino(&p, 0);
@@ -348,6 +387,8 @@ int report_build(const struct opts *o, struct report *r, struct report_err *e)
 	}
 	if (o->all_netns) {
 		if (dump_all_netns(&p, o, &req, r, e)) {
+			if (want_owners)
+				walker_finish(&walker);
 			procfs_close(&p);
 			return -1;
 		}
@@ -379,17 +420,22 @@ int report_build(const struct opts *o, struct report *r, struct report_err *e)
 			goto out_err;
 		}
 	}
-	if (r->partial && apply_filters(&p, o, r, false, e)) {
-		procfs_close(&p);
-		return -1;
-	}
 	if (want_owners) {
-		err = owners_scan(&p, &r->socks, &r->owners);
+		err = walker_finish(&walker);
+		want_owners = false;
+		if (!err)
+			err = owners_join(&r->owners, &r->socks);
 		if (err) {
 			where = "/proc/[pid]/fd walk";
 			goto out_err;
 		}
 		r->owners_scanned = true;
+	}
+	if (r->partial && apply_filters(&p, o, r, false, e)) {
+		procfs_close(&p);
+		return -1;
+	}
+	if (r->owners_scanned) {
 		if ((o->filt.npid || o->filt.ncomm) && apply_filters(&p, o, r, true, e)) {
 			procfs_close(&p);
 			return -1;
@@ -430,6 +476,8 @@ int report_build(const struct opts *o, struct report *r, struct report_err *e)
 	}
 	return 0;
 out_err:
+	if (want_owners)
+		walker_finish(&walker);
 	if (home >= 0) {
 		netns_enter(home);
 		close(home);

@@ -46,16 +46,16 @@ static uint64_t mix64(uint64_t x)
 
 static int cookie_rehash(struct sock_table *t, size_t cap)
 {
-	uint32_t *idx = calloc(cap, sizeof(*idx));
+	struct cookie_slot *idx = calloc(cap, sizeof(*idx));
 
 	if (!idx)
 		return -ENOMEM;
 	for (size_t i = 0; i < t->n; i++) {
 		size_t h = mix64(t->v[i].cookie) & (cap - 1);
 
-		while (idx[h])
+		while (idx[h].idx1)
 			h = (h + 1) & (cap - 1);
-		idx[h] = (uint32_t)(i + 1);
+		idx[h] = (struct cookie_slot){ t->v[i].cookie, (uint32_t)(i + 1) };
 	}
 	free(t->cookie_idx);
 	t->cookie_idx = idx;
@@ -74,8 +74,8 @@ int sock_table_add(struct sock_table *t, const struct sock_rec *rec)
 	size_t mask = t->cookie_cap - 1;
 	size_t h = mix64(rec->cookie) & mask;
 
-	while (t->cookie_idx[h]) {
-		if (t->v[t->cookie_idx[h] - 1].cookie == rec->cookie) {
+	while (t->cookie_idx[h].idx1) {
+		if (t->cookie_idx[h].cookie == rec->cookie) {
 			t->dup_dropped++;
 			return 0;
 		}
@@ -94,7 +94,7 @@ int sock_table_add(struct sock_table *t, const struct sock_rec *rec)
 		t->cap = cap;
 	}
 	t->v[t->n] = *rec;
-	t->cookie_idx[h] = (uint32_t)(++t->n);
+	t->cookie_idx[h] = (struct cookie_slot){ rec->cookie, (uint32_t)(++t->n) };
 	return 1;
 }
 
