@@ -797,6 +797,48 @@ def t_epipe_head():
         h.stop()
 
 
+def t_sigint_clean():
+    """SIGINT while sockmem is blocked writing to a full pipe: it stops
+    writing, says so in one line and exits 130 (no crash, no hang)."""
+    h = Helper("--family", "4", "--pairs", "300", "--unread", "100")
+    try:
+        rfd, wfd = os.pipe()
+        err_path = tempfile.mktemp(prefix="sockmem-sigint-")
+        with open(err_path, "w") as err:
+            p = subprocess.Popen([SOCKMEM, "sockets", "-j"], stdout=wfd, stderr=err)
+        os.close(wfd)
+        # Nobody reads yet: once the pipe (64 KiB) is full, sockmem blocks in write().
+        deadline = time.time() + 10
+        blocked = False
+        while time.time() < deadline and p.poll() is None:
+            try:
+                with open(f"/proc/{p.pid}/wchan") as w:
+                    if "pipe" in w.read():
+                        blocked = True
+                        break
+            except OSError:
+                break
+            time.sleep(0.05)
+        check(blocked, "sockmem never blocked on the full pipe")
+        os.kill(p.pid, signal.SIGINT)
+        drained = 0
+        while True:
+            chunk = os.read(rfd, 65536)
+            if not chunk:
+                break
+            drained += len(chunk)
+        os.close(rfd)
+        rc = p.wait(timeout=10)
+        with open(err_path) as f:
+            errtext = f.read()
+        os.unlink(err_path)
+        eq(rc, 130, "exit status after SIGINT")
+        eq(errtext.splitlines(), ["sockmem: interrupted"], "stderr after SIGINT")
+        check(drained < 200 * 1024, f"kept writing after SIGINT ({drained} bytes)")
+    finally:
+        h.stop()
+
+
 def t_write_error_dev_full():
     for args in (["sockets"], ["sockets", "-j"], ["system"], ["top", "-o", "tsv"]):
         with open("/dev/full", "w") as full:
@@ -1052,6 +1094,7 @@ TESTS = [
     ("cli_errors", t_cli_errors),
     ("proc_root_missing", t_proc_root_missing),
     ("epipe_head", t_epipe_head),
+    ("sigint_clean", t_sigint_clean),
     ("write_error_dev_full", t_write_error_dev_full),
     ("json_every_command", t_json_every_command),
     ("family_filters", t_family_filters),
