@@ -9,6 +9,7 @@
 #include <string.h>
 
 #define OB_CAP (256 * 1024)
+#define OB_PIECE (32 * 1024)
 
 int ob_init(struct outbuf *b, FILE *f)
 {
@@ -49,10 +50,14 @@ static void ob_flush(struct outbuf *b)
 {
 	if (!b->f)
 		return; /* memory buffer: nothing to flush */
-	if (!b->err && sig_interrupted())
-		b->err = EINTR; /* stop writing; main reports the interruption */
-	if (b->len && !b->err) {
-		if (fwrite(b->p, 1, b->len, b->f) != b->len)
+	/* In pieces, so that a signal stops output within one piece even
+	 * when stdio retries a write that a signal cut short. */
+	for (size_t off = 0; off < b->len && !b->err; off += OB_PIECE) {
+		size_t n = b->len - off < OB_PIECE ? b->len - off : OB_PIECE;
+
+		if (sig_interrupted())
+			b->err = EINTR; /* main reports the interruption */
+		else if (fwrite(b->p + off, 1, n, b->f) != n)
 			b->err = errno ? errno : EIO;
 	}
 	b->len = 0;
