@@ -64,6 +64,9 @@ void json_maybe(struct outbuf *b, const char *key, struct maybe m, int *first);
 void json_bool(struct outbuf *b, const char *key, struct maybe m, int *first);
 void json_text(struct outbuf *b, const char *key, const char *s, int *first);
 
+/* "local" and "peer" members for a socket (ss -n spelling). */
+void json_endpoints(struct outbuf *b, const struct report *r, const struct sock_rec *s, int *first);
+
 /* Escapes untrusted s for fmt into b (table, TSV or bare JSON string). */
 void out_untrusted(struct outbuf *b, enum fmt fmt, const char *s, const char *extra);
 

@@ -133,21 +133,31 @@ static void walk_dir(struct walk *w, int dfd, size_t plen, int depth)
 	closedir(d);
 }
 
+/* Reads up to len-1 bytes of a small cgroup file into buf (NUL-terminated).
+ * Returns the length, or -1 if it cannot be read or is empty. */
+static ssize_t read_small(const char *file, char *buf, size_t len)
+{
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
 /* Reads "key value" from a memory.stat-like file. */
 static struct maybe read_stat_key(const char *file, const char *key)
 {
 	char buf[8192], *line;
-	int fd = open(file, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
 	size_t kl = strlen(key);
 
-	if (fd < 0)
+	if (read_small(file, buf, sizeof(buf)) < 0)
 		return maybe_none();
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return maybe_none();
-	buf[n] = '\0';
 	for (line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
 		if (strncmp(line, key, kl) == 0 && line[kl] == ' ') {
 			int64_t v;
@@ -159,20 +169,14 @@ static struct maybe read_stat_key(const char *file, const char *key)
 	return maybe_none();
 }
 
+/* Reads a file holding one integer. */
 static struct maybe read_one(const char *file)
 {
 	char buf[64];
-	int fd = open(file, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
 	int64_t v;
 
-	if (fd < 0)
+	if (read_small(file, buf, sizeof(buf)) < 0)
 		return maybe_none();
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return maybe_none();
-	buf[n] = '\0';
 	return procfs_strtoi64(buf, NULL, &v) == 0 ? maybe_of(v) : maybe_none();
 }
 

@@ -142,8 +142,6 @@ static void tsv_finding(struct outbuf *b, const struct report *r, const struct f
 
 void out_json_findings(struct outbuf *b, const struct report *r, int *first)
 {
-	char buf[SOCK_ENDPOINT_MAX];
-
 	json_key(b, "findings", first);
 	ob_ch(b, '[');
 	for (size_t i = 0; i < r->nfindings; i++) {
@@ -183,10 +181,7 @@ void out_json_findings(struct outbuf *b, const struct report *r, int *first)
 
 			ob_str(b, k ? ",{" : "{");
 			json_text(b, "state", sock_state_name(s->state), &h);
-			sock_fmt_endpoint(buf, sizeof(buf), s->family, s->saddr, s->sport, NULL);
-			json_text(b, "local", buf, &h);
-			sock_fmt_endpoint(buf, sizeof(buf), s->family, s->daddr, s->dport, NULL);
-			json_text(b, "peer", buf, &h);
+			json_endpoints(b, r, s, &h);
 			json_u64(b, "inode", s->inode, &h);
 			json_u64(b, "cookie", s->cookie, &h);
 			json_u64(b, "recv_q", s->rqueue, &h);

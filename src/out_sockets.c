@@ -46,6 +46,16 @@ static int ti_is_bytes(int i)
 	return i != TI_RTT && i != TI_RTTVAR && i != TI_RCV_MSS && i != TI_SND_MSS;
 }
 
+void json_endpoints(struct outbuf *b, const struct report *r, const struct sock_rec *s, int *first)
+{
+	char buf[SOCK_ENDPOINT_MAX];
+
+	sock_fmt_endpoint(buf, sizeof(buf), s->family, s->saddr, s->sport, report_ifname(r, s));
+	json_text(b, "local", buf, first);
+	sock_fmt_endpoint(buf, sizeof(buf), s->family, s->daddr, s->dport, NULL);
+	json_text(b, "peer", buf, first);
+}
+
 /* Appends "addr:port" for one end of s to b. */
 static void put_endpoint(struct outbuf *b, const struct report *r, const struct sock_rec *s,
 			 int peer)
@@ -139,7 +149,6 @@ static void sock_row(const void *ctx, size_t i, enum fmt fmt, struct outbuf *scr
 
 static void sockets_json(struct outbuf *b, const struct report *r, const struct opts *o)
 {
-	char buf[SOCK_ENDPOINT_MAX];
 	int first = 1;
 
 	ob_ch(b, '{');
@@ -153,11 +162,7 @@ static void sockets_json(struct outbuf *b, const struct report *r, const struct 
 		ob_str(b, i ? ",\n{" : "\n{");
 		json_text(b, "state", sock_state_name(s->state), &f);
 		json_text(b, "family", s->family == AF_INET6 ? "inet6" : "inet", &f);
-		sock_fmt_endpoint(buf, sizeof(buf), s->family, s->saddr, s->sport,
-				  report_ifname(r, s));
-		json_text(b, "local", buf, &f);
-		sock_fmt_endpoint(buf, sizeof(buf), s->family, s->daddr, s->dport, NULL);
-		json_text(b, "peer", buf, &f);
+		json_endpoints(b, r, s, &f);
 		json_u64(b, "inode", s->inode, &f);
 		json_u64(b, "uid", s->uid, &f);
 		json_u64(b, "cookie", s->cookie, &f);

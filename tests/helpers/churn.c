@@ -32,77 +32,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#define HELPER_NAME "churn"
+#include "helper.h"
+
 #define MAX_WINDOW 1024
 
 struct pair {
 	int cfd, sfd;
 	int style;
 };
-
-static volatile sig_atomic_t g_stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	g_stop = 1;
-}
-
-__attribute__((format(printf, 1, 2), noreturn))
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-	int e = errno;
-
-	fputs("churn: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	if (e)
-		fprintf(stderr, ": %s", strerror(e));
-	fputc('\n', stderr);
-	exit(1);
-}
-
-static long parse_long(const char *s, long min, long max, const char *what)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max) {
-		errno = 0;
-		die("bad value for %s: '%s' (%ld..%ld)", what, s, min, max);
-	}
-	return v;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static socklen_t loopback(int family, unsigned port, struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (family == 6) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-
-		s6->sin6_family = AF_INET6;
-		s6->sin6_addr = in6addr_loopback;
-		s6->sin6_port = htons((uint16_t)port);
-		return sizeof(*s6);
-	}
-	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-
-	s4->sin_family = AF_INET;
-	s4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	s4->sin_port = htons((uint16_t)port);
-	return sizeof(*s4);
-}
 
 static int make_listener(int family, unsigned *port)
 {

@@ -22,46 +22,13 @@ HELPERS=${HELPERS:-build/helpers}
 CONNS=$here/conns.py
 T=20 # seconds any one sockmem run may take
 
-passed=0
-failed=0
 tmp=
-pids=()
+# shellcheck source=tests/integration/lib.sh
+. "$here/lib.sh"
 
-ok() {
-	echo "ok $1"
-	passed=$((passed + 1))
-}
-fail() {
-	echo "FAIL $1: $2"
-	failed=$((failed + 1))
-}
-# Counts "ok ..." / "FAIL ..." lines from a checker on stdin.
-tally() {
-	local line
-	while IFS= read -r line; do
-		case $line in
-		"ok "*) ok "${line#ok }" ;;
-		"FAIL "*)
-			line=${line#FAIL }
-			fail "${line%%: *}" "${line#*: }"
-			;;
-		*) echo "$line" ;;
-		esac
-	done
-}
 # shellcheck disable=SC2317 # called from the EXIT trap
 cleanup() {
-	local p
-	for p in "${pids[@]}"; do
-		kill -TERM "$p" 2>/dev/null
-	done
-	for p in "${pids[@]}"; do
-		for _ in 1 2 3 4 5 6 7 8 9 10; do
-			kill -0 "$p" 2>/dev/null || break
-			sleep 0.2
-		done
-		kill -KILL "$p" 2>/dev/null
-	done
+	stop_pids
 	[ -n "$tmp" ] && rm -rf "$tmp"
 }
 trap cleanup EXIT

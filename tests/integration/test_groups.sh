@@ -26,54 +26,16 @@ NS=sockmem-test-$$
 NSF=sockmem-testf-$$
 CGNAME=sockmem-test-$$
 
-passed=0
-failed=0
 tmp=
 cgdir=
 ns_added=
 nsf_added=
-pids=()
+# shellcheck source=tests/integration/lib.sh
+. "$here/lib.sh"
 
-ok() {
-	echo "ok $1"
-	passed=$((passed + 1))
-}
-fail() {
-	echo "FAIL $1: $2"
-	failed=$((failed + 1))
-}
-tally() {
-	local line
-	while IFS= read -r line; do
-		case $line in
-		"ok "*) ok "${line#ok }" ;;
-		"FAIL "*)
-			line=${line#FAIL }
-			fail "${line%%: *}" "${line#*: }"
-			;;
-		*) echo "$line" ;;
-		esac
-	done
-}
-# shellcheck disable=SC2317 # also called from the EXIT trap
-stop_helpers() {
-	local p
-	for p in "${pids[@]}"; do
-		kill -TERM "$p" 2>/dev/null
-	done
-	for p in "${pids[@]}"; do
-		for _ in 1 2 3 4 5 6 7 8 9 10; do
-			kill -0 "$p" 2>/dev/null || break
-			sleep 0.2
-		done
-		kill -KILL "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	pids=()
-}
 # shellcheck disable=SC2317 # called from the EXIT trap
 cleanup() {
-	stop_helpers
+	stop_pids
 	if [ -n "$cgdir" ]; then
 		for _ in 1 2 3 4 5 6 7 8 9 10; do
 			rmdir "$cgdir/sub" 2>/dev/null
@@ -329,7 +291,7 @@ c.guard(top_filtered)
 c.report("cgroup_top_filtered")
 EOF
 	tally <"$tmp/res.txt"
-	stop_helpers
+	stop_pids
 }
 
 # ---- 2. named network namespace ---------------------------------------------------
@@ -408,7 +370,7 @@ c.guard(top_netns)
 c.report("netns_top_by_netns")
 EOF
 	tally <"$tmp/res.txt"
-	stop_helpers
+	stop_pids
 	ip netns del "$NS" && ns_added=
 }
 
@@ -562,7 +524,7 @@ c.guard(stats)
 c.report("filter_kernel_side_stats")
 EOF
 	tally <"$tmp/res.txt"
-	stop_helpers
+	stop_pids
 	ip netns del "$NSF" && nsf_added=
 }
 
