@@ -33,20 +33,32 @@ for t in build/san-tests/test_*; do
 	run_cmocka "$t"
 done
 
+# Runs the integration driver with the given environment; adds its counts.
+run_integration() {
+	local out rc line f
+	out=$(env "$@" SOCKMEM_SAN=build/sockmem-san HELPERS=build/helpers tests/integration/run.sh 2>&1)
+	rc=$?
+	printf '%s\n' "$out"
+	line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -1)
+	f=
+	if [ -n "$line" ]; then
+		passed=$((passed + ${line%% passed*}))
+		f=${line#*, }
+		f=${f%% failed}
+		failed=$((failed + f))
+	fi
+	if [ "$rc" -ne 0 ] && { [ -z "$line" ] || [ "$f" = 0 ]; }; then
+		echo "FAIL integration: exit status $rc"
+		failed=$((failed + 1))
+	fi
+}
+
 echo "== integration"
-out=$(SOCKMEM=./sockmem SOCKMEM_SAN=build/sockmem-san HELPERS=build/helpers tests/integration/run.sh 2>&1)
-rc=$?
-printf '%s\n' "$out"
-line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -1)
-if [ -n "$line" ]; then
-	passed=$((passed + ${line%% passed*}))
-	f=${line#*, }
-	failed=$((failed + ${f%% failed}))
-fi
-if [ "$rc" -ne 0 ] && { [ -z "$line" ] || [ "${f%% failed}" = 0 ]; }; then
-	echo "FAIL integration: exit status $rc"
-	failed=$((failed + 1))
-fi
+run_integration SOCKMEM=./sockmem
+echo "== integration again, sockmem built with ASan+UBSan"
+# valgrind cannot run an ASan binary; the plain build had its valgrind run above.
+run_integration SOCKMEM=build/sockmem-san IT_EXCLUDE=valgrind ASAN_OPTIONS=detect_leaks=1 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
 echo "== man page lint"
 if lint=$(mandoc -Tlint -W warning man/sockmem.8 2>&1) && [ -z "$lint" ]; then
