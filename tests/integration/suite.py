@@ -487,6 +487,62 @@ def t_scale_30k():
             h.stop()
 
 
+HOSTILE_HOLDER = r'''
+import ctypes, socket, sys, time
+name = b'a"b\\c\td\ne\xff\x01{}'
+ctypes.CDLL(None).prctl(15, ctypes.c_char_p(name), 0, 0, 0)
+srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen(1)
+c = socket.create_connection(srv.getsockname()); a, _ = srv.accept()
+c.sendall(b"z" * 1234)
+print(srv.getsockname()[1], flush=True)
+time.sleep(float(sys.argv[1]))
+'''
+
+
+def t_hostile_comm():
+    """A process whose name holds a quote, backslash, tab, newline, an
+    invalid UTF-8 byte, a control byte and braces: JSON stays valid, TSV keeps
+    one record per line with the same field count, the table stays aligned."""
+    p = subprocess.Popen([sys.executable, "-c", HOSTILE_HOLDER, "30"], stdout=subprocess.PIPE,
+                         stdin=subprocess.DEVNULL)
+    PROCS.append(p)
+    try:
+        port = int(p.stdout.readline())
+        want = 'a"b\\c\td\ne\ufffd\x01{}'
+        js = sm_json(["sockets", "--sport", str(port)])
+        comms = {o["comm"] for s in js["sockets"] for o in (s["owners"] or []) if o["pid"] == p.pid}
+        eq(comms, {want}, "comm decoded from JSON")
+        top = sm_json(["top", "--pid", str(p.pid)])
+        eq([g["comm"] for g in top["groups"]], [want], "top -j comm")
+        # TSV passes bytes >= 0x80 through (only control bytes are escaped):
+        # read it as bytes, decoded with surrogateescape.
+        tsv = run([SOCKMEM, "sockets", "-o", "tsv", "--sport", str(port)], text=False)
+        eq(tsv.returncode, 0, "sockets -o tsv exit")
+        lines = tsv.stdout.decode("utf-8", "surrogateescape").split("\n")[:-1]
+        eq(len(lines), 1 + len(js["sockets"]), "tsv: one line per socket plus the header")
+        n = len(lines[0].split("\t"))
+        check(all(len(ln.split("\t")) == n for ln in lines), "tsv: field counts differ")
+        owners = [ln.split("\t")[-1] for ln in lines[1:]]
+        esc = 'a"b\\\\c\\td\\ne\udcff\\x01{}'
+        check(any(o.startswith(esc + "/" + str(p.pid) + "/") for o in owners),
+              f"tsv owners {owners!r} lack the escaped name")
+        tt = run([SOCKMEM, "top", "-o", "tsv", "--pid", str(p.pid)], text=False)
+        tl = tt.stdout.decode("utf-8", "surrogateescape").split("\n")[:-1]
+        eq(len(tl), 2, "top tsv: header and one row")
+        eq(len(tl[1].split("\t")), len(tl[0].split("\t")), "top tsv field count")
+        tab = sm(["sockets", "--sport", str(port)])
+        rows = tab.stdout.split("\n")[:-1]
+        eq(len(rows), 1 + len(js["sockets"]), "table: one line per socket plus the header")
+        check(all(all(0x20 <= ord(ch) < 0x7f for ch in r) for r in rows), "table has raw control or non-ASCII bytes")
+        col = rows[0].index("owners")
+        check(all(len(r) >= col for r in rows[1:]), "table rows shorter than the owners column")
+        for r in rows[1:]:
+            check(r[col - 1] == " ", f"table misaligned before owners: {r!r}")
+    finally:
+        p.kill()
+        p.wait()
+
+
 def t_shared_socket():
     h = Helper("--family", "4", "--pairs", "2", "--unread", "6000", "--unread-step", "6000",
                "--rcvbuf", "65536", "--share", "--dup", netns=True)
@@ -1121,6 +1177,7 @@ TESTS = [
     ("report_reconcile_same_document", t_report_reconcile_same_document),
     ("shared_socket", t_shared_socket),
     ("scale_30k", t_scale_30k),
+    ("hostile_comm", t_hostile_comm),
     ("ss_skmem_match", t_ss_skmem_match),
     ("tsv_format", t_tsv_format),
     ("table_format", t_table_format),
