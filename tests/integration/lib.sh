@@ -48,3 +48,32 @@ stop_pids() {
 	done
 	pids=()
 }
+
+# Prints the total line and exits with its status.
+finish() {
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit
+}
+
+# setup_checks WHY TOOL...: makes SOCKMEM absolute and requires it, root
+# (WHY says what for) and each TOOL; on a miss reports "setup" and finishes.
+setup_checks() {
+	local why=$1 tool
+	shift
+	case $SOCKMEM in /*) ;; *) SOCKMEM=$PWD/$SOCKMEM ;; esac
+	if [ ! -x "$SOCKMEM" ]; then
+		fail setup "$SOCKMEM is missing (make)"
+		finish
+	fi
+	if [ "$(id -u)" != 0 ]; then
+		fail setup "needs root ($why)"
+		finish
+	fi
+	for tool in "$@"; do
+		if ! command -v "$tool" >/dev/null; then
+			fail setup "$tool not found"
+			finish
+		fi
+	done
+}

@@ -35,27 +35,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-finish() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-	exit
-}
-
-case $SOCKMEM in /*) ;; *) SOCKMEM=$PWD/$SOCKMEM ;; esac
-if [ ! -x "$SOCKMEM" ]; then
-	fail setup "$SOCKMEM is missing (make)"
-	finish
-fi
-if [ "$(id -u)" != 0 ]; then
-	fail setup "needs root (unshare -n, sysctl inside a private netns)"
-	finish
-fi
-for tool in python3 unshare timeout ip sysctl; do
-	if ! command -v "$tool" >/dev/null; then
-		fail setup "$tool not found"
-		finish
-	fi
-done
+setup_checks "unshare -n, sysctl inside a private netns" python3 unshare timeout ip sysctl
 tmp=$(mktemp -d /tmp/sockmem-test-check.XXXXXX) || exit 1
 
 # Shared JSON helpers for the checkers (duplicate keys are recorded, not lost).

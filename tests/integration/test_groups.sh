@@ -52,27 +52,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-finish() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-	exit
-}
-
-case $SOCKMEM in /*) ;; *) SOCKMEM=$PWD/$SOCKMEM ;; esac
-if [ ! -x "$SOCKMEM" ]; then
-	fail setup "$SOCKMEM is missing (make)"
-	finish
-fi
-if [ "$(id -u)" != 0 ]; then
-	fail setup "needs root (cgroups, ip netns)"
-	finish
-fi
-for tool in python3 ip timeout; do
-	if ! command -v "$tool" >/dev/null; then
-		fail setup "$tool not found"
-		finish
-	fi
-done
+setup_checks "cgroups, ip netns" python3 ip timeout
 tmp=$(mktemp -d /tmp/sockmem-test-groups.XXXXXX) || exit 1
 
 # helper NAME [ip netns exec NS] conns.py args...: starts a helper that
