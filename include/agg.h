@@ -15,9 +15,9 @@
 /* Sums over a set of sockets, each socket counted once. */
 struct sums {
 	uint64_t sockets;
-	uint64_t r, w, f, t, rb, tb;	/* bytes; only sockets that have skmem */
-	uint64_t charged_bytes;		/* r + w + f */
-	uint64_t charged_pages;		/* sum of each socket's ceil((r+w+f)/page) */
+	uint64_t r, w, f, t, rb, tb; /* bytes; only sockets that have skmem */
+	uint64_t charged_bytes;	     /* r + w + f */
+	uint64_t charged_pages;	     /* sum of each socket's ceil((r+w+f)/page) */
 };
 
 /* What `top` groups by (--by). */
@@ -30,23 +30,32 @@ enum group_by { BY_PROCESS, BY_CGROUP, BY_USER, BY_PORT, BY_STATE, BY_NETNS };
  * or for other --by keys the key value (cgroup id, uid, port, state, netns inode). */
 #define AGG_NO_PROC UINT32_MAX
 struct group {
-	uint32_t proc;		/* BY_PROCESS: index into owners.procs, or AGG_NO_PROC */
-	uint64_t key;		/* other keys; AGG_NO_KEY when the socket has none */
+	uint32_t proc; /* BY_PROCESS: index into owners.procs, or AGG_NO_PROC */
+	uint64_t key;  /* other keys; AGG_NO_KEY when the socket has none */
 	struct sums s;
 };
 
 /* Sort keys for groups. */
 enum agg_sort {
-	SORT_CHARGED, SORT_SOCKETS, SORT_R, SORT_W, SORT_F, SORT_T, SORT_RB, SORT_TB, SORT_PID, SORT_COMM
+	SORT_CHARGED,
+	SORT_SOCKETS,
+	SORT_R,
+	SORT_W,
+	SORT_F,
+	SORT_T,
+	SORT_RB,
+	SORT_TB,
+	SORT_PID,
+	SORT_COMM
 };
 
 /* Reconciliation of the dumped sockets' charged pages with sockstat "mem". */
 struct reconcile {
 	uint64_t sockets_pages;
 	struct maybe sockstat_pages;
-	struct maybe tolerance_pages;	/* ncpu x mem_pcpu_rsv */
-	struct maybe gap_pages;		/* sockstat - sockets (signed) */
-	struct maybe within;		/* 1/0; absent if either side is absent */
+	struct maybe tolerance_pages; /* ncpu x mem_pcpu_rsv */
+	struct maybe gap_pages;	      /* sockstat - sockets (signed) */
+	struct maybe within;	      /* 1/0; absent if either side is absent */
 };
 
 /* Adds one socket to a sum (page_size > 0). */
@@ -61,13 +70,13 @@ void agg_totals(const struct sock_table *t, uint64_t page_size, struct sums *out
  * in each of them; several fds of one process count once.
  * Returns 0 or -ENOMEM; *out is malloc'd, caller frees.
  */
-int agg_by_process(const struct sock_table *t, const struct owners *o,
-		   uint64_t page_size, struct group **out, size_t *n);
+int agg_by_process(const struct sock_table *t, const struct owners *o, uint64_t page_size,
+		   struct group **out, size_t *n);
 
 /* Groups sockets by a per-socket key (every --by but process): each socket
  * lands in exactly one group. Returns 0 or -ENOMEM; *out is malloc'd. */
-int agg_by_key(const struct sock_table *t, enum group_by by, uint64_t page_size,
-	       struct group **out, size_t *n);
+int agg_by_key(const struct sock_table *t, enum group_by by, uint64_t page_size, struct group **out,
+	       size_t *n);
 
 /* Parses a --by name. Returns 0 or -EINVAL. */
 int agg_by_parse(const char *name, enum group_by *by);
@@ -82,7 +91,7 @@ void agg_sort(struct group *g, size_t n, enum agg_sort key, const struct owners 
 int agg_sort_parse(const char *name, enum agg_sort *key);
 
 /* Fills a reconciliation from totals, sockstat mem, CPU count and mem_pcpu_rsv. */
-void agg_reconcile(const struct sums *tot, struct maybe sockstat_mem,
-		   uint64_t ncpu, struct maybe pcpu_rsv, struct reconcile *out);
+void agg_reconcile(const struct sums *tot, struct maybe sockstat_mem, uint64_t ncpu,
+		   struct maybe pcpu_rsv, struct reconcile *out);
 
 #endif

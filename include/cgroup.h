@@ -10,15 +10,15 @@
 #include "procfs.h"
 
 struct cgroup_ent {
-	uint64_t id;		/* cgroup v2 id = directory inode on the cgroup2 mount */
-	char *path;		/* "/" for the root; NULL if not found */
-	struct maybe memcg_sock_bytes;	/* v2 memory.stat "sock", bytes */
-	struct maybe v1_tcp_bytes;	/* v1 memory.kmem.tcp.usage_in_bytes, only with a tcp limit */
+	uint64_t id;		       /* cgroup v2 id = directory inode on the cgroup2 mount */
+	char *path;		       /* "/" for the root; NULL if not found */
+	struct maybe memcg_sock_bytes; /* v2 memory.stat "sock", bytes */
+	struct maybe v1_tcp_bytes; /* v1 memory.kmem.tcp.usage_in_bytes, only with a tcp limit */
 };
 
 struct cgroups {
-	char v2_mount[256];	/* "" if no cgroup2 mount */
-	char v1_memory_mount[256];	/* "" if no v1 memory controller mount */
+	char v2_mount[256];	   /* "" if no cgroup2 mount */
+	char v1_memory_mount[256]; /* "" if no v1 memory controller mount */
 	struct cgroup_ent *v;
 	size_t n;
 };

@@ -19,7 +19,7 @@ enum {
 	EXIT_USAGE = 2,		/* bad option, command or value */
 	EXIT_WARNING = 3,	/* check: worst finding is a warning */
 	EXIT_CRITICAL = 4,	/* check: worst finding is critical */
-	EXIT_INTERRUPTED = 130,	/* SIGINT */
+	EXIT_INTERRUPTED = 130, /* SIGINT */
 };
 
 enum cmd { CMD_REPORT, CMD_SOCKETS, CMD_TOP, CMD_SYSTEM, CMD_CHECK };
@@ -28,19 +28,19 @@ enum fmt { FMT_TABLE, FMT_TSV, FMT_JSON };
 struct opts {
 	enum cmd cmd;
 	enum fmt fmt;
-	bool no_header;		/* -H */
-	bool numeric;		/* -n: exact integers in tables */
-	bool no_owners;		/* --no-owners: skip the /proc fd walk */
-	bool stats;		/* --stats: dump statistics on stderr */
-	bool want_v4, want_v6;	/* -4 / -6 (both true by default) */
+	bool no_header;	       /* -H */
+	bool numeric;	       /* -n: exact integers in tables */
+	bool no_owners;	       /* --no-owners: skip the /proc fd walk */
+	bool stats;	       /* --stats: dump statistics on stderr */
+	bool want_v4, want_v6; /* -4 / -6 (both true by default) */
 	enum agg_sort sort;
-	enum group_by by;	/* --by */
-	struct filter filt;	/* --state, --sport, --src, --pid, ... */
-	bool all_netns;		/* --all-netns */
-	const char *netns;	/* -N NAME */
-	size_t top_n;		/* 0 = all */
+	enum group_by by;   /* --by */
+	struct filter filt; /* --state, --sport, --src, --pid, ... */
+	bool all_netns;	    /* --all-netns */
+	const char *netns;  /* -N NAME */
+	size_t top_n;	    /* 0 = all */
 	const char *proc_root;
-	struct find_opts find;	/* check thresholds */
+	struct find_opts find; /* check thresholds */
 	bool help, version;
 };
 

@@ -12,7 +12,7 @@ struct nlmsghdr;
 
 /* Byte offset and size of each kept tcp_info field (enum ti order). */
 struct diag_ti_field {
-	const char *name;	/* JSON/TSV name, e.g. "rcv_space" */
+	const char *name; /* JSON/TSV name, e.g. "rcv_space" */
 	uint16_t off, size;
 };
 extern const struct diag_ti_field diag_ti_fields[TI_N];
@@ -27,15 +27,15 @@ int diag_parse(const struct nlmsghdr *nlh, struct sock_rec *rec);
 
 /* Dump statistics, for --stats and tests. */
 struct diag_stats {
-	uint64_t messages;	/* sock_diag replies parsed */
-	uint64_t recv_calls;	/* recvmsg() calls */
-	uint64_t bytes;		/* bytes received */
+	uint64_t messages;   /* sock_diag replies parsed */
+	uint64_t recv_calls; /* recvmsg() calls */
+	uint64_t bytes;	     /* bytes received */
 };
 
 /* Kernel-side filtering of a dump (state mask and optional bytecode). */
 struct diag_req {
-	uint32_t states;		/* bit (1 << TCP_*) */
-	const void *bytecode;		/* INET_DIAG_REQ_BYTECODE, or NULL */
+	uint32_t states;      /* bit (1 << TCP_*) */
+	const void *bytecode; /* INET_DIAG_REQ_BYTECODE, or NULL */
 	size_t bytecode_len;
 };
 
@@ -44,7 +44,7 @@ struct diag_req {
  * thread's network namespace into t (deduplicated by cookie), tagging each
  * record with netns_ino. Returns 0 or -errno; on error *where names the step.
  */
-int diag_dump(int family, const struct diag_req *req, uint64_t netns_ino,
-	      struct sock_table *t, struct diag_stats *st, const char **where);
+int diag_dump(int family, const struct diag_req *req, uint64_t netns_ino, struct sock_table *t,
+	      struct diag_stats *st, const char **where);
 
 #endif

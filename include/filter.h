@@ -16,14 +16,14 @@ struct port_range {
 };
 
 struct cidr {
-	uint8_t family;		/* AF_INET or AF_INET6 */
-	uint8_t plen;		/* prefix length in bits */
+	uint8_t family; /* AF_INET or AF_INET6 */
+	uint8_t plen;	/* prefix length in bits */
 	uint8_t addr[16];
 };
 
 /* Values of one option are OR-ed; different options are AND-ed. */
 struct filter {
-	uint32_t states;	/* 1 << TCP_*; 0 = every state */
+	uint32_t states; /* 1 << TCP_*; 0 = every state */
 	struct port_range sport[FILTER_MAX_VALUES], dport[FILTER_MAX_VALUES];
 	size_t nsport, ndport;
 	struct cidr src[FILTER_MAX_VALUES], dst[FILTER_MAX_VALUES];
@@ -34,7 +34,7 @@ struct filter {
 	size_t ncomm;
 	uint32_t uid[FILTER_MAX_VALUES];
 	size_t nuid;
-	const char *cgroup[FILTER_MAX_VALUES];	/* cgroup v2 paths, as given */
+	const char *cgroup[FILTER_MAX_VALUES]; /* cgroup v2 paths, as given */
 	size_t ncgroup;
 };
 

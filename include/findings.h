@@ -22,38 +22,38 @@ struct evidence {
 };
 
 #define FIND_MAX_EV 14
-#define FIND_TOP 5
+#define FIND_TOP    5
 
 /* A process among the offenders: its offending sockets and their charge. */
 struct off_proc {
-	uint32_t proc;		/* index into report owners.procs */
+	uint32_t proc; /* index into report owners.procs */
 	uint64_t sockets;
 	uint64_t charged_bytes;
 };
 
 struct finding {
-	const char *id;		/* stable, e.g. "unread_backlog" */
+	const char *id; /* stable, e.g. "unread_backlog" */
 	enum sev sev;
-	char summary[200];	/* one line with the headline numbers */
-	const char *explanation;	/* what the kernel does in this state */
+	char summary[200];	 /* one line with the headline numbers */
+	const char *explanation; /* what the kernel does in this state */
 	struct evidence ev[FIND_MAX_EV];
 	size_t nev;
-	uint32_t socks[FIND_TOP];	/* worst offending sockets (report socks index) */
+	uint32_t socks[FIND_TOP]; /* worst offending sockets (report socks index) */
 	size_t nsocks;
-	struct off_proc procs[FIND_TOP];	/* top holders among the offenders */
+	struct off_proc procs[FIND_TOP]; /* top holders among the offenders */
 	size_t nprocs;
 };
 
 /* Judgement-call thresholds (options with documented defaults). */
 struct find_opts {
-	uint64_t unsent_min;	/* --unsent-min: "large unsent data", bytes */
-	int64_t zero_window;	/* --zero-window: near-zero window bytes; -1 = below rcv_mss */
-	uint64_t unread_min;	/* --unread-min: receive memory that counts as held */
+	uint64_t unsent_min; /* --unsent-min: "large unsent data", bytes */
+	int64_t zero_window; /* --zero-window: near-zero window bytes; -1 = below rcv_mss */
+	uint64_t unread_min; /* --unread-min: receive memory that counts as held */
 };
 
-#define FIND_DEFAULT_UNSENT_MIN (1024 * 1024)
+#define FIND_DEFAULT_UNSENT_MIN	 (1024 * 1024)
 #define FIND_DEFAULT_ZERO_WINDOW (-1)
-#define FIND_DEFAULT_UNREAD_MIN 1
+#define FIND_DEFAULT_UNREAD_MIN	 1
 
 /*
  * Runs every rule over an aggregated report. Returns the number of findings

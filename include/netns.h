@@ -14,7 +14,7 @@ struct netns_ent {
 	int32_t pid;		/* a process inside it (0 if found via /run/netns only) */
 	int skipped;		/* positive errno if it could not be entered */
 	struct sysctls sysctl;	/* its own tcp_rmem, tcp_wmem, ... (read inside it) */
-	struct maybe inuse, tw;	/* its sockstat per-namespace counts */
+	struct maybe inuse, tw; /* its sockstat per-namespace counts */
 };
 
 /* Lists every distinct network namespace reachable through /proc/[pid]/ns/net

@@ -28,7 +28,7 @@ enum cell_kind {
 	CELL_BYTES,	/* bytes: human units in tables unless -n */
 	CELL_TEXT,	/* trusted ASCII (states, addresses) */
 	CELL_RAW,	/* text already escaped for the output format */
-	CELL_UNTRUSTED,	/* text from another process: escaped per format */
+	CELL_UNTRUSTED, /* text from another process: escaped per format */
 };
 
 struct cell {
@@ -39,9 +39,9 @@ struct cell {
 };
 
 struct col {
-	const char *key;	/* TSV header and JSON name */
-	const char *title;	/* table header */
-	int left;		/* left-align in tables */
+	const char *key;   /* TSV header and JSON name */
+	const char *title; /* table header */
+	int left;	   /* left-align in tables */
 };
 
 /* Fills cells[] for row i. scratch is a memory buffer the row may use for

@@ -54,7 +54,7 @@ size_t fmt_human(char *buf, uint64_t bytes);
  *        one column and alignment holds.
  * extra: further bytes to write as \xHH (tsv/table), e.g. "," in lists.
  */
-void ob_json_str(struct outbuf *b, const char *s);	/* writes the quotes too */
+void ob_json_str(struct outbuf *b, const char *s); /* writes the quotes too */
 void ob_tsv_str(struct outbuf *b, const char *s, const char *extra);
 void ob_table_str(struct outbuf *b, const char *s, const char *extra);
 

@@ -12,8 +12,8 @@
 /* A process that holds at least one dumped TCP socket. */
 struct proc_ent {
 	int32_t pid;
-	uint32_t uid;		/* owner of /proc/[pid] */
-	char comm[17];		/* raw bytes from /proc/[pid]/comm (untrusted), NUL-terminated */
+	uint32_t uid;  /* owner of /proc/[pid] */
+	char comm[17]; /* raw bytes from /proc/[pid]/comm (untrusted), NUL-terminated */
 };
 
 /* One holder of one socket: sockets[sock] is open as fd in procs[proc]. */
@@ -24,14 +24,14 @@ struct owner_link {
 };
 
 struct owners {
-	struct proc_ent *procs;		/* sorted by pid after owners_scan */
+	struct proc_ent *procs; /* sorted by pid after owners_scan */
 	size_t nprocs, procs_cap;
-	struct owner_link *links;	/* sorted by (sock, pid, fd) after owners_scan */
+	struct owner_link *links; /* sorted by (sock, pid, fd) after owners_scan */
 	size_t nlinks, links_cap;
-	uint64_t procs_scanned;		/* /proc/[pid] directories seen */
-	uint64_t procs_denied;		/* fd directory or some fd links not readable */
-	uint64_t fds_denied;		/* readlink refused inside a readable fd dir */
-	uint64_t procs_gone;		/* exited during the walk */
+	uint64_t procs_scanned; /* /proc/[pid] directories seen */
+	uint64_t procs_denied;	/* fd directory or some fd links not readable */
+	uint64_t fds_denied;	/* readlink refused inside a readable fd dir */
+	uint64_t procs_gone;	/* exited during the walk */
 };
 
 /*

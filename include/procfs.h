@@ -26,14 +26,14 @@ long procfs_read(const struct procfs *p, const char *rel, char *buf, size_t len)
 /* "TCP:" line of sockstat plus "TCP6: inuse" of sockstat6. */
 struct sockstat {
 	struct maybe inuse, orphan, tw, alloc, mem_pages;
-	struct maybe inuse6;		/* sockstat6 TCP6 inuse */
-	struct maybe sockets_used;	/* "sockets: used" */
+	struct maybe inuse6;	   /* sockstat6 TCP6 inuse */
+	struct maybe sockets_used; /* "sockets: used" */
 };
 
 /* The TCP row of /proc/net/protocols, parsed by header name. */
 struct protocols {
-	struct maybe memory_pages;	/* -1 from the kernel stays -1 */
-	struct maybe pressure;		/* 1 yes, 0 no; absent for "NI" */
+	struct maybe memory_pages; /* -1 from the kernel stays -1 */
+	struct maybe pressure;	   /* 1 yes, 0 no; absent for "NI" */
 };
 
 /* TcpExt counters sockmem reports (name order in procfs.c). */
@@ -56,14 +56,14 @@ extern const char *const procfs_tcpext_names[TX_N];
 
 /* Sysctls sockmem reports (path order in procfs.c). */
 struct sysctls {
-	struct maybe tcp_mem[3];	/* pages: low, pressure, high */
-	struct maybe tcp_rmem[3];	/* bytes: min, default, max */
+	struct maybe tcp_mem[3];  /* pages: low, pressure, high */
+	struct maybe tcp_rmem[3]; /* bytes: min, default, max */
 	struct maybe tcp_wmem[3];
 	struct maybe tcp_max_orphans;
 	struct maybe tcp_adv_win_scale;
 	struct maybe tcp_moderate_rcvbuf;
 	struct maybe rmem_max, wmem_max, rmem_default, wmem_default;
-	struct maybe mem_pcpu_rsv;	/* pages */
+	struct maybe mem_pcpu_rsv; /* pages */
 };
 
 /* Everything system-wide that sockmem reads from /proc. */
@@ -72,7 +72,7 @@ struct sysinfo {
 	struct protocols proto;
 	struct maybe tcpext[TX_N];
 	struct sysctls sysctl;
-	char hostname[65];	/* empty if unreadable */
+	char hostname[65]; /* empty if unreadable */
 	char release[65];
 };
 

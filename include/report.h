@@ -25,8 +25,8 @@ struct ifname {
 struct report {
 	time_t when;
 	uint64_t page_size;
-	uint64_t ncpu;			/* configured CPUs (per-CPU reserves) */
-	uint64_t netns_ino;		/* namespace sockmem ran in, 0 if unknown */
+	uint64_t ncpu;	    /* configured CPUs (per-CPU reserves) */
+	uint64_t netns_ino; /* namespace sockmem ran in, 0 if unknown */
 	struct sysinfo sys;
 	struct sock_table socks;
 	bool owners_scanned;
@@ -39,22 +39,22 @@ struct report {
 	struct group *groups;
 	size_t ngroups;
 	struct reconcile rec;
-	bool partial;			/* a filter or -4/-6 left sockets out */
+	bool partial; /* a filter or -4/-6 left sockets out */
 	enum group_by by;
-	struct netns_ent *netns;	/* namespaces dumped (one unless --all-netns) */
+	struct netns_ent *netns; /* namespaces dumped (one unless --all-netns) */
 	size_t nnetns;
 	bool all_netns;
-	struct cgroups cg;		/* resolved when --by cgroup or --cgroup */
+	struct cgroups cg; /* resolved when --by cgroup or --cgroup */
 	bool cg_resolved;
-	char (*usernames)[33];		/* --by user: name per group, "" if unknown */
+	char (*usernames)[33]; /* --by user: name per group, "" if unknown */
 	struct finding *findings;
 	size_t nfindings;
 };
 
 /* What failed during collection, for main's one-line message. */
 struct report_err {
-	const char *where;	/* e.g. "netlink dump (AF_INET6)", "/proc/net/sockstat" */
-	int err;		/* positive errno */
+	const char *where; /* e.g. "netlink dump (AF_INET6)", "/proc/net/sockstat" */
+	int err;	   /* positive errno */
 };
 
 /*

@@ -41,39 +41,39 @@ enum ti {
 
 struct sock_rec {
 	uint64_t cookie;
-	uint64_t cgroup_id;	/* valid iff flags & SOCK_HAS_CGROUP */
-	uint64_t netns_ino;	/* namespace the dump ran in (0 = unknown) */
-	uint64_t ti[TI_N];	/* tcp_info subset, valid per ti_mask */
-	uint32_t skmem[SKM_N];	/* valid for indexes < skmem_n */
+	uint64_t cgroup_id;    /* valid iff flags & SOCK_HAS_CGROUP */
+	uint64_t netns_ino;    /* namespace the dump ran in (0 = unknown) */
+	uint64_t ti[TI_N];     /* tcp_info subset, valid per ti_mask */
+	uint32_t skmem[SKM_N]; /* valid for indexes < skmem_n */
 	uint32_t inode;
 	uint32_t uid;
-	uint32_t rqueue;	/* idiag_rqueue (Recv-Q) */
-	uint32_t wqueue;	/* idiag_wqueue (Send-Q) */
+	uint32_t rqueue; /* idiag_rqueue (Recv-Q) */
+	uint32_t wqueue; /* idiag_wqueue (Send-Q) */
 	uint32_t ifindex;
-	uint32_t own_first;	/* index into report owner links */
-	uint32_t own_n;		/* number of (pid, fd) holders */
-	uint16_t ti_mask;	/* bit i set: ti[i] present */
-	uint16_t sport, dport;	/* host byte order */
+	uint32_t own_first;    /* index into report owner links */
+	uint32_t own_n;	       /* number of (pid, fd) holders */
+	uint16_t ti_mask;      /* bit i set: ti[i] present */
+	uint16_t sport, dport; /* host byte order */
 	uint8_t saddr[16], daddr[16];
-	uint8_t family;		/* AF_INET or AF_INET6 */
-	uint8_t state;		/* TCP_* state */
-	uint8_t skmem_n;	/* 0 = no skmem (TIME-WAIT, SYN-RECV) */
+	uint8_t family;	 /* AF_INET or AF_INET6 */
+	uint8_t state;	 /* TCP_* state */
+	uint8_t skmem_n; /* 0 = no skmem (TIME-WAIT, SYN-RECV) */
 	uint8_t flags;
 };
 
 /* Cookie index slot; the key sits in the slot so probes stay in one array. */
 struct cookie_slot {
 	uint64_t cookie;
-	uint32_t idx1;		/* record index + 1; 0 = empty */
+	uint32_t idx1; /* record index + 1; 0 = empty */
 };
 
 /* Growable array of records with a cookie index for deduplication. */
 struct sock_table {
 	struct sock_rec *v;
 	size_t n, cap;
-	struct cookie_slot *cookie_idx;	/* open addressing */
-	size_t cookie_cap;	/* power of two */
-	uint64_t dup_dropped;	/* records dropped as duplicates (same cookie) */
+	struct cookie_slot *cookie_idx; /* open addressing */
+	size_t cookie_cap;		/* power of two */
+	uint64_t dup_dropped;		/* records dropped as duplicates (same cookie) */
 };
 
 /* Frees the table's memory; the table is left empty and reusable. */
@@ -110,7 +110,7 @@ int sock_state_parse(const char *name);
 /* Formats "addr:port" the way `ss -n` does (IPv6 in brackets, port 0 as '*',
  * "%ifname" after the address when ifname is non-NULL).
  * Writes at most len bytes including NUL; returns the length written. */
-size_t sock_fmt_endpoint(char *buf, size_t len, int family, const uint8_t *addr,
-			 uint16_t port, const char *ifname);
+size_t sock_fmt_endpoint(char *buf, size_t len, int family, const uint8_t *addr, uint16_t port,
+			 const char *ifname);
 
 #endif

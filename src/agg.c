@@ -34,8 +34,8 @@ void agg_totals(const struct sock_table *t, uint64_t page_size, struct sums *out
 		agg_add(out, &t->v[i], page_size);
 }
 
-int agg_by_process(const struct sock_table *t, const struct owners *o,
-		   uint64_t page_size, struct group **out, size_t *n)
+int agg_by_process(const struct sock_table *t, const struct owners *o, uint64_t page_size,
+		   struct group **out, size_t *n)
 {
 	/* One slot per process plus the no-process row at the end. */
 	size_t ng = o->nprocs + 1;
@@ -92,8 +92,8 @@ static uint64_t sock_key(const struct sock_rec *s, enum group_by by)
 	}
 }
 
-int agg_by_key(const struct sock_table *t, enum group_by by, uint64_t page_size,
-	       struct group **out, size_t *n)
+int agg_by_key(const struct sock_table *t, enum group_by by, uint64_t page_size, struct group **out,
+	       size_t *n)
 {
 	size_t cap = 64, ng = 0;
 	uint32_t *slot;
@@ -130,7 +130,7 @@ int agg_by_key(const struct sock_table *t, enum group_by by, uint64_t page_size,
 
 static const char *const by_names[] = {
 	[BY_PROCESS] = "process", [BY_CGROUP] = "cgroup", [BY_USER] = "user",
-	[BY_PORT] = "port", [BY_STATE] = "state", [BY_NETNS] = "netns",
+	[BY_PORT] = "port",	  [BY_STATE] = "state",	  [BY_NETNS] = "netns",
 };
 
 int agg_by_parse(const char *name, enum group_by *by)
@@ -229,10 +229,17 @@ int agg_sort_parse(const char *name, enum agg_sort *key)
 		const char *name;
 		enum agg_sort key;
 	} keys[] = {
-		{ "charged", SORT_CHARGED }, { "charged_bytes", SORT_CHARGED },
-		{ "sockets", SORT_SOCKETS }, { "r", SORT_R }, { "w", SORT_W },
-		{ "f", SORT_F }, { "t", SORT_T }, { "rb", SORT_RB }, { "tb", SORT_TB },
-		{ "pid", SORT_PID }, { "comm", SORT_COMM },
+		{ "charged", SORT_CHARGED },
+		{ "charged_bytes", SORT_CHARGED },
+		{ "sockets", SORT_SOCKETS },
+		{ "r", SORT_R },
+		{ "w", SORT_W },
+		{ "f", SORT_F },
+		{ "t", SORT_T },
+		{ "rb", SORT_RB },
+		{ "tb", SORT_TB },
+		{ "pid", SORT_PID },
+		{ "comm", SORT_COMM },
 	};
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
@@ -243,8 +250,8 @@ int agg_sort_parse(const char *name, enum agg_sort *key)
 	return -EINVAL;
 }
 
-void agg_reconcile(const struct sums *tot, struct maybe sockstat_mem,
-		   uint64_t ncpu, struct maybe pcpu_rsv, struct reconcile *out)
+void agg_reconcile(const struct sums *tot, struct maybe sockstat_mem, uint64_t ncpu,
+		   struct maybe pcpu_rsv, struct reconcile *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->sockets_pages = tot->charged_pages;

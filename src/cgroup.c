@@ -63,9 +63,11 @@ int cgroup_find_mounts(const struct procfs *p, struct cgroups *cg)
 		if (strcmp(fstype, "cgroup2") == 0 && !cg->v2_mount[0])
 			snprintf(cg->v2_mount, sizeof(cg->v2_mount), "%s", f[4]);
 		else if (strcmp(fstype, "cgroup") == 0 && super && !cg->v1_memory_mount[0]) {
-			for (char *s2 = NULL, *o = strtok_r(super, ",", &s2); o; o = strtok_r(NULL, ",", &s2))
+			for (char *s2 = NULL, *o = strtok_r(super, ",", &s2); o;
+			     o = strtok_r(NULL, ",", &s2))
 				if (strcmp(o, "memory") == 0)
-					snprintf(cg->v1_memory_mount, sizeof(cg->v1_memory_mount), "%s", f[4]);
+					snprintf(cg->v1_memory_mount, sizeof(cg->v1_memory_mount),
+						 "%s", f[4]);
 		}
 	}
 	free(buf);
@@ -90,7 +92,7 @@ const struct cgroup_ent *cgroup_get(const struct cgroups *cg, uint64_t id)
 
 struct walk {
 	struct cgroups *cg;
-	size_t left;	/* ids still unresolved */
+	size_t left; /* ids still unresolved */
 	char path[4096];
 };
 
@@ -245,7 +247,8 @@ int cgroup_path_id(const struct cgroups *cg, const char *path, uint64_t *id)
 	if (strncmp(path, cg->v2_mount, ml) == 0 && (path[ml] == '/' || !path[ml]))
 		snprintf(full, sizeof(full), "%s", path);
 	else
-		snprintf(full, sizeof(full), "%s/%s", cg->v2_mount, path[0] == '/' ? path + 1 : path);
+		snprintf(full, sizeof(full), "%s/%s", cg->v2_mount,
+			 path[0] == '/' ? path + 1 : path);
 	if (stat(full, &st) < 0)
 		return -errno;
 	if (!S_ISDIR(st.st_mode))

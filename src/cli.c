@@ -37,11 +37,13 @@ void cli_usage(FILE *f)
 	      "  -4, --ipv4         IPv4 sockets only\n"
 	      "  -6, --ipv6         IPv6 sockets only\n"
 	      "      --top N        at most N groups in top/report\n"
-	      "      --by KEY       group top by process (default), cgroup, user, port, state, netns\n"
+	      "      --by KEY       group top by process (default), cgroup, user, port, state, "
+	      "netns\n"
 	      "      --all-netns    every network namespace on the host (root)\n"
 	      "  -N, --netns NAME   the named network namespace (ip netns)\n"
 	      "filters (repeat an option to OR values; different options AND):\n"
-	      "      --state STATE  ss state name or group (connected, synchronized, bucket, big, all)\n"
+	      "      --state STATE  ss state name or group (connected, synchronized, bucket, big, "
+	      "all)\n"
 	      "      --sport PORT[-PORT], --dport PORT[-PORT]\n"
 	      "      --src ADDR[/LEN], --dst ADDR[/LEN]\n"
 	      "      --pid PID, --comm NAME, --uid UID, --cgroup PATH\n"
@@ -59,8 +61,7 @@ void cli_usage(FILE *f)
 	      f);
 }
 
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t len, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -71,35 +72,60 @@ static int fail(char *err, size_t len, const char *fmt, ...)
 }
 
 enum {
-	OPT_TOP = 256, OPT_SORT, OPT_NO_OWNERS, OPT_STATS, OPT_PROC_ROOT,
-	OPT_UNSENT_MIN, OPT_ZERO_WINDOW, OPT_UNREAD_MIN,
-	OPT_BY, OPT_ALL_NETNS, OPT_STATE, OPT_SPORT, OPT_DPORT, OPT_SRC, OPT_DST,
-	OPT_PID, OPT_COMM, OPT_CGROUP, OPT_UID,
+	OPT_TOP = 256,
+	OPT_SORT,
+	OPT_NO_OWNERS,
+	OPT_STATS,
+	OPT_PROC_ROOT,
+	OPT_UNSENT_MIN,
+	OPT_ZERO_WINDOW,
+	OPT_UNREAD_MIN,
+	OPT_BY,
+	OPT_ALL_NETNS,
+	OPT_STATE,
+	OPT_SPORT,
+	OPT_DPORT,
+	OPT_SRC,
+	OPT_DST,
+	OPT_PID,
+	OPT_COMM,
+	OPT_CGROUP,
+	OPT_UID,
 };
 
 /* Parses one filter option value into o->filt. Returns 0 or EXIT_USAGE. */
 static int add_filter(struct opts *o, int c, const char *v, char *err, size_t errlen)
 {
 	struct filter *f = &o->filt;
-	size_t *cnt = c == OPT_SPORT ? &f->nsport : c == OPT_DPORT ? &f->ndport
-		    : c == OPT_SRC ? &f->nsrc : c == OPT_DST ? &f->ndst : c == OPT_PID ? &f->npid
-		    : c == OPT_COMM ? &f->ncomm : c == OPT_CGROUP ? &f->ncgroup : c == OPT_UID ? &f->nuid
-		    : NULL;
+	size_t *cnt = c == OPT_SPORT	? &f->nsport
+		      : c == OPT_DPORT	? &f->ndport
+		      : c == OPT_SRC	? &f->nsrc
+		      : c == OPT_DST	? &f->ndst
+		      : c == OPT_PID	? &f->npid
+		      : c == OPT_COMM	? &f->ncomm
+		      : c == OPT_CGROUP ? &f->ncgroup
+		      : c == OPT_UID	? &f->nuid
+					: NULL;
 	int64_t n;
 	const char *end;
 
 	if (c == OPT_STATE) {
 		if (filter_add_state(f, v) != 0)
-			return fail(err, errlen, "unknown state '%s' (e.g. established, listening, time-wait, connected, all)", v);
+			return fail(err, errlen,
+				    "unknown state '%s' (e.g. established, listening, time-wait, "
+				    "connected, all)",
+				    v);
 		return 0;
 	}
 	if (*cnt >= FILTER_MAX_VALUES)
-		return fail(err, errlen, "too many values for one filter (at most %d)", FILTER_MAX_VALUES);
+		return fail(err, errlen, "too many values for one filter (at most %d)",
+			    FILTER_MAX_VALUES);
 	switch (c) {
 	case OPT_SPORT:
 	case OPT_DPORT:
 		if (filter_parse_ports(v, c == OPT_SPORT ? &f->sport[*cnt] : &f->dport[*cnt]) != 0)
-			return fail(err, errlen, "'%s' is not a port or port range (1-65535, LO-HI)", v);
+			return fail(err, errlen,
+				    "'%s' is not a port or port range (1-65535, LO-HI)", v);
 		break;
 	case OPT_SRC:
 	case OPT_DST:
@@ -231,7 +257,9 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 			o->cmd = (enum cmd)found;
 			if (rest) {
 				if (optind < argc)
-					return fail(err, errlen, "unexpected word '%s' after the command", argv[optind]);
+					return fail(err, errlen,
+						    "unexpected word '%s' after the command",
+						    argv[optind]);
 				break;
 			}
 			continue;
@@ -245,7 +273,9 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 			else if (strcmp(optarg, "json") == 0)
 				o->fmt = FMT_JSON;
 			else
-				return fail(err, errlen, "unknown output format '%s' (table, tsv, json)", optarg);
+				return fail(err, errlen,
+					    "unknown output format '%s' (table, tsv, json)",
+					    optarg);
 			break;
 		case 'j': o->fmt = FMT_JSON; break;
 		case 'H': o->no_header = true; break;
@@ -256,14 +286,19 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 			int64_t v;
 			const char *end;
 
-			if (procfs_strtoi64(optarg, &end, &v) != 0 || *end || v < 1 || v > 1000000000)
-				return fail(err, errlen, "--top needs a whole number from 1, not '%s'", optarg);
+			if (procfs_strtoi64(optarg, &end, &v) != 0 || *end || v < 1 ||
+			    v > 1000000000)
+				return fail(err, errlen,
+					    "--top needs a whole number from 1, not '%s'", optarg);
 			o->top_n = (size_t)v;
 			break;
 		}
 		case OPT_SORT:
 			if (agg_sort_parse(optarg, &o->sort) != 0)
-				return fail(err, errlen, "unknown sort field '%s' (charged, sockets, r, w, f, t, rb, tb, pid, comm)", optarg);
+				return fail(err, errlen,
+					    "unknown sort field '%s' (charged, sockets, r, w, f, "
+					    "t, rb, tb, pid, comm)",
+					    optarg);
 			break;
 		case OPT_NO_OWNERS: o->no_owners = true; break;
 		case OPT_STATS: o->stats = true; break;
@@ -274,7 +309,9 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 			uint64_t v;
 
 			if (cli_parse_size(optarg, &v) != 0 || v > INT64_MAX / 2)
-				return fail(err, errlen, "'%s' is not a byte count (e.g. 65536, 64K, 1M)", optarg);
+				return fail(err, errlen,
+					    "'%s' is not a byte count (e.g. 65536, 64K, 1M)",
+					    optarg);
 			if (c == OPT_UNSENT_MIN)
 				o->find.unsent_min = v;
 			else if (c == OPT_ZERO_WINDOW)
@@ -285,16 +322,28 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 		}
 		case OPT_BY:
 			if (agg_by_parse(optarg, &o->by) != 0)
-				return fail(err, errlen, "unknown --by key '%s' (process, cgroup, user, port, state, netns)", optarg);
+				return fail(err, errlen,
+					    "unknown --by key '%s' (process, cgroup, user, port, "
+					    "state, netns)",
+					    optarg);
 			break;
 		case OPT_ALL_NETNS: o->all_netns = true; break;
 		case 'N':
-			if (!*optarg || strchr(optarg, '/') || strcmp(optarg, ".") == 0 || strcmp(optarg, "..") == 0)
-				return fail(err, errlen, "'%s' is not a network namespace name", optarg);
+			if (!*optarg || strchr(optarg, '/') || strcmp(optarg, ".") == 0 ||
+			    strcmp(optarg, "..") == 0)
+				return fail(err, errlen, "'%s' is not a network namespace name",
+					    optarg);
 			o->netns = optarg;
 			break;
-		case OPT_STATE: case OPT_SPORT: case OPT_DPORT: case OPT_SRC: case OPT_DST:
-		case OPT_PID: case OPT_COMM: case OPT_CGROUP: case OPT_UID: {
+		case OPT_STATE:
+		case OPT_SPORT:
+		case OPT_DPORT:
+		case OPT_SRC:
+		case OPT_DST:
+		case OPT_PID:
+		case OPT_COMM:
+		case OPT_CGROUP:
+		case OPT_UID: {
 			int rc = add_filter(o, c, optarg, err, errlen);
 
 			if (rc)

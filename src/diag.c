@@ -61,7 +61,7 @@ static void parse_skmem(const uint8_t *p, size_t len, struct sock_rec *rec)
 	size_t n = len / sizeof(uint32_t);
 
 	if (n > SKM_N)
-		n = SKM_N; /* a future kernel's extra values are ignored */
+		n = SKM_N;			   /* a future kernel's extra values are ignored */
 	memset(rec->skmem, 0, sizeof(rec->skmem)); /* last one wins, whole */
 	memcpy(rec->skmem, p, n * sizeof(uint32_t));
 	rec->skmem_n = (uint8_t)n;
@@ -110,20 +110,15 @@ int diag_parse(const struct nlmsghdr *nlh, struct sock_rec *rec)
 		size_t plen = a->nla_len - MNL_ATTR_HDRLEN;
 
 		switch (a->nla_type & NLA_TYPE_MASK) {
-		case INET_DIAG_SKMEMINFO:
-			parse_skmem(pl, plen, rec);
-			break;
-		case INET_DIAG_INFO:
-			parse_tcp_info(pl, plen, rec);
-			break;
+		case INET_DIAG_SKMEMINFO: parse_skmem(pl, plen, rec); break;
+		case INET_DIAG_INFO: parse_tcp_info(pl, plen, rec); break;
 		case INET_DIAG_CGROUP_ID:
 			if (plen >= sizeof(uint64_t)) {
 				memcpy(&rec->cgroup_id, pl, sizeof(uint64_t));
 				rec->flags |= SOCK_HAS_CGROUP;
 			}
 			break;
-		default:
-			break; /* unknown, PAD, or not needed */
+		default: break; /* unknown, PAD, or not needed */
 		}
 		size_t step = MNL_ALIGN(a->nla_len);
 

@@ -70,8 +70,8 @@ static void build_request(struct nlmsghdr *nlh, int family, const struct diag_re
 		mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, rq->bytecode_len, rq->bytecode);
 }
 
-int diag_dump(int family, const struct diag_req *rq, uint64_t netns_ino,
-	      struct sock_table *t, struct diag_stats *st, const char **where)
+int diag_dump(int family, const struct diag_req *rq, uint64_t netns_ino, struct sock_table *t,
+	      struct diag_stats *st, const char **where)
 {
 	char reqbuf[MNL_SOCKET_BUFFER_SIZE];
 	struct nl n;

@@ -12,16 +12,28 @@
 
 #define TCPF(s) (1u << (s))
 /* TCP_* numbers (include/net/tcp_states.h). */
-enum { ST_ESTAB = 1, ST_SYN_SENT, ST_SYN_RECV, ST_FIN_WAIT1, ST_FIN_WAIT2, ST_TIME_WAIT,
-       ST_CLOSE, ST_CLOSE_WAIT, ST_LAST_ACK, ST_LISTEN, ST_CLOSING, ST_NEW_SYN_RECV,
-       ST_BOUND_INACTIVE };
+enum {
+	ST_ESTAB = 1,
+	ST_SYN_SENT,
+	ST_SYN_RECV,
+	ST_FIN_WAIT1,
+	ST_FIN_WAIT2,
+	ST_TIME_WAIT,
+	ST_CLOSE,
+	ST_CLOSE_WAIT,
+	ST_LAST_ACK,
+	ST_LISTEN,
+	ST_CLOSING,
+	ST_NEW_SYN_RECV,
+	ST_BOUND_INACTIVE
+};
 
 #define SS_ALL 0xffffffffu
 /* Bound-but-idle sockets come back from the kernel in state CLOSE (shown
  * UNCONN), so "closed" and "bound-inactive" ask for and accept both. */
 #define SS_UNCONN (TCPF(ST_CLOSE) | TCPF(ST_BOUND_INACTIVE))
 /* ss's groups: connected = all but closed and listening. */
-#define SS_CONN (SS_ALL & ~(SS_UNCONN | TCPF(ST_LISTEN)))
+#define SS_CONN	  (SS_ALL & ~(SS_UNCONN | TCPF(ST_LISTEN)))
 #define SS_BUCKET (TCPF(ST_SYN_RECV) | TCPF(ST_NEW_SYN_RECV) | TCPF(ST_TIME_WAIT))
 
 int filter_add_state(struct filter *f, const char *name)
@@ -92,7 +104,8 @@ int filter_parse_ports(const char *s, struct port_range *out)
 		out->hi = out->lo;
 		return 0;
 	}
-	if (parse_port(s, dash, &out->lo) || parse_port(dash + 1, end, &out->hi) || out->lo > out->hi)
+	if (parse_port(s, dash, &out->lo) || parse_port(dash + 1, end, &out->hi) ||
+	    out->lo > out->hi)
 		return -EINVAL;
 	return 0;
 }
@@ -193,8 +206,10 @@ static void relocate_rejects(struct prog *pr, size_t start, size_t end, size_t e
 static int leaf_port(struct prog *pr, int code_ge, int code_le, const struct port_range *r)
 {
 	struct inet_diag_bc_op ops[4] = {
-		{ (uint8_t)code_ge, 8, 16 + 4 },	{ 0, 0, r->lo },
-		{ (uint8_t)code_le, 8, 8 + 4 },	{ 0, 0, r->hi },
+		{ (uint8_t)code_ge, 8, 16 + 4 },
+		{ 0, 0, r->lo },
+		{ (uint8_t)code_le, 8, 8 + 4 },
+		{ 0, 0, r->hi },
 	};
 
 	return emit(pr, ops, sizeof(ops));
@@ -203,7 +218,8 @@ static int leaf_port(struct prog *pr, int code_ge, int code_le, const struct por
 static int leaf_host(struct prog *pr, int code, const struct cidr *c)
 {
 	size_t alen = c->family == AF_INET ? 4 : 16;
-	uint16_t size = (uint16_t)(sizeof(struct inet_diag_bc_op) + sizeof(struct inet_diag_hostcond) + alen);
+	uint16_t size =
+	    (uint16_t)(sizeof(struct inet_diag_bc_op) + sizeof(struct inet_diag_hostcond) + alen);
 	struct inet_diag_bc_op op = { (uint8_t)code, (uint8_t)size, (uint16_t)(size + 4) };
 	struct inet_diag_hostcond hc = { c->family, c->plen, -1 };
 	if (emit(pr, &op, sizeof(op)) || emit(pr, &hc, sizeof(hc)) || emit(pr, c->addr, alen))
@@ -243,7 +259,7 @@ static int emit_or(struct prog *pr, size_t n, int (*leaf)(struct prog *, size_t,
 
 struct leaf_ctx {
 	const struct filter *f;
-	int which;	/* 0 sport, 1 dport, 2 src, 3 dst */
+	int which; /* 0 sport, 1 dport, 2 src, 3 dst */
 };
 
 static int leaf_at(struct prog *pr, size_t i, const void *ctx)

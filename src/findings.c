@@ -42,9 +42,9 @@ enum rule { R_RCVBUF_AT_MAX, R_RCV_OVER_BUDGET, R_SNDBUF_AT_MAX, R_UNREAD_BACKLO
 
 struct collector {
 	uint64_t sockets, r, w, charged;
-	uint32_t top[FIND_TOP];	/* socket indexes by charged bytes, largest first */
+	uint32_t top[FIND_TOP]; /* socket indexes by charged bytes, largest first */
 	size_t ntop;
-	struct off_proc *per_proc;	/* nprocs entries */
+	struct off_proc *per_proc; /* nprocs entries */
 	uint64_t no_proc_sockets;
 };
 
@@ -138,14 +138,15 @@ static unsigned sock_rules(const struct sock_rec *s, const struct sysctls *sc,
 	if (is_conn_state(s->state) && s->rqueue >= fo->unread_min && r > 0 &&
 	    sock_has_ti(s, TI_RCV_WND)) {
 		uint64_t wnd = s->ti[TI_RCV_WND];
-		int near_zero = fo->zero_window >= 0 ? wnd <= (uint64_t)fo->zero_window
-				: sock_has_ti(s, TI_RCV_MSS) && wnd < s->ti[TI_RCV_MSS];
+		int near_zero = fo->zero_window >= 0
+				    ? wnd <= (uint64_t)fo->zero_window
+				    : sock_has_ti(s, TI_RCV_MSS) && wnd < s->ti[TI_RCV_MSS];
 
 		if (near_zero)
 			m |= 1u << R_UNREAD_BACKLOG;
 	}
-	if (sc->tcp_rmem[1].has && sc->tcp_rmem[2].has && sc->tcp_wmem[1].has && sc->tcp_wmem[2].has &&
-	    s->state != 6 && s->state != 12) {
+	if (sc->tcp_rmem[1].has && sc->tcp_rmem[2].has && sc->tcp_wmem[1].has &&
+	    sc->tcp_wmem[2].has && s->state != 6 && s->state != 12) {
 		uint64_t tb_ = s->skmem[SKM_TB];
 
 		if (rb < (uint64_t)sc->tcp_rmem[1].v || rb > (uint64_t)sc->tcp_rmem[2].v ||
@@ -162,32 +163,46 @@ static const struct {
 	const char *why;
 } sock_rule_text[R_N] = {
 	[R_RCVBUF_AT_MAX] = { "rcvbuf_at_max", SEV_INFO,
-		"have a receive budget (rb) at or above tcp_rmem max",
-		"Receive autotuning grows rb up to tcp_rmem[2] (or SO_RCVBUF set it there); each such "
-		"socket may hold that much unread data, so many of them can drive the host into "
-		"tcp_mem pressure. Look at why they fill (slow readers, large BDP) before raising "
-		"tcp_rmem or tcp_mem." },
+			      "have a receive budget (rb) at or above tcp_rmem max",
+			      "Receive autotuning grows rb up to tcp_rmem[2] (or SO_RCVBUF set it "
+			      "there); each such "
+			      "socket may hold that much unread data, so many of them can drive "
+			      "the host into "
+			      "tcp_mem pressure. Look at why they fill (slow readers, large BDP) "
+			      "before raising "
+			      "tcp_rmem or tcp_mem." },
 	[R_RCV_OVER_BUDGET] = { "rcv_over_budget", SEV_INFO,
-		"hold more receive memory (r) than their budget (rb)",
-		"r counts skb truesize, so overhead from small segments pushes it past rb. The next "
-		"segment that arrives makes the kernel prune: it collapses the receive queue "
-		"(TCPRcvCollapsed), drops out-of-order data (OfoPruned) and, failing that, drops the "
-		"segment (RcvPruned). A full queue behind a zero window is usually unread_backlog." },
+				"hold more receive memory (r) than their budget (rb)",
+				"r counts skb truesize, so overhead from small segments pushes it "
+				"past rb. The next "
+				"segment that arrives makes the kernel prune: it collapses the "
+				"receive queue "
+				"(TCPRcvCollapsed), drops out-of-order data (OfoPruned) and, "
+				"failing that, drops the "
+				"segment (RcvPruned). A full queue behind a zero window is usually "
+				"unread_backlog." },
 	[R_SNDBUF_AT_MAX] = { "sndbuf_at_max", SEV_INFO,
-		"have a send budget (tb) at tcp_wmem max with large unsent data",
-		"The application writes faster than the path drains; send autotuning has reached "
-		"tcp_wmem[2], so writes now block or return EAGAIN. Unsent data is charged to tcp_mem; "
-		"TCP_NOTSENT_LOWAT limits it without lowering throughput." },
+			      "have a send budget (tb) at tcp_wmem max with large unsent data",
+			      "The application writes faster than the path drains; send autotuning "
+			      "has reached "
+			      "tcp_wmem[2], so writes now block or return EAGAIN. Unsent data is "
+			      "charged to tcp_mem; "
+			      "TCP_NOTSENT_LOWAT limits it without lowering throughput." },
 	[R_UNREAD_BACKLOG] = { "unread_backlog", SEV_WARNING,
-		"hold unread receive data while advertising a zero or near-zero window",
-		"The reading process is not reading: the data stays charged to tcp_mem and the "
-		"peer is throttled by the closed window (TCPWantZeroWindowAdv). Fix the reader; "
-		"bigger buffers only let it hold more." },
+			       "hold unread receive data while advertising a zero or near-zero "
+			       "window",
+			       "The reading process is not reading: the data stays charged to "
+			       "tcp_mem and the "
+			       "peer is throttled by the closed window (TCPWantZeroWindowAdv). Fix "
+			       "the reader; "
+			       "bigger buffers only let it hold more." },
 	[R_LOCKED] = { "locked_buffers", SEV_INFO,
-		"have rb or tb outside what autotuning produces (SO_RCVBUF/SO_SNDBUF)",
-		"A socket whose buffer was set with SO_RCVBUF/SO_SNDBUF is locked: the kernel no "
-		"longer autotunes it and ignores later tcp_rmem/tcp_wmem changes. Values set inside "
-		"the autotuning range cannot be told apart and are not counted." },
+		       "have rb or tb outside what autotuning produces (SO_RCVBUF/SO_SNDBUF)",
+		       "A socket whose buffer was set with SO_RCVBUF/SO_SNDBUF is locked: the "
+		       "kernel no "
+		       "longer autotunes it and ignores later tcp_rmem/tcp_wmem changes. Values "
+		       "set inside "
+		       "the autotuning range cannot be told apart and are not counted." },
 };
 
 static int add(struct finding **v, size_t *n, size_t *cap, struct finding **out)
@@ -207,15 +222,15 @@ static int add(struct finding **v, size_t *n, size_t *cap, struct finding **out)
 }
 
 static const char tcp_mem_pressure_why[] =
-	"Above tcp_mem[1] the kernel enters memory pressure: buffers stop growing, "
-	"send buffers shrink and receive queues are collapsed. The flag is sticky: "
-	"it is cleared only by the next allocation after usage falls below "
-	"tcp_mem[0], so it can read yes after usage has dropped.";
+    "Above tcp_mem[1] the kernel enters memory pressure: buffers stop growing, "
+    "send buffers shrink and receive queues are collapsed. The flag is sticky: "
+    "it is cleared only by the next allocation after usage falls below "
+    "tcp_mem[0], so it can read yes after usage has dropped.";
 
-#define ADD(fp)                                    \
-	do {                                       \
-		if (add(&v, &n, &cap, &(fp)) < 0)  \
-			goto nomem;                \
+#define ADD(fp)                                                                                    \
+	do {                                                                                       \
+		if (add(&v, &n, &cap, &(fp)) < 0)                                                  \
+			goto nomem;                                                                \
 	} while (0)
 
 int findings_run(const struct report *r, const struct find_opts *fo, struct finding **out)
@@ -253,14 +268,17 @@ int findings_run(const struct report *r, const struct find_opts *fo, struct find
 			ADD(f);
 			f->id = "tcp_mem_pressure";
 			f->sev = SEV_WARNING;
-			snprintf(f->summary, sizeof(f->summary),
-				 "the host's TCP memory pressure flag is set (TCP memory %lld pages; "
-				 "tcp_mem unreadable here)", (long long)mem.v);
+			snprintf(
+			    f->summary, sizeof(f->summary),
+			    "the host's TCP memory pressure flag is set (TCP memory %lld pages; "
+			    "tcp_mem unreadable here)",
+			    (long long)mem.v);
 			f->explanation = tcp_mem_pressure_why;
 			ev(f, "mem_pages", EV_PAGES, mem);
 			ev(f, "pressure", EV_BOOL, si->proto.pressure);
 			ev(f, "TCPMemoryPressures", EV_COUNT, si->tcpext[TX_MEMORY_PRESSURES]);
-			ev(f, "TCPMemoryPressuresChrono", EV_MS, si->tcpext[TX_MEMORY_PRESSURES_CHRONO]);
+			ev(f, "TCPMemoryPressuresChrono", EV_MS,
+			   si->tcpext[TX_MEMORY_PRESSURES_CHRONO]);
 		}
 	} else if (mem.has && (mem.v > sc->tcp_mem[0].v || press)) {
 		ADD(f);
@@ -268,10 +286,11 @@ int findings_run(const struct report *r, const struct find_opts *fo, struct find
 			f->id = "tcp_mem_high";
 			f->sev = SEV_CRITICAL;
 			f->explanation =
-				"Above tcp_mem[2] the kernel refuses new socket memory: receivers drop "
-				"segments, senders are cut to their minimum, and sockets with queued data "
-				"are reset with \"TCP: out of memory -- consider tuning tcp_mem\" "
-				"(TCPAbortOnMemory). Find the holders below before raising the limit.";
+			    "Above tcp_mem[2] the kernel refuses new socket memory: receivers drop "
+			    "segments, senders are cut to their minimum, and sockets with queued "
+			    "data "
+			    "are reset with \"TCP: out of memory -- consider tuning tcp_mem\" "
+			    "(TCPAbortOnMemory). Find the holders below before raising the limit.";
 		} else if ((sc->tcp_mem[1].has && mem.v > sc->tcp_mem[1].v) ||
 			   (si->proto.pressure.has && si->proto.pressure.v)) {
 			f->id = "tcp_mem_pressure";
@@ -280,16 +299,20 @@ int findings_run(const struct report *r, const struct find_opts *fo, struct find
 		} else {
 			f->id = "tcp_mem_low";
 			f->sev = SEV_INFO;
-			f->explanation = "Above tcp_mem[0] the kernel does nothing yet; pressure starts "
-					 "above tcp_mem[1]. Watch the trend and the holders.";
+			f->explanation =
+			    "Above tcp_mem[0] the kernel does nothing yet; pressure starts "
+			    "above tcp_mem[1]. Watch the trend and the holders.";
 		}
-		snprintf(f->summary, sizeof(f->summary),
-			 "TCP memory is %lld pages (%lld bytes): low %lld, pressure %lld, high %lld; "
-			 "pressure flag %s",
-			 (long long)mem.v, (long long)(mem.v * (int64_t)r->page_size),
-			 (long long)sc->tcp_mem[0].v, (long long)sc->tcp_mem[1].v,
-			 (long long)sc->tcp_mem[2].v,
-			 !si->proto.pressure.has ? "unknown" : si->proto.pressure.v ? "yes" : "no");
+		snprintf(
+		    f->summary, sizeof(f->summary),
+		    "TCP memory is %lld pages (%lld bytes): low %lld, pressure %lld, high %lld; "
+		    "pressure flag %s",
+		    (long long)mem.v, (long long)(mem.v * (int64_t)r->page_size),
+		    (long long)sc->tcp_mem[0].v, (long long)sc->tcp_mem[1].v,
+		    (long long)sc->tcp_mem[2].v,
+		    !si->proto.pressure.has ? "unknown"
+		    : si->proto.pressure.v  ? "yes"
+					    : "no");
 		ev(f, "mem_pages", EV_PAGES, mem);
 		ev(f, "low_pages", EV_PAGES, sc->tcp_mem[0]);
 		ev(f, "pressure_pages", EV_PAGES, sc->tcp_mem[1]);
@@ -309,17 +332,22 @@ int findings_run(const struct report *r, const struct find_opts *fo, struct find
 		f->sev = orph.v > omax.v ? SEV_CRITICAL : SEV_WARNING;
 		int shift = orph.v > omax.v ? 0 : (orph.v << 1) > omax.v ? 1 : 2;
 
-		snprintf(f->summary, sizeof(f->summary),
-			 "%lld orphaned sockets against tcp_max_orphans %lld: the kernel's check fires "
-			 "from shift %d (orphans << %d > max)",
-			 (long long)orph.v, (long long)omax.v, shift, shift);
+		snprintf(
+		    f->summary, sizeof(f->summary),
+		    "%lld orphaned sockets against tcp_max_orphans %lld: the kernel's check fires "
+		    "from shift %d (orphans << %d > max)",
+		    (long long)orph.v, (long long)omax.v, shift, shift);
 		f->explanation =
-			"tcp_too_many_orphans() compares orphans << shift with tcp_max_orphans; shift is "
-			"0, plus 1 for an orphan idle past 2 x TCP_RTO_MAX or being aborted, plus 1 more "
-			"with a soft error. When it fires the connection is reset (TCPAbortOnMemory) and "
-			"\"TCP: too many orphaned sockets\" is logged, so it can fire at a quarter of the "
-			"limit. Old kernels printed \"Out of socket memory\" for this and for tcp_mem "
-			"alike, which sent people to tune memory for an orphan problem.";
+		    "tcp_too_many_orphans() compares orphans << shift with tcp_max_orphans; shift "
+		    "is "
+		    "0, plus 1 for an orphan idle past 2 x TCP_RTO_MAX or being aborted, plus 1 "
+		    "more "
+		    "with a soft error. When it fires the connection is reset (TCPAbortOnMemory) "
+		    "and "
+		    "\"TCP: too many orphaned sockets\" is logged, so it can fire at a quarter of "
+		    "the "
+		    "limit. Old kernels printed \"Out of socket memory\" for this and for tcp_mem "
+		    "alike, which sent people to tune memory for an orphan problem.";
 		ev(f, "orphans", EV_COUNT, orph);
 		ev(f, "tcp_max_orphans", EV_COUNT, omax);
 		ev(f, "fires_at_shift0", EV_COUNT, maybe_of(omax.v + 1));
@@ -330,7 +358,8 @@ int findings_run(const struct report *r, const struct find_opts *fo, struct find
 
 	/* per-socket rules, one pass */
 	for (size_t i = 0; i < r->socks.n; i++) {
-		unsigned m = sock_rules(&r->socks.v[i], report_sysctls(r, r->socks.v[i].netns_ino), fo);
+		unsigned m =
+		    sock_rules(&r->socks.v[i], report_sysctls(r, r->socks.v[i].netns_ino), fo);
 
 		for (int k = 0; k < R_N; k++)
 			if (m & (1u << k))
@@ -345,7 +374,8 @@ int findings_run(const struct report *r, const struct find_opts *fo, struct find
 		f->id = sock_rule_text[k].id;
 		f->sev = sock_rule_text[k].sev;
 		f->explanation = sock_rule_text[k].why;
-		snprintf(f->summary, sizeof(f->summary), "%llu sockets %s; they hold %llu bytes (r %llu)",
+		snprintf(f->summary, sizeof(f->summary),
+			 "%llu sockets %s; they hold %llu bytes (r %llu)",
 			 (unsigned long long)c->sockets, sock_rule_text[k].what,
 			 (unsigned long long)c->charged, (unsigned long long)c->r);
 		ev(f, "sockets", EV_COUNT, mu(c->sockets));
@@ -357,9 +387,7 @@ int findings_run(const struct report *r, const struct find_opts *fo, struct find
 		const struct sysctls *nsc = report_sysctls(r, r->socks.v[c->top[0]].netns_ino);
 
 		switch (k) {
-		case R_RCVBUF_AT_MAX:
-			ev(f, "tcp_rmem_max", EV_BYTES, nsc->tcp_rmem[2]);
-			break;
+		case R_RCVBUF_AT_MAX: ev(f, "tcp_rmem_max", EV_BYTES, nsc->tcp_rmem[2]); break;
 		case R_SNDBUF_AT_MAX:
 			ev(f, "tcp_wmem_max", EV_BYTES, nsc->tcp_wmem[2]);
 			ev(f, "unsent_min", EV_BYTES, mu(fo->unsent_min));
@@ -375,16 +403,15 @@ int findings_run(const struct report *r, const struct find_opts *fo, struct find
 			ev(f, "tcp_wmem_default", EV_BYTES, nsc->tcp_wmem[1]);
 			ev(f, "tcp_wmem_max", EV_BYTES, nsc->tcp_wmem[2]);
 			break;
-		default:
-			break;
+		default: break;
 		}
 		fill_offenders(f, c, r->owners.nprocs);
 	}
 
 	/* drops and collapses since boot */
 	static const enum tcpext drops[] = {
-		TX_PRUNE_CALLED, TX_RCV_PRUNED, TX_OFO_PRUNED, TX_RCV_COLLAPSED, TX_RCVQ_DROP,
-		TX_ABORT_ON_MEMORY, TX_WANT_ZERO_WINDOW_ADV, TX_ZERO_WINDOW_DROP,
+		TX_PRUNE_CALLED, TX_RCV_PRUNED,	     TX_OFO_PRUNED,	      TX_RCV_COLLAPSED,
+		TX_RCVQ_DROP,	 TX_ABORT_ON_MEMORY, TX_WANT_ZERO_WINDOW_ADV, TX_ZERO_WINDOW_DROP,
 	};
 	int nonzero = 0;
 
@@ -395,16 +422,17 @@ int findings_run(const struct report *r, const struct find_opts *fo, struct find
 		f->id = "drops_and_collapse";
 		f->sev = SEV_INFO;
 		snprintf(f->summary, sizeof(f->summary),
-			 "%d of the kernel's receive-pressure counters are non-zero since boot", nonzero);
+			 "%d of the kernel's receive-pressure counters are non-zero since boot",
+			 nonzero);
 		f->explanation =
-			"PruneCalled: a receive queue went over budget and was pruned; RcvPruned: "
-			"pruning failed and segments were dropped; OfoPruned: out-of-order data was "
-			"dropped to make room; TCPRcvCollapsed: skbs were copied together to save "
-			"memory; TCPRcvQDrop: data dropped because the receive queue was full; "
-			"TCPAbortOnMemory: connections reset for tcp_mem or orphan limits; "
-			"TCPWantZeroWindowAdv: a receiver had to advertise a zero window; "
-			"TCPZeroWindowDrop: data arrived for a zero window and was dropped. "
-			"These count since boot: compare two runs to see if they still grow.";
+		    "PruneCalled: a receive queue went over budget and was pruned; RcvPruned: "
+		    "pruning failed and segments were dropped; OfoPruned: out-of-order data was "
+		    "dropped to make room; TCPRcvCollapsed: skbs were copied together to save "
+		    "memory; TCPRcvQDrop: data dropped because the receive queue was full; "
+		    "TCPAbortOnMemory: connections reset for tcp_mem or orphan limits; "
+		    "TCPWantZeroWindowAdv: a receiver had to advertise a zero window; "
+		    "TCPZeroWindowDrop: data arrived for a zero window and was dropped. "
+		    "These count since boot: compare two runs to see if they still grow.";
 		for (size_t i = 0; i < sizeof(drops) / sizeof(drops[0]); i++)
 			ev(f, procfs_tcpext_names[drops[i]], EV_COUNT, si->tcpext[drops[i]]);
 	}
@@ -414,17 +442,18 @@ int findings_run(const struct report *r, const struct find_opts *fo, struct find
 		ADD(f);
 		f->id = "reconcile_gap";
 		f->sev = SEV_WARNING;
-		snprintf(f->summary, sizeof(f->summary),
-			 "sockstat counts %lld pages, the dumped sockets %llu: a gap of %+lld pages, "
-			 "beyond the per-CPU tolerance of %lld",
-			 (long long)r->rec.sockstat_pages.v, (unsigned long long)r->rec.sockets_pages,
-			 (long long)r->rec.gap_pages.v, (long long)r->rec.tolerance_pages.v);
+		snprintf(
+		    f->summary, sizeof(f->summary),
+		    "sockstat counts %lld pages, the dumped sockets %llu: a gap of %+lld pages, "
+		    "beyond the per-CPU tolerance of %lld",
+		    (long long)r->rec.sockstat_pages.v, (unsigned long long)r->rec.sockets_pages,
+		    (long long)r->rec.gap_pages.v, (long long)r->rec.tolerance_pages.v);
 		f->explanation =
-			"sockstat's mem is host-wide; the dump sees one network namespace. A positive "
-			"gap is memory charged to sockets the dump cannot see: sockets in other "
-			"network namespaces (use --all-netns), or sockets reset while their fd stays "
-			"open (unhashed, charged, invisible to sock_diag). A negative gap means memory "
-			"outside tcp_mem accounting or a dump racing heavy traffic.";
+		    "sockstat's mem is host-wide; the dump sees one network namespace. A positive "
+		    "gap is memory charged to sockets the dump cannot see: sockets in other "
+		    "network namespaces (use --all-netns), or sockets reset while their fd stays "
+		    "open (unhashed, charged, invisible to sock_diag). A negative gap means memory "
+		    "outside tcp_mem accounting or a dump racing heavy traffic.";
 		ev(f, "sockets_pages", EV_PAGES, mu(r->rec.sockets_pages));
 		ev(f, "sockstat_pages", EV_PAGES, r->rec.sockstat_pages);
 		ev(f, "gap_pages", EV_PAGES, r->rec.gap_pages);

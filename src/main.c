@@ -47,10 +47,12 @@ int main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	if (o.stats)
-		fprintf(stderr, "sockmem: stats: netlink messages %llu, recv calls %llu, bytes %llu, sockets %zu, duplicates dropped %llu\n",
-			(unsigned long long)r.dstats.messages, (unsigned long long)r.dstats.recv_calls,
-			(unsigned long long)r.dstats.bytes, r.socks.n,
-			(unsigned long long)r.socks.dup_dropped);
+		fprintf(stderr,
+			"sockmem: stats: netlink messages %llu, recv calls %llu, bytes %llu, "
+			"sockets %zu, duplicates dropped %llu\n",
+			(unsigned long long)r.dstats.messages,
+			(unsigned long long)r.dstats.recv_calls, (unsigned long long)r.dstats.bytes,
+			r.socks.n, (unsigned long long)r.socks.dup_dropped);
 	rc = out_render(&r, &o, stdout);
 	int worst = findings_worst(r.findings, r.nfindings);
 
@@ -65,6 +67,8 @@ int main(int argc, char **argv)
 	}
 	/* EPIPE: the reader went away (sockmem | head), not an error. */
 	if (o.cmd == CMD_CHECK)
-		return worst == SEV_CRITICAL ? EXIT_CRITICAL : worst == SEV_WARNING ? EXIT_WARNING : EXIT_OK;
+		return worst == SEV_CRITICAL  ? EXIT_CRITICAL
+		       : worst == SEV_WARNING ? EXIT_WARNING
+					      : EXIT_OK;
 	return EXIT_OK;
 }

@@ -106,10 +106,12 @@ static int err_cb(const struct nlmsghdr *nlh, void *data)
 		off += e->msg.nlmsg_len - sizeof(e->msg);
 	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS && off <= mnl_nlmsg_get_payload_len(nlh)) {
 		mnl_attr_for_each_payload((const void *)((const char *)e + off),
-					  mnl_nlmsg_get_payload_len(nlh) - off) {
+					  mnl_nlmsg_get_payload_len(nlh) - off)
+		{
 			if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
 			    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0) {
-				snprintf(n->ext_ack, sizeof(n->ext_ack), "%s", mnl_attr_get_str(attr));
+				snprintf(n->ext_ack, sizeof(n->ext_ack), "%s",
+					 mnl_attr_get_str(attr));
 				break;
 			}
 		}

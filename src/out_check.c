@@ -82,7 +82,8 @@ static void table_finding(struct outbuf *b, const struct report *r, const struct
 		ob_str(b, " recv_q ");
 		ob_u64(b, s->rqueue);
 		for (int k = 0; k < SKM_N && k < s->skmem_n; k++) {
-			static const char *const nm[] = { " r ", " rb ", " t ", " tb ", " f ", " w ", " o ", " bl ", " d " };
+			static const char *const nm[] = { " r ", " rb ", " t ",	 " tb ", " f ",
+							  " w ", " o ",	 " bl ", " d " };
 
 			if (k == SKM_T || k == SKM_O || k == SKM_BL || k == SKM_D)
 				continue;
@@ -191,7 +192,10 @@ void out_json_findings(struct outbuf *b, const struct report *r, int *first)
 			json_u64(b, "w", s->skmem[SKM_W], &h);
 			json_u64(b, "tb", s->skmem[SKM_TB], &h);
 			json_u64(b, "charged_bytes", sock_charged_bytes(s), &h);
-			json_maybe(b, "rcv_wnd", sock_has_ti(s, TI_RCV_WND) ? maybe_of((int64_t)s->ti[TI_RCV_WND]) : maybe_none(), &h);
+			json_maybe(b, "rcv_wnd",
+				   sock_has_ti(s, TI_RCV_WND) ? maybe_of((int64_t)s->ti[TI_RCV_WND])
+							      : maybe_none(),
+				   &h);
 			ob_ch(b, '}');
 		}
 		ob_str(b, "]}}");
@@ -203,7 +207,9 @@ void out_check(struct outbuf *b, const struct report *r, const struct opts *o)
 {
 	if (o->fmt == FMT_TSV) {
 		if (!o->no_header)
-			ob_str(b, "id\tseverity\tsummary\tevidence\tprocesses\tsockets\texplanation\n");
+			ob_str(
+			    b,
+			    "id\tseverity\tsummary\tevidence\tprocesses\tsockets\texplanation\n");
 		for (size_t i = 0; i < r->nfindings; i++)
 			tsv_finding(b, r, &r->findings[i]);
 		return;
@@ -213,9 +219,10 @@ void out_check(struct outbuf *b, const struct report *r, const struct opts *o)
 
 		ob_str(b, "findings: ");
 		ob_u64(b, r->nfindings);
-		ob_str(b, worst < 0 ? " (healthy)" : worst == SEV_CRITICAL ? " (worst: critical)"
-						    : worst == SEV_WARNING ? " (worst: warning)"
-									   : " (info only)");
+		ob_str(b, worst < 0		  ? " (healthy)"
+			  : worst == SEV_CRITICAL ? " (worst: critical)"
+			  : worst == SEV_WARNING  ? " (worst: warning)"
+						  : " (info only)");
 		ob_ch(b, '\n');
 	}
 	for (size_t i = 0; i < r->nfindings; i++)

@@ -43,28 +43,21 @@ static size_t cell_text(const struct cell *c, const struct opts *o, const struct
 		if (o->fmt == FMT_TABLE)
 			ob_ch(t, '-');
 		break;
-	case CELL_U64:
-		ob_u64(t, c->u);
-		break;
-	case CELL_I64:
-		ob_i64(t, c->i);
-		break;
+	case CELL_U64: ob_u64(t, c->u); break;
+	case CELL_I64: ob_i64(t, c->i); break;
 	case CELL_BYTES:
-		n = (o->fmt == FMT_TABLE && !o->numeric) ? fmt_human(num, c->u) : fmt_u64(num, c->u);
+		n = (o->fmt == FMT_TABLE && !o->numeric) ? fmt_human(num, c->u)
+							 : fmt_u64(num, c->u);
 		ob_write(t, num, n);
 		break;
-	case CELL_TEXT:
-		ob_str(t, c->s);
-		break;
+	case CELL_TEXT: ob_str(t, c->s); break;
 	case CELL_RAW:
 		if (c->s)
 			ob_str(t, c->s);
 		else
 			ob_write(t, scratch->p + (c->u & 0xffffffffu), (size_t)(c->u >> 32));
 		break;
-	case CELL_UNTRUSTED:
-		out_untrusted(t, o->fmt, c->s, NULL);
-		break;
+	case CELL_UNTRUSTED: out_untrusted(t, o->fmt, c->s, NULL); break;
 	}
 	return t->len;
 }

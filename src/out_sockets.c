@@ -11,11 +11,22 @@ static const char *const skm_keys[SKM_N] = { "r", "rb", "t", "tb", "f", "w", "o"
 #define TABLE_OWNERS 3
 
 enum {
-	C_STATE, C_RECVQ, C_SENDQ, C_LOCAL, C_PEER,
+	C_STATE,
+	C_RECVQ,
+	C_SENDQ,
+	C_LOCAL,
+	C_PEER,
 	C_SKM, /* SKM_N columns */
 	C_CHARGED = C_SKM + SKM_N,
 	C_TI, /* TI_N columns */
-	C_INODE = C_TI + TI_N, C_UID, C_COOKIE, C_FAMILY, C_CGROUP, C_NETNS, C_OWNERS, C_N
+	C_INODE = C_TI + TI_N,
+	C_UID,
+	C_COOKIE,
+	C_FAMILY,
+	C_CGROUP,
+	C_NETNS,
+	C_OWNERS,
+	C_N
 };
 
 static void init_cols(struct col *c)
@@ -120,24 +131,25 @@ static void sock_row(const void *ctx, size_t i, enum fmt fmt, struct outbuf *scr
 	put_endpoint(scratch, r, s, 1);
 	c[C_PEER] = raw_since(scratch, start);
 	for (int k = 0; k < SKM_N; k++)
-		c[C_SKM + k] = sock_has_skm(s, (enum skm)k)
-				       ? (struct cell){ k == SKM_D ? CELL_U64 : CELL_BYTES,
-							s->skmem[k], 0, NULL }
-				       : (struct cell){ CELL_ABSENT, 0, 0, NULL };
+		c[C_SKM + k] =
+		    sock_has_skm(s, (enum skm)k)
+			? (struct cell){ k == SKM_D ? CELL_U64 : CELL_BYTES, s->skmem[k], 0, NULL }
+			: (struct cell){ CELL_ABSENT, 0, 0, NULL };
 	c[C_CHARGED] = s->skmem_n > SKM_W
-			       ? (struct cell){ CELL_BYTES, sock_charged_bytes(s), 0, NULL }
-			       : (struct cell){ CELL_ABSENT, 0, 0, NULL };
+			   ? (struct cell){ CELL_BYTES, sock_charged_bytes(s), 0, NULL }
+			   : (struct cell){ CELL_ABSENT, 0, 0, NULL };
 	for (int k = 0; k < TI_N; k++)
-		c[C_TI + k] = sock_has_ti(s, (enum ti)k)
-				      ? (struct cell){ ti_is_bytes(k) ? CELL_BYTES : CELL_U64,
-						       s->ti[k], 0, NULL }
-				      : (struct cell){ CELL_ABSENT, 0, 0, NULL };
+		c[C_TI + k] =
+		    sock_has_ti(s, (enum ti)k)
+			? (struct cell){ ti_is_bytes(k) ? CELL_BYTES : CELL_U64, s->ti[k], 0, NULL }
+			: (struct cell){ CELL_ABSENT, 0, 0, NULL };
 	c[C_INODE] = (struct cell){ CELL_U64, s->inode, 0, NULL };
 	c[C_UID] = (struct cell){ CELL_U64, s->uid, 0, NULL };
 	c[C_COOKIE] = (struct cell){ CELL_U64, s->cookie, 0, NULL };
 	c[C_FAMILY] = (struct cell){ CELL_TEXT, 0, 0, s->family == AF_INET6 ? "inet6" : "inet" };
-	c[C_CGROUP] = (s->flags & SOCK_HAS_CGROUP) ? (struct cell){ CELL_U64, s->cgroup_id, 0, NULL }
-						   : (struct cell){ CELL_ABSENT, 0, 0, NULL };
+	c[C_CGROUP] = (s->flags & SOCK_HAS_CGROUP)
+			  ? (struct cell){ CELL_U64, s->cgroup_id, 0, NULL }
+			  : (struct cell){ CELL_ABSENT, 0, 0, NULL };
 	c[C_NETNS] = s->netns_ino ? (struct cell){ CELL_U64, s->netns_ino, 0, NULL }
 				  : (struct cell){ CELL_ABSENT, 0, 0, NULL };
 	start = scratch->len;
@@ -167,8 +179,11 @@ static void sockets_json(struct outbuf *b, const struct report *r, const struct 
 		json_u64(b, "uid", s->uid, &f);
 		json_u64(b, "cookie", s->cookie, &f);
 		json_maybe(b, "cgroup_id",
-			   (s->flags & SOCK_HAS_CGROUP) ? maybe_of((int64_t)s->cgroup_id) : maybe_none(), &f);
-		json_maybe(b, "netns", s->netns_ino ? maybe_of((int64_t)s->netns_ino) : maybe_none(), &f);
+			   (s->flags & SOCK_HAS_CGROUP) ? maybe_of((int64_t)s->cgroup_id)
+							: maybe_none(),
+			   &f);
+		json_maybe(b, "netns",
+			   s->netns_ino ? maybe_of((int64_t)s->netns_ino) : maybe_none(), &f);
 		json_u64(b, "recv_q", s->rqueue, &f);
 		json_u64(b, "send_q", s->wqueue, &f);
 		json_key(b, "skmem", &f);
@@ -180,11 +195,15 @@ static void sockets_json(struct outbuf *b, const struct report *r, const struct 
 			ob_ch(b, '{');
 			for (int k = 0; k < SKM_N; k++)
 				json_maybe(b, skm_keys[k],
-					   sock_has_skm(s, (enum skm)k) ? maybe_of(s->skmem[k]) : maybe_none(), &g);
+					   sock_has_skm(s, (enum skm)k) ? maybe_of(s->skmem[k])
+									: maybe_none(),
+					   &g);
 			ob_ch(b, '}');
 		}
 		json_maybe(b, "charged_bytes",
-			   s->skmem_n > SKM_W ? maybe_of((int64_t)sock_charged_bytes(s)) : maybe_none(), &f);
+			   s->skmem_n > SKM_W ? maybe_of((int64_t)sock_charged_bytes(s))
+					      : maybe_none(),
+			   &f);
 		json_key(b, "tcp_info", &f);
 		if (s->ti_mask == 0) {
 			ob_str(b, "null");
@@ -194,7 +213,9 @@ static void sockets_json(struct outbuf *b, const struct report *r, const struct 
 			ob_ch(b, '{');
 			for (int k = 0; k < TI_N; k++)
 				json_maybe(b, diag_ti_fields[k].name,
-					   sock_has_ti(s, (enum ti)k) ? maybe_of((int64_t)s->ti[k]) : maybe_none(), &g);
+					   sock_has_ti(s, (enum ti)k) ? maybe_of((int64_t)s->ti[k])
+								      : maybe_none(),
+					   &g);
 			ob_ch(b, '}');
 		}
 		json_key(b, "owners", &f);

@@ -90,10 +90,13 @@ static void reconcile_sentence(const struct report *r, char *buf, size_t len)
 	const struct reconcile *rc = &r->rec;
 
 	if (r->partial)
-		snprintf(buf, len, "a filter or -4/-6 limited the dump, so its sockets are not "
+		snprintf(buf, len,
+			 "a filter or -4/-6 limited the dump, so its sockets are not "
 			 "comparable with sockstat's host-wide count.");
 	else if (!rc->sockstat_pages.has)
-		snprintf(buf, len, "sockstat has no TCP mem value, so the sockets cannot be reconciled with it.");
+		snprintf(
+		    buf, len,
+		    "sockstat has no TCP mem value, so the sockets cannot be reconciled with it.");
 	else if (!rc->tolerance_pages.has)
 		snprintf(buf, len,
 			 "gap %+lld pages; net.core.mem_pcpu_rsv is unavailable, so the per-CPU "
@@ -102,7 +105,8 @@ static void reconcile_sentence(const struct report *r, char *buf, size_t len)
 	else if (rc->within.v)
 		snprintf(buf, len,
 			 "gap %+lld pages is within the per-CPU tolerance of %lld pages "
-			 "(%llu CPUs x mem_pcpu_rsv): sockstat lags the per-CPU caches, nothing is unaccounted.",
+			 "(%llu CPUs x mem_pcpu_rsv): sockstat lags the per-CPU caches, nothing is "
+			 "unaccounted.",
 			 (long long)rc->gap_pages.v, (long long)rc->tolerance_pages.v,
 			 (unsigned long long)r->ncpu);
 	else if (rc->gap_pages.v > 0)
@@ -112,11 +116,12 @@ static void reconcile_sentence(const struct report *r, char *buf, size_t len)
 			 "(other network namespaces, reset sockets whose fds are still open).",
 			 (long long)rc->gap_pages.v, (long long)rc->tolerance_pages.v);
 	else
-		snprintf(buf, len,
-			 "the dumped sockets hold %lld pages more than sockstat counts, beyond the "
-			 "tolerance of %lld: memory outside tcp_mem accounting or a dump that raced "
-			 "with heavy traffic.",
-			 (long long)-rc->gap_pages.v, (long long)rc->tolerance_pages.v);
+		snprintf(
+		    buf, len,
+		    "the dumped sockets hold %lld pages more than sockstat counts, beyond the "
+		    "tolerance of %lld: memory outside tcp_mem accounting or a dump that raced "
+		    "with heavy traffic.",
+		    (long long)-rc->gap_pages.v, (long long)rc->tolerance_pages.v);
 }
 
 static void put_pct(struct outbuf *b, int64_t hundredths)
@@ -217,7 +222,8 @@ void out_json_system(struct outbuf *b, const struct report *r, int *first)
 			inner = 1;
 		}
 		json_field(b, &f[i], &inner);
-		if (i + 1 == n || !f[i + 1].section || strcmp(f[i + 1].section, f[i].section) != 0) {
+		if (i + 1 == n || !f[i + 1].section ||
+		    strcmp(f[i + 1].section, f[i].section) != 0) {
 			if (strcmp(f[i].section, "reconcile") == 0) {
 				reconcile_sentence(r, sentence, sizeof(sentence));
 				json_text(b, "explanation", sentence, &inner);
@@ -351,7 +357,9 @@ static void table_system(struct outbuf *b, const struct report *r, const struct 
 	ob_str(b, ")\n");
 	label(b, "tcp_mem");
 	if (!sc->tcp_mem[0].has) {
-		ob_str(b, "  unavailable (no net.ipv4.tcp_mem here: a container network namespace?)\n");
+		ob_str(
+		    b,
+		    "  unavailable (no net.ipv4.tcp_mem here: a container network namespace?)\n");
 	} else {
 		static const char *const names[3] = { "low", "pressure", "high" };
 

@@ -34,12 +34,8 @@ static size_t key_cols(enum group_by by, struct col *c)
 		c[0] = (struct col){ "uid", "UID", 0 };
 		c[1] = (struct col){ "user", "USER", 1 };
 		return 2;
-	case BY_PORT:
-		c[0] = (struct col){ "port", "PORT", 0 };
-		return 1;
-	case BY_STATE:
-		c[0] = (struct col){ "state", "STATE", 1 };
-		return 1;
+	case BY_PORT: c[0] = (struct col){ "port", "PORT", 0 }; return 1;
+	case BY_STATE: c[0] = (struct col){ "state", "STATE", 1 }; return 1;
 	case BY_NETNS:
 		c[0] = (struct col){ "netns", "NETNS", 0 };
 		c[1] = (struct col){ "netns_name", "NAME", 1 };
@@ -98,11 +94,10 @@ static void key_cells(const struct report *r, size_t i, struct cell *c)
 	case BY_USER:
 		c[0] = (struct cell){ CELL_U64, g->key, 0, NULL };
 		c[1] = r->usernames && r->usernames[i][0]
-			       ? (struct cell){ CELL_UNTRUSTED, 0, 0, r->usernames[i] } : absent;
+			   ? (struct cell){ CELL_UNTRUSTED, 0, 0, r->usernames[i] }
+			   : absent;
 		break;
-	case BY_PORT:
-		c[0] = (struct cell){ CELL_U64, g->key, 0, NULL };
-		break;
+	case BY_PORT: c[0] = (struct cell){ CELL_U64, g->key, 0, NULL }; break;
 	case BY_STATE:
 		c[0] = (struct cell){ CELL_TEXT, 0, 0, sock_state_name((unsigned)g->key) };
 		break;
@@ -117,7 +112,8 @@ static void key_cells(const struct report *r, size_t i, struct cell *c)
 		if (g->proc == AGG_NO_PROC) {
 			c[0] = absent;
 			c[1] = (struct cell){ CELL_TEXT, 0, 0,
-					      r->owners_scanned ? "(no process)" : "(owners not scanned)" };
+					      r->owners_scanned ? "(no process)"
+								: "(owners not scanned)" };
 			c[2] = absent;
 		} else {
 			const struct proc_ent *p = &r->owners.procs[g->proc];
@@ -130,8 +126,7 @@ static void key_cells(const struct report *r, size_t i, struct cell *c)
 	}
 }
 
-static void top_row(const void *ctx, size_t i, enum fmt fmt, struct outbuf *scratch,
-		    struct cell *c)
+static void top_row(const void *ctx, size_t i, enum fmt fmt, struct outbuf *scratch, struct cell *c)
 {
 	const struct report *r = ctx;
 	struct col kc[MAX_KEYS];

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define OB_CAP (256 * 1024)
+#define OB_CAP	 (256 * 1024)
 #define OB_PIECE (32 * 1024)
 
 int ob_init(struct outbuf *b, FILE *f)

@@ -15,7 +15,7 @@
 /* inode -> socket index, open addressing; the key sits in the slot so a
  * probe does not touch the (large, cold) socket records. */
 struct inode_slot {
-	uint32_t inode;		/* 0 = empty (inode 0 never has a holder) */
+	uint32_t inode; /* 0 = empty (inode 0 never has a holder) */
 	uint32_t sock;
 };
 

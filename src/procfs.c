@@ -128,7 +128,8 @@ static const char *find_line(const char *text, const char *prefix)
 }
 
 /* Reads "key value key value ..." pairs on one line; sets the named maybes. */
-static void parse_pairs(const char *s, const char *const *keys, struct maybe *const *vals, int nkeys)
+static void parse_pairs(const char *s, const char *const *keys, struct maybe *const *vals,
+			int nkeys)
 {
 	while (*s && *s != '\n') {
 		s = skip_ws(s);
@@ -153,7 +154,8 @@ static void parse_pairs(const char *s, const char *const *keys, struct maybe *co
 int procfs_parse_sockstat(const char *text, struct sockstat *out)
 {
 	const char *keys[] = { "inuse", "orphan", "tw", "alloc", "mem" };
-	struct maybe *vals[] = { &out->inuse, &out->orphan, &out->tw, &out->alloc, &out->mem_pages };
+	struct maybe *vals[] = { &out->inuse, &out->orphan, &out->tw, &out->alloc,
+				 &out->mem_pages };
 	const char *used = find_line(text, "sockets:");
 	const char *tcp = find_line(text, "TCP:");
 

@@ -16,7 +16,7 @@
 
 /* Every state, including TIME-WAIT, SYN-RECV and (6.8+) bound-inactive. */
 #define ALL_STATES 0xffffffffu
-#define RUN_NETNS "/run/netns"
+#define RUN_NETNS  "/run/netns"
 
 static int collect_ifnames(struct report *r)
 {
@@ -34,11 +34,13 @@ static int collect_ifnames(struct report *r)
 	}
 	for (p = ni; p->if_index; p++) {
 		/* Names are untrusted text: keep only ones safe to print anywhere. */
-		if (strspn(p->if_name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@") !=
+		if (strspn(p->if_name,
+			   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@") !=
 		    strlen(p->if_name))
 			continue;
 		r->ifnames[r->nifnames].index = p->if_index;
-		snprintf(r->ifnames[r->nifnames].name, sizeof(r->ifnames[0].name), "%s", p->if_name);
+		snprintf(r->ifnames[r->nifnames].name, sizeof(r->ifnames[0].name), "%s",
+			 p->if_name);
 		r->nifnames++;
 	}
 	if_freenameindex(ni);
@@ -248,7 +250,8 @@ static int resolve_cgroups(const struct procfs *p, struct report *r)
 }
 
 /* Socket-level filters the kernel cannot evaluate: uid and cgroup. */
-static bool match_uid_cgroup(const struct report *r, const struct filter *f, const struct sock_rec *s)
+static bool match_uid_cgroup(const struct report *r, const struct filter *f,
+			     const struct sock_rec *s)
 {
 	bool ok = f->nuid == 0;
 
@@ -256,7 +259,8 @@ static bool match_uid_cgroup(const struct report *r, const struct filter *f, con
 		ok = s->uid == f->uid[i];
 	if (!ok || !f->ncgroup)
 		return ok;
-	const struct cgroup_ent *c = (s->flags & SOCK_HAS_CGROUP) ? cgroup_get(&r->cg, s->cgroup_id) : NULL;
+	const struct cgroup_ent *c =
+	    (s->flags & SOCK_HAS_CGROUP) ? cgroup_get(&r->cg, s->cgroup_id) : NULL;
 
 	for (size_t i = 0; i < f->ncgroup; i++) {
 		char want[4096];
@@ -278,7 +282,7 @@ static bool match_owner(const struct report *r, const struct filter *f, const st
 				goto pid_ok;
 		if (f->npid)
 			continue;
-pid_ok:
+	pid_ok:
 		if (!f->ncomm)
 			return true;
 		for (size_t i = 0; i < f->ncomm; i++)
@@ -345,8 +349,9 @@ int report_build(const struct opts *o, struct report *r, struct report_err *e)
 	r->ncpu = nc > 0 ? (uint64_t)nc : 0;
 	r->by = o->by;
 	r->all_netns = o->all_netns;
-	r->partial = !o->want_v4 || !o->want_v6 || o->filt.states || filter_has_kernel_part(&o->filt) ||
-		     o->filt.npid || o->filt.ncomm || o->filt.nuid || o->filt.ncgroup;
+	r->partial = !o->want_v4 || !o->want_v6 || o->filt.states ||
+		     filter_has_kernel_part(&o->filt) || o->filt.npid || o->filt.ncomm ||
+		     o->filt.nuid || o->filt.ncgroup;
 	if (filter_has_kernel_part(&o->filt)) {
 		err = filter_bytecode(&o->filt, bc, sizeof(bc));
 		if (err < 0)
@@ -459,8 +464,9 @@ int report_build(const struct opts *o, struct report *r, struct report_err *e)
 		      &r->rec);
 	if (o->cmd == CMD_TOP || o->cmd == CMD_REPORT || o->cmd == CMD_CHECK) {
 		err = o->by == BY_PROCESS
-			      ? agg_by_process(&r->socks, &r->owners, r->page_size, &r->groups, &r->ngroups)
-			      : agg_by_key(&r->socks, o->by, r->page_size, &r->groups, &r->ngroups);
+			  ? agg_by_process(&r->socks, &r->owners, r->page_size, &r->groups,
+					   &r->ngroups)
+			  : agg_by_key(&r->socks, o->by, r->page_size, &r->groups, &r->ngroups);
 		if (err)
 			return fail(e, "aggregation", err);
 		agg_sort(r->groups, r->ngroups, o->sort, &r->owners);

@@ -11,11 +11,10 @@
 #include <sys/socket.h>
 
 static const char *const state_names[] = {
-	[0] = "UNKNOWN",	  [1] = "ESTAB",       [2] = "SYN-SENT",
-	[3] = "SYN-RECV",	  [4] = "FIN-WAIT-1",  [5] = "FIN-WAIT-2",
-	[6] = "TIME-WAIT",	  [7] = "UNCONN",      [8] = "CLOSE-WAIT",
-	[9] = "LAST-ACK",	  [10] = "LISTEN",     [11] = "CLOSING",
-	[12] = "SYN-RECV",	  [13] = "BOUND-INACTIVE",
+	[0] = "UNKNOWN",    [1] = "ESTAB",	     [2] = "SYN-SENT",	[3] = "SYN-RECV",
+	[4] = "FIN-WAIT-1", [5] = "FIN-WAIT-2",	     [6] = "TIME-WAIT", [7] = "UNCONN",
+	[8] = "CLOSE-WAIT", [9] = "LAST-ACK",	     [10] = "LISTEN",	[11] = "CLOSING",
+	[12] = "SYN-RECV",  [13] = "BOUND-INACTIVE",
 };
 
 const char *sock_state_name(unsigned state)
@@ -112,8 +111,8 @@ uint64_t sock_charged_bytes(const struct sock_rec *s)
 	return (uint64_t)s->skmem[SKM_R] + s->skmem[SKM_W] + s->skmem[SKM_F];
 }
 
-size_t sock_fmt_endpoint(char *buf, size_t len, int family, const uint8_t *addr,
-			 uint16_t port, const char *ifname)
+size_t sock_fmt_endpoint(char *buf, size_t len, int family, const uint8_t *addr, uint16_t port,
+			 const char *ifname)
 {
 	char a[INET6_ADDRSTRLEN] = "?";
 	char p[8];
@@ -125,7 +124,8 @@ size_t sock_fmt_endpoint(char *buf, size_t len, int family, const uint8_t *addr,
 	else
 		strcpy(p, "*");
 	if (family == AF_INET6)
-		n = snprintf(buf, len, "[%s]%s%s:%s", a, ifname ? "%" : "", ifname ? ifname : "", p);
+		n = snprintf(buf, len, "[%s]%s%s:%s", a, ifname ? "%" : "", ifname ? ifname : "",
+			     p);
 	else
 		n = snprintf(buf, len, "%s%s%s:%s", a, ifname ? "%" : "", ifname ? ifname : "", p);
 	if (n < 0)
