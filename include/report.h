@@ -55,6 +55,7 @@ struct report {
 struct report_err {
 	const char *where; /* e.g. "netlink dump (AF_INET6)", "/proc/net/sockstat" */
 	int err;	   /* positive errno */
+	char what[320];	   /* a formatted where (report_build may point where at it) */
 };
 
 /*

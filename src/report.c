@@ -308,6 +308,17 @@ static int apply_filters(const struct procfs *p, const struct opts *o, struct re
 			return fail(e, "cgroup2 hierarchy", err);
 		}
 	}
+	/* a --cgroup path that names no cgroup is an error, not an empty answer */
+	for (size_t i = 0; !owners_pass && i < f->ncgroup; i++) {
+		uint64_t id;
+		int err = cgroup_path_id(&r->cg, f->cgroup[i], &id);
+
+		if (err) {
+			free(keep);
+			snprintf(e->what, sizeof(e->what), "--cgroup %.200s", f->cgroup[i]);
+			return fail(e, e->what, err);
+		}
+	}
 	for (size_t i = 0; i < r->socks.n; i++) {
 		const struct sock_rec *s = &r->socks.v[i];
 

@@ -254,8 +254,14 @@ c.guard(lambda: filt(f"/{name}/sub", cb, f"--cgroup /{name}/sub"))
 c.guard(lambda: filt(f"{name}/sub", cb, f"--cgroup {name}/sub (relative)"))
 c.guard(lambda: filt(f"{mnt}/{name}/sub", cb, "--cgroup with the mount point"))
 c.guard(lambda: filt(f"/{name}/", ca | cb, f"--cgroup /{name}/ (trailing slash)"))
-c.guard(lambda: filt(f"/{name}/nosuch", set(), "--cgroup of a missing cgroup"))
-c.guard(lambda: filt(f"/{name}-not", set(), "--cgroup prefix of a name is not its parent"))
+def missing_cgroup(arg):
+    rc, out, err = run(["sockets", "-j", "--cgroup", arg])
+    c.eq((rc, out), (1, ""), f"--cgroup {arg}: exit status and stdout")
+    c.eq(err.strip().splitlines(), [f"sockmem: --cgroup {arg}: No such file or directory"],
+         f"--cgroup {arg}: stderr")
+
+c.guard(lambda: missing_cgroup(f"/{name}/nosuch"))
+c.guard(lambda: missing_cgroup(f"/{name}-not"))
 c.report("cgroup_filter")
 
 def top_filtered():
