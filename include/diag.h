@@ -30,6 +30,7 @@ struct diag_stats {
 	uint64_t messages;   /* sock_diag replies parsed */
 	uint64_t recv_calls; /* recvmsg() calls */
 	uint64_t bytes;	     /* bytes received */
+	uint64_t malformed;  /* replies diag_parse rejected (not counted as sockets) */
 };
 
 /* Kernel-side filtering of a dump (state mask and optional bytecode). */

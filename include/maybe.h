@@ -28,4 +28,14 @@ static inline struct maybe maybe_none(void)
 	return m;
 }
 
+/* m times k, absent if m is absent or the product does not fit. */
+static inline struct maybe maybe_mul(struct maybe m, int64_t k)
+{
+	int64_t v;
+
+	if (!m.has || __builtin_mul_overflow(m.v, k, &v))
+		return maybe_none();
+	return maybe_of(v);
+}
+
 #endif

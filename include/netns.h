@@ -10,7 +10,7 @@
 
 struct netns_ent {
 	uint64_t ino;
-	char name[64];		/* `ip netns` name, "" if none */
+	char name[256];		/* `ip netns` name (NAME_MAX), "" if none */
 	int32_t pid;		/* a process inside it (0 if found via /run/netns only) */
 	int skipped;		/* positive errno if it could not be entered */
 	struct sysctls sysctl;	/* its own tcp_rmem, tcp_wmem, ... (read inside it) */

@@ -92,6 +92,13 @@ static inline int sock_has_skm(const struct sock_rec *s, enum skm i)
 	return (unsigned)i < s->skmem_n;
 }
 
+/* Whether uid is real: TIME-WAIT and request (NEW_SYN_RECV) minisockets
+ * carry a placeholder 0 from the kernel, not an owner. */
+static inline int sock_has_uid(const struct sock_rec *s)
+{
+	return s->state != 6 && s->state != 12;
+}
+
 /* Whether tcp_info field i is present in this record. */
 static inline int sock_has_ti(const struct sock_rec *s, enum ti i)
 {

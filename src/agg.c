@@ -84,7 +84,7 @@ static uint64_t sock_key(const struct sock_rec *s, enum group_by by)
 {
 	switch (by) {
 	case BY_CGROUP: return (s->flags & SOCK_HAS_CGROUP) ? s->cgroup_id : AGG_NO_KEY;
-	case BY_USER: return s->uid;
+	case BY_USER: return sock_has_uid(s) ? s->uid : AGG_NO_KEY;
 	case BY_PORT: return s->sport;
 	case BY_STATE: return s->state == 12 ? 3 : s->state; /* NEW_SYN_RECV shows as SYN-RECV */
 	case BY_NETNS: return s->netns_ino;
@@ -257,10 +257,15 @@ void agg_reconcile(const struct sums *tot, struct maybe sockstat_mem, uint64_t n
 	out->sockets_pages = tot->charged_pages;
 	out->sockstat_pages = sockstat_mem;
 	if (pcpu_rsv.has && ncpu)
-		out->tolerance_pages = maybe_of((int64_t)ncpu * pcpu_rsv.v);
+		out->tolerance_pages = maybe_mul(pcpu_rsv, (int64_t)ncpu);
 	if (!sockstat_mem.has)
 		return;
-	int64_t gap = sockstat_mem.v - (int64_t)tot->charged_pages;
+	int64_t gap;
+
+	if (tot->charged_pages > INT64_MAX ||
+	    __builtin_sub_overflow(sockstat_mem.v, (int64_t)tot->charged_pages, &gap) ||
+	    gap == INT64_MIN)
+		return; /* not representable: leave the gap and verdict absent */
 
 	out->gap_pages = maybe_of(gap);
 	if (out->tolerance_pages.has)

@@ -19,6 +19,7 @@ struct dump_state {
 	struct sock_table *t;
 	uint64_t netns_ino;
 	uint64_t messages;
+	uint64_t malformed;
 	int err;
 };
 
@@ -41,7 +42,8 @@ static int on_msg(const struct nlmsghdr *nlh, void *data)
 			errno = EBADMSG;
 			return MNL_CB_ERROR;
 		}
-		return MNL_CB_OK; /* one malformed reply does not end the dump */
+		d->malformed++; /* counted and reported; the dump goes on */
+		return MNL_CB_OK;
 	}
 	rec.netns_ino = d->netns_ino;
 	err = sock_table_add(d->t, &rec);
@@ -70,35 +72,38 @@ static void build_request(struct nlmsghdr *nlh, int family, const struct diag_re
 		mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, rq->bytecode_len, rq->bytecode);
 }
 
-int diag_dump(int family, const struct diag_req *rq, uint64_t netns_ino, struct sock_table *t,
-	      struct diag_stats *st, const char **where)
+int diag_dump(int family, const struct diag_req *rq, uint64_t netns_ino,
+	      struct sock_table *t, struct diag_stats *st, const char **where)
 {
 	char reqbuf[MNL_SOCKET_BUFFER_SIZE];
-	struct nl n;
 	int err;
 
 	if (rq->bytecode_len > sizeof(reqbuf) - 256)
 		return *where = "netlink request", -E2BIG;
-	err = nl_open(&n, NETLINK_SOCK_DIAG);
-	if (err) {
-		*where = "netlink socket (NETLINK_SOCK_DIAG)";
-		return err;
-	}
 	for (int attempt = 0;; attempt++) {
 		struct nlmsghdr *nlh = mnl_nlmsg_put_header(reqbuf);
-		struct dump_state d = { t, netns_ino, 0, 0 };
+		struct dump_state d = { t, netns_ino, 0, 0, 0 };
+		struct nl n;
 
+		/* A fresh socket per attempt: the old one may still hold the
+		 * rest of an interrupted dump. */
+		err = nl_open(&n, NETLINK_SOCK_DIAG);
+		if (err) {
+			*where = "netlink socket (NETLINK_SOCK_DIAG)";
+			return err;
+		}
 		build_request(nlh, family, rq);
 		err = nl_dump(&n, nlh, on_msg, &d);
 		st->messages += d.messages;
+		st->malformed += d.malformed;
+		st->recv_calls += n.recv_calls;
+		st->bytes += n.bytes;
+		nl_close(&n);
 		/* Records from an interrupted attempt stay: the retry dedupes by cookie. */
 		if (err != -EINTR || attempt + 1 >= DIAG_RETRIES || sig_interrupted())
 			break;
 	}
-	st->recv_calls += n.recv_calls;
-	st->bytes += n.bytes;
 	if (err)
 		*where = family == AF_INET6 ? "netlink dump (AF_INET6)" : "netlink dump (AF_INET)";
-	nl_close(&n);
 	return err;
 }

@@ -307,7 +307,7 @@ int findings_run(const struct report *r, const struct find_opts *fo, struct find
 		    f->summary, sizeof(f->summary),
 		    "TCP memory is %lld pages (%lld bytes): low %lld, pressure %lld, high %lld; "
 		    "pressure flag %s",
-		    (long long)mem.v, (long long)(mem.v * (int64_t)r->page_size),
+		    (long long)mem.v, (long long)maybe_mul(mem, (int64_t)r->page_size).v,
 		    (long long)sc->tcp_mem[0].v, (long long)sc->tcp_mem[1].v,
 		    (long long)sc->tcp_mem[2].v,
 		    !si->proto.pressure.has ? "unknown"
@@ -326,11 +326,12 @@ int findings_run(const struct report *r, const struct find_opts *fo, struct find
 	/* orphans: the kernel fires at orphans << shift > tcp_max_orphans, shift 0..2. */
 	struct maybe orph = si->sockstat.orphan, omax = sc->tcp_max_orphans;
 
-	if (orph.has && omax.has && orph.v > 0 && (orph.v << 2) > omax.v) {
+	/* orphans << s > max, written as orphans > max >> s (no overflow) */
+	if (orph.has && omax.has && orph.v > 0 && omax.v >= 0 && orph.v > omax.v / 4) {
 		ADD(f);
 		f->id = "orphans";
 		f->sev = orph.v > omax.v ? SEV_CRITICAL : SEV_WARNING;
-		int shift = orph.v > omax.v ? 0 : (orph.v << 1) > omax.v ? 1 : 2;
+		int shift = orph.v > omax.v ? 0 : orph.v > omax.v / 2 ? 1 : 2;
 
 		snprintf(
 		    f->summary, sizeof(f->summary),
@@ -350,7 +351,7 @@ int findings_run(const struct report *r, const struct find_opts *fo, struct find
 		    "alike, which sent people to tune memory for an orphan problem.";
 		ev(f, "orphans", EV_COUNT, orph);
 		ev(f, "tcp_max_orphans", EV_COUNT, omax);
-		ev(f, "fires_at_shift0", EV_COUNT, maybe_of(omax.v + 1));
+		ev(f, "fires_at_shift0", EV_COUNT, omax.v < INT64_MAX ? maybe_of(omax.v + 1) : maybe_none());
 		ev(f, "fires_at_shift1", EV_COUNT, maybe_of(omax.v / 2 + 1));
 		ev(f, "fires_at_shift2", EV_COUNT, maybe_of(omax.v / 4 + 1));
 		ev(f, "TCPAbortOnMemory", EV_COUNT, si->tcpext[TX_ABORT_ON_MEMORY]);

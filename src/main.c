@@ -49,10 +49,14 @@ int main(int argc, char **argv)
 	if (o.stats)
 		fprintf(stderr,
 			"sockmem: stats: netlink messages %llu, recv calls %llu, bytes %llu, "
-			"sockets %zu, duplicates dropped %llu\n",
+			"sockets %zu, duplicates dropped %llu, malformed %llu\n",
 			(unsigned long long)r.dstats.messages,
 			(unsigned long long)r.dstats.recv_calls, (unsigned long long)r.dstats.bytes,
-			r.socks.n, (unsigned long long)r.socks.dup_dropped);
+			r.socks.n, (unsigned long long)r.socks.dup_dropped,
+			(unsigned long long)r.dstats.malformed);
+	if (r.dstats.malformed)
+		fprintf(stderr, "sockmem: %llu malformed sock_diag replies skipped; totals miss them\n",
+			(unsigned long long)r.dstats.malformed);
 	rc = out_render(&r, &o, stdout);
 	int worst = findings_worst(r.findings, r.nfindings);
 

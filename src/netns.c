@@ -109,13 +109,18 @@ int netns_open(const struct procfs *p, const char *run_netns, const struct netns
 	char rel[64];
 	int fd;
 
-	if (e->name[0])
-		return netns_open_name(run_netns, e->name);
-	snprintf(rel, sizeof(rel), "%d/ns/net", e->pid);
-	fd = openat(p->dirfd, rel, O_RDONLY | O_CLOEXEC);
+	if (e->name[0]) {
+		fd = netns_open_name(run_netns, e->name);
+	} else {
+		snprintf(rel, sizeof(rel), "%d/ns/net", e->pid);
+		fd = openat(p->dirfd, rel, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			fd = -errno;
+	}
 	if (fd < 0)
-		return -errno;
-	/* The process may have exited and its pid been reused: check the inode. */
+		return fd;
+	/* The name may have been replaced, or the process exited and its pid
+	 * been reused, since the listing: enter only the namespace listed. */
 	struct stat st;
 
 	if (fstat(fd, &st) < 0 || (uint64_t)st.st_ino != e->ino) {

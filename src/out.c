@@ -68,7 +68,9 @@ int out_render(const struct report *r, const struct opts *o, FILE *f)
 {
 	struct outbuf b;
 
-	if (ob_init(&b, f))
+	/* JSON is built whole in memory and written at the end, so stdout gets
+	 * one complete document or nothing; text formats stream. */
+	if (o->fmt == FMT_JSON ? ob_init_mem(&b) : ob_init(&b, f))
 		return -ENOMEM;
 	if (o->cmd == CMD_SOCKETS) {
 		out_sockets(&b, r, o);
@@ -90,5 +92,5 @@ int out_render(const struct report *r, const struct opts *o, FILE *f)
 		ob_ch(&b, '\n');
 		out_check(&b, r, o);
 	}
-	return ob_finish(&b);
+	return o->fmt == FMT_JSON ? ob_emit(&b, f) : ob_finish(&b);
 }

@@ -69,8 +69,11 @@ void out_grid(struct outbuf *b, const struct opts *o, const struct col *cols, si
 	size_t *w = calloc(ncols, sizeof(*w));
 	struct outbuf scratch, t;
 
+	scratch.p = t.p = NULL;
 	if (!cells || !w || ob_init_mem(&scratch) || ob_init_mem(&t)) {
 		b->err = b->err ? b->err : ENOMEM;
+		free(scratch.p);
+		free(t.p);
 		free(cells);
 		free(w);
 		return;

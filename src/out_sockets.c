@@ -144,7 +144,8 @@ static void sock_row(const void *ctx, size_t i, enum fmt fmt, struct outbuf *scr
 			? (struct cell){ ti_is_bytes(k) ? CELL_BYTES : CELL_U64, s->ti[k], 0, NULL }
 			: (struct cell){ CELL_ABSENT, 0, 0, NULL };
 	c[C_INODE] = (struct cell){ CELL_U64, s->inode, 0, NULL };
-	c[C_UID] = (struct cell){ CELL_U64, s->uid, 0, NULL };
+	c[C_UID] = sock_has_uid(s) ? (struct cell){ CELL_U64, s->uid, 0, NULL }
+				  : (struct cell){ CELL_ABSENT, 0, 0, NULL };
 	c[C_COOKIE] = (struct cell){ CELL_U64, s->cookie, 0, NULL };
 	c[C_FAMILY] = (struct cell){ CELL_TEXT, 0, 0, s->family == AF_INET6 ? "inet6" : "inet" };
 	c[C_CGROUP] = (s->flags & SOCK_HAS_CGROUP)
@@ -176,7 +177,7 @@ static void sockets_json(struct outbuf *b, const struct report *r, const struct 
 		json_text(b, "family", s->family == AF_INET6 ? "inet6" : "inet", &f);
 		json_endpoints(b, r, s, &f);
 		json_u64(b, "inode", s->inode, &f);
-		json_u64(b, "uid", s->uid, &f);
+		json_maybe(b, "uid", sock_has_uid(s) ? maybe_of(s->uid) : maybe_none(), &f);
 		json_u64(b, "cookie", s->cookie, &f);
 		json_maybe(b, "cgroup_id",
 			   (s->flags & SOCK_HAS_CGROUP) ? maybe_of((int64_t)s->cgroup_id)

@@ -20,14 +20,16 @@ struct sysfield {
 /* Share of used pages against a threshold, in hundredths of a percent. */
 static struct maybe pct(struct maybe used, struct maybe limit)
 {
-	if (!used.has || !limit.has || limit.v <= 0)
+	struct maybe scaled = maybe_mul(used, 10000);
+
+	if (!scaled.has || !limit.has || limit.v <= 0 || scaled.v > INT64_MAX - limit.v / 2)
 		return maybe_none();
-	return maybe_of((used.v * 10000 + limit.v / 2) / limit.v);
+	return maybe_of((scaled.v + limit.v / 2) / limit.v);
 }
 
 static struct maybe times(struct maybe m, uint64_t k)
 {
-	return m.has ? maybe_of(m.v * (int64_t)k) : m;
+	return maybe_mul(m, (int64_t)k);
 }
 
 /* The flat list every format renders; returns the count. */

@@ -92,7 +92,7 @@ static void key_cells(const struct report *r, size_t i, struct cell *c)
 		c[3] = cell_maybe(e ? e->v1_tcp_bytes : maybe_none(), CELL_BYTES);
 		break;
 	case BY_USER:
-		c[0] = (struct cell){ CELL_U64, g->key, 0, NULL };
+		c[0] = g->key == AGG_NO_KEY ? absent : (struct cell){ CELL_U64, g->key, 0, NULL };
 		c[1] = r->usernames && r->usernames[i][0]
 			   ? (struct cell){ CELL_UNTRUSTED, 0, 0, r->usernames[i] }
 			   : absent;

@@ -46,21 +46,40 @@ static int ob_grow(struct outbuf *b, size_t n)
 	return 0;
 }
 
+/* Writes p[0..len) to the FILE in pieces, so that a signal stops output
+ * within one piece even when stdio retries a write a signal cut short. */
+static void write_pieces(struct outbuf *b, const char *p, size_t len)
+{
+	for (size_t off = 0; off < len && !b->err; off += OB_PIECE) {
+		size_t n = len - off < OB_PIECE ? len - off : OB_PIECE;
+
+		if (sig_interrupted())
+			b->err = EINTR; /* main reports the interruption */
+		else if (fwrite(p + off, 1, n, b->f) != n)
+			b->err = errno ? errno : EIO;
+	}
+}
+
 static void ob_flush(struct outbuf *b)
 {
 	if (!b->f)
 		return; /* memory buffer: nothing to flush */
-	/* In pieces, so that a signal stops output within one piece even
-	 * when stdio retries a write that a signal cut short. */
-	for (size_t off = 0; off < b->len && !b->err; off += OB_PIECE) {
-		size_t n = b->len - off < OB_PIECE ? b->len - off : OB_PIECE;
-
-		if (sig_interrupted())
-			b->err = EINTR; /* main reports the interruption */
-		else if (fwrite(b->p + off, 1, n, b->f) != n)
-			b->err = errno ? errno : EIO;
-	}
+	write_pieces(b, b->p, b->len);
 	b->len = 0;
+}
+
+int ob_emit(struct outbuf *mem, FILE *f)
+{
+	struct outbuf out = { f, NULL, 0, 0, mem->err };
+
+	if (!out.err && sig_interrupted())
+		out.err = EINTR;
+	write_pieces(&out, mem->p, mem->len);
+	if (!out.err && fflush(f) != 0)
+		out.err = errno ? errno : EIO;
+	free(mem->p);
+	mem->p = NULL;
+	return out.err ? -out.err : 0;
 }
 
 int ob_finish(struct outbuf *b)
@@ -87,8 +106,7 @@ void ob_write(struct outbuf *b, const char *s, size_t n)
 	if (b->len + n > b->cap) {
 		ob_flush(b);
 		if (n > b->cap) {
-			if (fwrite(s, 1, n, b->f) != n)
-				b->err = errno ? errno : EIO;
+			write_pieces(b, s, n);
 			return;
 		}
 	}

@@ -153,15 +153,16 @@ static int dump_all_netns(const struct procfs *p, const struct opts *o, const st
 	return 0;
 }
 
-/* Keeps sockets with keep[i] set; remaps owner links. keep is freed. */
-static void retain(struct report *r, unsigned char *keep)
+/* Keeps sockets with keep[i] set; remaps owner links. keep is freed.
+ * Returns 0 or -ENOMEM (then nothing changed). */
+static int retain(struct report *r, unsigned char *keep)
 {
 	uint32_t *map = malloc((r->socks.n + 1) * sizeof(*map));
 	size_t n = 0, nl = 0;
 
 	if (!map) {
 		free(keep);
-		return; /* unfiltered output beats no output; not reachable in practice */
+		return -ENOMEM;
 	}
 	for (size_t i = 0; i < r->socks.n; i++) {
 		map[i] = keep[i] ? (uint32_t)n : UINT32_MAX;
@@ -191,6 +192,7 @@ static void retain(struct report *r, unsigned char *keep)
 	}
 	free(map);
 	free(keep);
+	return 0;
 }
 
 /* The fd walk runs on its own thread while the netlink dump runs: the two
@@ -256,7 +258,7 @@ static bool match_uid_cgroup(const struct report *r, const struct filter *f,
 	bool ok = f->nuid == 0;
 
 	for (size_t i = 0; i < f->nuid && !ok; i++)
-		ok = s->uid == f->uid[i];
+		ok = sock_has_uid(s) && s->uid == f->uid[i];
 	if (!ok || !f->ncgroup)
 		return ok;
 	const struct cgroup_ent *c =
@@ -325,7 +327,8 @@ static int apply_filters(const struct procfs *p, const struct opts *o, struct re
 		keep[i] = owners_pass ? match_owner(r, f, s)
 				      : filter_match_sock(f, s) && match_uid_cgroup(r, f, s);
 	}
-	retain(r, keep);
+	if (retain(r, keep))
+		return fail(e, "filter", ENOMEM);
 	return 0;
 }
 
@@ -338,7 +341,8 @@ static void lookup_usernames(struct report *r)
 		struct passwd pw, *res = NULL;
 		char buf[1024];
 
-		if (getpwuid_r((uid_t)r->groups[i].key, &pw, buf, sizeof(buf), &res) == 0 && res)
+		if (r->groups[i].key != AGG_NO_KEY &&
+		    getpwuid_r((uid_t)r->groups[i].key, &pw, buf, sizeof(buf), &res) == 0 && res)
 			snprintf(r->usernames[i], sizeof(r->usernames[i]), "%s", pw.pw_name);
 	}
 }
@@ -402,12 +406,8 @@ int report_build(const struct opts *o, struct report *r, struct report_err *e)
 		procfs_overlay_netns(&r->sys, &ns);
 	}
 	if (o->all_netns) {
-		if (dump_all_netns(&p, o, &req, r, e)) {
-			if (want_owners)
-				walker_finish(&walker);
-			procfs_close(&p);
-			return -1;
-		}
+		if (dump_all_netns(&p, o, &req, r, e))
+			goto out_cleanup; /* e already says what failed */
 		for (size_t i = 0; i < r->nnetns; i++)
 			if (r->netns[i].skipped)
 				r->partial = true; /* sockets we could not see */
@@ -447,16 +447,10 @@ int report_build(const struct opts *o, struct report *r, struct report_err *e)
 		}
 		r->owners_scanned = true;
 	}
-	if (r->partial && apply_filters(&p, o, r, false, e)) {
-		procfs_close(&p);
-		return -1;
-	}
-	if (r->owners_scanned) {
-		if ((o->filt.npid || o->filt.ncomm) && apply_filters(&p, o, r, true, e)) {
-			procfs_close(&p);
-			return -1;
-		}
-	}
+	if (r->partial && apply_filters(&p, o, r, false, e))
+		goto out_cleanup;
+	if (r->owners_scanned && (o->filt.npid || o->filt.ncomm) && apply_filters(&p, o, r, true, e))
+		goto out_cleanup;
 	/* names from the namespace the sockets were dumped in (-N: that one) */
 	if (collect_ifnames(r)) {
 		err = -ENOMEM;
@@ -464,10 +458,19 @@ int report_build(const struct opts *o, struct report *r, struct report_err *e)
 		goto out_err;
 	}
 	if (home >= 0) {
-		netns_enter(home);
+		err = netns_enter(home);
 		close(home);
+		home = -1;
+		if (err) {
+			procfs_close(&p);
+			return fail(e, "returning to the original network namespace", err);
+		}
 	}
 	procfs_close(&p);
+
+	/* replies the parser rejected mean sockets are missing from the sums */
+	if (r->dstats.malformed)
+		r->partial = true;
 
 	/* aggregation */
 	agg_totals(&r->socks, r->page_size, &r->totals);
@@ -493,14 +496,16 @@ int report_build(const struct opts *o, struct report *r, struct report_err *e)
 	}
 	return 0;
 out_err:
+	fail(e, where, err);
+out_cleanup:
 	if (want_owners)
 		walker_finish(&walker);
 	if (home >= 0) {
-		netns_enter(home);
+		netns_enter(home); /* best effort: we are failing already */
 		close(home);
 	}
 	procfs_close(&p);
-	return fail(e, where, err);
+	return -1;
 }
 
 void report_free(struct report *r)

@@ -687,11 +687,11 @@ def t_tsv_format():
         eq(row["owners"], f"sockpair/{h.pid}/{c['server_fd']}", f"tsv owners {key}")
     tw = rows.get(("TIME-WAIT", tw_local, tw_peer), [])
     eq(len(tw), 1, f"tsv rows for our TIME-WAIT socket {tw_local}")
-    for k in SKM_KEYS + ["charged_bytes"] + TI_KEYS + ["owners"]:
+    for k in SKM_KEYS + ["charged_bytes"] + TI_KEYS + ["owners", "uid"]:
         eq(tw[0][k], "", f"TIME-WAIT tsv field {k} (absent, not 0)")
     twj = one(idx, ("TIME-WAIT", tw_local, tw_peer), "sockets -j")
-    eq((twj["skmem"], twj["charged_bytes"], twj["tcp_info"], twj["inode"], twj["owners"]),
-       (None, None, None, 0, []), "TIME-WAIT json skmem/charged/tcp_info/inode/owners")
+    eq((twj["skmem"], twj["charged_bytes"], twj["tcp_info"], twj["inode"], twj["owners"], twj["uid"]),
+       (None, None, None, 0, [], None), "TIME-WAIT json skmem/charged/tcp_info/inode/owners/uid")
 
     rh = sm(["sockets", "-o", "tsv", "-H"])
     eq(rh.returncode, 0, "sockets -o tsv -H exit")
@@ -1088,8 +1088,15 @@ def check_sockets_sane(doc, what):
     check_unique_cookies(doc, what)
     for s in doc["sockets"]:
         check(s["state"] in STATES, f"{what}: state {s['state']!r}")
-        for k in ("recv_q", "send_q", "inode", "uid"):
+        for k in ("recv_q", "send_q", "inode"):
             check(isinstance(s[k], int) and 0 <= s[k] < (1 << 32), f"{what}: {k} = {s[k]!r}")
+        # TIME-WAIT and SYN-RECV minisockets carry the kernel's placeholder 0: absent
+        if s["state"] == "TIME-WAIT":
+            check(s["uid"] is None, f"{what}: TIME-WAIT uid = {s['uid']!r} (placeholder shown)")
+        elif s["state"] == "SYN-RECV" and s["uid"] is None:
+            pass  # request socket (NEW_SYN_RECV): placeholder uid, absent
+        else:
+            check(isinstance(s["uid"], int) and 0 <= s["uid"] < (1 << 32), f"{what}: uid = {s['uid']!r}")
         sk = s["skmem"]
         if sk is not None:
             for k in SKM_KEYS:
