@@ -128,7 +128,8 @@ class Helper:
         _counter[0] += 1
         self.ready = os.path.join(readydir, f"ready.{_counter[0]}.json")
         self.errfile = os.path.join(TMP, f"helper.{_counter[0]}.err")
-        cmd = [exe, *args, "--ready-file", self.ready, "--timeout", str(HELPER_TIMEOUT)]
+        exe = exe if isinstance(exe, list) else [exe]  # a list: a wrapper that execs the helper
+        cmd = [*exe, *args, "--ready-file", self.ready, "--timeout", str(HELPER_TIMEOUT)]
         if netns:
             cmd = ["unshare", "-n", *cmd, "--netns-lo"]
         if nobody:
@@ -541,6 +542,63 @@ def t_hostile_comm():
     finally:
         p.kill()
         p.wait()
+
+
+def cgroup_mounts():
+    """(cgroup2 mount, v1 memory mount) from mountinfo; either may be None."""
+    v2 = v1mem = None
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            a, b = line.split(" - ", 1)
+            fields, (fstype, _src, opts) = a.split(), b.split()[:3]
+            if fields[3] != "/":
+                continue
+            if fstype == "cgroup2" and v2 is None:
+                v2 = fields[4]
+            elif fstype == "cgroup" and "memory" in opts.split(",") and v1mem is None:
+                v1mem = fields[4]
+    return v2, v1mem
+
+
+def t_memcg_v1_tcp():
+    """A helper in a v1 memory cgroup with a tcp limit (same path in the v2
+    tree): top --by cgroup shows memory.kmem.tcp.usage_in_bytes, and it equals
+    the charged bytes (r+w+f) of that cgroup's sockets exactly."""
+    v2, v1mem = cgroup_mounts()
+    if not v2 or not v1mem or not os.path.exists(f"{v1mem}/memory.kmem.tcp.limit_in_bytes"):
+        return "skipped: no cgroup2 mount or no v1 memory controller with kmem.tcp"
+    name = f"sockmem-v1-{os.getpid()}"
+    dirs = [f"{v1mem}/{name}", f"{v2}/{name}"]
+    for d in dirs:
+        os.mkdir(d)
+    h = None
+    try:
+        with open(f"{dirs[0]}/memory.kmem.tcp.limit_in_bytes", "w") as f:
+            f.write(str(64 << 20))
+        # join both cgroups before the helper creates its sockets
+        cmd = ["sh", "-c", f'echo $$ > "{dirs[0]}/cgroup.procs" && echo $$ > "{dirs[1]}/cgroup.procs" && exec "$0" "$@"',
+               SOCKPAIR]
+        h = Helper("--family", "4", "--pairs", "4", "--unread", "50000", exe=cmd)
+        top = sm_json(["top", "--by", "cgroup"])
+        gs = [g for g in top["groups"] if g["cgroup"] == f"/{name}"]
+        eq(len(gs), 1, f"groups for /{name}")
+        g = gs[0]
+        eq(g["sockets"], 9, "sockets in the cgroup (listener + 4 pairs)")
+        with open(f"{dirs[0]}/memory.kmem.tcp.usage_in_bytes") as f:
+            usage = int(f.read())
+        eq(g["memcg_v1_tcp_bytes"], usage, "memcg_v1_tcp_bytes vs the file")
+        eq(g["memcg_v1_tcp_bytes"], g["charged_bytes"], "v1 tcp usage vs sum of r+w+f")
+        check(g["charged_bytes"] >= 4 * 50000, f"charged {g['charged_bytes']} below the unread bytes")
+    finally:
+        if h:
+            h.stop()
+        for d in reversed(dirs):
+            for _ in range(50):
+                try:
+                    os.rmdir(d)
+                    break
+                except OSError:
+                    time.sleep(0.1)
 
 
 def t_shared_socket():
@@ -1185,6 +1243,7 @@ TESTS = [
     ("shared_socket", t_shared_socket),
     ("scale_30k", t_scale_30k),
     ("hostile_comm", t_hostile_comm),
+    ("memcg_v1_tcp", t_memcg_v1_tcp),
     ("ss_skmem_match", t_ss_skmem_match),
     ("tsv_format", t_tsv_format),
     ("table_format", t_table_format),
