@@ -61,6 +61,8 @@ struct cell cell_maybe(struct maybe m, enum cell_kind kind);
 void json_key(struct outbuf *b, const char *key, int *first);
 void json_u64(struct outbuf *b, const char *key, uint64_t v, int *first);
 void json_maybe(struct outbuf *b, const char *key, struct maybe m, int *first);
+void json_maybe_array(struct outbuf *b, const char *key, const struct maybe *m, size_t n,
+		      int *first);
 void json_bool(struct outbuf *b, const char *key, struct maybe m, int *first);
 void json_text(struct outbuf *b, const char *key, const char *s, int *first);
 

@@ -153,6 +153,22 @@ void json_maybe(struct outbuf *b, const char *key, struct maybe m, int *first)
 		ob_str(b, "null");
 }
 
+void json_maybe_array(struct outbuf *b, const char *key, const struct maybe *m, size_t n,
+		      int *first)
+{
+	json_key(b, key, first);
+	ob_ch(b, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			ob_ch(b, ',');
+		if (m[i].has)
+			ob_i64(b, m[i].v);
+		else
+			ob_str(b, "null");
+	}
+	ob_ch(b, ']');
+}
+
 void json_bool(struct outbuf *b, const char *key, struct maybe m, int *first)
 {
 	json_key(b, key, first);

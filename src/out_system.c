@@ -180,26 +180,9 @@ static void json_namespaces(struct outbuf *b, const struct report *r, int *first
 		json_u64(b, "sockets", ns_sockets(r, ns->ino), &f);
 		json_maybe(b, "inuse", ns->inuse, &f);
 		json_maybe(b, "tw", ns->tw, &f);
-		json_key(b, "tcp_rmem", &f);
-		ob_ch(b, '[');
-		for (int k = 0; k < 3; k++) {
-			if (k)
-				ob_ch(b, ',');
-			if (ns->sysctl.tcp_rmem[k].has)
-				ob_i64(b, ns->sysctl.tcp_rmem[k].v);
-			else
-				ob_str(b, "null");
-		}
-		ob_str(b, "],\"tcp_wmem\":[");
-		for (int k = 0; k < 3; k++) {
-			if (k)
-				ob_ch(b, ',');
-			if (ns->sysctl.tcp_wmem[k].has)
-				ob_i64(b, ns->sysctl.tcp_wmem[k].v);
-			else
-				ob_str(b, "null");
-		}
-		ob_str(b, "]}");
+		json_maybe_array(b, "tcp_rmem", ns->sysctl.tcp_rmem, 3, &f);
+		json_maybe_array(b, "tcp_wmem", ns->sysctl.tcp_wmem, 3, &f);
+		ob_ch(b, '}');
 	}
 	ob_ch(b, ']');
 }

@@ -88,16 +88,21 @@ static int dump_here(const struct opts *o, const struct diag_req *req, uint64_t 
 }
 
 /* Reads the per-namespace values of the namespace we are in now. */
+/* Takes a namespace's own values from a sysinfo read inside it. */
+static void ns_values_from(struct netns_ent *e, const struct sysinfo *si)
+{
+	e->sysctl = si->sysctl;
+	e->inuse = si->sockstat.inuse;
+	e->tw = si->sockstat.tw;
+}
+
 static void read_ns_values(const struct procfs *p, struct netns_ent *e)
 {
 	struct sysinfo si;
 	const char *where;
 
-	if (procfs_read_sysinfo(p, &si, &where) == 0) {
-		e->sysctl = si.sysctl;
-		e->inuse = si.sockstat.inuse;
-		e->tw = si.sockstat.tw;
-	}
+	if (procfs_read_sysinfo(p, &si, &where) == 0)
+		ns_values_from(e, &si);
 }
 
 /* --all-netns: enter each namespace, dump it, come back. */
@@ -117,8 +122,9 @@ static int dump_all_netns(const struct procfs *p, const struct opts *o, const st
 		struct netns_ent *ns = &r->netns[i];
 
 		if (ns->ino == r->netns_ino) {
-			/* our own: no setns, which an ordinary user could not do */
-			read_ns_values(p, ns);
+			/* our own: no setns (an ordinary user could not), and
+			 * its values were read at the start already */
+			ns_values_from(ns, &r->sys);
 			err = dump_here(o, req, ns->ino, r, &where);
 			if (err) {
 				close(home);
@@ -422,9 +428,7 @@ int report_build(const struct opts *o, struct report *r, struct report_err *e)
 		r->netns[0].ino = r->netns_ino;
 		if (o->netns)
 			snprintf(r->netns[0].name, sizeof(r->netns[0].name), "%s", o->netns);
-		r->netns[0].sysctl = r->sys.sysctl;
-		r->netns[0].inuse = r->sys.sockstat.inuse;
-		r->netns[0].tw = r->sys.sockstat.tw;
+		ns_values_from(&r->netns[0], &r->sys);
 		err = dump_here(o, &req, r->netns_ino, r, &where);
 		if (err)
 			goto out_err;

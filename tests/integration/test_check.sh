@@ -39,6 +39,7 @@ setup_checks "unshare -n, sysctl inside a private netns" python3 unshare timeout
 tmp=$(mktemp -d /tmp/sockmem-test-check.XXXXXX) || exit 1
 
 # Shared JSON helpers for the checkers (duplicate keys are recorded, not lost).
+cp "$here/checks.py" "$tmp/checks.py"
 cat >"$tmp/jsonutil.py" <<'EOF'
 import json
 
@@ -88,23 +89,7 @@ def offender_procs(f):
     return ev_list(f, "top_processes", "processes") or []
 
 
-class Checks:
-    def __init__(self):
-        self.errs = []
-
-    def eq(self, got, want, what):
-        if got != want:
-            self.errs.append(f"{what}: got {got!r}, want {want!r}")
-
-    def true(self, cond, what):
-        if not cond:
-            self.errs.append(what)
-
-    def report(self, name):
-        if self.errs:
-            print(f"FAIL {name}: " + "; ".join(self.errs[:4]))
-        else:
-            print(f"ok {name}")
+from checks import Checks  # noqa: F401 (re-exported)
 EOF
 
 # ---- 1. the healthy host ----------------------------------------------------

@@ -80,6 +80,7 @@ wait_ready() {
 	return 1
 }
 
+cp "$here/checks.py" "$tmp/checks.py"
 cat >"$tmp/common.py" <<'EOF'
 import ipaddress, json, os, re, subprocess
 
@@ -153,29 +154,7 @@ def sums_of(socks, page=4096):
     return s
 
 
-class Checks:
-    def __init__(self):
-        self.errs = []
-
-    def eq(self, got, want, what):
-        if got != want:
-            self.errs.append(f"{what}: got {got!r}, want {want!r}")
-
-    def true(self, cond, what):
-        if not cond:
-            self.errs.append(what)
-
-    def guard(self, fn):
-        try:
-            fn()
-        except Exception as e:
-            self.errs.append(f"{type(e).__name__}: {e}")
-
-    def report(self, name):
-        if self.errs:
-            print(f"FAIL {name}: " + "; ".join(self.errs[:4]))
-        else:
-            print(f"ok {name}")
+from checks import Checks  # noqa: F401 (re-exported)
 EOF
 export SOCKMEM
 
