@@ -228,7 +228,8 @@ static void walker_start(struct walker *w, const struct procfs *p, struct owners
 	w->started = pthread_create(&w->tid, NULL, walk_thread, w) == 0;
 }
 
-/* Waits for the walk (or runs it here if no thread could start). */
+/* Waits for the walk (or runs it here if no thread could start).
+ * Only for a walker that walker_start set up. */
 static int walker_finish(struct walker *w)
 {
 	if (!w->started)
@@ -502,8 +503,10 @@ int report_build(const struct opts *o, struct report *r, struct report_err *e)
 out_err:
 	fail(e, where, err);
 out_cleanup:
-	if (want_owners)
-		walker_finish(&walker);
+	/* a thread that was started must be joined before p closes; a walk
+	 * that never started (failure before walker_start) must not run */
+	if (walker.started)
+		pthread_join(walker.tid, NULL);
 	if (home >= 0) {
 		netns_enter(home); /* best effort: we are failing already */
 		close(home);

@@ -36,6 +36,7 @@ HELPERS = os.environ["HELPERS"]
 RESULTS = os.environ.get("RESULTS")
 SOCKPAIR = os.path.join(HELPERS, "sockpair")
 CHURN = os.path.join(HELPERS, "churn")
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 NCPU_CONF = os.sysconf("SC_NPROCESSORS_CONF")
@@ -922,6 +923,14 @@ def t_proc_root_missing():
         eq(len(lines), 1, f"--proc-root /nonexistent: stderr lines {lines!r}")
         check("/nonexistent" in lines[0] and lines[0].startswith("sockmem: "),
               f"--proc-root message {lines[0]!r}")
+    # an unparsable sockstat fails before the owner walk starts: the failure
+    # path must not join (or run) a walk that never began (was SIGSEGV)
+    bad = os.path.join(REPO, "tests/fixtures/bad-sockstat")
+    for args in (["top"], ["report", "-j"], ["sockets", "-o", "tsv"], ["check"]):
+        r = sm([*args, "--proc-root", bad])
+        eq((r.returncode, r.stdout), (1, ""), f"{' '.join(args)} on bad-sockstat: exit/stdout")
+        eq(r.stderr, "sockmem: net/sockstat: Invalid argument\n",
+           f"{' '.join(args)} on bad-sockstat: stderr")
 
 
 def t_epipe_head():
