@@ -26,11 +26,18 @@ enum group_by { BY_PROCESS, BY_CGROUP, BY_USER, BY_PORT, BY_STATE, BY_NETNS };
 /* Key of sockets without a cgroup id (kernels before 5.8). */
 #define AGG_NO_KEY UINT64_MAX
 
-/* One row of `top`: a process (or the no-process row, proc == AGG_NO_PROC),
- * or for other --by keys the key value (cgroup id, uid, port, state, netns inode). */
+/* One row of `top`: a process, one of the two rows of sockets without a
+ * holder (below), or for other --by keys the key value (cgroup id, uid,
+ * port, state, netns inode; proc is then AGG_NO_PROC). */
 #define AGG_NO_PROC UINT32_MAX
+/* BY_PROCESS: sockets with an inode (so a file still refers to them) that no
+ * descriptor the walk read holds: in flight in SCM_RIGHTS, held by the kernel
+ * or by processes not visible or not inspected. AGG_NO_PROC then holds the
+ * sockets no process can hold (inode 0: TIME-WAIT, request sockets, orphans,
+ * children not yet accepted), or every socket when owners were not walked. */
+#define AGG_NO_HOLDER (UINT32_MAX - 1)
 struct group {
-	uint32_t proc; /* BY_PROCESS: index into owners.procs, or AGG_NO_PROC */
+	uint32_t proc; /* BY_PROCESS: index into owners.procs, AGG_NO_HOLDER or AGG_NO_PROC */
 	uint64_t key;  /* other keys; AGG_NO_KEY when the socket has none */
 	struct sums s;
 };
@@ -64,10 +71,17 @@ void agg_add(struct sums *s, const struct sock_rec *r, uint64_t page_size);
 /* Sums every socket once. */
 void agg_totals(const struct sock_table *t, uint64_t page_size, struct sums *out);
 
+/* Whether a group's proc names a process (not AGG_NO_HOLDER or AGG_NO_PROC). */
+static inline bool agg_is_proc(uint32_t proc)
+{
+	return proc < AGG_NO_HOLDER;
+}
+
 /*
- * Builds one group per process holding sockets, plus a no-process group
- * (if any socket has no holder). A socket held by several processes counts
- * in each of them; several fds of one process count once.
+ * Builds one group per process holding sockets, plus the AGG_NO_HOLDER and
+ * AGG_NO_PROC groups when some sockets have no holder. A socket held by
+ * several processes counts in each of them; several fds of one process
+ * count once.
  * Returns 0 or -ENOMEM; *out is malloc'd, caller frees.
  */
 int agg_by_process(const struct sock_table *t, const struct owners *o, uint64_t page_size,

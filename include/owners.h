@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* owners.h - socket inode -> (pid, comm, fd) holders, from one /proc/[pid]/fd walk. */
+/* owners.h - socket inode -> (pid, comm, fd) holders, from one walk of the
+ * processes' file tables (/proc/[pid]/fd, and /proc/[pid]/task/[tid]/fd for
+ * threads whose table is not the process's). */
 #ifndef SOCKMEM_OWNERS_H
 #define SOCKMEM_OWNERS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,7 +19,8 @@ struct proc_ent {
 	char comm[17]; /* raw bytes from /proc/[pid]/comm (untrusted), NUL-terminated */
 };
 
-/* One holder of one socket: sockets[sock] is open as fd in procs[proc]. */
+/* One holder of one socket: sockets[sock] is open as fd in procs[proc]
+ * (in the process's table or in one of its threads' own tables). */
 struct owner_link {
 	uint32_t sock;
 	uint32_t proc;
@@ -28,25 +32,42 @@ struct owners {
 	size_t nprocs, procs_cap;
 	struct owner_link *links; /* sorted by (sock, pid, fd) after owners_scan */
 	size_t nlinks, links_cap;
-	uint64_t procs_scanned; /* /proc/[pid] directories seen */
-	uint64_t procs_denied;	/* fd directory or some fd links not readable */
-	uint64_t fds_denied;	/* readlink refused inside a readable fd dir */
-	uint64_t procs_gone;	/* exited during the walk */
+	uint64_t procs_scanned;	   /* /proc/[pid] directories seen (not gone before opened) */
+	uint64_t procs_denied;	   /* fd directory or some fd links not readable */
+	uint64_t fds_denied;	   /* readlink refused inside a readable fd dir */
+	uint64_t procs_gone;	   /* exited during the walk */
+	uint64_t procs_incomplete; /* some fds lost to an error other than permission
+				    * (EIO...); not also counted in procs_denied */
+	uint64_t task_tables;	   /* threads' own file tables walked besides the
+				    * processes' (unshare(CLONE_FILES), zombie leader) */
+	bool walked;		   /* owners_walk finished: a socket with an inode and
+				    * no link is held by no descriptor the walk saw */
 };
+
+/* Processes whose descriptors were not all read (denied or lost to errors):
+ * 0 means the walk saw every descriptor of every process it listed. */
+static inline uint64_t owners_not_inspected(const struct owners *o)
+{
+	return o->procs_denied + o->procs_incomplete;
+}
 
 /*
  * Walks /proc/[pid]/fd below the proc root once and records every socket
- * fd (links hold the inode in .sock until owners_join). Needs no socket
- * table, so it can run on a second thread while the dump runs.
- * Processes whose fds cannot be read are counted, not skipped silently.
- * Returns 0 or -errno (only if /proc cannot be listed, memory runs out or
- * a signal arrived).
+ * fd (links hold the inode in .sock until owners_join). A multithreaded
+ * process also has the tables of its threads walked when they differ from
+ * the process's (kcmp(KCMP_FILES); each distinct table once). Needs no
+ * socket table, so it can run on a second thread while the dump runs.
+ * Processes whose fds cannot be read are counted (procs_denied, or
+ * procs_incomplete for errors such as EIO), not skipped silently.
+ * Returns 0 or -errno: /proc cannot be listed completely, descriptors or
+ * memory ran out (EMFILE, ENFILE, ENOMEM), or a signal arrived.
  */
 int owners_walk(const struct procfs *p, struct owners *o);
 
 /* Keeps the links whose inode is a socket in t (now as socket indexes),
- * the processes they name (sorted by pid), and sets each record's
- * own_first/own_n. Returns 0 or -ENOMEM. */
+ * once each (two tables can hold the same fd), the processes they name
+ * (sorted by pid), and sets each record's own_first/own_n.
+ * Returns 0 or -ENOMEM. */
 int owners_join(struct owners *o, struct sock_table *t);
 
 /* owners_walk then owners_join. Returns 0 or -errno; frees o on error. */

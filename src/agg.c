@@ -37,8 +37,8 @@ void agg_totals(const struct sock_table *t, uint64_t page_size, struct sums *out
 int agg_by_process(const struct sock_table *t, const struct owners *o, uint64_t page_size,
 		   struct group **out, size_t *n)
 {
-	/* One slot per process plus the no-process row at the end. */
-	size_t ng = o->nprocs + 1;
+	/* One slot per process, then the no-holder and no-process rows. */
+	size_t ng = o->nprocs + 2;
 	struct group *g = calloc(ng, sizeof(*g));
 	uint32_t *last = malloc(ng * sizeof(*last));
 
@@ -48,7 +48,7 @@ int agg_by_process(const struct sock_table *t, const struct owners *o, uint64_t 
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < ng; i++) {
-		g[i].proc = i < o->nprocs ? (uint32_t)i : AGG_NO_PROC;
+		g[i].proc = i < o->nprocs ? (uint32_t)i : i == o->nprocs ? AGG_NO_HOLDER : AGG_NO_PROC;
 		g[i].key = AGG_NO_KEY;
 		last[i] = UINT32_MAX;
 	}
@@ -56,7 +56,10 @@ int agg_by_process(const struct sock_table *t, const struct owners *o, uint64_t 
 		const struct sock_rec *s = &t->v[i];
 
 		if (s->own_n == 0) {
-			agg_add(&g[ng - 1].s, s, page_size);
+			/* an inode means a file still refers to the socket */
+			bool holder_unseen = o->walked && s->inode != 0;
+
+			agg_add(&g[holder_unseen ? ng - 2 : ng - 1].s, s, page_size);
 			continue;
 		}
 		for (uint32_t k = 0; k < s->own_n; k++) {
@@ -169,13 +172,13 @@ static uint64_t sort_val(const struct group *g, enum agg_sort key)
 
 static int32_t group_pid(const struct group *g, const struct owners *o)
 {
-	return g->proc == AGG_NO_PROC ? INT32_MAX : o->procs[g->proc].pid;
+	return agg_is_proc(g->proc) ? o->procs[g->proc].pid : INT32_MAX;
 }
 
 /* qsort has no context argument in C11; a small insertion-merge sort does. */
 static int group_cmp(const struct group *a, const struct group *b, const struct sort_ctx *c)
 {
-	if (c->key == SORT_COMM && a->proc != AGG_NO_PROC && b->proc != AGG_NO_PROC) {
+	if (c->key == SORT_COMM && agg_is_proc(a->proc) && agg_is_proc(b->proc)) {
 		int r = strcmp(c->o->procs[a->proc].comm, c->o->procs[b->proc].comm);
 
 		if (r)
@@ -190,7 +193,9 @@ static int group_cmp(const struct group *a, const struct group *b, const struct 
 		return (a->key > b->key) - (a->key < b->key);
 	int32_t pa = group_pid(a, c->o), pb = group_pid(b, c->o);
 
-	return (pa > pb) - (pa < pb);
+	if (pa != pb)
+		return (pa > pb) - (pa < pb);
+	return (a->proc > b->proc) - (a->proc < b->proc); /* no-holder before no-process */
 }
 
 static void merge_sort(struct group *g, struct group *tmp, size_t n, const struct sort_ctx *c)

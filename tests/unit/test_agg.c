@@ -263,6 +263,64 @@ static void test_by_process_without_owners(void **state)
 	world_free(&w);
 }
 
+/* After a walk, sockets without a holder split by inode: D (inode 1004) is
+ * held by a file no walked descriptor is (SCM_RIGHTS in flight, the kernel,
+ * a process not inspected), E (TIME-WAIT, inode 0) by no process at all. */
+static void test_by_process_no_holder(void **state)
+{
+	struct world w;
+	struct group *g = NULL;
+	size_t n = 0;
+	const struct group *x;
+	struct sock_rec orphan = tu_sock(0x1000000006, 0, 8192, 0, 0);
+
+	(void)state;
+	world_build(&w);
+	/* an orphan (inode 0) with memory: no process, however complete the walk */
+	assert_int_equal(sock_table_add(&w.t, &orphan), 1);
+	w.o.walked = true;
+	assert_int_equal(agg_by_process(&w.t, &w.o, PAGE, &g, &n), 0);
+	assert_int_equal(n, 5);
+	x = find_group(g, n, AGG_NO_HOLDER);
+	assert_int_equal(x->s.sockets, 1);
+	assert_int_equal(x->s.r, 4097);
+	assert_int_equal(x->s.t, 5);
+	assert_int_equal(x->s.charged_bytes, 4097);
+	assert_int_equal(x->s.charged_pages, 2);
+	x = find_group(g, n, AGG_NO_PROC);
+	assert_int_equal(x->s.sockets, 2);
+	assert_int_equal(x->s.r, 8192);
+	assert_int_equal(x->s.charged_pages, 2);
+	/* the process rows are as before */
+	assert_int_equal(find_group(g, n, P_WORKER)->s.sockets, 2);
+	assert_int_equal(find_group(g, n, P_NGINX)->s.sockets, 1);
+
+	/* ties between the two rows: no-holder first, both after every process */
+	agg_sort(g, n, SORT_PID, &w.o);
+	assert_int_equal(g[3].proc, AGG_NO_HOLDER);
+	assert_int_equal(g[4].proc, AGG_NO_PROC);
+	agg_sort(g, n, SORT_COMM, &w.o);
+	assert_int_equal(g[0].proc, P_NGINX);
+	assert_int_equal(g[3].proc, AGG_NO_HOLDER);
+	assert_int_equal(g[4].proc, AGG_NO_PROC);
+	/* by value: the orphan's 8192 bytes before D's 4097 */
+	agg_sort(g, n, SORT_CHARGED, &w.o);
+	assert_int_equal(g[0].proc, P_WORKER);
+	assert_int_equal(g[2].proc, AGG_NO_PROC);	/* 8192 */
+	assert_int_equal(g[3].proc, AGG_NO_HOLDER); /* 4097 */
+	free(g);
+	world_free(&w);
+}
+
+static void test_is_proc(void **state)
+{
+	(void)state;
+	assert_true(agg_is_proc(0));
+	assert_true(agg_is_proc(UINT32_MAX - 2));
+	assert_false(agg_is_proc(AGG_NO_HOLDER));
+	assert_false(agg_is_proc(AGG_NO_PROC));
+}
+
 /* Sorts the world's groups by key and checks the order of proc indexes. */
 static void check_order(enum agg_sort key, const uint32_t want[4])
 {
@@ -490,6 +548,8 @@ int main(void)
 		cmocka_unit_test(test_by_process),
 		cmocka_unit_test(test_by_process_no_orphan_row),
 		cmocka_unit_test(test_by_process_without_owners),
+		cmocka_unit_test(test_by_process_no_holder),
+		cmocka_unit_test(test_is_proc),
 		cmocka_unit_test(test_sort_orders),
 		cmocka_unit_test(test_sort_empty_and_one),
 		cmocka_unit_test(test_sort_parse),

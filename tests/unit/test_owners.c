@@ -4,7 +4,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -75,6 +77,9 @@ static void test_counts(void **state)
 	assert_int_equal(o.procs_gone, 1);
 	assert_int_equal(o.procs_denied, 0);
 	assert_int_equal(o.fds_denied, 0);
+	assert_int_equal(o.procs_incomplete, 0);
+	assert_int_equal(o.task_tables, 0); /* no task directories in this tree */
+	assert_true(o.walked);
 	/* Only processes holding a dumped socket are kept (not 300, not 400). */
 	assert_int_equal(o.nprocs, 3);
 	assert_true(proc_by_pid(&o, 100) >= 0);
@@ -183,14 +188,21 @@ static void test_agg_over_scan(void **state)
 	(void)state;
 	scan_fixture(&t, &o);
 	assert_int_equal(agg_by_process(&t, &o, 4096, &g, &n), 0);
-	assert_int_equal(n, 4); /* 100, 200, 500 and the no-process row */
+	assert_int_equal(n, 5); /* 100, 200, 500, the no-holder and no-process rows */
 	for (size_t i = 0; i < n; i++) {
 		const struct sums *s = &g[i].s;
 
-		if (g[i].proc == AGG_NO_PROC) {
-			/* 55555 (4 pages), TIME-WAIT (none), inode 1 (6), 4444 (7) */
-			assert_int_equal(s->sockets, 4);
+		if (g[i].proc == AGG_NO_HOLDER) {
+			/* a complete walk: sockets with an inode but no fd seen,
+			 * 55555 (4 pages), inode 1 (6), 4444 (7) */
+			assert_int_equal(s->sockets, 3);
 			assert_int_equal(s->charged_pages, 4 + 6 + 7);
+			continue;
+		}
+		if (g[i].proc == AGG_NO_PROC) {
+			/* inode 0: the TIME-WAIT socket, no process can hold it */
+			assert_int_equal(s->sockets, 1);
+			assert_int_equal(s->charged_pages, 0);
 			continue;
 		}
 		switch (o.procs[g[i].proc].pid) {
@@ -381,6 +393,303 @@ static void test_denied(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* --- threads' own tables and walk errors, on a tree built at run time --- */
+
+/*
+ * Pids above PID_MAX_LIMIT (4194304) never exist, so kcmp() on them fails
+ * (ESRCH) and every thread table is walked: the links the walk repeats
+ * must come out once.
+ *
+ *   5000001 zombie leader: fd/ empty; threads 5000002 and 5000003 share one
+ *           table: 3 socket:[12345], 4 socket:[22222]
+ *   5000010 fd 3 socket:[44444]; task/5000010/fd also has 9 socket:[4444]
+ *           (the leader's own task entry is never walked again);
+ *           5000011 unshared: 3 socket:[44444] (the copy), 5 socket:[55555]
+ *   5000020 single thread (task/ has 3 links): task/5000020/fd 7 socket:[1]
+ *           is the process's table and is not walked twice
+ */
+struct node {
+	char kind; /* 'd' directory, 'l' symlink to text, 'f' file holding text */
+	const char *path;
+	const char *text;
+};
+
+static const struct node thread_tree[] = {
+	{ 'd', "5000001", NULL },
+	{ 'f', "5000001/comm", "zombie\n" },
+	{ 'd', "5000001/fd", NULL },
+	{ 'd', "5000001/task", NULL },
+	{ 'd', "5000001/task/5000001", NULL },
+	{ 'd', "5000001/task/5000001/fd", NULL },
+	{ 'd', "5000001/task/5000002", NULL },
+	{ 'd', "5000001/task/5000002/fd", NULL },
+	{ 'l', "5000001/task/5000002/fd/3", "socket:[12345]" },
+	{ 'l', "5000001/task/5000002/fd/4", "socket:[22222]" },
+	{ 'd', "5000001/task/5000003", NULL },
+	{ 'd', "5000001/task/5000003/fd", NULL },
+	{ 'l', "5000001/task/5000003/fd/3", "socket:[12345]" },
+	{ 'l', "5000001/task/5000003/fd/4", "socket:[22222]" },
+	{ 'd', "5000010", NULL },
+	{ 'f', "5000010/comm", "unshared\n" },
+	{ 'd', "5000010/fd", NULL },
+	{ 'l', "5000010/fd/3", "socket:[44444]" },
+	{ 'd', "5000010/task", NULL },
+	{ 'd', "5000010/task/5000010", NULL },
+	{ 'd', "5000010/task/5000010/fd", NULL },
+	{ 'l', "5000010/task/5000010/fd/3", "socket:[44444]" },
+	{ 'l', "5000010/task/5000010/fd/9", "socket:[4444]" },
+	{ 'd', "5000010/task/5000011", NULL },
+	{ 'd', "5000010/task/5000011/fd", NULL },
+	{ 'l', "5000010/task/5000011/fd/3", "socket:[44444]" },
+	{ 'l', "5000010/task/5000011/fd/5", "socket:[55555]" },
+	{ 'd', "5000020", NULL },
+	{ 'f', "5000020/comm", "single\n" },
+	{ 'd', "5000020/fd", NULL },
+	{ 'd', "5000020/task", NULL },
+	{ 'd', "5000020/task/5000020", NULL },
+	{ 'd', "5000020/task/5000020/fd", NULL },
+	{ 'l', "5000020/task/5000020/fd/7", "socket:[1]" },
+};
+
+/*
+ * Errors that lose fds without being a denial or an exit:
+ *   5000030 "fd" is a file (ENOTDIR): incomplete
+ *   5000031 fd 3 is a file (readlink EINVAL): incomplete, fd 4 still read
+ *   5000032 "fd" is a dangling symlink (ENOENT): gone
+ *   5000033 is a file (ENOTDIR on open): seen, incomplete
+ */
+static const struct node error_tree[] = {
+	{ 'd', "5000030", NULL },
+	{ 'f', "5000030/fd", "" },
+	{ 'd', "5000031", NULL },
+	{ 'f', "5000031/comm", "halfread\n" },
+	{ 'd', "5000031/fd", NULL },
+	{ 'f', "5000031/fd/3", "" },
+	{ 'l', "5000031/fd/4", "socket:[22222]" },
+	{ 'd', "5000032", NULL },
+	{ 'l', "5000032/fd", "nowhere" },
+	{ 'f', "5000033", "" },
+};
+
+static char treeroot[] = "/tmp/sockmem-tree-XXXXXX";
+
+static void tree_build(const struct node *n, size_t count)
+{
+	char path[256];
+
+	strcpy(treeroot, "/tmp/sockmem-tree-XXXXXX");
+	assert_non_null(mkdtemp(treeroot));
+	for (size_t i = 0; i < count; i++) {
+		snprintf(path, sizeof(path), "%s/%s", treeroot, n[i].path);
+		if (n[i].kind == 'd') {
+			assert_int_equal(mkdir(path, 0755), 0);
+		} else if (n[i].kind == 'l') {
+			assert_int_equal(symlink(n[i].text, path), 0);
+		} else {
+			FILE *f = fopen(path, "w");
+
+			assert_non_null(f);
+			fputs(n[i].text, f);
+			fclose(f);
+		}
+	}
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+static void tree_remove(void)
+{
+	nftw(treeroot, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Walks treeroot and joins it to the standard socket table. */
+static int tree_scan(struct sock_table *t, struct owners *o)
+{
+	struct procfs p;
+	int err;
+
+	table_build(t);
+	assert_int_equal(procfs_open(&p, treeroot), 0);
+	err = owners_scan(&p, t, o);
+	procfs_close(&p);
+	return err;
+}
+
+/* The holders of socket i as "pid/fd,..." for one readable assert. */
+static void holders(const struct sock_table *t, const struct owners *o, int i, char *buf,
+		    size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (uint32_t k = 0; k < t->v[i].own_n; k++) {
+		const struct owner_link *l = &o->links[t->v[i].own_first + k];
+
+		assert_int_equal(l->sock, i);
+		off += (size_t)snprintf(buf + off, len - off, "%s%d/%d", k ? "," : "",
+					o->procs[l->proc].pid, l->fd);
+	}
+}
+
+static void test_thread_tables(void **state)
+{
+	struct sock_table t;
+	struct owners o;
+	char h[128];
+
+	(void)state;
+	tree_build(thread_tree, sizeof(thread_tree) / sizeof(thread_tree[0]));
+	assert_int_equal(tree_scan(&t, &o), 0);
+	tree_remove();
+	assert_int_equal(o.procs_scanned, 3);
+	assert_int_equal(o.procs_gone, 0);
+	assert_int_equal(o.procs_denied, 0);
+	assert_int_equal(o.procs_incomplete, 0);
+	/* 5000002, 5000003 (no kcmp answer for these pids), 5000011 */
+	assert_int_equal(o.task_tables, 3);
+	/* the zombie leader's sockets belong to it, once although two threads list them */
+	holders(&t, &o, S_12345, h, sizeof(h));
+	assert_string_equal(h, "5000001/3");
+	holders(&t, &o, S_22222, h, sizeof(h));
+	assert_string_equal(h, "5000001/4");
+	/* the unshared copy of fd 3 is the same holder; fd 5 exists only there */
+	holders(&t, &o, S_44444, h, sizeof(h));
+	assert_string_equal(h, "5000010/3");
+	holders(&t, &o, S_55555, h, sizeof(h));
+	assert_string_equal(h, "5000010/5");
+	/* task/PID of the leader and of a single-threaded process: not walked */
+	assert_int_equal(t.v[S_4444].own_n, 0);
+	assert_int_equal(t.v[S_INO1].own_n, 0);
+	assert_int_equal(o.nlinks, 4);
+	assert_int_equal(o.nprocs, 2);
+	assert_string_equal(o.procs[proc_by_pid(&o, 5000001)].comm, "zombie");
+	assert_string_equal(o.procs[proc_by_pid(&o, 5000010)].comm, "unshared");
+	owners_free(&o);
+	sock_table_free(&t);
+}
+
+static void test_walk_errors(void **state)
+{
+	struct sock_table t;
+	struct owners o;
+	struct group *g = NULL;
+	size_t n = 0;
+	char h[128];
+
+	(void)state;
+	tree_build(error_tree, sizeof(error_tree) / sizeof(error_tree[0]));
+	assert_int_equal(tree_scan(&t, &o), 0);
+	tree_remove();
+	assert_int_equal(o.procs_scanned, 4); /* 5000032 too: opened, then found gone */
+	assert_int_equal(o.procs_gone, 1);
+	assert_int_equal(o.procs_incomplete, 3);
+	assert_int_equal(o.procs_denied, 0);
+	assert_int_equal(o.fds_denied, 0);
+	assert_int_equal(owners_not_inspected(&o), 3);
+	assert_true(o.walked);
+	/* what was read before the bad entry stays */
+	holders(&t, &o, S_22222, h, sizeof(h));
+	assert_string_equal(h, "5000031/4");
+	/* the walk is incomplete: the rest is not claimed held by nobody, but it
+	 * is still the row of sockets with an inode and no holder seen */
+	assert_int_equal(agg_by_process(&t, &o, 4096, &g, &n), 0);
+	assert_int_equal(n, 3);
+	for (size_t i = 0; i < n; i++)
+		if (g[i].proc == AGG_NO_HOLDER)
+			assert_int_equal(g[i].s.sockets, 5); /* 12345 44444 55555 1 4444 */
+		else if (g[i].proc == AGG_NO_PROC)
+			assert_int_equal(g[i].s.sockets, 1); /* TIME-WAIT */
+		else
+			assert_int_equal(o.procs[g[i].proc].pid, 5000031);
+	free(g);
+	owners_free(&o);
+	sock_table_free(&t);
+}
+
+/* In a child: the highest open fd + slack is the limit; returns owners_walk's result. */
+static int walk_with_fds(int slack)
+{
+	struct procfs p;
+	struct owners o;
+	struct rlimit rl;
+	int top, err;
+
+	if (procfs_open(&p, FIX_OWNERS) != 0)
+		return 100;
+	top = dup(0); /* the lowest free fd: every fd below it is open */
+	if (top < 0)
+		return 101;
+	close(top);
+	rl.rlim_cur = rl.rlim_max = (rlim_t)(top + slack);
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 102;
+	err = owners_walk(&p, &o);
+	owners_free(&o);
+	return err == 0 ? 0 : err == -EMFILE ? 1 : 103;
+}
+
+static void test_walk_out_of_fds(void **state)
+{
+	(void)state;
+	/* Every step that opens something, short of one descriptor, fails the
+	 * walk: /proc, a pid directory, its fd directory, comm. Four free
+	 * descriptors are enough for this (single-threaded) tree. */
+	for (int slack = 0; slack <= 4; slack++) {
+		int status = 0;
+		pid_t pid;
+
+		fflush(NULL);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0)
+			_exit(walk_with_fds(slack));
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFEXITED(status));
+		if (WEXITSTATUS(status) != (slack < 4 ? 1 : 0))
+			fail_msg("%d free fds: child exit %d", slack, WEXITSTATUS(status));
+	}
+}
+
+/* owners_join on hand-built raw links: repeats go, distinct fds stay. */
+static void test_join_dedup(void **state)
+{
+	struct sock_table t;
+	struct owners o;
+	struct proc_ent procs[2] = { { .pid = 20, .comm = "b" }, { .pid = 10, .comm = "a" } };
+	struct owner_link raw[] = {
+		{ 12345, 0, 3 }, { 22222, 0, 4 }, { 12345, 0, 3 }, /* a copied table */
+		{ 12345, 1, 3 }, { 12345, 0, 8 }, { 22222, 0, 4 }, { 99999, 1, 2 }, /* not dumped */
+	};
+	char h[128];
+
+	(void)state;
+	table_build(&t);
+	memset(&o, 0, sizeof(o));
+	o.procs = malloc(sizeof(procs));
+	o.links = malloc(sizeof(raw));
+	assert_non_null(o.procs);
+	assert_non_null(o.links);
+	memcpy(o.procs, procs, sizeof(procs));
+	memcpy(o.links, raw, sizeof(raw));
+	o.nprocs = o.procs_cap = 2;
+	o.nlinks = o.links_cap = sizeof(raw) / sizeof(raw[0]);
+	assert_int_equal(owners_join(&o, &t), 0);
+	/* pid order after the join: 10 first */
+	holders(&t, &o, S_12345, h, sizeof(h));
+	assert_string_equal(h, "10/3,20/3,20/8");
+	holders(&t, &o, S_22222, h, sizeof(h));
+	assert_string_equal(h, "20/4");
+	assert_int_equal(o.nlinks, 4);
+	assert_int_equal(t.v[S_22222].own_first, 3);
+	owners_free(&o);
+	sock_table_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -390,6 +699,10 @@ int main(void)
 		cmocka_unit_test(test_agg_over_scan),
 		cmocka_unit_test(test_empty_table),
 		cmocka_unit_test(test_denied),
+		cmocka_unit_test(test_thread_tables),
+		cmocka_unit_test(test_walk_errors),
+		cmocka_unit_test(test_walk_out_of_fds),
+		cmocka_unit_test(test_join_dedup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
