@@ -57,6 +57,13 @@ int main(int argc, char **argv)
 	if (r.dstats.malformed)
 		fprintf(stderr, "sockmem: %llu malformed sock_diag replies skipped; totals miss them\n",
 			(unsigned long long)r.dstats.malformed);
+	/* permission denials are expected without root and shown in the output;
+	 * read errors are not, and every format should make them known */
+	if (r.owners.procs_incomplete)
+		fprintf(stderr,
+			"sockmem: /proc/[pid]/fd walk: %llu processes not fully read (read errors); "
+			"their sockets are not attributed\n",
+			(unsigned long long)r.owners.procs_incomplete);
 	rc = out_render(&r, &o, stdout);
 	int worst = findings_worst(r.findings, r.nfindings);
 

@@ -78,7 +78,42 @@ static const char *netns_name(const struct report *r, uint64_t ino)
 	return NULL;
 }
 
-static void key_cells(const struct report *r, size_t i, struct cell *c)
+/* Category of a --by process group: JSON "category" and, for the rows
+ * without a process, the table/TSV comm text. */
+static const char *proc_category(const struct report *r, uint32_t proc)
+{
+	if (agg_is_proc(proc))
+		return "process";
+	if (!r->owners_scanned)
+		return "not_scanned";
+	if (proc == AGG_NO_PROC)
+		return "no_process";
+	return owners_not_inspected(&r->owners) ? "not_attributed" : "no_descriptor";
+}
+
+/* comm cell of a row without a process; the not-attributed label, which
+ * carries a count, is written into scratch (NULL: JSON, never asked). */
+static struct cell no_proc_comm(const struct report *r, uint32_t proc, struct outbuf *scratch)
+{
+	const char *cat = proc_category(r, proc);
+	size_t start;
+
+	if (strcmp(cat, "not_attributed") == 0 && scratch) {
+		start = scratch->len;
+		ob_str(scratch, "(not attributed: ");
+		ob_u64(scratch, owners_not_inspected(&r->owners));
+		ob_str(scratch, " processes not inspected)");
+		return (struct cell){ CELL_RAW, (uint64_t)(scratch->len - start) << 32 | start, 0,
+				      NULL };
+	}
+	return (struct cell){ CELL_TEXT, 0, 0,
+			      strcmp(cat, "not_scanned") == 0	? "(owners not scanned)"
+			      : strcmp(cat, "no_descriptor") == 0 ? "(no visible descriptor)"
+			      : strcmp(cat, "no_process") == 0	? "(no process)"
+								: "(not attributed)" };
+}
+
+static void key_cells(const struct report *r, size_t i, struct outbuf *scratch, struct cell *c)
 {
 	const struct group *g = &r->groups[i];
 	const struct cgroup_ent *e;
@@ -109,11 +144,9 @@ static void key_cells(const struct report *r, size_t i, struct cell *c)
 		break;
 	}
 	default:
-		if (g->proc == AGG_NO_PROC) {
+		if (!agg_is_proc(g->proc)) {
 			c[0] = absent;
-			c[1] = (struct cell){ CELL_TEXT, 0, 0,
-					      r->owners_scanned ? "(no process)"
-								: "(owners not scanned)" };
+			c[1] = no_proc_comm(r, g->proc, scratch);
 			c[2] = absent;
 		} else {
 			const struct proc_ent *p = &r->owners.procs[g->proc];
@@ -133,8 +166,7 @@ static void top_row(const void *ctx, size_t i, enum fmt fmt, struct outbuf *scra
 	size_t nk = key_cols(r->by, kc);
 
 	(void)fmt;
-	(void)scratch;
-	key_cells(r, i, c);
+	key_cells(r, i, scratch, c);
 	sums_cells(&r->groups[i].s, c + nk);
 }
 
@@ -165,18 +197,29 @@ static void top_footer(struct outbuf *b, const struct report *r, const struct op
 		}
 	if (!r->owners_scanned) {
 		ob_str(b, "owners: not scanned (--no-owners)\n");
-	} else if (r->owners.procs_denied || r->owners.fds_denied) {
+	} else if (owners_not_inspected(&r->owners)) {
+		const struct owners *w = &r->owners;
+
 		ob_str(b, "owners: ");
-		ob_u64(b, r->owners.procs_denied);
+		ob_u64(b, owners_not_inspected(w));
 		ob_str(b, " of ");
-		ob_u64(b, r->owners.procs_scanned);
-		ob_str(b, " processes could not be inspected");
-		if (r->owners.fds_denied) {
-			ob_str(b, ", ");
-			ob_u64(b, r->owners.fds_denied);
-			ob_str(b, " fds unreadable");
+		ob_u64(b, w->procs_scanned);
+		ob_str(b, " processes could not be inspected (");
+		if (w->procs_denied) {
+			ob_u64(b, w->procs_denied);
+			ob_str(b, " permission denied");
+			if (w->fds_denied) {
+				ob_str(b, ", ");
+				ob_u64(b, w->fds_denied);
+				ob_str(b, " fds unreadable");
+			}
 		}
-		ob_str(b, " (permission denied): their sockets count under (no process)\n");
+		if (w->procs_incomplete) {
+			ob_str(b, w->procs_denied ? "; " : "");
+			ob_u64(b, w->procs_incomplete);
+			ob_str(b, " read errors");
+		}
+		ob_str(b, "): their sockets count under (not attributed)\n");
 	}
 }
 
@@ -221,7 +264,7 @@ void out_json_top(struct outbuf *b, const struct report *r, const struct opts *o
 			struct cell c[MAX_KEYS];
 			size_t nk = key_cols(r->by, kc);
 
-			key_cells(r, i, c);
+			key_cells(r, i, NULL, c);
 			for (size_t k = 0; k < nk; k++) {
 				json_key(b, kc[k].key, &f);
 				if (c[k].kind == CELL_ABSENT)
@@ -231,19 +274,21 @@ void out_json_top(struct outbuf *b, const struct report *r, const struct opts *o
 				else
 					ob_json_str(b, c[k].s);
 			}
-		} else if (g->proc == AGG_NO_PROC) {
+		} else if (!agg_is_proc(g->proc)) {
 			json_key(b, "pid", &f);
 			ob_str(b, "null");
 			json_key(b, "comm", &f);
 			ob_str(b, "null");
 			json_key(b, "uid", &f);
 			ob_str(b, "null");
+			json_text(b, "category", proc_category(r, g->proc), &f);
 		} else {
 			const struct proc_ent *p = &r->owners.procs[g->proc];
 
 			json_u64(b, "pid", (uint64_t)p->pid, &f);
 			json_text(b, "comm", p->comm, &f);
 			json_u64(b, "uid", p->uid, &f);
+			json_text(b, "category", "process", &f);
 		}
 		json_sums(b, &g->s, &f);
 		ob_ch(b, '}');
@@ -268,6 +313,8 @@ void out_json_top(struct outbuf *b, const struct report *r, const struct opts *o
 		json_u64(b, "procs_denied", r->owners.procs_denied, &f);
 		json_u64(b, "fds_denied", r->owners.fds_denied, &f);
 		json_u64(b, "procs_gone", r->owners.procs_gone, &f);
+		json_u64(b, "procs_incomplete", r->owners.procs_incomplete, &f);
+		json_u64(b, "task_tables", r->owners.task_tables, &f);
 		ob_ch(b, '}');
 	}
 }
