@@ -1243,6 +1243,224 @@ def t_churn():
         kill_proc(p)
 
 
+# ---------------------------------------------- sockets /proc/PID/fd does not show
+
+FDHIDE = os.path.join(HELPERS, "fdhide")
+
+
+class FdHide:
+    """One running fdhide (tests/helpers/fdhide.c) in a private network
+    namespace; with pidns, also in its own PID and mount namespace with its
+    own /proc, where it is pid 1 and every process is one sockmem can read."""
+
+    def __init__(self, mode, unread, pidns=False):
+        self.ready = nextname("fdhide") + ".json"
+        self.errfile = self.ready + ".err"
+        cmd = [FDHIDE, "--mode", mode, "--unread", str(unread), "--netns-lo",
+               "--ready-file", self.ready, "--timeout", str(HELPER_TIMEOUT)]
+        # --kill-child: when unshare (the PID we kill) dies, the helper does
+        cmd = (["unshare", "-n", "-p", "-m", "--mount-proc", "--kill-child", *cmd] if pidns
+               else ["unshare", "-n", *cmd])
+        with open(self.errfile, "w") as err:
+            self.p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                                      stdout=subprocess.DEVNULL, stderr=err)
+        PROCS.append(self.p)
+        deadline = time.monotonic() + 20
+        while not os.path.exists(self.ready):
+            if self.p.poll() is not None:
+                raise Fail(f"fdhide {mode} exited {self.p.returncode}: "
+                           f"{open(self.errfile).read().strip()}")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise Fail("fdhide did not become ready within 20 s")
+            time.sleep(0.02)
+        with open(self.ready) as f:
+            self.info = json.load(f)
+        self.pid = self.info["pid"]  # as the helper's own namespace numbers it
+        if pidns:
+            kids = open(f"/proc/{self.p.pid}/task/{self.p.pid}/children").read().split()
+            eq(len(kids), 1, "children of unshare --fork")
+            self.host_pid = int(kids[0])
+            eq(self.pid, 1, "fdhide pid inside its PID namespace")
+            self.prefix = ["nsenter", "-t", str(self.host_pid), "-n", "-p", "-m"]
+        else:
+            eq(self.pid, self.p.pid, "fdhide pid in ready file (unshare execs it)")
+            self.host_pid = self.pid
+            # a zombie leader has no /proc/PID/ns: enter through its thread
+            self.prefix = ["nsenter", "-t", str(self.info["tid"] or self.pid), "-n"]
+
+    def stop(self):
+        kill_proc(self.p)
+
+    def by_inode(self, doc):
+        """{"listen"|"client"|"server": socket record} from a sockets -j document."""
+        recs = {s["inode"]: s for s in doc["sockets"]}
+        out = {}
+        for k, ino in self.info["inodes"].items():
+            check(ino in recs, f"no socket with the {k} inode {ino} (inodes {sorted(recs)})")
+            out[k] = recs[ino]
+        eq(len(doc["sockets"]), 3, "sockets in the helper's private namespace")
+        return out
+
+
+def fdhide_attributed(mode):
+    """The helper's three sockets belong to its pid, in sockets, top and --pid."""
+    h = FdHide(mode, 7000)
+    try:
+        if mode == "zombie":
+            eq(os.listdir(f"/proc/{h.pid}/fd"), [], "/proc/PID/fd of the zombie leader")
+        else:
+            tid = h.info["tid"]
+            check(tid and tid != h.pid, f"unshare thread tid {tid}")
+            check(str(h.info["fds"]["listen"]) in os.listdir(f"/proc/{h.pid}/task/{tid}/fd"),
+                  "listener fd in the thread's own table")
+        socks = sm_json(["sockets"], prefix=h.prefix)
+        recs = h.by_inode(socks)
+        for k, rec in recs.items():
+            eq(rec["owners"], [{"pid": h.pid, "comm": "fdhide", "fd": h.info["fds"][k]}],
+               f"{mode}: owners of the {k} socket")
+        eq(recs["server"]["recv_q"], 7000, f"{mode}: server recv_q")
+        top = sm_json(["top"], prefix=h.prefix)
+        g = group_of(top, h.pid)
+        check(g is not None, f"{mode}: no top group for pid {h.pid}: {top['groups']}")
+        eq(g["category"], "process", f"{mode}: group category")
+        eq(strip_group(g), sums_of(socks["sockets"]), f"{mode}: the pid's group = its 3 sockets")
+        eq(len(top["groups"]), 1, f"{mode}: top groups (no socket without a holder)")
+        check(top["owners_scan"]["task_tables"] >= 1,
+              f"{mode}: owners_scan.task_tables {top['owners_scan']['task_tables']}")
+        only = sm_json(["sockets", "--pid", str(h.pid)], prefix=h.prefix)
+        eq(sorted(s["inode"] for s in only["sockets"]), sorted(h.info["inodes"].values()),
+           f"{mode}: sockets --pid {h.pid}")
+        only = sm_json(["top", "--pid", str(h.pid)], prefix=h.prefix)
+        eq([(x["pid"], x["sockets"]) for x in only["groups"]], [(h.pid, 3)],
+           f"{mode}: top --pid {h.pid}")
+    finally:
+        h.stop()
+
+
+def t_owners_unshared_table():
+    fdhide_attributed("unshare")
+
+
+def t_owners_zombie_leader():
+    fdhide_attributed("zombie")
+
+
+def special_groups(top):
+    return {g.get("category"): g for g in top["groups"] if g["pid"] is None}
+
+
+def tsv_top_rows(text, what):
+    lines = text.splitlines()
+    head = lines[0].split("\t")
+    eq(head[:3], ["pid", "comm", "uid"], f"{what}: header")
+    return [dict(zip(head, ln.split("\t"))) for ln in lines[1:]]
+
+
+def t_owners_in_flight():
+    h = FdHide("inflight", 9000, pidns=True)
+    try:
+        socks = sm_json(["sockets"], prefix=h.prefix)
+        recs = h.by_inode(socks)
+        srv = recs["server"]
+        eq(srv["owners"], [], "owners of the socket in flight")
+        eq(srv["recv_q"], 9000, "recv_q of the socket in flight")
+        check(srv["skmem"]["r"] >= 9000 and srv["charged_bytes"] > 0,
+              f"the socket in flight holds memory: {srv['skmem']}, {srv['charged_bytes']}")
+        for k in ("listen", "client"):
+            eq(recs[k]["owners"], [{"pid": 1, "comm": "fdhide", "fd": h.info["fds"][k]}],
+               f"owners of the {k} socket")
+        top = sm_json(["top"], prefix=h.prefix)
+        sp = special_groups(top)
+        eq(sorted(sp), ["no_descriptor"], "rows without a process")
+        sc = top["owners_scan"]
+        eq((sc["procs_denied"], sc.get("procs_incomplete")), (0, 0), "a complete walk as root")
+        eq(strip_group(sp["no_descriptor"]), sums_of([srv]),
+           "the no-descriptor row = exactly the socket in flight")
+        eq(strip_group(group_of(top, 1)), sums_of([recs["listen"], recs["client"]]),
+           "the helper's row = its listener and client")
+        tsv = sm(["top", "-o", "tsv"], prefix=h.prefix)
+        eq((tsv.returncode, tsv.stderr), (0, ""), "top -o tsv exit, stderr")
+        rows = [r for r in tsv_top_rows(tsv.stdout, "top -o tsv") if r["pid"] == ""]
+        eq([(r["comm"], r["sockets"], r["charged_bytes"]) for r in rows],
+           [("(no visible descriptor)", "1", str(srv["charged_bytes"]))], "tsv rows without a pid")
+        tbl = sm(["top", "-n"], prefix=h.prefix)
+        eq(tbl.returncode, 0, "top (table) exit")
+        check(re.search(r"^\s+- \(no visible descriptor\)\s+-\s+1\s", tbl.stdout, re.M),
+              f"table row for the socket in flight:\n{tbl.stdout}")
+        check("could not be inspected" not in tbl.stdout, "table claims uninspected processes")
+
+        # Without root the helper's fds cannot be read: nothing may be claimed
+        # held by no descriptor; every one of its sockets is "not attributed".
+        nob = [*h.prefix, "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+        top = sm_json(["top"], prefix=nob, allow_stderr=True)
+        eq(top["owners_scan"]["procs_denied"], 1, "procs_denied as nobody")
+        sp = special_groups(top)
+        eq(sorted(sp), ["not_attributed"], "rows without a process, as nobody")
+        eq(strip_group(sp["not_attributed"]), sums_of(socks["sockets"]),
+           "not attributed = all three sockets")
+        tsv = sm(["top", "-o", "tsv"], prefix=nob)
+        eq(tsv.returncode, 0, "top -o tsv as nobody exit")
+        rows = [r for r in tsv_top_rows(tsv.stdout, "top -o tsv (nobody)") if r["pid"] == ""]
+        eq([(r["comm"], r["sockets"]) for r in rows],
+           [("(not attributed: 1 processes not inspected)", "3")], "tsv rows as nobody")
+        tbl = sm(["top"], prefix=nob)
+        check("(not attributed: 1 processes not inspected)" in tbl.stdout
+              and "count under (not attributed)" in tbl.stdout,
+              f"table as nobody:\n{tbl.stdout}")
+    finally:
+        h.stop()
+
+
+def t_owners_read_error():
+    """A failed getdents64 inside a process's fd listing: exit 0, visibly partial."""
+    if not shutil.which("strace"):
+        return "skipped: no strace"
+    # LeakSanitizer cannot run under ptrace; the other checks of an ASan build can
+    env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0")
+    h = FdHide("inflight", 3000, pidns=True)
+    try:
+        # Inside the namespace /proc lists pid 1 (the helper) first: getdents64
+        # call 1 reads /proc, call 2 the helper's fd directory.
+        st = [*h.prefix, "strace", "-f", "-o", "/dev/null", "-e",
+              "inject=getdents64:error=EIO:when=2"]
+        warn = ("sockmem: /proc/[pid]/fd walk: 1 processes not fully read (read errors); "
+                "their sockets are not attributed\n")
+        r = sm(["top", "-j"], prefix=st, env=env)
+        eq((r.returncode, r.stderr), (0, warn), "top -j with EIO: exit, stderr")
+        top = parse_json(r.stdout, "top -j with EIO")
+        eq(top["owners_scan"]["procs_incomplete"], 1, "owners_scan.procs_incomplete")
+        sp = special_groups(top)
+        eq(sorted(sp), ["not_attributed"], "rows without a process")
+        eq(sp["not_attributed"]["sockets"], 3, "not attributed: the helper's 3 sockets")
+        check(group_of(top, 1) is None, "the helper has a row although its fds were not read")
+        r = sm(["top", "-o", "tsv"], prefix=st, env=env)
+        eq((r.returncode, r.stderr), (0, warn), "top -o tsv with EIO: exit, stderr")
+        check("\t(not attributed: 1 processes not inspected)\t" in r.stdout, f"tsv:\n{r.stdout}")
+        r = sm(["top"], prefix=st, env=env)
+        check(r.returncode == 0 and "(1 read errors)" in r.stdout, f"table:\n{r.stdout}")
+        r = sm(["sockets", "-o", "tsv"], prefix=st, env=env)
+        eq((r.returncode, r.stderr), (0, warn), "sockets -o tsv with EIO: exit, stderr")
+        # the /proc listing itself failing is not a partial answer: exit 1
+        r = sm(["top"], prefix=[*h.prefix, "strace", "-f", "-o", "/dev/null", "-e",
+                                 "inject=getdents64:error=EIO:when=1"], env=env)
+        eq((r.returncode, r.stdout), (1, ""), "EIO listing /proc: exit, stdout")
+        eq(r.stderr, "sockmem: /proc/[pid]/fd walk: Input/output error\n", "EIO listing /proc")
+    finally:
+        h.stop()
+
+
+def t_owners_few_fds():
+    """Out of descriptors: one line and exit 1, never everything under (no process)."""
+    fixture("v4")
+    for args in (["top"], ["top", "-o", "tsv"], ["sockets", "-j"], ["report", "-j"]):
+        r = run(["sh", "-c", 'ulimit -n 7 && exec "$0" "$@"', SOCKMEM, *args])
+        what = f"ulimit -n 7; sockmem {' '.join(args)}"
+        eq((r.returncode, r.stdout), (1, ""), f"{what}: exit, stdout")
+        check(re.fullmatch(r"sockmem: [^\n]+: Too many open files\n", r.stderr),
+              f"{what}: stderr {r.stderr!r}")
+
+
 TESTS = [
     ("sockets_ipv4_exact", t_sockets_ipv4_exact),
     ("sockets_ipv6_exact", t_sockets_ipv6_exact),
@@ -1270,6 +1488,11 @@ TESTS = [
     ("valgrind", t_valgrind),
     ("repeat_stability", t_repeat_stability),
     ("churn", t_churn),
+    ("owners_unshared_table", t_owners_unshared_table),
+    ("owners_zombie_leader", t_owners_zombie_leader),
+    ("owners_in_flight", t_owners_in_flight),
+    ("owners_read_error", t_owners_read_error),
+    ("owners_few_fds", t_owners_few_fds),
 ]
 
 
