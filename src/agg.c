@@ -48,7 +48,10 @@ int agg_by_process(const struct sock_table *t, const struct owners *o, uint64_t 
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < ng; i++) {
-		g[i].proc = i < o->nprocs ? (uint32_t)i : i == o->nprocs ? AGG_NO_HOLDER : AGG_NO_PROC;
+		if (i < o->nprocs)
+			g[i].proc = (uint32_t)i;
+		else
+			g[i].proc = i == o->nprocs ? AGG_NO_HOLDER : AGG_NO_PROC;
 		g[i].key = AGG_NO_KEY;
 		last[i] = UINT32_MAX;
 	}

@@ -60,10 +60,11 @@ int main(int argc, char **argv)
 	/* permission denials are expected without root and shown in the output;
 	 * read errors are not, and every format should make them known */
 	if (r.owners.procs_incomplete)
-		fprintf(stderr,
-			"sockmem: /proc/[pid]/fd walk: %llu processes not fully read (read errors); "
-			"their sockets are not attributed\n",
-			(unsigned long long)r.owners.procs_incomplete);
+		fprintf(
+		    stderr,
+		    "sockmem: /proc/[pid]/fd walk: %llu processes not fully read (read errors); "
+		    "their sockets are not attributed\n",
+		    (unsigned long long)r.owners.procs_incomplete);
 	rc = out_render(&r, &o, stdout);
 	int worst = findings_worst(r.findings, r.nfindings);
 

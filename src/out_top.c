@@ -80,37 +80,43 @@ static const char *netns_name(const struct report *r, uint64_t ino)
 
 /* Category of a --by process group: JSON "category" and, for the rows
  * without a process, the table/TSV comm text. */
-static const char *proc_category(const struct report *r, uint32_t proc)
+enum pcat { PC_PROCESS, PC_NOT_SCANNED, PC_NO_PROCESS, PC_NO_DESCRIPTOR, PC_NOT_ATTRIBUTED };
+
+static const struct {
+	const char *json, *comm;
+} pcat_names[] = {
+	[PC_PROCESS] = { "process", NULL },
+	[PC_NOT_SCANNED] = { "not_scanned", "(owners not scanned)" },
+	[PC_NO_PROCESS] = { "no_process", "(no process)" },
+	[PC_NO_DESCRIPTOR] = { "no_descriptor", "(no visible descriptor)" },
+	[PC_NOT_ATTRIBUTED] = { "not_attributed", "(not attributed)" },
+};
+
+static enum pcat proc_category(const struct report *r, uint32_t proc)
 {
 	if (agg_is_proc(proc))
-		return "process";
+		return PC_PROCESS;
 	if (!r->owners_scanned)
-		return "not_scanned";
+		return PC_NOT_SCANNED;
 	if (proc == AGG_NO_PROC)
-		return "no_process";
-	return owners_not_inspected(&r->owners) ? "not_attributed" : "no_descriptor";
+		return PC_NO_PROCESS;
+	/* a process not inspected may hold them: not claimed held by nobody */
+	return owners_not_inspected(&r->owners) ? PC_NOT_ATTRIBUTED : PC_NO_DESCRIPTOR;
 }
 
 /* comm cell of a row without a process; the not-attributed label, which
  * carries a count, is written into scratch (NULL: JSON, never asked). */
 static struct cell no_proc_comm(const struct report *r, uint32_t proc, struct outbuf *scratch)
 {
-	const char *cat = proc_category(r, proc);
-	size_t start;
+	enum pcat c = proc_category(r, proc);
+	size_t start = scratch ? scratch->len : 0;
 
-	if (strcmp(cat, "not_attributed") == 0 && scratch) {
-		start = scratch->len;
-		ob_str(scratch, "(not attributed: ");
-		ob_u64(scratch, owners_not_inspected(&r->owners));
-		ob_str(scratch, " processes not inspected)");
-		return (struct cell){ CELL_RAW, (uint64_t)(scratch->len - start) << 32 | start, 0,
-				      NULL };
-	}
-	return (struct cell){ CELL_TEXT, 0, 0,
-			      strcmp(cat, "not_scanned") == 0	? "(owners not scanned)"
-			      : strcmp(cat, "no_descriptor") == 0 ? "(no visible descriptor)"
-			      : strcmp(cat, "no_process") == 0	? "(no process)"
-								: "(not attributed)" };
+	if (c != PC_NOT_ATTRIBUTED || !scratch)
+		return (struct cell){ CELL_TEXT, 0, 0, pcat_names[c].comm };
+	ob_str(scratch, "(not attributed: ");
+	ob_u64(scratch, owners_not_inspected(&r->owners));
+	ob_str(scratch, " processes not inspected)");
+	return (struct cell){ CELL_RAW, (uint64_t)(scratch->len - start) << 32 | start, 0, NULL };
 }
 
 static void key_cells(const struct report *r, size_t i, struct outbuf *scratch, struct cell *c)
@@ -281,14 +287,14 @@ void out_json_top(struct outbuf *b, const struct report *r, const struct opts *o
 			ob_str(b, "null");
 			json_key(b, "uid", &f);
 			ob_str(b, "null");
-			json_text(b, "category", proc_category(r, g->proc), &f);
+			json_text(b, "category", pcat_names[proc_category(r, g->proc)].json, &f);
 		} else {
 			const struct proc_ent *p = &r->owners.procs[g->proc];
 
 			json_u64(b, "pid", (uint64_t)p->pid, &f);
 			json_text(b, "comm", p->comm, &f);
 			json_u64(b, "uid", p->uid, &f);
-			json_text(b, "category", "process", &f);
+			json_text(b, "category", pcat_names[PC_PROCESS].json, &f);
 		}
 		json_sums(b, &g->s, &f);
 		ob_ch(b, '}');

@@ -176,8 +176,7 @@ static void make_conn(const struct cfg *c, struct conn *cn)
 	long left = c->unread;
 
 	cn->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (cn->lfd < 0 || bind(cn->lfd, (struct sockaddr *)&ss, len) < 0 ||
-	    listen(cn->lfd, 4) < 0)
+	if (cn->lfd < 0 || bind(cn->lfd, (struct sockaddr *)&ss, len) < 0 || listen(cn->lfd, 4) < 0)
 		die("listener");
 	cn->lport = local_port(cn->lfd);
 	len = loopback(4, cn->lport, &ss);
@@ -191,8 +190,9 @@ static void make_conn(const struct cfg *c, struct conn *cn)
 		die("accept");
 	memset(buf, 'x', sizeof(buf));
 	while (left > 0) {
-		ssize_t w = send(cn->cfd, buf, left > (long)sizeof(buf) ? sizeof(buf) : (size_t)left,
-				 MSG_NOSIGNAL);
+		ssize_t w =
+		    send(cn->cfd, buf, left > (long)sizeof(buf) ? sizeof(buf) : (size_t)left,
+			 MSG_NOSIGNAL);
 
 		if (w < 0 && errno != EINTR)
 			die("send");

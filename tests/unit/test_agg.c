@@ -298,7 +298,7 @@ static void test_by_process_no_holder(void **state)
 	/* by value: the orphan's 8192 bytes before D's 4097 */
 	agg_sort(g, n, SORT_CHARGED, &w.o);
 	assert_int_equal(g[0].proc, P_WORKER);
-	assert_int_equal(g[2].proc, AGG_NO_PROC);	/* 8192 */
+	assert_int_equal(g[2].proc, AGG_NO_PROC);   /* 8192 */
 	assert_int_equal(g[3].proc, AGG_NO_HOLDER); /* 4097 */
 	/* ties between the two rows (from that order, so a stable sort alone
 	 * would keep no-process first): no-holder first, after every process */
