@@ -1258,9 +1258,10 @@ class FdHide:
         self.errfile = self.ready + ".err"
         cmd = [FDHIDE, "--mode", mode, "--unread", str(unread), "--netns-lo",
                "--ready-file", self.ready, "--timeout", str(HELPER_TIMEOUT)]
-        # --kill-child: when unshare (the PID we kill) dies, the helper does
+        # --kill-child: when unshare (the PID we started) dies, the helper does
         cmd = (["unshare", "-n", "-p", "-m", "--mount-proc", "--kill-child", *cmd] if pidns
                else ["unshare", "-n", *cmd])
+        self.pidns = pidns
         with open(self.errfile, "w") as err:
             self.p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                                       stdout=subprocess.DEVNULL, stderr=err)
@@ -1290,6 +1291,13 @@ class FdHide:
             self.prefix = ["nsenter", "-t", str(self.info["tid"] or self.pid), "-n"]
 
     def stop(self):
+        # unshare --fork ignores SIGTERM while its child runs: end the helper
+        # (by its PID as seen from here) and unshare follows
+        if self.pidns and self.p.poll() is None:
+            try:
+                os.kill(self.host_pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
         kill_proc(self.p)
 
     def by_inode(self, doc):
