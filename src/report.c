@@ -371,9 +371,10 @@ int report_build(const struct opts *o, struct report *r, struct report_err *e)
 	r->ncpu = nc > 0 ? (uint64_t)nc : 0;
 	r->by = o->by;
 	r->all_netns = o->all_netns;
-	r->partial = !o->want_v4 || !o->want_v6 || o->filt.states ||
-		     filter_has_kernel_part(&o->filt) || o->filt.npid || o->filt.ncomm ||
-		     o->filt.nuid || o->filt.ncgroup;
+	r->filtered = !o->want_v4 || !o->want_v6 || o->filt.states ||
+		      filter_has_kernel_part(&o->filt) || o->filt.npid || o->filt.ncomm ||
+		      o->filt.nuid || o->filt.ncgroup;
+	r->partial = r->filtered;
 	if (filter_has_kernel_part(&o->filt)) {
 		err = filter_bytecode(&o->filt, bc, sizeof(bc));
 		if (err < 0)
@@ -416,8 +417,9 @@ int report_build(const struct opts *o, struct report *r, struct report_err *e)
 		if (dump_all_netns(&p, o, &req, r, e))
 			goto out_cleanup; /* e already says what failed */
 		for (size_t i = 0; i < r->nnetns; i++)
-			if (r->netns[i].skipped)
-				r->partial = true; /* sockets we could not see */
+			r->netns_skipped += r->netns[i].skipped != 0;
+		if (r->netns_skipped)
+			r->partial = true; /* sockets we could not see */
 	} else {
 		r->netns = calloc(1, sizeof(*r->netns));
 		if (!r->netns) {
@@ -452,7 +454,7 @@ int report_build(const struct opts *o, struct report *r, struct report_err *e)
 		}
 		r->owners_scanned = true;
 	}
-	if (r->partial && apply_filters(&p, o, r, false, e))
+	if (r->filtered && apply_filters(&p, o, r, false, e))
 		goto out_cleanup;
 	if (r->owners_scanned && (o->filt.npid || o->filt.ncomm) && apply_filters(&p, o, r, true, e))
 		goto out_cleanup;

@@ -1090,6 +1090,35 @@ def t_unprivileged():
         nh.stop()
 
 
+def t_skipped_netns_absent():
+    """A namespace --all-netns cannot enter (nobody may not setns) is reported
+    as skipped, with no socket count, and the reconciliation says why it
+    cannot judge the gap instead of blaming a filter."""
+    if not shutil.which("ip"):
+        return "skipped: ip(8) not installed"
+    name = f"smskip-{os.getpid()}"
+    r = run(["ip", "netns", "add", name])
+    eq(r.returncode, 0, f"ip netns add {name}")
+    try:
+        ino = os.stat(f"/run/netns/{name}").st_ino
+        pre = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+        doc = sm_json(["system", "--all-netns"], prefix=pre, allow_stderr=True)
+        ns = [n for n in doc["system"]["namespaces"] if n["netns"] == ino]
+        eq(len(ns), 1, f"namespace {name} in system.namespaces")
+        eq(ns[0]["skipped"], "Operation not permitted", f"namespace {name} skipped reason")
+        eq(ns[0]["sockets"], None, f"sockets of the skipped namespace {name}")
+        rec = doc["system"]["reconcile"]
+        eq(rec["within_tolerance"], None, "within_tolerance with a skipped namespace")
+        check("could not be entered" in rec["explanation"] and "filter" not in rec["explanation"],
+              f"reconcile explanation with a skipped namespace: {rec['explanation']!r}")
+        t = sm(["system", "--all-netns", "-o", "tsv"], prefix=pre)
+        eq(t.returncode, 0, "system --all-netns -o tsv as nobody: exit")
+        rows = dict(ln.split("\t", 1) for ln in t.stdout.splitlines() if "\t" in ln)
+        eq(rows.get(f"namespaces.{ino}.sockets"), "", "TSV sockets of the skipped namespace")
+    finally:
+        run(["ip", "netns", "delete", name])
+
+
 def t_container_netns():
     lo_up = "ip link set lo up && " if shutil.which("ip") else ""
     r = run(["unshare", "-n", "sh", "-c", lo_up + 'exec "$0" system -j', SOCKMEM])
@@ -1265,6 +1294,7 @@ TESTS = [
     ("json_every_command", t_json_every_command),
     ("family_filters", t_family_filters),
     ("unprivileged", t_unprivileged),
+    ("skipped_netns_absent", t_skipped_netns_absent),
     ("container_netns", t_container_netns),
     ("sanitizer_runs", t_sanitizer_runs),
     ("valgrind", t_valgrind),
