@@ -488,9 +488,10 @@ int report_build(const struct opts *o, struct report *r, struct report_err *e)
 			  ? agg_by_process(&r->socks, &r->owners, r->page_size, &r->groups,
 					   &r->ngroups)
 			  : agg_by_key(&r->socks, o->by, r->page_size, &r->groups, &r->ngroups);
+		if (!err)
+			err = agg_sort(r->groups, r->ngroups, o->sort, &r->owners);
 		if (err)
 			return fail(e, "aggregation", err);
-		agg_sort(r->groups, r->ngroups, o->sort, &r->owners);
 		if (o->by == BY_USER)
 			lookup_usernames(r);
 	}
