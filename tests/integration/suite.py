@@ -1272,6 +1272,32 @@ def t_churn():
         kill_proc(p)
 
 
+def t_output_contract():
+    """Every name sockmem prints (table columns and labels, TSV columns and
+    keys, JSON members, finding ids and evidence keys), in every view and
+    format, is exactly the list in man/contract.tsv, and man/sockmem.8
+    mentions each: tests/contract/check_contract.py, which brings its own
+    sockets, fixtures and namespaces."""
+    checker = os.path.join(REPO, "tests", "contract", "check_contract.py")
+    p = subprocess.Popen([sys.executable, checker, "--sockmem", SOCKMEM, "--helpers", HELPERS],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    PROCS.append(p)     # SIGTERM on the way out lets it remove what it made
+    try:
+        out, err = p.communicate(timeout=150)
+    except subprocess.TimeoutExpired:
+        kill_proc(p)
+        raise Fail("check_contract.py did not finish within 150 s")
+    lines = out.strip().splitlines()
+    if p.returncode != 0:
+        problems = [ln for ln in lines if not ln.startswith("contract: ")]
+        more = f" (and {len(problems) - 6} more)" if len(problems) > 6 else ""
+        raise Fail(f"check_contract.py exit {p.returncode}: {err.strip()[:300]} "
+                   + " | ".join(problems[:6]) + more)
+    eq(err, "", "check_contract.py stderr")
+    return lines[-1] if lines else None
+
+
 TESTS = [
     ("sockets_ipv4_exact", t_sockets_ipv4_exact),
     ("sockets_ipv6_exact", t_sockets_ipv6_exact),
@@ -1300,6 +1326,7 @@ TESTS = [
     ("valgrind", t_valgrind),
     ("repeat_stability", t_repeat_stability),
     ("churn", t_churn),
+    ("output_contract", t_output_contract),
 ]
 
 
