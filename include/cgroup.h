@@ -69,8 +69,8 @@ bool cgroup_blind_within(const struct cgroups *cg, uint64_t ancestor);
  * Pure: lexical normalisation of a cgroup path (cgroupfs has no symlinks):
  * makes it absolute, folds "//", drops "." and resolves "..". Writes "/" or
  * "/a/b" (no trailing slash) into out. Returns 0, -EINVAL for "" or a ".."
- * above the start, -ENAMETOOLONG if out (len bytes) is too small;
- * strlen(in) + 2 bytes always suffice.
+ * above the start, -ENAMETOOLONG if out (len bytes) is too small for the
+ * result or for a step before a ".."; strlen(in) + 2 bytes always suffice.
  */
 int cgroup_path_normalize(const char *in, char *out, size_t len);
 
