@@ -258,8 +258,9 @@ static int resolve_cgroups(const struct procfs *p, struct report *r)
 	return err;
 }
 
-/* Socket-level filters the kernel cannot evaluate: uid and cgroup. */
-static bool match_uid_cgroup(const struct report *r, const struct filter *f,
+/* Socket-level filters the kernel cannot evaluate: uid and cgroup (cgid[i]
+ * is the id of f->cgroup[i]; a socket matches in that cgroup or below it). */
+static bool match_uid_cgroup(const struct report *r, const struct filter *f, const uint64_t *cgid,
 			     const struct sock_rec *s)
 {
 	bool ok = f->nuid == 0;
@@ -268,16 +269,9 @@ static bool match_uid_cgroup(const struct report *r, const struct filter *f,
 		ok = sock_has_uid(s) && s->uid == f->uid[i];
 	if (!ok || !f->ncgroup)
 		return ok;
-	const struct cgroup_ent *c =
-	    (s->flags & SOCK_HAS_CGROUP) ? cgroup_get(&r->cg, s->cgroup_id) : NULL;
-
-	for (size_t i = 0; i < f->ncgroup; i++) {
-		char want[4096];
-
-		cgroup_normalize(&r->cg, f->cgroup[i], want, sizeof(want));
-		if (c && c->path && cgroup_path_under(c->path, want))
+	for (size_t i = 0; i < f->ncgroup; i++)
+		if ((s->flags & SOCK_HAS_CGROUP) && cgroup_within(&r->cg, s->cgroup_id, cgid[i]))
 			return true;
-	}
 	return false;
 }
 
@@ -317,22 +311,29 @@ static int apply_filters(const struct procfs *p, const struct opts *o, struct re
 			return fail(e, "cgroup2 hierarchy", err);
 		}
 	}
-	/* a --cgroup path that names no cgroup is an error, not an empty answer */
-	for (size_t i = 0; !owners_pass && i < f->ncgroup; i++) {
-		uint64_t id;
-		int err = cgroup_path_id(&r->cg, f->cgroup[i], &id);
+	/* a --cgroup path that names no cgroup2 directory is an error, not an
+	 * empty answer; so is one whose subtree could not all be read */
+	uint64_t cgid[FILTER_MAX_VALUES];
 
-		if (err) {
+	for (size_t i = 0; !owners_pass && i < f->ncgroup; i++) {
+		int err = cgroup_path_id(&r->cg, f->cgroup[i], &cgid[i]);
+		bool blind = !err && cgroup_blind_within(&r->cg, cgid[i]);
+
+		if (err || blind) {
 			free(keep);
-			snprintf(e->what, sizeof(e->what), "--cgroup %.200s", f->cgroup[i]);
-			return fail(e, e->what, err);
+			snprintf(e->what, sizeof(e->what), "--cgroup %.200s%s", f->cgroup[i],
+				 blind		  ? ": a cgroup below it cannot be read"
+				 : err == -EXDEV  ? ": not a cgroup2 directory"
+				 : err == -EINVAL ? ": outside the cgroup2 hierarchy"
+						  : "");
+			return fail(e, e->what, blind ? EACCES : err);
 		}
 	}
 	for (size_t i = 0; i < r->socks.n; i++) {
 		const struct sock_rec *s = &r->socks.v[i];
 
 		keep[i] = owners_pass ? match_owner(r, f, s)
-				      : filter_match_sock(f, s) && match_uid_cgroup(r, f, s);
+				      : filter_match_sock(f, s) && match_uid_cgroup(r, f, cgid, s);
 	}
 	if (retain(r, keep))
 		return fail(e, "filter", ENOMEM);
