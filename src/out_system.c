@@ -183,7 +183,7 @@ static void json_namespaces(struct outbuf *b, const struct report *r, int *first
 		int f = 1;
 
 		ob_str(b, i ? ",{" : "{");
-		json_u64(b, "netns", ns->ino, &f);
+		json_maybe(b, "netns", ns->ino ? maybe_of((int64_t)ns->ino) : maybe_none(), &f);
 		json_key(b, "netns_name", &f);
 		if (ns->name[0])
 			ob_json_str(b, ns->name);
@@ -433,7 +433,10 @@ static void table_system(struct outbuf *b, const struct report *r, const struct 
 
 		label(b, i ? "" : "namespaces");
 		ob_str(b, "  ");
-		ob_u64(b, ns->ino);
+		if (ns->ino)
+			ob_u64(b, ns->ino);
+		else
+			ob_ch(b, '-'); /* its inode could not be read */
 		ob_ch(b, ' ');
 		ob_table_str(b, ns->name[0] ? ns->name : "-", NULL);
 		if (ns->skipped) {
