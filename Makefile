@@ -71,7 +71,7 @@ deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		gcc make pkg-config libmnl-dev libcmocka-dev mandoc jq valgrind iproute2 \
-		util-linux procps python3 clang libclang-rt-14-dev
+		util-linux procps python3 clang libclang-rt-14-dev strace
 
 run: deps
 	$(MAKE) sockmem

@@ -98,8 +98,9 @@ int agg_by_parse(const char *name, enum group_by *by);
 /* Name of a --by key ("process", "cgroup", ...). */
 const char *agg_by_name(enum group_by by);
 
-/* Sorts groups by key, largest first (pid, comm and group key ascending). */
-void agg_sort(struct group *g, size_t n, enum agg_sort key, const struct owners *o);
+/* Sorts groups by key, largest first (pid, comm and group key ascending).
+ * Returns 0 or -ENOMEM (then the order is unchanged and must not be shown). */
+int agg_sort(struct group *g, size_t n, enum agg_sort key, const struct owners *o);
 
 /* Parses a --sort name ("charged", "sockets", "r", ...); returns 0 or -EINVAL. */
 int agg_sort_parse(const char *name, enum agg_sort *key);

@@ -39,7 +39,9 @@ struct report {
 	struct group *groups;
 	size_t ngroups;
 	struct reconcile rec;
-	bool partial; /* a filter or -4/-6 left sockets out */
+	bool partial;	       /* the dump does not hold every socket (any reason below) */
+	bool filtered;	       /* a filter or -4/-6 left sockets out */
+	size_t netns_skipped;  /* --all-netns: namespaces that could not be entered */
 	enum group_by by;
 	struct netns_ent *netns; /* namespaces dumped (one unless --all-netns) */
 	size_t nnetns;

@@ -220,15 +220,20 @@ static void merge_sort(struct group *g, struct group *tmp, size_t n, const struc
 	memcpy(g, tmp, n * sizeof(*g));
 }
 
-void agg_sort(struct group *g, size_t n, enum agg_sort key, const struct owners *o)
+int agg_sort(struct group *g, size_t n, enum agg_sort key, const struct owners *o)
 {
 	struct sort_ctx c = { key, o };
-	struct group *tmp = malloc(n * sizeof(*tmp) + 1);
+	struct group *tmp;
 
+	/* unsorted groups would make --top N show the wrong ones: fail instead */
+	if (n > (SIZE_MAX - 1) / sizeof(*tmp))
+		return -ENOMEM;
+	tmp = malloc(n * sizeof(*tmp) + 1);
 	if (!tmp)
-		return; /* unsorted output is still correct output */
+		return -ENOMEM;
 	merge_sort(g, tmp, n, &c);
 	free(tmp);
+	return 0;
 }
 
 int agg_sort_parse(const char *name, enum agg_sort *key)

@@ -142,6 +142,9 @@ int nl_dump(struct nl *n, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 				return -EINTR;
 			return errno == ENOBUFS ? -ENOBUFS : -errno;
 		}
+		/* netlink never ends a dump with 0 bytes; looping would spin */
+		if (len == 0)
+			return -ENODATA;
 		n->recv_calls++;
 		n->bytes += (uint64_t)len;
 		errno = 0;

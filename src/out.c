@@ -15,6 +15,17 @@ static void fmt_time(time_t t, char *buf, size_t len)
 		snprintf(buf, len, "%lld", (long long)t);
 }
 
+/* A /proc text value: null when it could not be read (empty), never "". */
+static void json_text_or_null(struct outbuf *b, const char *key, const char *s, int *first)
+{
+	if (s[0]) {
+		json_text(b, key, s, first);
+	} else {
+		json_key(b, key, first);
+		ob_str(b, "null");
+	}
+}
+
 void out_json_head(struct outbuf *b, const struct report *r, const struct opts *o, int *first)
 {
 	char ts[32];
@@ -24,8 +35,8 @@ void out_json_head(struct outbuf *b, const struct report *r, const struct opts *
 	json_text(b, "command", cli_cmd_name(o->cmd), first);
 	json_key(b, "host", first);
 	ob_ch(b, '{');
-	json_text(b, "hostname", r->sys.hostname, &f);
-	json_text(b, "kernel", r->sys.release, &f);
+	json_text_or_null(b, "hostname", r->sys.hostname, &f);
+	json_text_or_null(b, "kernel", r->sys.release, &f);
 	fmt_time(r->when, ts, sizeof(ts));
 	json_text(b, "time", ts, &f);
 	json_u64(b, "page_size", r->page_size, &f);

@@ -58,7 +58,8 @@ static void table_finding(struct outbuf *b, const struct report *r, const struct
 			const struct proc_ent *p = &r->owners.procs[f->procs[i].proc];
 
 			ob_ch(b, ' ');
-			ob_table_str(b, p->comm, NULL);
+			/* "comm/pid (..)" items joined by ";": neither may appear raw */
+			ob_table_str(b, p->comm, "/;");
 			ob_ch(b, '/');
 			ob_i64(b, p->pid);
 			ob_str(b, " (");

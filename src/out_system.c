@@ -91,10 +91,21 @@ static void reconcile_sentence(const struct report *r, char *buf, size_t len)
 {
 	const struct reconcile *rc = &r->rec;
 
-	if (r->partial)
+	if (r->filtered)
 		snprintf(buf, len,
 			 "a filter or -4/-6 limited the dump, so its sockets are not "
 			 "comparable with sockstat's host-wide count.");
+	else if (r->netns_skipped)
+		snprintf(buf, len,
+			 "%zu network namespace%s could not be entered, so %s sockets are missing "
+			 "from the dump and the gap with sockstat's host-wide count cannot be judged.",
+			 r->netns_skipped, r->netns_skipped == 1 ? "" : "s",
+			 r->netns_skipped == 1 ? "its" : "their");
+	else if (r->partial)
+		snprintf(buf, len,
+			 "%llu malformed sock_diag replies were skipped, so the dump misses "
+			 "sockets and cannot be compared with sockstat's host-wide count.",
+			 (unsigned long long)r->dstats.malformed);
 	else if (!rc->sockstat_pages.has)
 		snprintf(
 		    buf, len,
@@ -157,6 +168,12 @@ static uint64_t ns_sockets(const struct report *r, uint64_t ino)
 	return n;
 }
 
+/* Sockets of one namespace, absent when it was skipped (nothing was dumped). */
+static struct maybe ns_count(const struct report *r, const struct netns_ent *ns)
+{
+	return ns->skipped ? maybe_none() : maybe_of((int64_t)ns_sockets(r, ns->ino));
+}
+
 static void json_namespaces(struct outbuf *b, const struct report *r, int *first)
 {
 	json_key(b, "namespaces", first);
@@ -166,7 +183,7 @@ static void json_namespaces(struct outbuf *b, const struct report *r, int *first
 		int f = 1;
 
 		ob_str(b, i ? ",{" : "{");
-		json_u64(b, "netns", ns->ino, &f);
+		json_maybe(b, "netns", ns->ino ? maybe_of((int64_t)ns->ino) : maybe_none(), &f);
 		json_key(b, "netns_name", &f);
 		if (ns->name[0])
 			ob_json_str(b, ns->name);
@@ -177,7 +194,8 @@ static void json_namespaces(struct outbuf *b, const struct report *r, int *first
 			ob_json_str(b, strerror(ns->skipped));
 		else
 			ob_str(b, "null");
-		json_u64(b, "sockets", ns_sockets(r, ns->ino), &f);
+		/* a namespace we could not enter has no count, not 0 */
+		json_maybe(b, "sockets", ns_count(r, ns), &f);
 		json_maybe(b, "inuse", ns->inuse, &f);
 		json_maybe(b, "tw", ns->tw, &f);
 		json_maybe_array(b, "tcp_rmem", ns->sysctl.tcp_rmem, 3, &f);
@@ -253,7 +271,7 @@ static void tsv_system(struct outbuf *b, const struct report *r, const struct op
 	for (size_t i = 0; i < r->nnetns; i++) {
 		const struct netns_ent *ns = &r->netns[i];
 		const struct sysfield nf[] = {
-			{ NULL, "sockets", maybe_of((int64_t)ns_sockets(r, ns->ino)), U_COUNT },
+			{ NULL, "sockets", ns_count(r, ns), U_COUNT },
 			{ NULL, "inuse", ns->inuse, U_COUNT },
 			{ NULL, "tw", ns->tw, U_COUNT },
 			{ NULL, "tcp_rmem_max", ns->sysctl.tcp_rmem[2], U_BYTES },
@@ -415,7 +433,10 @@ static void table_system(struct outbuf *b, const struct report *r, const struct 
 
 		label(b, i ? "" : "namespaces");
 		ob_str(b, "  ");
-		ob_u64(b, ns->ino);
+		if (ns->ino)
+			ob_u64(b, ns->ino);
+		else
+			ob_ch(b, '-'); /* its inode could not be read */
 		ob_ch(b, ' ');
 		ob_table_str(b, ns->name[0] ? ns->name : "-", NULL);
 		if (ns->skipped) {

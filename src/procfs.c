@@ -297,11 +297,18 @@ static void read_ints(const struct procfs *p, const char *rel, struct maybe *out
 		procfs_parse_ints(buf, out, n);
 }
 
+/* Reads a one-value file; drops only the kernel's terminating newline (a
+ * host name may itself contain one: it is untrusted text, escaped on output). */
 static void read_line(const struct procfs *p, const char *rel, char *out, size_t len)
 {
-	out[0] = '\0';
-	if (procfs_read(p, rel, out, len) > 0)
-		out[strcspn(out, "\n")] = '\0';
+	long n = procfs_read(p, rel, out, len);
+
+	if (n <= 0) {
+		out[0] = '\0';
+		return;
+	}
+	if (out[n - 1] == '\n')
+		out[n - 1] = '\0';
 }
 
 int procfs_read_sysinfo(const struct procfs *p, struct sysinfo *si, const char **where)

@@ -258,8 +258,9 @@ static int resolve_cgroups(const struct procfs *p, struct report *r)
 	return err;
 }
 
-/* Socket-level filters the kernel cannot evaluate: uid and cgroup. */
-static bool match_uid_cgroup(const struct report *r, const struct filter *f,
+/* Socket-level filters the kernel cannot evaluate: uid and cgroup (cgid[i]
+ * is the id of f->cgroup[i]; a socket matches in that cgroup or below it). */
+static bool match_uid_cgroup(const struct report *r, const struct filter *f, const uint64_t *cgid,
 			     const struct sock_rec *s)
 {
 	bool ok = f->nuid == 0;
@@ -268,16 +269,9 @@ static bool match_uid_cgroup(const struct report *r, const struct filter *f,
 		ok = sock_has_uid(s) && s->uid == f->uid[i];
 	if (!ok || !f->ncgroup)
 		return ok;
-	const struct cgroup_ent *c =
-	    (s->flags & SOCK_HAS_CGROUP) ? cgroup_get(&r->cg, s->cgroup_id) : NULL;
-
-	for (size_t i = 0; i < f->ncgroup; i++) {
-		char want[4096];
-
-		cgroup_normalize(&r->cg, f->cgroup[i], want, sizeof(want));
-		if (c && c->path && cgroup_path_under(c->path, want))
+	for (size_t i = 0; i < f->ncgroup; i++)
+		if ((s->flags & SOCK_HAS_CGROUP) && cgroup_within(&r->cg, s->cgroup_id, cgid[i]))
 			return true;
-	}
 	return false;
 }
 
@@ -317,22 +311,29 @@ static int apply_filters(const struct procfs *p, const struct opts *o, struct re
 			return fail(e, "cgroup2 hierarchy", err);
 		}
 	}
-	/* a --cgroup path that names no cgroup is an error, not an empty answer */
-	for (size_t i = 0; !owners_pass && i < f->ncgroup; i++) {
-		uint64_t id;
-		int err = cgroup_path_id(&r->cg, f->cgroup[i], &id);
+	/* a --cgroup path that names no cgroup2 directory is an error, not an
+	 * empty answer; so is one whose subtree could not all be read */
+	uint64_t cgid[FILTER_MAX_VALUES];
 
-		if (err) {
+	for (size_t i = 0; !owners_pass && i < f->ncgroup; i++) {
+		int err = cgroup_path_id(&r->cg, f->cgroup[i], &cgid[i]);
+		bool blind = !err && cgroup_blind_within(&r->cg, cgid[i]);
+
+		if (err || blind) {
 			free(keep);
-			snprintf(e->what, sizeof(e->what), "--cgroup %.200s", f->cgroup[i]);
-			return fail(e, e->what, err);
+			snprintf(e->what, sizeof(e->what), "--cgroup %.200s%s", f->cgroup[i],
+				 blind		  ? ": a cgroup below it cannot be read"
+				 : err == -EXDEV  ? ": not a cgroup2 directory"
+				 : err == -EINVAL ? ": outside the cgroup2 hierarchy"
+						  : "");
+			return fail(e, e->what, blind ? EACCES : err);
 		}
 	}
 	for (size_t i = 0; i < r->socks.n; i++) {
 		const struct sock_rec *s = &r->socks.v[i];
 
 		keep[i] = owners_pass ? match_owner(r, f, s)
-				      : filter_match_sock(f, s) && match_uid_cgroup(r, f, s);
+				      : filter_match_sock(f, s) && match_uid_cgroup(r, f, cgid, s);
 	}
 	if (retain(r, keep))
 		return fail(e, "filter", ENOMEM);
@@ -371,9 +372,10 @@ int report_build(const struct opts *o, struct report *r, struct report_err *e)
 	r->ncpu = nc > 0 ? (uint64_t)nc : 0;
 	r->by = o->by;
 	r->all_netns = o->all_netns;
-	r->partial = !o->want_v4 || !o->want_v6 || o->filt.states ||
-		     filter_has_kernel_part(&o->filt) || o->filt.npid || o->filt.ncomm ||
-		     o->filt.nuid || o->filt.ncgroup;
+	r->filtered = !o->want_v4 || !o->want_v6 || o->filt.states ||
+		      filter_has_kernel_part(&o->filt) || o->filt.npid || o->filt.ncomm ||
+		      o->filt.nuid || o->filt.ncgroup;
+	r->partial = r->filtered;
 	if (filter_has_kernel_part(&o->filt)) {
 		err = filter_bytecode(&o->filt, bc, sizeof(bc));
 		if (err < 0)
@@ -416,8 +418,9 @@ int report_build(const struct opts *o, struct report *r, struct report_err *e)
 		if (dump_all_netns(&p, o, &req, r, e))
 			goto out_cleanup; /* e already says what failed */
 		for (size_t i = 0; i < r->nnetns; i++)
-			if (r->netns[i].skipped)
-				r->partial = true; /* sockets we could not see */
+			r->netns_skipped += r->netns[i].skipped != 0;
+		if (r->netns_skipped)
+			r->partial = true; /* sockets we could not see */
 	} else {
 		r->netns = calloc(1, sizeof(*r->netns));
 		if (!r->netns) {
@@ -452,7 +455,7 @@ int report_build(const struct opts *o, struct report *r, struct report_err *e)
 		}
 		r->owners_scanned = true;
 	}
-	if (r->partial && apply_filters(&p, o, r, false, e))
+	if (r->filtered && apply_filters(&p, o, r, false, e))
 		goto out_cleanup;
 	if (r->owners_scanned && (o->filt.npid || o->filt.ncomm) && apply_filters(&p, o, r, true, e))
 		goto out_cleanup;
@@ -486,9 +489,10 @@ int report_build(const struct opts *o, struct report *r, struct report_err *e)
 			  ? agg_by_process(&r->socks, &r->owners, r->page_size, &r->groups,
 					   &r->ngroups)
 			  : agg_by_key(&r->socks, o->by, r->page_size, &r->groups, &r->ngroups);
+		if (!err)
+			err = agg_sort(r->groups, r->ngroups, o->sort, &r->owners);
 		if (err)
 			return fail(e, "aggregation", err);
-		agg_sort(r->groups, r->ngroups, o->sort, &r->owners);
 		if (o->by == BY_USER)
 			lookup_usernames(r);
 	}

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Runs every suite `make check` builds and ends with one total line:
 # "check: N passed, M failed". Suites: cmocka unit tests (plain and under
-# ASan+UBSan), the real-kernel integration suite, mandoc lint of the man
-# page, and the fuzz regression replay.
+# ASan+UBSan), the real-kernel integration suite, the strace fault-injection
+# table (root only), mandoc lint of the man page, and the fuzz regression replay.
 set -u
 passed=0
 failed=0
@@ -59,6 +59,30 @@ echo "== integration again, sockmem built with ASan+UBSan"
 # valgrind cannot run an ASan binary; the plain build had its valgrind run above.
 run_integration SOCKMEM=build/sockmem-san IT_EXCLUDE=valgrind ASAN_OPTIONS=detect_leaks=1 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+
+echo "== fault injection (strace)"
+# Skipped, with the reason, where it cannot run; otherwise its counts join the total.
+if [ "$(id -u)" != 0 ]; then
+	echo "skip fault injection: needs root (ip netns, other processes' /proc/[pid]/fd)"
+elif ! command -v strace >/dev/null 2>&1; then
+	echo "skip fault injection: strace not found (apt-get install strace)"
+else
+	out=$(SOCKMEM=./sockmem HELPERS=build/helpers tests/fault/run.sh 2>&1)
+	rc=$?
+	printf '%s\n' "$out"
+	line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -1)
+	f=
+	if [ -n "$line" ]; then
+		passed=$((passed + ${line%% passed*}))
+		f=${line#*, }
+		f=${f%% failed}
+		failed=$((failed + f))
+	fi
+	if [ "$rc" -ne 0 ] && { [ -z "$line" ] || [ "$f" = 0 ]; }; then
+		echo "FAIL fault injection: exit status $rc"
+		failed=$((failed + 1))
+	fi
+fi
 
 echo "== man page lint"
 if lint=$(mandoc -Tlint -W warning man/sockmem.8 2>&1) && [ -z "$lint" ]; then

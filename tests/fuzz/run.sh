@@ -25,7 +25,7 @@ FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FUZZ_TIMEOUT=${FUZZ_TIMEOUT:-10}
 FUZZ_FLAGS=${FUZZ_FLAGS:-}
 OUT=build/fuzz
-ALL_TARGETS="fuzz_diag fuzz_procfs fuzz_cli fuzz_escape"
+ALL_TARGETS="fuzz_diag fuzz_procfs fuzz_cli fuzz_escape fuzz_cgroup fuzz_netns"
 
 mode=fuzz
 case "${1:-}" in

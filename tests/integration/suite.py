@@ -1090,6 +1090,35 @@ def t_unprivileged():
         nh.stop()
 
 
+def t_skipped_netns_absent():
+    """A namespace --all-netns cannot enter (nobody may not setns) is reported
+    as skipped, with no socket count, and the reconciliation says why it
+    cannot judge the gap instead of blaming a filter."""
+    if not shutil.which("ip"):
+        return "skipped: ip(8) not installed"
+    name = f"smskip-{os.getpid()}"
+    r = run(["ip", "netns", "add", name])
+    eq(r.returncode, 0, f"ip netns add {name}")
+    try:
+        ino = os.stat(f"/run/netns/{name}").st_ino
+        pre = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+        doc = sm_json(["system", "--all-netns"], prefix=pre, allow_stderr=True)
+        ns = [n for n in doc["system"]["namespaces"] if n["netns"] == ino]
+        eq(len(ns), 1, f"namespace {name} in system.namespaces")
+        eq(ns[0]["skipped"], "Operation not permitted", f"namespace {name} skipped reason")
+        eq(ns[0]["sockets"], None, f"sockets of the skipped namespace {name}")
+        rec = doc["system"]["reconcile"]
+        eq(rec["within_tolerance"], None, "within_tolerance with a skipped namespace")
+        check("could not be entered" in rec["explanation"] and "filter" not in rec["explanation"],
+              f"reconcile explanation with a skipped namespace: {rec['explanation']!r}")
+        t = sm(["system", "--all-netns", "-o", "tsv"], prefix=pre)
+        eq(t.returncode, 0, "system --all-netns -o tsv as nobody: exit")
+        rows = dict(ln.split("\t", 1) for ln in t.stdout.splitlines() if "\t" in ln)
+        eq(rows.get(f"namespaces.{ino}.sockets"), "", "TSV sockets of the skipped namespace")
+    finally:
+        run(["ip", "netns", "delete", name])
+
+
 def t_container_netns():
     lo_up = "ip link set lo up && " if shutil.which("ip") else ""
     r = run(["unshare", "-n", "sh", "-c", lo_up + 'exec "$0" system -j', SOCKMEM])
@@ -1241,6 +1270,302 @@ def t_churn():
         check(m and int(m.group(1)) >= 500, f"churn made too few connections: {open(out).read()!r}")
     finally:
         kill_proc(p)
+
+
+def t_output_contract():
+    """Every name sockmem prints (table columns and labels, TSV columns and
+    keys, JSON members, finding ids and evidence keys), in every view and
+    format, is exactly the list in man/contract.tsv, and man/sockmem.8
+    mentions each: tests/contract/check_contract.py, which brings its own
+    sockets, fixtures and namespaces."""
+    checker = os.path.join(REPO, "tests", "contract", "check_contract.py")
+    p = subprocess.Popen([sys.executable, checker, "--sockmem", SOCKMEM, "--helpers", HELPERS],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    PROCS.append(p)     # SIGTERM on the way out lets it remove what it made
+    try:
+        out, err = p.communicate(timeout=150)
+    except subprocess.TimeoutExpired:
+        kill_proc(p)
+        raise Fail("check_contract.py did not finish within 150 s")
+    lines = out.strip().splitlines()
+    if p.returncode != 0:
+        problems = [ln for ln in lines if not ln.startswith("contract: ")]
+        more = f" (and {len(problems) - 6} more)" if len(problems) > 6 else ""
+        raise Fail(f"check_contract.py exit {p.returncode}: {err.strip()[:300]} "
+                   + " | ".join(problems[:6]) + more)
+    eq(err, "", "check_contract.py stderr")
+    return lines[-1] if lines else None
+
+
+# ------------------------------------------------- cgroup trees and netns files
+
+# Joins the cgroup2 directory argv[1]/argv[2..] (reached through directory
+# fds: the path may exceed PATH_MAX), then execs the command after "--".
+CG_JOIN = ("import os,sys\n"
+           "fd=os.open(sys.argv[1],os.O_RDONLY|os.O_DIRECTORY)\n"
+           "i=sys.argv.index('--')\n"
+           "for c in sys.argv[2:i]:\n"
+           "    n=os.open(c,os.O_RDONLY|os.O_DIRECTORY,dir_fd=fd); os.close(fd); fd=n\n"
+           "p=os.open('cgroup.procs',os.O_WRONLY,dir_fd=fd)\n"
+           "os.write(p,str(os.getpid()).encode()); os.close(p); os.close(fd)\n"
+           "os.execv(sys.argv[i+1],sys.argv[i+1:])\n")
+
+
+class CgTree:
+    """A test-made subtree of the cgroup2 hierarchy, made and removed through
+    directory fds (its paths may be longer than PATH_MAX)."""
+
+    def __init__(self, label):
+        self.v2 = cgroup_mounts()[0]
+        self.base = f"sockmem-it-{os.getpid()}-{label}"
+        self.made = []
+        self.helpers = []
+
+    def open(self, comps):
+        fd = os.open(self.v2, os.O_RDONLY | os.O_DIRECTORY)
+        for c in comps:
+            try:
+                n = os.open(c, os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            finally:
+                os.close(fd)
+            fd = n
+        return fd
+
+    def make(self, comps):
+        """Makes base/comps... (each missing level); returns the last one's id."""
+        comps = [self.base, *comps]
+        for i in range(1, len(comps) + 1):
+            if tuple(comps[:i]) in self.made:
+                continue
+            fd = self.open(comps[:i - 1])
+            try:
+                os.mkdir(comps[i - 1], dir_fd=fd)
+            finally:
+                os.close(fd)
+            self.made.append(tuple(comps[:i]))
+        fd = self.open(comps)
+        try:
+            return os.fstat(fd).st_ino
+        finally:
+            os.close(fd)
+
+    def path(self, comps=()):
+        return "/" + "/".join([self.base, *comps])
+
+    def helper(self, comps, *args):
+        h = Helper(*args, exe=["python3", "-c", CG_JOIN, self.v2, self.base, *comps, "--", SOCKPAIR])
+        self.helpers.append(h)
+        return h
+
+    def remove(self):
+        for h in self.helpers:
+            h.stop()
+        for t in reversed(self.made):
+            for _ in range(50):
+                try:
+                    fd = self.open(t[:-1])
+                    try:
+                        os.rmdir(t[-1], dir_fd=fd)
+                    finally:
+                        os.close(fd)
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    time.sleep(0.1)
+
+
+def cgroup_keys(path, binary=None, prefix=()):
+    """sockets -j --cgroup PATH as a sorted list of (state, local, peer)."""
+    doc = sm_json(["sockets", "--cgroup", path], binary=binary, prefix=prefix)
+    return sorted((s["state"], s["local"], s["peer"]) for s in doc["sockets"])
+
+
+def cgroup_chain_test(label, chain):
+    """A helper at base/chain..., another at base/side: --cgroup on the base,
+    on the chain's first level and on the chain's end finds exactly the
+    right sockets, and top --by cgroup shows the chain's whole path."""
+    if not cgroup_mounts()[0]:
+        return "skipped: no cgroup2 mount"
+    t = CgTree(label)
+    try:
+        deep_id = t.make(chain)
+        t.make(["side"])
+        h = t.helper(chain, "--family", "4", "--pairs", "2", "--unread", "3000")
+        s = t.helper(["side"], "--family", "4", "--pairs", "1")
+        hk, sk = sorted(h.all_keys()), sorted(s.all_keys())
+        eq(cgroup_keys(t.path()), sorted(hk + sk), f"--cgroup {t.path()} ({label})")
+        eq(cgroup_keys(t.path(chain[:1])), hk, f"--cgroup {t.path(chain[:1])} ({label})")
+        eq(cgroup_keys(t.path(["side"])), sk, f"--cgroup {t.path(['side'])}")
+        eq(cgroup_keys(t.path(chain)), hk, f"--cgroup on the {label} cgroup itself")
+        top = sm_json(["top", "--by", "cgroup"])
+        gs = [g for g in top["groups"] if g["cgroup_id"] == deep_id]
+        eq(len(gs), 1, f"top --by cgroup groups with the {label} cgroup's id")
+        eq(gs[0]["sockets"], 5, f"sockets in the {label} cgroup's group")
+        eq(gs[0]["cgroup"], t.path(chain), f"the {label} cgroup's path")
+    finally:
+        t.remove()
+
+
+def t_cgroup_deeper_than_64():
+    return cgroup_chain_test("deep", [f"d{i}" for i in range(1, 71)])
+
+
+def t_cgroup_path_over_4096():
+    return cgroup_chain_test("long", [f"{i:02d}" + "L" * 198 for i in range(22)])
+
+
+def t_cgroup_spellings():
+    """Non-canonical --cgroup spellings give the canonical answer; paths that
+    name no cgroup2 directory exit 1 with one line and print nothing."""
+    v2 = cgroup_mounts()[0]
+    if not v2:
+        return "skipped: no cgroup2 mount"
+    t = CgTree("spell")
+    try:
+        t.make(["x", "mnt"])
+        h = t.helper(["x"], "--family", "4", "--pairs", "1")
+        b = t.base
+        want = cgroup_keys(f"/{b}/x")
+        eq(want, sorted(h.all_keys()), f"--cgroup /{b}/x")
+        for sp in (f"//{b}/x", f"/./{b}/x", f"{b}/x/../x", f"{b}/x/", f"{b}//x", f"{v2}/{b}/x",
+                   f"{v2}//{b}/./x/", f"{v2}/../{os.path.basename(v2)}/{b}/x"):
+            eq(cgroup_keys(sp), want, f"--cgroup {sp!r}")
+        for sp, msg in ((f"/{b}/nosuch", "No such file or directory"),
+                        (f"/../{b}/x", "outside the cgroup2 hierarchy"),
+                        (f"{b}/x/../../..", "outside the cgroup2 hierarchy"),
+                        (f"/{b}/x/cgroup.procs", "Not a directory"),
+                        (f"{v2}/../memory/{b}", "No such file or directory")):
+            r = sm(["sockets", "-j", "--cgroup", sp])
+            eq((r.returncode, r.stdout), (1, ""), f"--cgroup {sp!r}: exit, stdout")
+            eq(r.stderr.count("\n"), 1, f"--cgroup {sp!r}: stderr lines ({r.stderr!r})")
+            check(r.stderr.startswith(f"sockmem: --cgroup {sp}") and msg in r.stderr,
+                  f"--cgroup {sp!r}: stderr {r.stderr!r}")
+        # another file system mounted on a cgroup directory (private mount namespace)
+        r = run(["unshare", "-m", "sh", "-c", 'mount -t tmpfs none "$1" && exec "$0" sockets -j --cgroup "$2"',
+                 SOCKMEM, f"{v2}/{b}/x/mnt", f"/{b}/x/mnt"])
+        eq((r.returncode, r.stdout), (1, ""), "--cgroup on a tmpfs mount: exit, stdout")
+        eq(r.stderr, f"sockmem: --cgroup /{b}/x/mnt: not a cgroup2 directory: Invalid cross-device link\n",
+           "--cgroup on a tmpfs mount: stderr")
+    finally:
+        t.remove()
+
+
+def t_cgroup_unreadable_below():
+    """An observer who cannot open a cgroup below --cgroup's target (mode 0700,
+    as a delegated user may set) gets exit 1, not an answer without its sockets."""
+    if not cgroup_mounts()[0]:
+        return "skipped: no cgroup2 mount"
+    bindir = os.path.join(TMP, "bin-cg")
+    os.makedirs(bindir, exist_ok=True)
+    os.chmod(bindir, 0o755)
+    exe = os.path.join(bindir, "sockmem")
+    shutil.copy(SOCKMEM, exe)
+    os.chmod(exe, 0o755)
+    pre = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+    t = CgTree("blind")
+    try:
+        t.make(["open", "hidden", "in"])
+        t.make(["other"])
+        fd = t.open([t.base, "open"])
+        try:
+            os.chmod("hidden", 0o700, dir_fd=fd)
+        finally:
+            os.close(fd)
+        h = t.helper(["open", "hidden", "in"], "--family", "4", "--pairs", "1")
+        eq(cgroup_keys(t.path()), sorted(h.all_keys()), f"--cgroup {t.path()} as root")
+        for target in (t.path(), t.path(["open"])):
+            r = sm(["sockets", "-j", "--cgroup", target], binary=exe, prefix=pre)
+            eq((r.returncode, r.stdout), (1, ""), f"--cgroup {target} as nobody: exit, stdout")
+            eq(r.stderr, f"sockmem: --cgroup {target}: a cgroup below it cannot be read: Permission denied\n",
+               f"--cgroup {target} as nobody: stderr")
+        eq(cgroup_keys(t.path(["other"]), binary=exe, prefix=pre), [], "--cgroup .../other as nobody")
+    finally:
+        t.remove()
+
+
+def private_run_netns(script, *args, timeout=20):
+    """Runs sh -c SCRIPT in a private mount namespace whose /run/netns is an
+    empty tmpfs (nothing of the host's changes), bounded by timeout."""
+    pre = ('if [ -d /run/netns ]; then mount -t tmpfs none /run/netns; '
+           'else mount -t tmpfs none /run && mkdir /run/netns; fi && ')
+    return run(["unshare", "-m", "sh", "-c", pre + script, SOCKMEM, *args], timeout=timeout)
+
+
+def t_netns_fifo():
+    """A FIFO (or plain file) in /run/netns: -N on it exits 1 with one line,
+    --all-netns lists it as skipped and still dumps a real named namespace;
+    neither blocks (old code: hung forever in open)."""
+    h = Helper("--family", "4", "--pairs", "1", netns=True)
+    try:
+        r = private_run_netns('mkfifo /run/netns/fifo && exec timeout 10 "$0" sockets -j -N fifo')
+        eq((r.returncode, r.stdout), (1, ""), f"-N fifo: exit, stdout (stderr {r.stderr!r})")
+        eq(r.stderr, "sockmem: network namespace (-N): Invalid argument\n", "-N fifo: stderr")
+        r = private_run_netns('mkfifo /run/netns/fifo && touch /run/netns/plain && '
+                              'touch /run/netns/real && mount --bind "/proc/$1/ns/net" /run/netns/real && '
+                              'exec timeout 10 "$0" sockets -j --all-netns', str(h.pid))
+        eq(r.returncode, 0, f"--all-netns with a FIFO: exit (stderr {r.stderr!r})")
+        doc = parse_json(r.stdout, "sockets -j --all-netns")
+        ino = os.stat(f"/proc/{h.pid}/ns/net").st_ino
+        got = sorted((s["state"], s["local"], s["peer"]) for s in doc["sockets"] if s["netns"] == ino)
+        eq(got, sorted(h.all_keys()), "the named namespace's sockets")
+        r = private_run_netns('mkfifo /run/netns/fifo && touch /run/netns/plain && '
+                              'touch /run/netns/real && mount --bind "/proc/$1/ns/net" /run/netns/real && '
+                              'exec timeout 10 "$0" system -j --all-netns', str(h.pid))
+        eq(r.returncode, 0, f"system --all-netns with a FIFO: exit (stderr {r.stderr!r})")
+        ns = {n["netns_name"]: n for n in parse_json(r.stdout, "system -j --all-netns")["system"]["namespaces"]
+              if n["netns_name"]}
+        eq(sorted(ns), ["fifo", "plain", "real"], "named entries")
+        eq((ns["real"]["netns"], ns["real"]["skipped"]), (ino, None), "the real namespace")
+        for n in ("fifo", "plain"):
+            eq(ns[n]["skipped"], "Invalid argument", f"{n}: skipped")
+    finally:
+        h.stop()
+
+
+def injected_runs(args, max_n):
+    """Runs sockmem ARGS under strace, failing the Nth getdents64 with EIO for
+    N = 1..max_n; yields (N, injected?, completed process)."""
+    # LeakSanitizer cannot stop the world of a traced process (ASan build)
+    env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0")
+    for n in range(1, max_n + 1):
+        log = nextname("strace")
+        r = run(["strace", "-f", "-qq", "-o", log, "-e", "trace=getdents64",
+                 "-e", f"inject=getdents64:error=EIO:when={n}", SOCKMEM, *args], env=env)
+        with open(log) as f:
+            injected = "(INJECTED)" in f.read()
+        yield n, injected, r
+
+
+def t_listing_errors_fail():
+    """A getdents64 error while listing /proc or /run/netns (--all-netns) or
+    the cgroup2 tree fails the run with one line and no output, instead of
+    answering without what it could not list."""
+    if not shutil.which("strace"):
+        return "skipped: no strace"
+    cases = [(["top", "--all-netns", "--no-owners", "-j"], "sockmem: network namespace list: Input/output error\n")]
+    t = CgTree("eio") if cgroup_mounts()[0] else None
+    try:
+        if t:
+            t.make(["a", "b"])
+            t.helper(["a", "b"], "--family", "4", "--pairs", "1")
+            cases.append((["sockets", "--no-owners", "-j", "--cgroup", t.path()],
+                          "sockmem: cgroup2 hierarchy: Input/output error\n"))
+        for args, msg in cases:
+            hit = 0
+            for n, injected, r in injected_runs(args, 8):
+                what = f"{' '.join(args)} with getdents64 #{n} failing"
+                if not injected:
+                    eq(r.returncode, 0, f"{what} (not reached): exit")
+                    continue
+                hit += 1
+                eq((r.returncode, r.stdout, r.stderr), (1, "", msg), f"{what}: exit, stdout, stderr")
+            check(hit >= 2, f"{' '.join(args)}: only {hit} getdents64 calls were failed")
+    finally:
+        if t:
+            t.remove()
+
 
 
 # ---------------------------------------------- sockets /proc/PID/fd does not show
@@ -1479,6 +1804,12 @@ TESTS = [
     ("scale_30k", t_scale_30k),
     ("hostile_comm", t_hostile_comm),
     ("memcg_v1_tcp", t_memcg_v1_tcp),
+    ("cgroup_deeper_than_64", t_cgroup_deeper_than_64),
+    ("cgroup_path_over_4096", t_cgroup_path_over_4096),
+    ("cgroup_spellings", t_cgroup_spellings),
+    ("cgroup_unreadable_below", t_cgroup_unreadable_below),
+    ("netns_fifo", t_netns_fifo),
+    ("listing_errors_fail", t_listing_errors_fail),
     ("ss_skmem_match", t_ss_skmem_match),
     ("tsv_format", t_tsv_format),
     ("table_format", t_table_format),
@@ -1491,11 +1822,13 @@ TESTS = [
     ("json_every_command", t_json_every_command),
     ("family_filters", t_family_filters),
     ("unprivileged", t_unprivileged),
+    ("skipped_netns_absent", t_skipped_netns_absent),
     ("container_netns", t_container_netns),
     ("sanitizer_runs", t_sanitizer_runs),
     ("valgrind", t_valgrind),
     ("repeat_stability", t_repeat_stability),
     ("churn", t_churn),
+    ("output_contract", t_output_contract),
     ("owners_unshared_table", t_owners_unshared_table),
     ("owners_zombie_leader", t_owners_zombie_leader),
     ("owners_in_flight", t_owners_in_flight),

@@ -38,7 +38,7 @@ trap 'exit 143' TERM
 setup_checks "unshare -n, sysctl inside a private netns" python3 unshare timeout ip sysctl
 tmp=$(mktemp -d /tmp/sockmem-test-check.XXXXXX) || exit 1
 
-# Shared JSON helpers for the checkers (duplicate keys are recorded, not lost).
+# Shared JSON helpers for the checkers (duplicate keys are recorded).
 cp "$here/checks.py" "$tmp/checks.py"
 cat >"$tmp/jsonutil.py" <<'EOF'
 import json
@@ -51,9 +51,7 @@ def hook(pairs):
     for k, v in pairs:
         if k in d:
             DUPS.append(k)
-            d.setdefault("__dup__", {})[k] = v
-        else:
-            d[k] = v
+        d[k] = v
     return d
 
 
@@ -62,31 +60,14 @@ def load(path):
         return json.load(f, object_pairs_hook=hook)
 
 
-def ev_any(ev, key, typ):
-    """The value of evidence key that has type typ (a count and a list may
-    share the name "sockets")."""
-    for v in (ev.get(key), ev.get("__dup__", {}).get(key)):
-        if isinstance(v, typ) and not (typ is int and isinstance(v, bool)):
-            return v
-    return None
-
-
-def ev_list(f, *keys):
-    """A list member of a finding's evidence (or of the finding itself)."""
-    for where in (f.get("evidence", {}), f):
-        for k in keys:
-            v = ev_any(where, k, list)
-            if v is not None:
-                return v
-    return None
-
-
 def offender_socks(f):
-    return ev_list(f, "top_sockets", "sockets") or []
+    """evidence.top_sockets, by that name only (man/contract.tsv)."""
+    return f["evidence"].get("top_sockets") or []
 
 
 def offender_procs(f):
-    return ev_list(f, "top_processes", "processes") or []
+    """evidence.top_processes, by that name only (man/contract.tsv)."""
+    return f["evidence"].get("top_processes") or []
 
 
 from checks import Checks  # noqa: F401 (re-exported)
@@ -331,7 +312,7 @@ EOF
 import json, os, sys, time
 sys.path.insert(0, sys.argv[1])
 import jsonutil
-from jsonutil import load, Checks, ev_any, offender_socks, offender_procs
+from jsonutil import load, Checks, offender_socks, offender_procs
 d = sys.argv[1] + "/ns"
 
 def rd(name):
@@ -387,7 +368,7 @@ c.true(f is not None, "no rcvbuf_at_max finding")
 if f:
     ev = f["evidence"]
     c.eq(f["severity"], "info", "severity")
-    c.eq(ev_any(ev, "sockets", int), 2, "evidence sockets count")
+    c.eq(ev.get("sockets"), 2, "evidence sockets count")
     c.eq(offenders(f), readers, "offending sockets (cookies)")
     c.eq(procs(f), [(helpers["read"]["pid"], "smread", 2)], "processes")
     c.eq(ev.get("tcp_rmem_max"), 262144, "evidence tcp_rmem_max")
@@ -405,7 +386,7 @@ c.true(f is not None, "no unread_backlog finding")
 if f:
     ev = f["evidence"]
     c.eq(f["severity"], "warning", "severity")
-    c.eq(ev_any(ev, "sockets", int), 1, "evidence sockets count")
+    c.eq(ev.get("sockets"), 1, "evidence sockets count")
     c.eq(offenders(f), held, "offending sockets (cookies)")
     c.eq(procs(f), [(helpers["hold"]["pid"], "smhold", 1)], "processes")
     for k in held:

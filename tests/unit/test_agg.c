@@ -373,8 +373,10 @@ static void test_sort_empty_and_one(void **state)
 	(void)state;
 	memset(&o, 0, sizeof(o));
 	one.s.sockets = 3;
-	agg_sort(NULL, 0, SORT_CHARGED, &o);
-	agg_sort(&one, 1, SORT_COMM, &o);
+	assert_int_equal(agg_sort(NULL, 0, SORT_CHARGED, &o), 0);
+	assert_int_equal(agg_sort(&one, 1, SORT_COMM, &o), 0);
+	/* no scratch space: an error, never a silently unsorted list */
+	assert_int_equal(agg_sort(&one, SIZE_MAX / 2, SORT_CHARGED, &o), -ENOMEM);
 	assert_int_equal(one.proc, AGG_NO_PROC);
 	assert_int_equal(one.s.sockets, 3);
 }

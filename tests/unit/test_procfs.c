@@ -589,6 +589,22 @@ static void test_sysinfo_old_kernel(void **state)
 	assert_string_equal(si.release, "5.10.0-28-amd64");
 }
 
+/* sethostname() takes any bytes: a name with a newline is kept whole,
+ * only the kernel's own terminating newline is dropped. */
+static void test_sysinfo_hostname_with_newline(void **state)
+{
+	static struct sysinfo si;
+	struct procfs p;
+	const char *where = NULL;
+
+	(void)state;
+	assert_int_equal(procfs_open(&p, "tests/fixtures/hostile-host"), 0);
+	assert_int_equal(procfs_read_sysinfo(&p, &si, &where), 0);
+	assert_string_equal(si.hostname, "evil\nhost");
+	assert_string_equal(si.release, "6.18.44-fixture");
+	procfs_close(&p);
+}
+
 static void test_sysinfo_errors(void **state)
 {
 	static struct sysinfo si;
@@ -659,6 +675,7 @@ int main(void)
 		cmocka_unit_test(test_sysinfo_container),
 		cmocka_unit_test(test_sysinfo_old_kernel),
 		cmocka_unit_test(test_sysinfo_errors),
+		cmocka_unit_test(test_sysinfo_hostname_with_newline),
 		cmocka_unit_test(test_netns_ino_absent),
 	};
 
