@@ -268,7 +268,8 @@ def check_injected(pid, log):
         except FileNotFoundError:
             text = ""
         # strace writes the tracee's exit last; wait for it so the log is whole
-        if re.search(rf"^{pid} \+\+\+ (exited|killed)", text, re.M):
+        # strace pads the pid column: "4925  +++" but "30689 +++"
+        if re.search(rf"^{pid}\s+\+\+\+ (exited|killed)", text, re.M):
             break
         time.sleep(0.01)
     if "(INJECTED)" not in text:
