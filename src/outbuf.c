@@ -161,6 +161,17 @@ void ob_i64(struct outbuf *b, int64_t v)
 	}
 }
 
+void ob_hundredths(struct outbuf *b, int64_t v)
+{
+	uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	char frac[3] = { '.', (char)('0' + m % 100 / 10), (char)('0' + m % 10) };
+
+	if (v < 0)
+		ob_ch(b, '-');
+	ob_u64(b, m / 100);
+	ob_write(b, frac, sizeof(frac));
+}
+
 void ob_spaces(struct outbuf *b, size_t n)
 {
 	static const char sp[] = "                                ";

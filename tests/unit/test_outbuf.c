@@ -81,6 +81,38 @@ static void test_fmt_u64_and_ob_numbers(void **state)
 	assert_int_equal(ob_finish(&b), 0);
 }
 
+static void check_hundredths(int64_t v, const char *want)
+{
+	struct outbuf b;
+
+	assert_int_equal(ob_init_mem(&b), 0);
+	ob_hundredths(&b, v);
+	assert_ob_eq(&b, want);
+	assert_int_equal(ob_finish(&b), 0);
+}
+
+/* Percentages: total over int64_t, a sign for every negative value
+ * (a negative sockstat mem once gave "-4..("), always two decimals. */
+static void test_hundredths(void **state)
+{
+	(void)state;
+	check_hundredths(0, "0.00");
+	check_hundredths(5, "0.05");
+	check_hundredths(50, "0.50");
+	check_hundredths(100, "1.00");
+	check_hundredths(429, "4.29");
+	check_hundredths(12345, "123.45");
+	check_hundredths(-1, "-0.01");
+	check_hundredths(-5, "-0.05");
+	check_hundredths(-99, "-0.99");
+	check_hundredths(-100, "-1.00");
+	check_hundredths(-429, "-4.29");
+	check_hundredths(-12345, "-123.45");
+	check_hundredths(INT64_MAX, "92233720368547758.07");
+	check_hundredths(INT64_MIN, "-92233720368547758.08");
+	check_hundredths(INT64_MIN + 1, "-92233720368547758.07");
+}
+
 static void test_mem_buffer_grows(void **state)
 {
 	struct outbuf b;
@@ -256,6 +288,7 @@ int main(void)
 		cmocka_unit_test(test_fmt_human),
 		cmocka_unit_test(test_fmt_human_rounding_carries),
 		cmocka_unit_test(test_fmt_u64_and_ob_numbers),
+		cmocka_unit_test(test_hundredths),
 		cmocka_unit_test(test_mem_buffer_grows),
 		cmocka_unit_test(test_file_buffer),
 		cmocka_unit_test(test_json_escapes),
