@@ -42,6 +42,9 @@ static void test_fmt_human(void **state)
 	check_human(UINT64_C(1) << 50, "1.0P");
 	check_human(UINT64_C(1) << 60, "1.0E");
 	check_human(UINT64_MAX, "16.0E");
+	/* above UINT64_MAX / 10 bytes the tenths were truncated, not rounded */
+	check_human(UINT64_C(1902320482601297511), "1.7E"); /* 1.65000000000000000000087E */
+	check_human(UINT64_C(18446744073695553322), "16.0E"); /* 15.99999999998786E */
 }
 
 static void test_fmt_human_rounding_carries(void **state)
