@@ -7,7 +7,7 @@
 #                                            tests/fuzz/regress/T once (-runs=0)
 #   tests/fuzz/run.sh --build [TARGET...]    build only
 #
-# Targets: fuzz_diag fuzz_procfs fuzz_cli fuzz_escape (default: all).
+# Targets: every name in ALL_TARGETS below (default: all).
 # Binaries, corpus copies, logs and crash files go to build/fuzz/; the
 # committed corpus is never written. Stops at the first crash, naming the
 # target and the crash file. Run from anywhere; works in the repo root.
