@@ -14,7 +14,8 @@
  *
  * Checks per document: out_render succeeds; JSON is one document that
  * jansson parses (duplicate members rejected), with the right schema and
- * command; TSV lines of one block (blocks end at an empty line) have one
+ * command, and for sockets and top no negative number (all are unsigned
+ * kernel values or their sums); TSV lines of one block (blocks end at an empty line) have one
  * field count and no control byte but tab; a table has only printable
  * ASCII and newlines. Then one document goes to a FILE that fills up, which
  * must end in an error, not a crash.
@@ -308,6 +309,27 @@ static int take_netns(struct in *in, struct report *r)
 
 /* ---- checks ---- */
 
+/* Whether any number in j is negative. */
+static int has_negative(json_t *j)
+{
+	const char *key;
+	json_t *v;
+	size_t i;
+
+	if (json_is_number(j))
+		return json_number_value(j) < 0;
+	if (json_is_object(j)) {
+		json_object_foreach(j, key, v)
+			if (has_negative(v))
+				return 1;
+	} else if (json_is_array(j)) {
+		json_array_foreach(j, i, v)
+			if (has_negative(v))
+				return 1;
+	}
+	return 0;
+}
+
 static void check_json(const char *doc, size_t len, enum cmd cmd)
 {
 	json_error_t err;
@@ -325,6 +347,11 @@ static void check_json(const char *doc, size_t len, enum cmd cmd)
 	CHECK(json_is_object(j));
 	CHECK(schema && strcmp(schema, SOCKMEM_SCHEMA) == 0);
 	CHECK(command && strcmp(command, cli_cmd_name(cmd)) == 0);
+	/* sockets and top hold unsigned kernel values and sums only */
+	if ((cmd == CMD_SOCKETS || cmd == CMD_TOP) && has_negative(j)) {
+		fprintf(stderr, "negative number in %s -j:\n%.*s\n", command, (int)len, doc);
+		__builtin_trap();
+	}
 	json_decref(j);
 }
 

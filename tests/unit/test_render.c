@@ -102,11 +102,43 @@ static void test_positive_sockstat_mem(void **state)
 	free(t);
 }
 
+/* tcp_info's u64 counters, cgroup ids and namespace inodes are unsigned in
+ * every format: above INT64_MAX, JSON once printed them negative. */
+static void test_sockets_json_u64(void **state)
+{
+	struct report r;
+	struct sock_rec s = tu_sock(7, 1000, 0, 0, 0);
+	char *t;
+
+	(void)state;
+	load(&r, FIX_HOST);
+	s.ti[TI_BYTES_ACKED] = UINT64_MAX;
+	s.ti[TI_BYTES_RECEIVED] = (uint64_t)INT64_MAX + 1;
+	s.ti_mask = 1u << TI_BYTES_ACKED | 1u << TI_BYTES_RECEIVED;
+	s.flags |= SOCK_HAS_CGROUP;
+	s.cgroup_id = UINT64_MAX - 1;
+	s.netns_ino = UINT64_MAX - 2;
+	r.netns_ino = UINT64_MAX - 3;
+	assert_int_equal(sock_table_add(&r.socks, &s), 1);
+
+	t = render(&r, CMD_SOCKETS, FMT_JSON);
+	assert_contains(t, "\"netns_ino\":18446744073709551612}");
+	assert_contains(t, "\"cgroup_id\":18446744073709551614,\"netns\":18446744073709551613,");
+	assert_contains(t, "\"bytes_received\":9223372036854775808,"
+			   "\"bytes_acked\":18446744073709551615,");
+	free(t);
+	t = render(&r, CMD_SOCKETS, FMT_TSV);
+	assert_contains(t, "\t9223372036854775808\t18446744073709551615\t");
+	free(t);
+	sock_table_free(&r.socks);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_negative_sockstat_mem),
 		cmocka_unit_test(test_positive_sockstat_mem),
+		cmocka_unit_test(test_sockets_json_u64),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
