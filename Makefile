@@ -1,5 +1,5 @@
 # sockmem - where TCP socket buffer memory goes.
-# Targets: all install uninstall check clean run deps bench fuzz
+# Targets: all install uninstall check clean run deps bench fuzz fuzz-build fuzz-regress
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/sbin
@@ -71,7 +71,7 @@ deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		gcc make pkg-config libmnl-dev libcmocka-dev mandoc jq valgrind iproute2 \
-		util-linux procps python3 clang libclang-rt-14-dev strace
+		util-linux procps python3 clang libclang-rt-14-dev strace libjansson-dev
 
 run: deps
 	$(MAKE) sockmem
@@ -88,6 +88,10 @@ integration: sockmem build/sockmem-san $(HELPER_BINS)
 
 manlint:
 	mandoc -Tlint -W warning man/sockmem.8
+
+# Builds every fuzz target (clang, libFuzzer; into build/fuzz/).
+fuzz-build:
+	tests/fuzz/run.sh --build
 
 # Replays every fuzz target over its seeds and kept crash inputs (seconds).
 fuzz-regress:
@@ -116,5 +120,6 @@ fuzz:
 clean:
 	rm -rf build sockmem
 
-.PHONY: all deps run unit unit-san integration manlint fuzz-regress check install uninstall clean bench fuzz
+.PHONY: all deps run unit unit-san integration manlint fuzz-build fuzz-regress check install uninstall \
+	clean bench fuzz
 .DELETE_ON_ERROR:

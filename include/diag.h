@@ -40,6 +40,19 @@ struct diag_req {
 	size_t bytecode_len;
 };
 
+/* What diag_dump_msg collects over one dump. */
+struct diag_sink {
+	struct sock_table *t; /* records, deduplicated by cookie */
+	uint64_t netns_ino;   /* tagged on every record */
+	uint64_t messages;    /* SOCK_DIAG_BY_FAMILY replies seen */
+	uint64_t malformed;   /* replies diag_parse rejected */
+};
+
+/* The nl_dump callback of a dump (data is a struct diag_sink): parses one
+ * reply and adds its record. Returns an MNL_CB_* value (errno set on
+ * MNL_CB_ERROR). Exposed for tests that feed the receive loop bytes. */
+int diag_dump_msg(const struct nlmsghdr *nlh, void *data);
+
 /*
  * Dumps every TCP socket of one family (AF_INET or AF_INET6) in the calling
  * thread's network namespace into t (deduplicated by cookie), tagging each

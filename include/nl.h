@@ -31,4 +31,13 @@ void nl_close(struct nl *n);
  */
 int nl_dump(struct nl *n, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
 
+/*
+ * The body of nl_dump's receive loop, apart so that tests can feed it bytes:
+ * runs cb over the len bytes one recvmsg put in n->buf, for the dump with
+ * sequence number seq. Returns 1 when more datagrams follow, 0 at the end of
+ * the dump, or -errno as nl_dump (-EBADMSG if the bytes are not whole
+ * netlink messages).
+ */
+int nl_dump_recv(struct nl *n, size_t len, uint32_t seq, mnl_cb_t cb, void *data);
+
 #endif

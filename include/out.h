@@ -3,6 +3,7 @@
 #ifndef SOCKMEM_OUT_H
 #define SOCKMEM_OUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -61,6 +62,8 @@ struct cell cell_maybe(struct maybe m, enum cell_kind kind);
 void json_key(struct outbuf *b, const char *key, int *first);
 void json_u64(struct outbuf *b, const char *key, uint64_t v, int *first);
 void json_maybe(struct outbuf *b, const char *key, struct maybe m, int *first);
+/* An unsigned kernel value (u64 tcp_info counters, ids), or null when !has. */
+void json_opt_u64(struct outbuf *b, const char *key, bool has, uint64_t v, int *first);
 void json_maybe_array(struct outbuf *b, const char *key, const struct maybe *m, size_t n,
 		      int *first);
 void json_bool(struct outbuf *b, const char *key, struct maybe m, int *first);

@@ -43,6 +43,10 @@ void ob_u64(struct outbuf *b, uint64_t v);
 void ob_i64(struct outbuf *b, int64_t v);
 void ob_spaces(struct outbuf *b, size_t n);
 
+/* Writes v hundredths as a decimal with two places, for every int64_t:
+ * -429 -> "-4.29", -5 -> "-0.05", 5 -> "0.05", INT64_MIN -> "-92233720368547758.08". */
+void ob_hundredths(struct outbuf *b, int64_t v);
+
 /* Formats v into buf (>= 21 bytes); returns the length. */
 size_t fmt_u64(char *buf, uint64_t v);
 

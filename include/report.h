@@ -67,6 +67,15 @@ struct report_err {
  */
 int report_build(const struct opts *o, struct report *r, struct report_err *e);
 
+/*
+ * The aggregation pass of report_build over collected records (sockets,
+ * owners, sysinfo, namespaces, cgroups): totals, reconciliation, groups
+ * for o->by sorted by o->sort, findings. Pure; exposed so that tests derive
+ * reports from hand-made collections exactly as report_build does.
+ * Returns 0, or -1 with *e filled.
+ */
+int report_derive(const struct opts *o, struct report *r, struct report_err *e);
+
 void report_free(struct report *r);
 
 /* The per-namespace sysctls (tcp_rmem, tcp_wmem...) that apply to sockets

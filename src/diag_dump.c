@@ -15,17 +15,9 @@
 /* An interrupted dump is retried this many times before it is reported. */
 #define DIAG_RETRIES 3
 
-struct dump_state {
-	struct sock_table *t;
-	uint64_t netns_ino;
-	uint64_t messages;
-	uint64_t malformed;
-	int err;
-};
-
-static int on_msg(const struct nlmsghdr *nlh, void *data)
+int diag_dump_msg(const struct nlmsghdr *nlh, void *data)
 {
-	struct dump_state *d = data;
+	struct diag_sink *d = data;
 	struct sock_rec rec;
 	int err;
 
@@ -82,7 +74,7 @@ int diag_dump(int family, const struct diag_req *rq, uint64_t netns_ino,
 		return *where = "netlink request", -E2BIG;
 	for (int attempt = 0;; attempt++) {
 		struct nlmsghdr *nlh = mnl_nlmsg_put_header(reqbuf);
-		struct dump_state d = { t, netns_ino, 0, 0, 0 };
+		struct diag_sink d = { t, netns_ino, 0, 0 };
 		struct nl n;
 
 		/* A fresh socket per attempt: the old one may still hold the
@@ -93,7 +85,7 @@ int diag_dump(int family, const struct diag_req *rq, uint64_t netns_ino,
 			return err;
 		}
 		build_request(nlh, family, rq);
-		err = nl_dump(&n, nlh, on_msg, &d);
+		err = nl_dump(&n, nlh, diag_dump_msg, &d);
 		st->messages += d.messages;
 		st->malformed += d.malformed;
 		st->recv_calls += n.recv_calls;

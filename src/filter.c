@@ -344,7 +344,8 @@ static bool any_host(const struct cidr *c, size_t n, int family, const uint8_t *
 
 bool filter_match_sock(const struct filter *f, const struct sock_rec *s)
 {
-	if (f->states && !(f->states & (1u << s->state)))
+	/* a state beyond the mask (no kernel has one) matches no --state */
+	if (f->states && (s->state >= 32 || !(f->states & (1u << s->state))))
 		return false;
 	return any_port(f->sport, f->nsport, s->sport) && any_port(f->dport, f->ndport, s->dport) &&
 	       any_host(f->src, f->nsrc, s->family, s->saddr) &&

@@ -74,6 +74,13 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
 	return c->cb(nlh, c->data);
 }
 
+/* The errno of a kernel's negative error code; EPROTO for a value that is
+ * no errno (positive, or beyond -MAX_ERRNO, such as INT_MIN). */
+static int kernel_errno(int e)
+{
+	return e < 0 && e >= -4095 ? -e : EPROTO;
+}
+
 static int done_cb(const struct nlmsghdr *nlh, void *data)
 {
 	(void)data;
@@ -83,7 +90,7 @@ static int done_cb(const struct nlmsghdr *nlh, void *data)
 
 		memcpy(&e, mnl_nlmsg_get_payload(nlh), sizeof(e));
 		if (e < 0) {
-			errno = -e;
+			errno = kernel_errno(e);
 			return MNL_CB_ERROR;
 		}
 	}
@@ -102,8 +109,13 @@ static int err_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_ERROR;
 	if (e->error == 0)
 		return MNL_CB_STOP;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += e->msg.nlmsg_len - sizeof(e->msg);
+	/* Uncapped, the request follows whole; the TLVs start after its padding. */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+		if (e->msg.nlmsg_len < sizeof(e->msg))
+			off = SIZE_MAX; /* a request shorter than its header: no TLVs */
+		else
+			off = MNL_ALIGN(off + e->msg.nlmsg_len - sizeof(e->msg));
+	}
 	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS && off <= mnl_nlmsg_get_payload_len(nlh)) {
 		mnl_attr_for_each_payload((const void *)((const char *)e + off),
 					  mnl_nlmsg_get_payload_len(nlh) - off)
@@ -116,20 +128,65 @@ static int err_cb(const struct nlmsghdr *nlh, void *data)
 			}
 		}
 	}
-	errno = -e->error;
+	errno = kernel_errno(e->error);
 	return MNL_CB_ERROR;
 }
 
-int nl_dump(struct nl *n, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+/*
+ * Whether buf[0..len) is whole netlink messages: each header's length at
+ * least a header and within the bytes left (the last one may lack its
+ * alignment padding). libmnl 1.0.4's mnl_nlmsg_ok() compares the length as
+ * an int, so without this a length above INT_MAX reaches the callbacks and
+ * its walk then steps to a wild address; a shorter overrun is dropped
+ * without a word, and with it whatever sockets the datagram held.
+ */
+static int whole_messages(const char *buf, size_t len)
+{
+	while (len > 0) {
+		struct nlmsghdr h;
+
+		if (len < sizeof(h))
+			return 0;
+		memcpy(&h, buf, sizeof(h));
+		if (h.nlmsg_len < sizeof(h) || h.nlmsg_len > len)
+			return 0;
+		if (MNL_ALIGN(h.nlmsg_len) >= len)
+			return 1;
+		buf += MNL_ALIGN(h.nlmsg_len);
+		len -= MNL_ALIGN(h.nlmsg_len);
+	}
+	return 1;
+}
+
+int nl_dump_recv(struct nl *n, size_t len, uint32_t seq, mnl_cb_t cb, void *data)
 {
 	mnl_cb_t ctl[NLMSG_MIN_TYPE] = { 0 };
 	struct dump_ctx c = { n, cb, data };
-	uint32_t seq = ++n->seq;
-	ssize_t len;
 	int ret;
 
 	ctl[NLMSG_ERROR] = err_cb;
 	ctl[NLMSG_DONE] = done_cb;
+	n->recv_calls++;
+	n->bytes += (uint64_t)len;
+	if (!whole_messages(n->buf, len))
+		return -EBADMSG;
+	errno = 0;
+	ret = mnl_cb_run2(n->buf, len, seq, n->portid, data_cb, &c, ctl, NLMSG_MIN_TYPE);
+	if (ret == MNL_CB_STOP)
+		return 0;
+	if (ret < 0) {
+		/* errno carries the kernel's or callback's error; EINTR = NLM_F_DUMP_INTR */
+		return errno ? -errno : -EIO;
+	}
+	return 1;
+}
+
+int nl_dump(struct nl *n, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+{
+	uint32_t seq = ++n->seq;
+	ssize_t len;
+	int ret;
+
 	n->ext_ack[0] = '\0';
 	nlh->nlmsg_seq = seq;
 	nlh->nlmsg_pid = 0;
@@ -145,16 +202,8 @@ int nl_dump(struct nl *n, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 		/* netlink never ends a dump with 0 bytes; looping would spin */
 		if (len == 0)
 			return -ENODATA;
-		n->recv_calls++;
-		n->bytes += (uint64_t)len;
-		errno = 0;
-		ret = mnl_cb_run2(n->buf, (size_t)len, seq, n->portid, data_cb, &c, ctl,
-				  NLMSG_MIN_TYPE);
-		if (ret == MNL_CB_STOP)
-			return 0;
-		if (ret < 0) {
-			/* errno carries the kernel's or callback's error; EINTR = NLM_F_DUMP_INTR */
-			return errno ? -errno : -EIO;
-		}
+		ret = nl_dump_recv(n, (size_t)len, seq, cb, data);
+		if (ret <= 0)
+			return ret;
 	}
 }

@@ -41,8 +41,7 @@ void out_json_head(struct outbuf *b, const struct report *r, const struct opts *
 	json_text(b, "time", ts, &f);
 	json_u64(b, "page_size", r->page_size, &f);
 	json_u64(b, "ncpu", r->ncpu, &f);
-	json_maybe(b, "netns_ino", r->netns_ino ? maybe_of((int64_t)r->netns_ino) : maybe_none(),
-		   &f);
+	json_opt_u64(b, "netns_ino", r->netns_ino != 0, r->netns_ino, &f);
 	ob_ch(b, '}');
 }
 

@@ -153,6 +153,15 @@ void json_maybe(struct outbuf *b, const char *key, struct maybe m, int *first)
 		ob_str(b, "null");
 }
 
+void json_opt_u64(struct outbuf *b, const char *key, bool has, uint64_t v, int *first)
+{
+	json_key(b, key, first);
+	if (has)
+		ob_u64(b, v);
+	else
+		ob_str(b, "null");
+}
+
 void json_maybe_array(struct outbuf *b, const char *key, const struct maybe *m, size_t n,
 		      int *first)
 {

@@ -179,12 +179,8 @@ static void sockets_json(struct outbuf *b, const struct report *r, const struct 
 		json_u64(b, "inode", s->inode, &f);
 		json_maybe(b, "uid", sock_has_uid(s) ? maybe_of(s->uid) : maybe_none(), &f);
 		json_u64(b, "cookie", s->cookie, &f);
-		json_maybe(b, "cgroup_id",
-			   (s->flags & SOCK_HAS_CGROUP) ? maybe_of((int64_t)s->cgroup_id)
-							: maybe_none(),
-			   &f);
-		json_maybe(b, "netns",
-			   s->netns_ino ? maybe_of((int64_t)s->netns_ino) : maybe_none(), &f);
+		json_opt_u64(b, "cgroup_id", s->flags & SOCK_HAS_CGROUP, s->cgroup_id, &f);
+		json_opt_u64(b, "netns", s->netns_ino != 0, s->netns_ino, &f);
 		json_u64(b, "recv_q", s->rqueue, &f);
 		json_u64(b, "send_q", s->wqueue, &f);
 		json_key(b, "skmem", &f);
@@ -201,10 +197,7 @@ static void sockets_json(struct outbuf *b, const struct report *r, const struct 
 					   &g);
 			ob_ch(b, '}');
 		}
-		json_maybe(b, "charged_bytes",
-			   s->skmem_n > SKM_W ? maybe_of((int64_t)sock_charged_bytes(s))
-					      : maybe_none(),
-			   &f);
+		json_opt_u64(b, "charged_bytes", s->skmem_n > SKM_W, sock_charged_bytes(s), &f);
 		json_key(b, "tcp_info", &f);
 		if (s->ti_mask == 0) {
 			ob_str(b, "null");
@@ -213,10 +206,8 @@ static void sockets_json(struct outbuf *b, const struct report *r, const struct 
 
 			ob_ch(b, '{');
 			for (int k = 0; k < TI_N; k++)
-				json_maybe(b, diag_ti_fields[k].name,
-					   sock_has_ti(s, (enum ti)k) ? maybe_of((int64_t)s->ti[k])
-								      : maybe_none(),
-					   &g);
+				json_opt_u64(b, diag_ti_fields[k].name, sock_has_ti(s, (enum ti)k),
+					     s->ti[k], &g);
 			ob_ch(b, '}');
 		}
 		json_key(b, "owners", &f);

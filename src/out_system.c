@@ -17,14 +17,22 @@ struct sysfield {
 
 #define SYSF_MAX 64
 
-/* Share of used pages against a threshold, in hundredths of a percent. */
+/* Share of used pages against a threshold, in hundredths of a percent,
+ * rounded half away from zero (a negative sockstat mem gives a negative share). */
 static struct maybe pct(struct maybe used, struct maybe limit)
 {
 	struct maybe scaled = maybe_mul(used, 10000);
+	int64_t q, rem;
 
-	if (!scaled.has || !limit.has || limit.v <= 0 || scaled.v > INT64_MAX - limit.v / 2)
+	if (!scaled.has || !limit.has || limit.v <= 0)
 		return maybe_none();
-	return maybe_of((scaled.v + limit.v / 2) / limit.v);
+	q = scaled.v / limit.v;
+	rem = scaled.v % limit.v; /* |rem| < limit: neither test below overflows */
+	if (rem > 0 && rem >= limit.v - rem)
+		q++;
+	else if (rem < 0 && -rem >= limit.v + rem)
+		q--;
+	return maybe_of(q);
 }
 
 static struct maybe times(struct maybe m, uint64_t k)
@@ -137,22 +145,13 @@ static void reconcile_sentence(const struct report *r, char *buf, size_t len)
 		    (long long)-rc->gap_pages.v, (long long)rc->tolerance_pages.v);
 }
 
-static void put_pct(struct outbuf *b, int64_t hundredths)
-{
-	char frac[3] = { (char)('0' + hundredths % 100 / 10), (char)('0' + hundredths % 10), 0 };
-
-	ob_i64(b, hundredths / 100);
-	ob_ch(b, '.');
-	ob_str(b, frac);
-}
-
 static void json_field(struct outbuf *b, const struct sysfield *f, int *first)
 {
 	if (f->unit == U_BOOL) {
 		json_bool(b, f->key, f->v, first);
 	} else if (f->unit == U_PCT && f->v.has) {
 		json_key(b, f->key, first);
-		put_pct(b, f->v.v);
+		ob_hundredths(b, f->v.v);
 	} else {
 		json_maybe(b, f->key, f->v, first);
 	}
@@ -257,7 +256,7 @@ static void tsv_system(struct outbuf *b, const struct report *r, const struct op
 			if (f[i].unit == U_BOOL)
 				ob_str(b, f[i].v.v ? "true" : "false");
 			else if (f[i].unit == U_PCT)
-				put_pct(b, f[i].v.v);
+				ob_hundredths(b, f[i].v.v);
 			else
 				ob_i64(b, f[i].v.v);
 		}
@@ -314,7 +313,7 @@ static void tv(struct outbuf *b, const struct opts *o, struct maybe m, enum unit
 	} else if (u == U_BOOL) {
 		ob_str(b, m.v ? "yes" : "no");
 	} else if (u == U_PCT) {
-		put_pct(b, m.v);
+		ob_hundredths(b, m.v);
 		ob_ch(b, '%');
 	} else {
 		ob_i64(b, m.v);

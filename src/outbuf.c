@@ -161,6 +161,17 @@ void ob_i64(struct outbuf *b, int64_t v)
 	}
 }
 
+void ob_hundredths(struct outbuf *b, int64_t v)
+{
+	uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	char frac[3] = { '.', (char)('0' + m % 100 / 10), (char)('0' + m % 10) };
+
+	if (v < 0)
+		ob_ch(b, '-');
+	ob_u64(b, m / 100);
+	ob_write(b, frac, sizeof(frac));
+}
+
 void ob_spaces(struct outbuf *b, size_t n)
 {
 	static const char sp[] = "                                ";
@@ -171,6 +182,13 @@ void ob_spaces(struct outbuf *b, size_t n)
 		ob_write(b, sp, k);
 		n -= k;
 	}
+}
+
+/* bytes / div in tenths, rounded half up; exact for every uint64_t
+ * (div <= 2^60, so the remainder times 10 fits). */
+static uint64_t tenths_of(uint64_t bytes, uint64_t div)
+{
+	return bytes / div * 10 + (bytes % div * 10 + div / 2) / div;
 }
 
 size_t fmt_human(char *buf, uint64_t bytes)
@@ -186,17 +204,13 @@ size_t fmt_human(char *buf, uint64_t bytes)
 		u++;
 	}
 	/* one decimal, rounded to nearest */
-	uint64_t tenths = (bytes * 10 + div / 2) / div;
+	uint64_t tenths = tenths_of(bytes, div);
 
-	if (bytes > UINT64_MAX / 10)
-		tenths = bytes / (div / 10);
 	if (tenths >= 10240 && u < 5) {
 		/* rounded up to 1024.0 of this unit: carry, "1.0M" not "1024.0K" */
 		div *= 1024;
 		u++;
-		tenths = (bytes * 10 + div / 2) / div;
-		if (bytes > UINT64_MAX / 10)
-			tenths = bytes / (div / 10);
+		tenths = tenths_of(bytes, div);
 	}
 	size_t n = fmt_u64(buf, tenths / 10);
 

@@ -355,6 +355,36 @@ static void lookup_usernames(struct report *r)
 	}
 }
 
+int report_derive(const struct opts *o, struct report *r, struct report_err *e)
+{
+	/* replies the parser rejected mean sockets are missing from the sums */
+	if (r->dstats.malformed)
+		r->partial = true;
+
+	agg_totals(&r->socks, r->page_size, &r->totals);
+	agg_reconcile(&r->totals, r->sys.sockstat.mem_pages, r->ncpu, r->sys.sysctl.mem_pcpu_rsv,
+		      &r->rec);
+	if (o->cmd == CMD_TOP || o->cmd == CMD_REPORT || o->cmd == CMD_CHECK) {
+		int err = o->by == BY_PROCESS
+			      ? agg_by_process(&r->socks, &r->owners, r->page_size, &r->groups,
+					       &r->ngroups)
+			      : agg_by_key(&r->socks, o->by, r->page_size, &r->groups, &r->ngroups);
+
+		if (!err)
+			err = agg_sort(r->groups, r->ngroups, o->sort, &r->owners);
+		if (err)
+			return fail(e, "aggregation", err);
+	}
+	if (o->cmd == CMD_REPORT || o->cmd == CMD_CHECK) {
+		int n = findings_run(r, &o->find, &r->findings);
+
+		if (n < 0)
+			return fail(e, "findings", n);
+		r->nfindings = (size_t)n;
+	}
+	return 0;
+}
+
 int report_build(const struct opts *o, struct report *r, struct report_err *e)
 {
 	struct procfs p;
@@ -475,34 +505,10 @@ int report_build(const struct opts *o, struct report *r, struct report_err *e)
 		}
 	}
 	procfs_close(&p);
-
-	/* replies the parser rejected mean sockets are missing from the sums */
-	if (r->dstats.malformed)
-		r->partial = true;
-
-	/* aggregation */
-	agg_totals(&r->socks, r->page_size, &r->totals);
-	agg_reconcile(&r->totals, r->sys.sockstat.mem_pages, r->ncpu, r->sys.sysctl.mem_pcpu_rsv,
-		      &r->rec);
-	if (o->cmd == CMD_TOP || o->cmd == CMD_REPORT || o->cmd == CMD_CHECK) {
-		err = o->by == BY_PROCESS
-			  ? agg_by_process(&r->socks, &r->owners, r->page_size, &r->groups,
-					   &r->ngroups)
-			  : agg_by_key(&r->socks, o->by, r->page_size, &r->groups, &r->ngroups);
-		if (!err)
-			err = agg_sort(r->groups, r->ngroups, o->sort, &r->owners);
-		if (err)
-			return fail(e, "aggregation", err);
-		if (o->by == BY_USER)
-			lookup_usernames(r);
-	}
-	if (o->cmd == CMD_REPORT || o->cmd == CMD_CHECK) {
-		int n = findings_run(r, &o->find, &r->findings);
-
-		if (n < 0)
-			return fail(e, "findings", n);
-		r->nfindings = (size_t)n;
-	}
+	if (report_derive(o, r, e))
+		return -1;
+	if (o->by == BY_USER && (o->cmd == CMD_TOP || o->cmd == CMD_REPORT || o->cmd == CMD_CHECK))
+		lookup_usernames(r); /* names come from the system: collection, not derivation */
 	return 0;
 out_err:
 	fail(e, where, err);

@@ -7,7 +7,7 @@
 #                                            tests/fuzz/regress/T once (-runs=0)
 #   tests/fuzz/run.sh --build [TARGET...]    build only
 #
-# Targets: fuzz_diag fuzz_procfs fuzz_cli fuzz_escape (default: all).
+# Targets: every name in ALL_TARGETS below (default: all).
 # Binaries, corpus copies, logs and crash files go to build/fuzz/; the
 # committed corpus is never written. Stops at the first crash, naming the
 # target and the crash file. Run from anywhere; works in the repo root.
@@ -26,6 +26,7 @@ FUZZ_TIMEOUT=${FUZZ_TIMEOUT:-10}
 FUZZ_FLAGS=${FUZZ_FLAGS:-}
 OUT=build/fuzz
 ALL_TARGETS="fuzz_diag fuzz_procfs fuzz_cli fuzz_escape fuzz_cgroup fuzz_netns"
+ALL_TARGETS="$ALL_TARGETS fuzz_nl fuzz_bc fuzz_dedup fuzz_numfmt fuzz_render"
 
 mode=fuzz
 case "${1:-}" in
@@ -47,9 +48,12 @@ command -v "$CLANG" >/dev/null 2>&1 || {
 }
 MNL_CFLAGS=$($PKG_CONFIG --cflags libmnl 2>/dev/null || true)
 MNL_LIBS=$($PKG_CONFIG --libs libmnl 2>/dev/null || echo -lmnl)
+# jansson: fuzz_render checks that every JSON document parses.
+JANSSON_CFLAGS=$($PKG_CONFIG --cflags jansson 2>/dev/null || true)
+JANSSON_LIBS=$($PKG_CONFIG --libs jansson 2>/dev/null || echo -ljansson)
 # -fno-sanitize-recover: a UBSan finding must stop the run like an ASan one.
 CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
--fno-omit-frame-pointer -std=c11 -D_GNU_SOURCE -Wall -Wextra -Iinclude $MNL_CFLAGS"
+-fno-omit-frame-pointer -std=c11 -D_GNU_SOURCE -Wall -Wextra -Iinclude $MNL_CFLAGS $JANSSON_CFLAGS"
 
 # Whether $1 (a file, or any header when $1 is "include") is newer than $2.
 newer() {
@@ -74,7 +78,8 @@ build() {
 	for t in $targets; do
 		bin=$OUT/$t
 		stale=0
-		if [ ! -e "$bin" ] || newer "tests/fuzz/$t.c" "$bin" || newer include "$bin"; then
+		if [ ! -e "$bin" ] || newer "tests/fuzz/$t.c" "$bin" || newer include "$bin" ||
+			newer tests/model "$bin"; then
 			stale=1
 		fi
 		for obj in $objs; do
@@ -83,7 +88,7 @@ build() {
 		if [ "$stale" = 1 ]; then
 			echo "  FUZZ    $bin"
 			# shellcheck disable=SC2086
-			$CLANG $CFLAGS -o "$bin" "tests/fuzz/$t.c" $objs $MNL_LIBS
+			$CLANG $CFLAGS -o "$bin" "tests/fuzz/$t.c" $objs $MNL_LIBS $JANSSON_LIBS
 		fi
 	done
 }

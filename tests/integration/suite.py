@@ -933,6 +933,28 @@ def t_proc_root_missing():
            f"{' '.join(args)} on bad-sockstat: stderr")
 
 
+def t_proc_root_negative_mem():
+    """sockstat mem -12345 pages read through --proc-root: every format stays
+    well formed and the shares of tcp_mem are negative numbers (JSON was
+    "used_pct_of_low":-4..( )."""
+    fix = os.path.join(REPO, "tests/fixtures/negative-mem")
+    want = {"used_pct_of_low": -4.29, "used_pct_of_pressure": -3.22, "used_pct_of_high": -2.14}
+    for cmd in ("system", "report"):
+        doc = sm_json([cmd, "--proc-root", fix])
+        eq(doc["system"]["sockstat"]["mem_pages"], -12345, f"{cmd} -j: sockstat mem_pages")
+        got = {k: doc["system"]["tcp_mem"][k] for k in want}
+        eq(got, want, f"{cmd} -j: tcp_mem shares")
+    r = sm(["system", "-o", "tsv", "--proc-root", fix])
+    eq((r.returncode, r.stderr), (0, ""), "system -o tsv: exit/stderr")
+    rows = dict(line.split("\t", 1) for line in r.stdout.splitlines())
+    eq({k: rows[f"tcp_mem.{k}"] for k in want}, {k: f"{v:.2f}" for k, v in want.items()},
+       "system -o tsv: tcp_mem shares")
+    r = sm(["system", "--proc-root", fix])
+    eq((r.returncode, r.stderr), (0, ""), "system: exit/stderr")
+    check("low 287898 (-4.29%)  pressure 383867 (-3.22%)  high 575796 (-2.14%)" in r.stdout,
+          f"system table: tcp_mem line not found in {r.stdout[:600]!r}")
+
+
 def t_epipe_head():
     h = Helper("--family", "4", "--pairs", "300", "--unread", "100")
     try:
@@ -1816,6 +1838,7 @@ TESTS = [
     ("system_json", t_system_json),
     ("cli_errors", t_cli_errors),
     ("proc_root_missing", t_proc_root_missing),
+    ("proc_root_negative_mem", t_proc_root_negative_mem),
     ("epipe_head", t_epipe_head),
     ("sigint_clean", t_sigint_clean),
     ("write_error_dev_full", t_write_error_dev_full),

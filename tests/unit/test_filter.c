@@ -2,8 +2,8 @@
 /*
  * test_filter.c - filter parsing, and the inet_diag bytecode checked two ways:
  * by the kernel's validator (inet_diag_bc_audit) and by its interpreter
- * (inet_diag_bc_run), both re-implemented here from net/ipv4/inet_diag.c,
- * against the userspace matcher on many random filters and sockets.
+ * (inet_diag_bc_run), both modelled in tests/model/bc_model.h, against the
+ * userspace matcher on many random filters and sockets.
  */
 #include "testutil.h"
 
@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
+#include "../model/bc_model.h"
 #include "filter.h"
 
 #define TCPF(s) (1u << (s))
@@ -288,220 +289,21 @@ static void test_cidr_prefix_strict(void **state)
 	check_cidr_rejected(bad, sizeof(bad) / sizeof(bad[0]));
 }
 
-/* ---- the kernel's bytecode validator and interpreter ---- */
+/* ---- the kernel's bytecode validator and interpreter (tests/model) ---- */
 
-/* What inet_diag_bc_sk() fills in for one socket. */
-struct entry {
-	int family;
-	uint8_t saddr[16], daddr[16];
-	uint16_t sport, dport;
-};
-
-static struct inet_diag_bc_op op_at(const uint8_t *p)
+/* bcm_run, where an op sockmem never emits fails the test. */
+static int k_run(const uint8_t *bc, int len, const struct bcm_entry *e)
 {
-	struct inet_diag_bc_op op;
+	int ret = bcm_run(bc, len, e);
 
-	memcpy(&op, p, sizeof(op));
-	return op;
+	if (ret < 0)
+		fail_msg("an op not expected in sockmem's bytecode");
+	return ret;
 }
 
-/* inet_diag.c valid_cc(): cc bytes before the end must be an op boundary
- * reachable by following "yes" from the start. */
-static int k_valid_cc(const uint8_t *bc, int len, int cc)
+static struct bcm_entry entry_of(const struct sock_rec *s)
 {
-	while (len >= 0) {
-		struct inet_diag_bc_op op;
-
-		if (cc > len)
-			return 0;
-		if (cc == len)
-			return 1;
-		op = op_at(bc);
-		if (op.yes < 4 || op.yes & 3)
-			return 0;
-		len -= op.yes;
-		bc += op.yes;
-	}
-	return 0;
-}
-
-/* inet_diag.c inet_diag_bc_audit(), with CAP_NET_ADMIN (root). */
-static int k_audit(const uint8_t *bytecode, int bytecode_len)
-{
-	const uint8_t *bc = bytecode;
-	int len = bytecode_len;
-
-	if (bytecode_len < (int)sizeof(struct inet_diag_bc_op))
-		return -EINVAL;
-	while (len > 0) {
-		int min_len = (int)sizeof(struct inet_diag_bc_op);
-		struct inet_diag_bc_op op = op_at(bc);
-
-		switch (op.code) {
-		case INET_DIAG_BC_S_COND:
-		case INET_DIAG_BC_D_COND: {
-			struct inet_diag_hostcond hc;
-			int alen;
-
-			min_len += (int)sizeof(hc);
-			if (len < min_len)
-				return -EINVAL;
-			memcpy(&hc, bc + sizeof(op), sizeof(hc));
-			switch (hc.family) {
-			case AF_UNSPEC: alen = 0; break;
-			case AF_INET: alen = 4; break;
-			case AF_INET6: alen = 16; break;
-			default: return -EINVAL;
-			}
-			min_len += alen;
-			if (len < min_len)
-				return -EINVAL;
-			if (hc.prefix_len > 8 * alen)
-				return -EINVAL;
-			break;
-		}
-		case INET_DIAG_BC_DEV_COND:
-			min_len += 4;
-			if (len < min_len)
-				return -EINVAL;
-			break;
-		case INET_DIAG_BC_S_EQ:
-		case INET_DIAG_BC_S_GE:
-		case INET_DIAG_BC_S_LE:
-		case INET_DIAG_BC_D_EQ:
-		case INET_DIAG_BC_D_GE:
-		case INET_DIAG_BC_D_LE:
-			min_len += (int)sizeof(struct inet_diag_bc_op);
-			if (len < min_len)
-				return -EINVAL;
-			break;
-		case INET_DIAG_BC_MARK_COND:
-			min_len += 8;
-			if (len < min_len)
-				return -EINVAL;
-			break;
-		case INET_DIAG_BC_CGROUP_COND:
-			min_len += 8;
-			if (len < min_len)
-				return -EINVAL;
-			break;
-		case INET_DIAG_BC_AUTO:
-		case INET_DIAG_BC_JMP:
-		case INET_DIAG_BC_NOP:
-			break;
-		default:
-			return -EINVAL;
-		}
-		if (op.code != INET_DIAG_BC_NOP) {
-			if (op.no < min_len || op.no > len + 4 || op.no & 3)
-				return -EINVAL;
-			if (op.no < len && !k_valid_cc(bytecode, bytecode_len, len - op.no))
-				return -EINVAL;
-		}
-		if (op.yes < min_len || op.yes > len + 4 || op.yes & 3)
-			return -EINVAL;
-		bc += op.yes;
-		len -= op.yes;
-	}
-	return len == 0 ? 0 : -EINVAL;
-}
-
-/* inet_diag.c bitstring_match(): first bits of two big-endian word arrays. */
-static int k_bitstring_match(const uint8_t *a1, const uint8_t *a2, int bits)
-{
-	int words = bits >> 5;
-
-	bits &= 0x1f;
-	if (words && memcmp(a1, a2, (size_t)words << 2))
-		return 0;
-	if (bits) {
-		uint32_t w1, w2, mask = htonl(0xffffffffu << (32 - bits));
-
-		memcpy(&w1, a1 + 4 * words, 4);
-		memcpy(&w2, a2 + 4 * words, 4);
-		if ((w1 ^ w2) & mask)
-			return 0;
-	}
-	return 1;
-}
-
-/* inet_diag.c inet_diag_bc_run(): 1 if the socket passes. Only call it on
- * bytecode k_audit() accepted (as the kernel does). */
-static int k_run(const uint8_t *bc, int len, const struct entry *e)
-{
-	while (len > 0) {
-		struct inet_diag_bc_op op = op_at(bc);
-		int yes = 1;
-
-		switch (op.code) {
-		case INET_DIAG_BC_NOP:
-			break;
-		case INET_DIAG_BC_JMP:
-			yes = 0;
-			break;
-		case INET_DIAG_BC_S_EQ:
-			yes = e->sport == op_at(bc + 4).no;
-			break;
-		case INET_DIAG_BC_S_GE:
-			yes = e->sport >= op_at(bc + 4).no;
-			break;
-		case INET_DIAG_BC_S_LE:
-			yes = e->sport <= op_at(bc + 4).no;
-			break;
-		case INET_DIAG_BC_D_EQ:
-			yes = e->dport == op_at(bc + 4).no;
-			break;
-		case INET_DIAG_BC_D_GE:
-			yes = e->dport >= op_at(bc + 4).no;
-			break;
-		case INET_DIAG_BC_D_LE:
-			yes = e->dport <= op_at(bc + 4).no;
-			break;
-		case INET_DIAG_BC_S_COND:
-		case INET_DIAG_BC_D_COND: {
-			struct inet_diag_hostcond hc;
-			const uint8_t *caddr = bc + 4 + sizeof(hc);
-			const uint8_t *addr = op.code == INET_DIAG_BC_S_COND ? e->saddr : e->daddr;
-			static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-			memcpy(&hc, bc + 4, sizeof(hc));
-			if (hc.port != -1 &&
-			    hc.port != (op.code == INET_DIAG_BC_S_COND ? e->sport : e->dport)) {
-				yes = 0;
-				break;
-			}
-			if (hc.family != AF_UNSPEC && hc.family != e->family) {
-				if (e->family == AF_INET6 && hc.family == AF_INET &&
-				    memcmp(addr, mapped, 12) == 0 &&
-				    k_bitstring_match(addr + 12, caddr, hc.prefix_len))
-					break;
-				yes = 0;
-				break;
-			}
-			if (hc.prefix_len == 0)
-				break;
-			if (k_bitstring_match(addr, caddr, hc.prefix_len))
-				break;
-			yes = 0;
-			break;
-		}
-		default:
-			fail_msg("op %u not expected in sockmem's bytecode", op.code);
-		}
-		if (yes) {
-			len -= op.yes;
-			bc += op.yes;
-		} else {
-			len -= op.no;
-			bc += op.no;
-		}
-	}
-	return len == 0;
-}
-
-static struct entry entry_of(const struct sock_rec *s)
-{
-	struct entry e;
+	struct bcm_entry e;
 
 	memset(&e, 0, sizeof(e));
 	e.family = s->family;
@@ -518,7 +320,7 @@ static int kernel_passes(const struct filter *f, const uint8_t *bc, int len,
 			 const struct sock_rec *s)
 {
 	uint32_t states = f->states ? f->states : 0xffffffffu;
-	struct entry e = entry_of(s);
+	struct bcm_entry e = entry_of(s);
 
 	if (!(states & TCPF(s->state)))
 		return 0;
@@ -659,7 +461,7 @@ static unsigned check_filter(const struct filter *f, unsigned nsock)
 	} else {
 		assert_true(len > 0);
 		assert_int_equal(len % 4, 0);
-		if (k_audit(bc, len) != 0)
+		if (bcm_audit(bc, len) != 0)
 			fail_msg("kernel audit rejects the bytecode (%d bytes; sport %zu dport %zu src %zu dst %zu)",
 				 len, f->nsport, f->ndport, f->nsrc, f->ndst);
 	}
@@ -772,11 +574,11 @@ static void test_bytecode_known(void **state)
 	assert_int_equal(filter_parse_ports("80", &f.sport[f.nsport++]), 0);
 	len = filter_bytecode(&f, bc, sizeof(bc));
 	assert_int_equal(len, 16);
-	assert_int_equal(k_audit(bc, len), 0);
+	assert_int_equal(bcm_audit(bc, len), 0);
 	s.sport = 80;
-	assert_true(k_run(bc, len, &(struct entry){ 0 }) == 0);
+	assert_true(k_run(bc, len, &(struct bcm_entry){ 0 }) == 0);
 	{
-		struct entry e = entry_of(&s);
+		struct bcm_entry e = entry_of(&s);
 
 		assert_int_equal(k_run(bc, len, &e), 1);
 		e.sport = 81;
@@ -788,9 +590,9 @@ static void test_bytecode_known(void **state)
 	assert_int_equal(filter_parse_ports("443", &f.sport[f.nsport++]), 0);
 	len = filter_bytecode(&f, bc, sizeof(bc));
 	assert_int_equal(len, 36);
-	assert_int_equal(k_audit(bc, len), 0);
+	assert_int_equal(bcm_audit(bc, len), 0);
 	for (unsigned p = 1; p < 65536; p += 1 + (p > 500 ? 97 : 0)) {
-		struct entry e = entry_of(&s);
+		struct bcm_entry e = entry_of(&s);
 
 		e.sport = (uint16_t)p;
 		assert_int_equal(k_run(bc, len, &e), p == 80 || p == 443);
@@ -800,7 +602,7 @@ static void test_bytecode_known(void **state)
 	assert_int_equal(filter_parse_cidr("127.0.0.2", &f.dst[f.ndst++]), 0);
 	len = filter_bytecode(&f, bc, sizeof(bc));
 	assert_int_equal(len, 36 + 16 + 16);
-	assert_int_equal(k_audit(bc, len), 0);
+	assert_int_equal(bcm_audit(bc, len), 0);
 	s.sport = 443;
 	assert_true(filter_match_sock(&f, &s));
 	assert_int_equal(kernel_passes(&f, bc, len, &s), 1);
@@ -852,7 +654,7 @@ static void test_bytecode_empty_and_small_buffers(void **state)
 	assert_true(filter_has_kernel_part(&f));
 	need = filter_bytecode(&f, bc, sizeof(bc));
 	assert_true(need > 0);
-	assert_int_equal(k_audit(bc, need), 0);
+	assert_int_equal(bcm_audit(bc, need), 0);
 	for (int l = 0; l < need; l++) {
 		memset(bc, 0xa5, sizeof(bc));
 		if (filter_bytecode(&f, bc, (size_t)l) != -E2BIG)
@@ -862,7 +664,7 @@ static void test_bytecode_empty_and_small_buffers(void **state)
 				fail_msg("%d-byte buffer: byte %zu written", l, k);
 	}
 	assert_int_equal(filter_bytecode(&f, bc, (size_t)need), need);
-	assert_int_equal(k_audit(bc, need), 0);
+	assert_int_equal(bcm_audit(bc, need), 0);
 	/* a single port needs 16 bytes */
 	memset(&f, 0, sizeof(f));
 	f.sport[f.nsport++] = (struct port_range){ 1, 2 };
@@ -896,7 +698,7 @@ static int both(const struct filter *f, const struct sock_rec *s)
 
 	assert_true(len >= 0);
 	if (len)
-		assert_int_equal(k_audit(bc, len), 0);
+		assert_int_equal(bcm_audit(bc, len), 0);
 	assert_int_equal(kernel_passes(f, bc, len, s), u);
 	return u;
 }

@@ -42,6 +42,9 @@ static void test_fmt_human(void **state)
 	check_human(UINT64_C(1) << 50, "1.0P");
 	check_human(UINT64_C(1) << 60, "1.0E");
 	check_human(UINT64_MAX, "16.0E");
+	/* above UINT64_MAX / 10 bytes the tenths were truncated, not rounded */
+	check_human(UINT64_C(1902320482601297511), "1.7E"); /* 1.65000000000000000000087E */
+	check_human(UINT64_C(18446744073695553322), "16.0E"); /* 15.99999999998786E */
 }
 
 static void test_fmt_human_rounding_carries(void **state)
@@ -79,6 +82,38 @@ static void test_fmt_u64_and_ob_numbers(void **state)
 	ob_str(&b, "|");
 	assert_ob_eq(&b, "4096 -600 -9223372036854775808 9223372036854775807|   |");
 	assert_int_equal(ob_finish(&b), 0);
+}
+
+static void check_hundredths(int64_t v, const char *want)
+{
+	struct outbuf b;
+
+	assert_int_equal(ob_init_mem(&b), 0);
+	ob_hundredths(&b, v);
+	assert_ob_eq(&b, want);
+	assert_int_equal(ob_finish(&b), 0);
+}
+
+/* Percentages: total over int64_t, a sign for every negative value
+ * (a negative sockstat mem once gave "-4..("), always two decimals. */
+static void test_hundredths(void **state)
+{
+	(void)state;
+	check_hundredths(0, "0.00");
+	check_hundredths(5, "0.05");
+	check_hundredths(50, "0.50");
+	check_hundredths(100, "1.00");
+	check_hundredths(429, "4.29");
+	check_hundredths(12345, "123.45");
+	check_hundredths(-1, "-0.01");
+	check_hundredths(-5, "-0.05");
+	check_hundredths(-99, "-0.99");
+	check_hundredths(-100, "-1.00");
+	check_hundredths(-429, "-4.29");
+	check_hundredths(-12345, "-123.45");
+	check_hundredths(INT64_MAX, "92233720368547758.07");
+	check_hundredths(INT64_MIN, "-92233720368547758.08");
+	check_hundredths(INT64_MIN + 1, "-92233720368547758.07");
 }
 
 static void test_mem_buffer_grows(void **state)
@@ -256,6 +291,7 @@ int main(void)
 		cmocka_unit_test(test_fmt_human),
 		cmocka_unit_test(test_fmt_human_rounding_carries),
 		cmocka_unit_test(test_fmt_u64_and_ob_numbers),
+		cmocka_unit_test(test_hundredths),
 		cmocka_unit_test(test_mem_buffer_grows),
 		cmocka_unit_test(test_file_buffer),
 		cmocka_unit_test(test_json_escapes),
