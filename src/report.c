@@ -432,6 +432,12 @@ int report_build(const struct opts *o, struct report *r, struct report_err *e)
 			close(fd);
 		if (err) {
 			where = "network namespace (-N)";
+			if (fd == -EINVAL) {
+				snprintf(e->what, sizeof(e->what),
+					 "network namespace (-N): %.200s is not a network namespace",
+					 o->netns);
+				where = e->what;
+			}
 			goto out_err;
 		}
 	}

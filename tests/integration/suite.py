@@ -1523,7 +1523,8 @@ def t_netns_fifo():
     try:
         r = private_run_netns('mkfifo /run/netns/fifo && exec timeout 10 "$0" sockets -j -N fifo')
         eq((r.returncode, r.stdout), (1, ""), f"-N fifo: exit, stdout (stderr {r.stderr!r})")
-        eq(r.stderr, "sockmem: network namespace (-N): Invalid argument\n", "-N fifo: stderr")
+        eq(r.stderr, "sockmem: network namespace (-N): fifo is not a network namespace: "
+           "Invalid argument\n", "-N fifo: stderr")
         r = private_run_netns('mkfifo /run/netns/fifo && touch /run/netns/plain && '
                               'touch /run/netns/real && mount --bind "/proc/$1/ns/net" /run/netns/real && '
                               'exec timeout 10 "$0" sockets -j --all-netns', str(h.pid))
