@@ -9,7 +9,7 @@
 #include <linux/tcp.h>
 #include <sys/socket.h>
 
-#include "diag.h"
+#include "collect/diag.h"
 
 /* A reply under construction: nlmsghdr + inet_diag_msg + attributes. */
 struct msg {
