@@ -46,7 +46,4 @@ int procfs_read_sysinfo(const struct procfs *p, struct sysinfo *si, const char *
 /* Inode number of the network namespace of pid (0 = self) or 0 if unreadable. */
 uint64_t procfs_netns_ino(const struct procfs *p, int pid);
 
-/* Bounded, checked decimal conversion: returns 0 or -EINVAL/-ERANGE. */
-int procfs_strtoi64(const char *s, const char **end, int64_t *out);
-
 #endif

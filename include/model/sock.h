@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/idmap.h"
+
 /* SK_MEMINFO_* indexes, in the kernel's order (ss labels). */
 enum skm {
 	SKM_R,	/* RMEM_ALLOC   sk_rmem_alloc */
@@ -61,18 +63,11 @@ struct sock_rec {
 	uint8_t flags;
 };
 
-/* Cookie index slot; the key sits in the slot so probes stay in one array. */
-struct cookie_slot {
-	uint64_t cookie;
-	uint32_t idx1; /* record index + 1; 0 = empty */
-};
-
 /* Growable array of records with a cookie index for deduplication. */
 struct sock_table {
 	struct sock_rec *v;
 	size_t n, cap;
-	struct cookie_slot *cookie_idx; /* open addressing */
-	size_t cookie_cap;		/* power of two */
+	struct idmap cookies; /* cookie -> record index */
 	uint64_t dup_dropped;		/* records dropped as duplicates (same cookie) */
 };
 

@@ -8,8 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "collect/procfs.h"
-
+#include "util/num.h"
 
 void cli_usage(FILE *f)
 {
@@ -124,12 +123,12 @@ static int add_filter(struct opts *o, int c, const char *v, char *err, size_t er
 			return fail(err, errlen, "'%s' is not an address or CIDR prefix", v);
 		break;
 	case OPT_PID:
-		if (procfs_strtoi64(v, &end, &n) != 0 || *end || n < 1 || n > INT32_MAX)
+		if (num_i64_prefix(v, &end, &n) != 0 || *end || n < 1 || n > INT32_MAX)
 			return fail(err, errlen, "'%s' is not a process id", v);
 		f->pid[*cnt] = (int32_t)n;
 		break;
 	case OPT_UID:
-		if (procfs_strtoi64(v, &end, &n) != 0 || *end || n < 0 || n > UINT32_MAX)
+		if (num_i64_prefix(v, &end, &n) != 0 || *end || n < 0 || n > UINT32_MAX)
 			return fail(err, errlen, "'%s' is not a numeric uid", v);
 		f->uid[*cnt] = (uint32_t)n;
 		break;
@@ -154,7 +153,7 @@ int cli_parse_size(const char *s, uint64_t *out)
 	const char *end;
 	int shift = 0;
 
-	if (procfs_strtoi64(s, &end, &v) != 0 || v < 0)
+	if (num_i64_prefix(s, &end, &v) != 0 || v < 0)
 		return -EINVAL;
 	if (*end == 'K' || *end == 'k')
 		shift = 10;
@@ -274,7 +273,7 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 			int64_t v;
 			const char *end;
 
-			if (procfs_strtoi64(optarg, &end, &v) != 0 || *end || v < 1 ||
+			if (num_i64_prefix(optarg, &end, &v) != 0 || *end || v < 1 ||
 			    v > 1000000000)
 				return fail(err, errlen,
 					    "--top needs a whole number from 1, not '%s'", optarg);

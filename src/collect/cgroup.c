@@ -13,6 +13,8 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "util/num.h"
+
 /* mountinfo of a host with tens of thousands of mounts is a few MiB. */
 #define MOUNTINFO_MAX (64u << 20)
 
@@ -208,7 +210,7 @@ static struct maybe read_stat_key(int dirfd, const char *rel, const char *key)
 		if (strncmp(line, key, kl) == 0 && line[kl] == ' ') {
 			int64_t v;
 
-			if (procfs_strtoi64(line + kl + 1, NULL, &v) == 0)
+			if (num_i64_prefix(line + kl + 1, NULL, &v) == 0)
 				return maybe_of(v);
 		}
 	}
@@ -223,7 +225,7 @@ static struct maybe read_one(int dirfd, const char *rel)
 
 	if (read_small_at(dirfd, rel, buf, sizeof(buf)) < 0)
 		return maybe_none();
-	return procfs_strtoi64(buf, NULL, &v) == 0 ? maybe_of(v) : maybe_none();
+	return num_i64_prefix(buf, NULL, &v) == 0 ? maybe_of(v) : maybe_none();
 }
 
 /* Opens (O_PATH) the directory at normalised path rel ("/" or "/a/b") below

@@ -160,9 +160,7 @@ static int retain(struct report *r, unsigned char *keep)
 			r->socks.v[n++] = r->socks.v[i];
 	}
 	r->socks.n = n;
-	free(r->socks.cookie_idx); /* indexes changed; no more adds after this */
-	r->socks.cookie_idx = NULL;
-	r->socks.cookie_cap = 0;
+	idmap_free(&r->socks.cookies); /* indexes changed; no more adds after this */
 	for (size_t i = 0; i < r->owners.nlinks; i++) {
 		struct owner_link l = r->owners.links[i];
 

@@ -16,6 +16,8 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "util/num.h"
+
 /* Adds a namespace (or merges it with the entry of the same inode); an entry
  * that is skipped already (not a namespace) stands alone. */
 static int push(struct netns_ent **v, size_t *n, size_t *cap, uint64_t ino, int32_t pid,
@@ -81,7 +83,6 @@ static int list_proc(const struct procfs *p, struct netns_ent **v, size_t *n, si
 	}
 	while (!err) {
 		struct dirent *de;
-		char *end;
 
 		errno = 0;
 		de = readdir(d);
@@ -89,9 +90,9 @@ static int list_proc(const struct procfs *p, struct netns_ent **v, size_t *n, si
 			err = -errno;
 			break;
 		}
-		long pid = strtol(de->d_name, &end, 10);
+		uint64_t pid;
 
-		if (*end || pid <= 0 || pid > INT32_MAX)
+		if (num_u64(de->d_name, INT32_MAX, &pid) != 0 || pid == 0)
 			continue;
 		uint64_t ino = procfs_netns_ino(p, (int)pid);
 

@@ -13,92 +13,46 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "util/num.h"
 #include "util/sig.h"
 
-/* inode -> socket index, open addressing; the key sits in the slot so a
- * probe does not touch the (large, cold) socket records. */
-struct inode_slot {
-	uint32_t inode; /* 0 = empty (inode 0 never has a holder) */
-	uint32_t sock;
-};
-
-struct inode_map {
-	struct inode_slot *slot;
-	size_t mask;
-};
-
-static size_t ino_hash(uint32_t ino, size_t mask)
+/* inode -> socket index (inode 0 never has a holder, so it is not mapped). */
+static int inode_map_build(struct idmap *m, const struct sock_table *t)
 {
-	return (size_t)((ino * 0x9E3779B1u) ^ (ino >> 16)) & mask;
-}
+	int err = idmap_init(m, t->n);
 
-static int inode_map_build(struct inode_map *m, const struct sock_table *t)
-{
-	size_t cap = 64;
-
-	while (cap < t->n * 2 + 1)
-		cap <<= 1;
-	m->slot = calloc(cap, sizeof(*m->slot));
-	if (!m->slot)
-		return -ENOMEM;
-	m->mask = cap - 1;
-	for (size_t i = 0; i < t->n; i++) {
-		uint32_t ino = t->v[i].inode;
-
-		if (!ino)
-			continue;
-		size_t h = ino_hash(ino, m->mask);
-
-		while (m->slot[h].inode && m->slot[h].inode != ino)
-			h = (h + 1) & m->mask;
-		if (!m->slot[h].inode)
-			m->slot[h] = (struct inode_slot){ ino, (uint32_t)i };
-	}
-	return 0;
+	for (size_t i = 0; !err && i < t->n; i++)
+		if (t->v[i].inode)
+			err = idmap_put(m, t->v[i].inode, (uint32_t)i, NULL) < 0 ? -ENOMEM : 0;
+	if (err)
+		idmap_free(m);
+	return err;
 }
 
 /* Socket index holding inode, or -1. */
-static long inode_map_find(const struct inode_map *m, uint32_t ino)
+static long inode_map_find(const struct idmap *m, uint32_t ino)
 {
-	size_t h = ino_hash(ino, m->mask);
+	uint32_t i;
 
-	while (m->slot[h].inode) {
-		if (m->slot[h].inode == ino)
-			return (long)m->slot[h].sock;
-		h = (h + 1) & m->mask;
-	}
-	return -1;
+	return idmap_get(m, ino, &i) ? (long)i : -1;
 }
 
 /* Parses a decimal pid/fd name; returns -1 if it is not one. */
 static long parse_num(const char *s)
 {
-	long v = 0;
+	uint64_t v;
 
-	if (!*s)
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > 0x7fffffffL / 10)
-			return -1;
-		v = v * 10 + (*s - '0');
-	}
-	return v;
+	return num_u64(s, INT32_MAX, &v) == 0 ? (long)v : -1;
 }
 
 /* Parses "socket:[N]" into N; returns 0 if the link is not a socket. */
 static uint32_t socket_inode(const char *l, ssize_t n)
 {
-	uint64_t v = 0;
+	uint64_t v;
 
-	if (n < 10 || memcmp(l, "socket:[", 8) != 0 || l[n - 1] != ']')
+	if (n < 10 || memcmp(l, "socket:[", 8) != 0 || l[n - 1] != ']' ||
+	    num_u64n(l + 8, (size_t)n - 9, UINT32_MAX, &v) != 0)
 		return 0;
-	for (ssize_t i = 8; i < n - 1; i++) {
-		if (l[i] < '0' || l[i] > '9')
-			return 0;
-		v = v * 10 + (uint64_t)(l[i] - '0');
-		if (v > UINT32_MAX)
-			return 0;
-	}
 	return (uint32_t)v;
 }
 
@@ -459,7 +413,7 @@ static size_t dedup_links(struct owner_link *l, size_t n)
 
 int owners_join(struct owners *o, struct sock_table *t)
 {
-	struct inode_map m;
+	struct idmap m;
 	uint32_t *newidx = NULL;
 	size_t nl = 0, np = 0;
 	int err;
@@ -472,7 +426,7 @@ int owners_join(struct owners *o, struct sock_table *t)
 	/* keep links to dumped sockets; mark the processes they name */
 	newidx = calloc(o->nprocs + 1, sizeof(*newidx));
 	if (!newidx) {
-		free(m.slot);
+		idmap_free(&m);
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < o->nlinks; i++) {
@@ -485,7 +439,7 @@ int owners_join(struct owners *o, struct sock_table *t)
 		newidx[o->links[i].proc] = 1;
 	}
 	o->nlinks = nl;
-	free(m.slot);
+	idmap_free(&m);
 	/* keep only processes that hold a dumped socket, in pid order
 	 * (readdir's order is not promised) */
 	for (size_t i = 0; i < o->nprocs; i++) {

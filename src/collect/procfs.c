@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/num.h"
 
 int procfs_open(struct procfs *p, const char *root)
 {
@@ -54,31 +55,6 @@ long procfs_read(const struct procfs *p, const char *rel, char *buf, size_t len)
 	buf[got] = '\0';
 	close(fd);
 	return (long)got;
-}
-
-int procfs_strtoi64(const char *s, const char **end, int64_t *out)
-{
-	uint64_t v = 0;
-	int neg = 0;
-
-	if (*s == '-') {
-		neg = 1;
-		s++;
-	}
-	if (!isdigit((unsigned char)*s))
-		return -EINVAL;
-	while (isdigit((unsigned char)*s)) {
-		unsigned d = (unsigned)(*s - '0');
-
-		if (v > (UINT64_C(9223372036854775807) - d) / 10)
-			return -ERANGE;
-		v = v * 10 + d;
-		s++;
-	}
-	if (end)
-		*end = s;
-	*out = neg ? -(int64_t)v : (int64_t)v;
-	return 0;
 }
 
 static const char *skip_ws(const char *s)
@@ -128,7 +104,7 @@ static void parse_pairs(const char *s, const char *const *keys, struct maybe *co
 		int64_t v;
 		const char *e;
 
-		if (procfs_strtoi64(s, &e, &v) != 0)
+		if (num_i64_prefix(s, &e, &v) != 0)
 			break;
 		s = e;
 		for (int i = 0; i < nkeys; i++)
@@ -219,7 +195,7 @@ int procfs_parse_protocols(const char *text, struct protocols *out)
 	const char *m = column_at(row, cmem), *p = column_at(row, cpress);
 	int64_t v;
 
-	if (m && procfs_strtoi64(m, NULL, &v) == 0)
+	if (m && num_i64_prefix(m, NULL, &v) == 0)
 		out->memory_pages = maybe_of(v);
 	if (p && strncmp(p, "yes", 3) == 0 && tok_len(p) == 3)
 		out->pressure = maybe_of(1);
@@ -246,7 +222,7 @@ int procfs_parse_netstat(const char *text, struct maybe out[TX_N])
 		int64_t v;
 		const char *e;
 
-		if (nl == 0 || procfs_strtoi64(vals, &e, &v) != 0)
+		if (nl == 0 || num_i64_prefix(vals, &e, &v) != 0)
 			break;
 		for (int i = 0; i < TX_N; i++)
 			if (strlen(procfs_tcpext_names[i]) == nl &&
@@ -268,7 +244,7 @@ int procfs_parse_ints(const char *text, struct maybe *out, int n)
 
 		while (isspace((unsigned char)*s))
 			s++;
-		if (procfs_strtoi64(s, &s, &v) != 0)
+		if (num_i64_prefix(s, &s, &v) != 0)
 			break;
 		out[i] = maybe_of(v);
 	}

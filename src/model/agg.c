@@ -101,34 +101,34 @@ static uint64_t sock_key(const struct sock_rec *s, enum group_by by)
 int agg_by_key(const struct sock_table *t, enum group_by by, uint64_t page_size, struct group **out,
 	       size_t *n)
 {
-	size_t cap = 64, ng = 0;
-	uint32_t *slot;
-	struct group *g;
+	struct idmap keys; /* key -> group index */
+	struct group *g = malloc((t->n + 1) * sizeof(*g));
+	size_t ng = 0;
+	int err = g ? idmap_init(&keys, t->n) : -ENOMEM;
 
-	while (cap < t->n * 2 + 2)
-		cap <<= 1;
-	slot = calloc(cap, sizeof(*slot));
-	g = malloc((t->n + 1) * sizeof(*g));
-	if (!slot || !g) {
-		free(slot);
-		free(g);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < t->n; i++) {
+	for (size_t i = 0; !err && i < t->n; i++) {
 		uint64_t k = sock_key(&t->v[i], by);
-		size_t h = (size_t)((k * 0x9E3779B97F4A7C15ULL) >> 17) & (cap - 1);
+		uint32_t gi = (uint32_t)ng;
+		int added = idmap_put(&keys, k, gi, &gi);
 
-		while (slot[h] && g[slot[h] - 1].key != k)
-			h = (h + 1) & (cap - 1);
-		if (!slot[h]) {
+		if (added < 0) {
+			err = added;
+			break;
+		}
+		if (added) {
 			memset(&g[ng], 0, sizeof(g[ng]));
 			g[ng].proc = AGG_NO_PROC;
 			g[ng].key = k;
-			slot[h] = (uint32_t)++ng;
+			ng++;
 		}
-		agg_add(&g[slot[h] - 1].s, &t->v[i], page_size);
+		agg_add(&g[gi].s, &t->v[i], page_size);
 	}
-	free(slot);
+	if (g)
+		idmap_free(&keys);
+	if (err) {
+		free(g);
+		return err;
+	}
 	*out = g;
 	*n = ng;
 	return 0;

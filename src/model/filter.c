@@ -2,6 +2,8 @@
 /* filter.c - filter parsing, inet_diag bytecode builder, userspace matcher. */
 #include "model/filter.h"
 
+#include "util/num.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/inet_diag.h>
@@ -78,16 +80,10 @@ int filter_add_state(struct filter *f, const char *name)
 
 static int parse_port(const char *s, const char *end, uint16_t *out)
 {
-	unsigned v = 0;
+	uint64_t v;
 
-	if (s == end || end - s > 5)
-		return -EINVAL;
-	for (; s < end; s++) {
-		if (*s < '0' || *s > '9')
-			return -EINVAL;
-		v = v * 10 + (unsigned)(*s - '0');
-	}
-	if (v < 1 || v > 65535)
+	/* at most five characters: "000080" is refused */
+	if (end - s > 5 || num_u64n(s, (size_t)(end - s), 65535, &v) != 0 || v < 1)
 		return -EINVAL;
 	*out = (uint16_t)v;
 	return 0;
@@ -122,13 +118,11 @@ int filter_parse_cidr(const char *s, struct cidr *out)
 	memcpy(buf, s, n + 1);
 	slash = strchr(buf, '/');
 	if (slash) {
-		char *e;
+		uint64_t v;
 
-		if (slash[1] < '0' || slash[1] > '9')
-			return -EINVAL; /* strtol would skip blanks and signs */
-		plen = strtol(slash + 1, &e, 10);
-		if (*e || plen < 0 || slash[1] == '-' || slash[1] == '+')
+		if (num_u64(slash + 1, 128, &v) != 0)
 			return -EINVAL;
+		plen = (long)v;
 		buf[slash - buf] = '\0';
 	}
 	char *a = buf;

@@ -33,53 +33,10 @@ int sock_state_parse(const char *name)
 	return -1;
 }
 
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
-static int cookie_rehash(struct sock_table *t, size_t cap)
-{
-	struct cookie_slot *idx = calloc(cap, sizeof(*idx));
-
-	if (!idx)
-		return -ENOMEM;
-	for (size_t i = 0; i < t->n; i++) {
-		size_t h = mix64(t->v[i].cookie) & (cap - 1);
-
-		while (idx[h].idx1)
-			h = (h + 1) & (cap - 1);
-		idx[h] = (struct cookie_slot){ t->v[i].cookie, (uint32_t)(i + 1) };
-	}
-	free(t->cookie_idx);
-	t->cookie_idx = idx;
-	t->cookie_cap = cap;
-	return 0;
-}
-
 int sock_table_add(struct sock_table *t, const struct sock_rec *rec)
 {
-	if ((t->n + 1) * 2 > t->cookie_cap) {
-		int err = cookie_rehash(t, t->cookie_cap ? t->cookie_cap * 2 : 1024);
+	int added;
 
-		if (err)
-			return err;
-	}
-	size_t mask = t->cookie_cap - 1;
-	size_t h = mix64(rec->cookie) & mask;
-
-	while (t->cookie_idx[h].idx1) {
-		if (t->cookie_idx[h].cookie == rec->cookie) {
-			t->dup_dropped++;
-			return 0;
-		}
-		h = (h + 1) & mask;
-	}
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 1024;
 		struct sock_rec *v;
@@ -92,15 +49,21 @@ int sock_table_add(struct sock_table *t, const struct sock_rec *rec)
 		t->v = v;
 		t->cap = cap;
 	}
-	t->v[t->n] = *rec;
-	t->cookie_idx[h] = (struct cookie_slot){ rec->cookie, (uint32_t)(++t->n) };
+	added = idmap_put(&t->cookies, rec->cookie, (uint32_t)t->n, NULL);
+	if (added < 0)
+		return added;
+	if (!added) {
+		t->dup_dropped++;
+		return 0;
+	}
+	t->v[t->n++] = *rec;
 	return 1;
 }
 
 void sock_table_free(struct sock_table *t)
 {
 	free(t->v);
-	free(t->cookie_idx);
+	idmap_free(&t->cookies);
 	memset(t, 0, sizeof(*t));
 }
 

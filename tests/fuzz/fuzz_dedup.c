@@ -89,19 +89,19 @@ static void check(const struct sock_table *t)
 	CHECK(t->n == m.n && t->dup_dropped == m.dups && t->n <= t->cap);
 	for (size_t i = 0; i < t->n; i++)
 		CHECK(t->v[i].cookie == m.cookie[i] && t->v[i].inode == m.inode[i]);
-	if (!t->cookie_cap) {
+	if (!t->cookies.cap) {
 		CHECK(t->n == 0);
 		return;
 	}
-	CHECK((t->cookie_cap & (t->cookie_cap - 1)) == 0 && t->n * 2 <= t->cookie_cap);
+	CHECK((t->cookies.cap & (t->cookies.cap - 1)) == 0 && t->n * 2 <= t->cookies.cap);
 	memset(seen, 0, t->n);
-	for (size_t h = 0; h < t->cookie_cap; h++) {
-		uint32_t i1 = t->cookie_idx[h].idx1;
+	for (size_t h = 0; h < t->cookies.cap; h++) {
+		uint32_t i1 = t->cookies.slot[h].val1;
 
 		if (!i1)
 			continue;
 		CHECK(i1 <= t->n && !seen[i1 - 1]);
-		CHECK(t->cookie_idx[h].cookie == t->v[i1 - 1].cookie);
+		CHECK(t->cookies.slot[h].key == t->v[i1 - 1].cookie);
 		seen[i1 - 1] = 1;
 		used++;
 	}
@@ -162,7 +162,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		default:
 			check(&t);
 			sock_table_free(&t);
-			CHECK(t.n == 0 && t.v == NULL && t.cookie_idx == NULL && t.dup_dropped == 0);
+			CHECK(t.n == 0 && t.v == NULL && t.cookies.slot == NULL && t.dup_dropped == 0);
 			reset_model();
 			break;
 		}

@@ -206,16 +206,16 @@ static void check_index(const struct sock_table *t)
 	static uint8_t seen[MAX_RECORDS];
 	size_t used = 0;
 
-	CHECK(t->cookie_cap && (t->cookie_cap & (t->cookie_cap - 1)) == 0);
-	CHECK(t->n * 2 <= t->cookie_cap && t->n <= MAX_RECORDS);
+	CHECK(t->cookies.cap && (t->cookies.cap & (t->cookies.cap - 1)) == 0);
+	CHECK(t->n * 2 <= t->cookies.cap && t->n <= MAX_RECORDS);
 	memset(seen, 0, t->n);
-	for (size_t h = 0; h < t->cookie_cap; h++) {
-		uint32_t i1 = t->cookie_idx[h].idx1;
+	for (size_t h = 0; h < t->cookies.cap; h++) {
+		uint32_t i1 = t->cookies.slot[h].val1;
 
 		if (!i1)
 			continue;
 		CHECK(i1 <= t->n && !seen[i1 - 1]);
-		CHECK(t->cookie_idx[h].cookie == t->v[i1 - 1].cookie);
+		CHECK(t->cookies.slot[h].key == t->v[i1 - 1].cookie);
 		seen[i1 - 1] = 1;
 		used++;
 	}

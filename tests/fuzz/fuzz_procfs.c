@@ -3,7 +3,7 @@
  * fuzz_procfs.c - libFuzzer target for the pure /proc text parsers.
  *
  * The input, NUL-terminated (an embedded NUL just ends the text early, as it
- * would for procfs_read()'s buffer), goes to every parser. procfs_strtoi64()
+ * would for procfs_read()'s buffer), goes to every parser. num_i64_prefix()
  * is also checked against strtoll() at every token start.
  */
 #include <ctype.h>
@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "collect/procfs.h"
+#include "util/num.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -23,12 +24,12 @@ static void check_absent_or_set(const struct maybe *m)
 		__builtin_trap();
 }
 
-/* procfs_strtoi64 at s: [-]digits within [-INT64_MAX, INT64_MAX], else an error. */
+/* num_i64_prefix at s: [-]digits within [-INT64_MAX, INT64_MAX], else an error. */
 static void check_strtoi64(const char *s)
 {
 	const char *end = s;
 	int64_t v = 12345;
-	int ret = procfs_strtoi64(s, &end, &v);
+	int ret = num_i64_prefix(s, &end, &v);
 	const char *d = *s == '-' ? s + 1 : s;
 
 	if (!isdigit((unsigned char)*d)) {
@@ -46,7 +47,7 @@ static void check_strtoi64(const char *s)
 	if (ret == 0) {
 		if (rerr != 0 || ref != v || rend != end || ref == INT64_MIN)
 			__builtin_trap();
-		if (procfs_strtoi64(s, NULL, &v) != 0 || v != ref)
+		if (num_i64_prefix(s, NULL, &v) != 0 || v != ref)
 			__builtin_trap();
 	} else if (ret == -ERANGE) {
 		if (rerr != ERANGE && ref != INT64_MIN)

@@ -80,7 +80,7 @@ static void take_text(struct in *in, char *out, size_t max)
 	out[k] = '\0';
 }
 
-/* A value as procfs_strtoi64 can give it ([-INT64_MAX, INT64_MAX]), or absent:
+/* A value as num_i64_prefix can give it ([-INT64_MAX, INT64_MAX]), or absent:
  * selector 0 absent, 1 a byte around zero, 2 an int32, 3 any int64. */
 static struct maybe take_maybe(struct in *in)
 {

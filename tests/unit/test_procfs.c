@@ -5,6 +5,7 @@
 #include <errno.h>
 
 #include "collect/procfs.h"
+#include "util/num.h"
 
 /* Reads a fixture file below root into buf (asserting success). */
 static void read_fixture(const char *root, const char *rel, char *buf, size_t len)
@@ -16,7 +17,7 @@ static void read_fixture(const char *root, const char *rel, char *buf, size_t le
 	procfs_close(&p);
 }
 
-/* --- procfs_strtoi64 --- */
+/* --- num_i64_prefix --- */
 
 static void test_strtoi64_ok(void **state)
 {
@@ -42,14 +43,14 @@ static void test_strtoi64_ok(void **state)
 		int64_t v = 12345;
 		const char *end = NULL;
 
-		assert_int_equal(procfs_strtoi64(ok[i].s, &end, &v), 0);
+		assert_int_equal(num_i64_prefix(ok[i].s, &end, &v), 0);
 		assert_true(v == ok[i].v);
 		assert_ptr_equal(end, ok[i].s + ok[i].used);
 	}
 	/* end may be NULL */
 	int64_t v = 0;
 
-	assert_int_equal(procfs_strtoi64("65536", NULL, &v), 0);
+	assert_int_equal(num_i64_prefix("65536", NULL, &v), 0);
 	assert_true(v == 65536);
 }
 
@@ -78,7 +79,7 @@ static void test_strtoi64_errors(void **state)
 		int64_t v = 777;
 		const char *end = NULL;
 
-		assert_int_equal(procfs_strtoi64(bad[i].s, &end, &v), bad[i].err);
+		assert_int_equal(num_i64_prefix(bad[i].s, &end, &v), bad[i].err);
 		assert_true(v == 777); /* untouched on error */
 	}
 }
