@@ -115,7 +115,7 @@ static void fill_offenders(struct finding *f, const struct collector *c, size_t 
 
 static int is_conn_state(unsigned st)
 {
-	return st != 10 /* LISTEN */ && st != 6 /* TIME-WAIT */ && st != 12 /* NEW_SYN_RECV */;
+	return st != SOCK_TCP_LISTEN && st != SOCK_TCP_TIME_WAIT && st != SOCK_TCP_NEW_SYN_RECV;
 }
 
 /* Which per-socket rules a socket meets; bit per enum rule. */
@@ -146,7 +146,8 @@ static unsigned sock_rules(const struct sock_rec *s, const struct sysctls *sc,
 			m |= 1u << R_UNREAD_BACKLOG;
 	}
 	if (sc->tcp_rmem[1].has && sc->tcp_rmem[2].has && sc->tcp_wmem[1].has &&
-	    sc->tcp_wmem[2].has && s->state != 6 && s->state != 12) {
+	    sc->tcp_wmem[2].has && s->state != SOCK_TCP_TIME_WAIT &&
+	    s->state != SOCK_TCP_NEW_SYN_RECV) {
 		uint64_t tb_ = s->skmem[SKM_TB];
 
 		if (rb < (uint64_t)sc->tcp_rmem[1].v || rb > (uint64_t)sc->tcp_rmem[2].v ||
