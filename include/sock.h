@@ -128,9 +128,6 @@ static inline int sock_has_ti(const struct sock_rec *s, enum ti i)
 /* ss's spelling of a TCP state ("ESTAB", "TIME-WAIT", ...); "UNKNOWN" if out of range. */
 const char *sock_state_name(unsigned state);
 
-/* Parses an ss state name (case-insensitive); returns the TCP_* number or -1. */
-int sock_state_parse(const char *name);
-
 /* Buffer size that holds any endpoint sock_fmt_endpoint writes. */
 #define SOCK_ENDPOINT_MAX 80
 

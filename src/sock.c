@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
 
 static const char *const state_names[SOCK_TCP_NSTATES] = {
@@ -32,15 +31,6 @@ const char *sock_state_name(unsigned state)
 	if (state >= sizeof(state_names) / sizeof(state_names[0]))
 		return "UNKNOWN";
 	return state_names[state];
-}
-
-int sock_state_parse(const char *name)
-{
-	/* NEW_SYN_RECV shares "SYN-RECV" with 3; the first match wins. */
-	for (unsigned i = 1; i < sizeof(state_names) / sizeof(state_names[0]); i++)
-		if (strcasecmp(name, state_names[i]) == 0)
-			return (int)i;
-	return -1;
 }
 
 static uint64_t mix64(uint64_t x)
