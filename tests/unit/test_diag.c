@@ -44,7 +44,7 @@ static struct inet_diag_msg *msg_start(struct msg *m, uint8_t family)
 	msg_setlen(m, NLMSG_HDRLEN + sizeof(struct inet_diag_msg));
 	d = msg_diag(m);
 	d->idiag_family = family;
-	d->idiag_state = 1; /* ESTABLISHED */
+	d->idiag_state = SOCK_TCP_ESTABLISHED;
 	d->idiag_timer = 2;
 	d->idiag_retrans = 3;
 	/* Ports on the wire are big-endian: 443 = 0x01bb, 51234 = 0xc822. */
@@ -102,7 +102,7 @@ static void test_header_fields_ipv4(void **state)
 	memset(&r, 0x5a, sizeof(r));
 	assert_int_equal(diag_parse(msg_nlh(&m), &r), 0);
 	assert_int_equal(r.family, AF_INET);
-	assert_int_equal(r.state, 1);
+	assert_int_equal(r.state, SOCK_TCP_ESTABLISHED);
 	assert_int_equal(r.sport, 443);
 	assert_int_equal(r.dport, 51234);
 	assert_memory_equal(r.saddr, src, 4);
@@ -137,13 +137,13 @@ static void test_header_fields_ipv6(void **state)
 	(void)state;
 	memcpy(d->id.idiag_src, src, 16);
 	memcpy(d->id.idiag_dst, dst, 16);
-	d->idiag_state = 10; /* LISTEN */
+	d->idiag_state = SOCK_TCP_LISTEN;
 	d->id.idiag_cookie[0] = 0xffffffffu;
 	d->id.idiag_cookie[1] = 0;
 
 	assert_int_equal(diag_parse(msg_nlh(&m), &r), 0);
 	assert_int_equal(r.family, AF_INET6);
-	assert_int_equal(r.state, 10);
+	assert_int_equal(r.state, SOCK_TCP_LISTEN);
 	assert_memory_equal(r.saddr, src, 16);
 	assert_memory_equal(r.daddr, dst, 16);
 	/* The low half alone: no sign extension, no swap of the halves. */
