@@ -58,7 +58,16 @@ struct report_err {
 	const char *where; /* e.g. "netlink dump (AF_INET6)", "/proc/net/sockstat" */
 	int err;	   /* positive errno */
 	char what[320];	   /* a formatted where (report_build may point where at it) */
+	char ext_ack[128]; /* the kernel's extended-ACK message: raw, untrusted; "" if none */
 };
+
+/*
+ * Formats e as the one line main prints after "sockmem: ": "WHERE: strerror",
+ * then " (kernel: MESSAGE)" when the kernel sent one, its bytes outside
+ * printable ASCII (and backslash) escaped as \xNN. Writes at most len bytes
+ * including the NUL, as snprintf does (a shorter buffer holds a prefix).
+ */
+void report_err_message(const struct report_err *e, char *buf, size_t len);
 
 /*
  * Runs the collection pass the options ask for (sysinfo, netlink dumps,
