@@ -14,8 +14,12 @@ CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wold-style-definition
+# The one place the version is defined; cmd/main.c gets it as SOCKMEM_VERSION.
+VERSION := 0.1.0
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -pthread $(WARN) -Iinclude $(MNL_CFLAGS) $(CFLAGS)
+# -MMD -MP: each object records the headers it includes (build/**/*.d).
+DEPFLAGS = -MMD -MP
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 ifeq ($(V),1)
@@ -24,8 +28,10 @@ else
 Q := @
 endif
 
-SRCS := $(wildcard src/*.c)
-LIB_SRCS := $(filter-out src/main.c,$(SRCS))
+# One folder per layer: util, collect, model, render, cmd (see make lint).
+LAYERS := util collect model render cmd
+SRCS := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))
+LIB_SRCS := $(filter-out src/cmd/main.c,$(SRCS))
 OBJS := $(patsubst src/%.c,build/obj/%.o,$(SRCS))
 LIB_OBJS := $(patsubst src/%.c,build/obj/%.o,$(LIB_SRCS))
 SAN_LIB_OBJS := $(patsubst src/%.c,build/san/%.o,$(LIB_SRCS))
@@ -41,26 +47,32 @@ sockmem: $(OBJS)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(MNL_LIBS) -pthread
 
-build/obj/%.o: src/%.c $(wildcard include/*.h)
+build/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) $(CPPFLAGS) -c -o $@ $<
 
-build/san/%.o: src/%.c $(wildcard include/*.h)
+build/san/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(CPPFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(DEPFLAGS) $(CPPFLAGS) -c -o $@ $<
 
-build/sockmem-san: $(SAN_LIB_OBJS) build/san/main.o
+build/obj/cmd/main.o build/san/cmd/main.o: CPPFLAGS += -DSOCKMEM_VERSION='"$(VERSION)"'
+# a version change rebuilds main.o
+build/obj/cmd/main.o build/san/cmd/main.o: Makefile
+
+build/sockmem-san: $(SAN_LIB_OBJS) build/san/cmd/main.o
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(MNL_LIBS) -pthread
 
-build/tests/%: tests/unit/%.c $(LIB_OBJS) $(wildcard tests/unit/*.h)
+build/tests/%: tests/unit/%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(MNL_LIBS) $(CMOCKA_LIBS) -pthread
+	@mkdir -p build/dep/tests
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -MF build/dep/tests/$(notdir $@).d -Itests/unit $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(MNL_LIBS) $(CMOCKA_LIBS) -pthread
 
-build/san-tests/%: tests/unit/%.c $(SAN_LIB_OBJS) $(wildcard tests/unit/*.h)
+build/san-tests/%: tests/unit/%.c $(SAN_LIB_OBJS)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(SAN_LIB_OBJS) $(MNL_LIBS) $(CMOCKA_LIBS) -pthread
+	@mkdir -p build/dep/san-tests
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(DEPFLAGS) -MF build/dep/san-tests/$(notdir $@).d -Itests/unit $(LDFLAGS) -o $@ $< $(SAN_LIB_OBJS) $(MNL_LIBS) $(CMOCKA_LIBS) -pthread
 
 build/helpers/%: tests/helpers/%.c $(wildcard tests/helpers/*.h)
 	@mkdir -p $(dir $@)
@@ -98,7 +110,7 @@ fuzz-regress:
 	tests/fuzz/regress.sh
 
 # Every suite, ending with one line "check: N passed, M failed".
-check: sockmem build/sockmem-san $(UNIT_BINS) $(SAN_UNIT_BINS) $(HELPER_BINS)
+check: lint sockmem build/sockmem-san $(UNIT_BINS) $(SAN_UNIT_BINS) $(HELPER_BINS)
 	@tests/check.sh
 
 install: sockmem
@@ -120,6 +132,14 @@ fuzz:
 clean:
 	rm -rf build sockmem
 
-.PHONY: all deps run unit unit-san integration manlint fuzz-build fuzz-regress check install uninstall \
+.PHONY: lint all deps run unit unit-san integration manlint fuzz-build fuzz-regress check install uninstall \
 	clean bench fuzz
 .DELETE_ON_ERROR:
+
+# Layering: model/ and render/ never include collect/ (they work on data,
+# wherever it came from), model/ includes neither render/ nor cmd/, and
+# collect/ includes neither render/ nor cmd/. util/ includes only util/.
+lint:
+	@tests/lint.sh
+
+-include $(shell find build -name '*.d' 2>/dev/null)

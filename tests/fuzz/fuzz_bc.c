@@ -26,8 +26,8 @@
 #include <sys/socket.h>
 
 #include "../model/bc_model.h"
-#include "filter.h"
-#include "sock.h"
+#include "model/filter.h"
+#include "model/sock.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

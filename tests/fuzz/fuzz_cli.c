@@ -17,7 +17,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "cli.h"
+#include "cmd/cli.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -37,7 +37,7 @@ static void check_opts(int ret, const struct opts *o, const char *err, size_t er
 		__builtin_trap();
 	if (o->top_n > 1000000000)
 		__builtin_trap();
-	if (!o->proc_root || !cli_cmd_name(o->cmd))
+	if (!o->proc_root || !query_cmd_name(o->cmd))
 		__builtin_trap();
 	(void)strlen(o->proc_root); /* must point at live memory */
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * fuzz_dedup.c - libFuzzer target for the socket table's cookie dedup
- * (sock_table_add in src/sock.c), against a plain model: records stay in
+ * (sock_table_add in src/model/sock.c), against a plain model: records stay in
  * insertion order, the first record of a cookie wins, every later one is
  * counted in dup_dropped, and the open-addressing index holds each record
  * exactly once under its cookie, at most half full, across every rehash.
@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sock.h"
+#include "model/sock.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -22,8 +22,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "diag.h"
-#include "sock.h"
+#include "collect/diag.h"
+#include "model/sock.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

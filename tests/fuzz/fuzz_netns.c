@@ -26,7 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "netns.h"
+#include "collect/netns.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

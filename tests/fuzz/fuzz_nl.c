@@ -33,9 +33,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "diag.h"
-#include "nl.h"
-#include "sock.h"
+#include "collect/diag.h"
+#include "collect/nl.h"
+#include "model/sock.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -28,8 +28,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "out.h"
-#include "report.h"
+#include "collect/owners.h"
+#include "render/out.h"
+#include "model/report.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -346,7 +347,7 @@ static void check_json(const char *doc, size_t len, enum cmd cmd)
 	CHECK(len >= 2 && doc[len - 1] == '\n' && doc[len - 2] == '}');
 	CHECK(json_is_object(j));
 	CHECK(schema && strcmp(schema, SOCKMEM_SCHEMA) == 0);
-	CHECK(command && strcmp(command, cli_cmd_name(cmd)) == 0);
+	CHECK(command && strcmp(command, query_cmd_name(cmd)) == 0);
 	/* sockets and top hold unsigned kernel values and sums only */
 	if ((cmd == CMD_SOCKETS || cmd == CMD_TOP) && has_negative(j)) {
 		fprintf(stderr, "negative number in %s -j:\n%.*s\n", command, (int)len, doc);

@@ -60,14 +60,14 @@ newer() {
 	[ -n "$(find "$1" \( -name "*.[ch]" -o -name "*.o" \) -newer "$2" 2>/dev/null | head -n 1)" ]
 }
 
-# Library objects (src/*.c except main.c), shared by all targets; rebuilt
-# when the source or any header is newer.
+# Library objects (src/LAYER/*.c except cmd/main.c), shared by all targets;
+# rebuilt when the source or any header is newer.
 build() {
 	mkdir -p "$OUT/obj"
 	objs=
-	for src in src/*.c; do
-		[ "$src" = src/main.c ] && continue
-		obj=$OUT/obj/$(basename "$src" .c).o
+	for src in src/*/*.c; do
+		[ "$src" = src/cmd/main.c ] && continue
+		obj=$OUT/obj/$(echo "${src#src/}" | tr / _ | sed 's/\.c$//').o
 		if [ ! -e "$obj" ] || newer "$src" "$obj" || newer include "$obj"; then
 			echo "  CC      $obj"
 			# shellcheck disable=SC2086 # CFLAGS is a list of words

@@ -4,7 +4,7 @@
 
 #include <errno.h>
 
-#include "agg.h"
+#include "model/agg.h"
 
 #define PAGE 4096u
 

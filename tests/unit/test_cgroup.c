@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cgroup.h"
+#include "collect/cgroup.h"
 
 /* --- cgroup_path_normalize --- */
 

@@ -4,7 +4,7 @@
 
 #include <errno.h>
 
-#include "cli.h"
+#include "cmd/cli.h"
 
 /*
  * Every case runs in one process, so these also check that cli_parse fully
@@ -104,7 +104,7 @@ static void test_commands(void **state)
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		PARSE_OK(&o, cmds[i].word);
 		assert_int_equal(o.cmd, cmds[i].cmd);
-		assert_string_equal(cli_cmd_name(cmds[i].cmd), cmds[i].word);
+		assert_string_equal(query_cmd_name(cmds[i].cmd), cmds[i].word);
 	}
 }
 

@@ -10,9 +10,9 @@
 #include <linux/tcp.h>
 #include <sys/socket.h>
 
-#include "diag.h"
-#include "nl.h"
-#include "report.h"
+#include "collect/diag.h"
+#include "collect/nl.h"
+#include "model/report.h"
 
 /* A reply under construction: nlmsghdr + inet_diag_msg + attributes. */
 struct msg {

@@ -14,7 +14,7 @@
 #include <sys/socket.h>
 
 #include "../model/bc_model.h"
-#include "filter.h"
+#include "model/filter.h"
 
 #define TCPF(s) (1u << (s))
 /* TCP_* (include/net/tcp_states.h) */

@@ -6,10 +6,10 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "agg.h"
-#include "findings.h"
-#include "procfs.h"
-#include "report.h"
+#include "model/agg.h"
+#include "model/findings.h"
+#include "collect/procfs.h"
+#include "model/report.h"
 
 #define PAGE 4096u
 #define FIX_CHECK_PRESSURE "tests/fixtures/check-pressure"

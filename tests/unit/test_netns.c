@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "netns.h"
+#include "collect/netns.h"
 
 /* An open that blocks (a FIFO without O_NONBLOCK) kills the test instead
  * of hanging it. */

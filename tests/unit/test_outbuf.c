@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "outbuf.h"
+#include "util/outbuf.h"
 
 /* --- numbers --- */
 

@@ -11,9 +11,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "agg.h"
-#include "owners.h"
-#include "procfs.h"
+#include "model/agg.h"
+#include "collect/owners.h"
+#include "collect/procfs.h"
 
 /*
  * tests/fixtures/proc-owners:

@@ -4,7 +4,7 @@
 
 #include <errno.h>
 
-#include "procfs.h"
+#include "collect/procfs.h"
 
 /* Reads a fixture file below root into buf (asserting success). */
 static void read_fixture(const char *root, const char *rel, char *buf, size_t len)

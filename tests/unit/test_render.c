@@ -8,10 +8,10 @@
 
 #include <stdio.h>
 
-#include "agg.h"
-#include "out.h"
-#include "procfs.h"
-#include "report.h"
+#include "model/agg.h"
+#include "render/out.h"
+#include "collect/procfs.h"
+#include "model/report.h"
 
 #define FIX_NEGATIVE_MEM "tests/fixtures/negative-mem"
 

@@ -4,9 +4,9 @@
 
 #include "testutil.h"
 
-#include "cli.h"
-#include "out.h"
-#include "report.h"
+#include "cmd/cli.h"
+#include "render/out.h"
+#include "model/report.h"
 
 /* Renders r with o into a malloc'd string (caller frees). */
 static char *render(const struct report *r, const struct opts *o)

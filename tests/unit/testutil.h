@@ -12,9 +12,9 @@
 
 #include <cmocka.h>
 
-#include "maybe.h"
-#include "outbuf.h"
-#include "sock.h"
+#include "util/maybe.h"
+#include "util/outbuf.h"
+#include "model/sock.h"
 
 /* Fixture trees, relative to the repository root (the tests' cwd). */
 #define FIX_HOST "tests/fixtures/host"

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* diag.h - NETLINK_SOCK_DIAG (inet_diag) collection of TCP sockets. */
+#ifndef SOCKMEM_DIAG_H
+#define SOCKMEM_DIAG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/sock.h"
+
+struct nlmsghdr;
+
+
+/*
+ * Parses one SOCK_DIAG_BY_FAMILY reply into rec (pure; no I/O).
+ * skmem and tcp_info are read by payload length: fields the payload does not
+ * cover are marked absent. Unknown attributes are skipped.
+ * Returns 0, or -EBADMSG if the message is too short or malformed.
+ */
+int diag_parse(const struct nlmsghdr *nlh, struct sock_rec *rec);
+
+
+/* Kernel-side filtering of a dump (state mask and optional bytecode). */
+struct diag_req {
+	uint32_t states;      /* bit (1 << TCP_*) */
+	const void *bytecode; /* INET_DIAG_REQ_BYTECODE, or NULL */
+	size_t bytecode_len;
+};
+
+/* What diag_dump_msg collects over one dump. */
+struct diag_sink {
+	struct sock_table *t; /* records, deduplicated by cookie */
+	uint64_t netns_ino;   /* tagged on every record */
+	uint64_t messages;    /* SOCK_DIAG_BY_FAMILY replies seen */
+	uint64_t malformed;   /* replies diag_parse rejected */
+};
+
+/* The nl_dump callback of a dump (data is a struct diag_sink): parses one
+ * reply and adds its record. Returns an MNL_CB_* value (errno set on
+ * MNL_CB_ERROR). Exposed for tests that feed the receive loop bytes. */
+int diag_dump_msg(const struct nlmsghdr *nlh, void *data);
+
+/* What a failed dump says about itself. */
+struct diag_err {
+	const char *where; /* the step, e.g. "netlink dump (AF_INET6)" */
+	char ext_ack[128]; /* the kernel's extended-ACK message: raw, untrusted; "" if none */
+};
+
+/*
+ * Dumps every TCP socket of one family (AF_INET or AF_INET6) in the calling
+ * thread's network namespace into t (deduplicated by cookie), tagging each
+ * record with netns_ino. Returns 0 or -errno; on error *e names the step and
+ * carries the kernel's message when it sent one.
+ */
+int diag_dump(int family, const struct diag_req *req, uint64_t netns_ino, struct sock_table *t,
+	      struct diag_stats *st, struct diag_err *e);
+
+#endif

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* agg.h - pure aggregation: per-process groups, totals, reconciliation. */
+#ifndef SOCKMEM_AGG_H
+#define SOCKMEM_AGG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/maybe.h"
+#include "model/owners.h"
+#include "model/sysinfo.h"
+#include "model/sock.h"
+
+/* Sums over a set of sockets, each socket counted once. */
+struct sums {
+	uint64_t sockets;
+	uint64_t r, w, f, t, rb, tb; /* bytes; only sockets that have skmem */
+	uint64_t charged_bytes;	     /* r + w + f */
+	uint64_t charged_pages;	     /* sum of each socket's ceil((r+w+f)/page) */
+};
+
+/* What `top` groups by (--by). */
+enum group_by { BY_PROCESS, BY_CGROUP, BY_USER, BY_PORT, BY_STATE, BY_NETNS };
+
+/* Key of sockets without a cgroup id (kernels before 5.8). */
+#define AGG_NO_KEY UINT64_MAX
+
+/* One row of `top`: a process, one of the two rows of sockets without a
+ * holder (below), or for other --by keys the key value (cgroup id, uid,
+ * port, state, netns inode; proc is then AGG_NO_PROC). */
+#define AGG_NO_PROC UINT32_MAX
+/* BY_PROCESS: sockets with an inode (so a file still refers to them) that no
+ * descriptor the walk read holds: in flight in SCM_RIGHTS, held by the kernel
+ * or by processes not visible or not inspected. AGG_NO_PROC then holds the
+ * sockets no process can hold (inode 0: TIME-WAIT, request sockets, orphans,
+ * children not yet accepted), or every socket when owners were not walked. */
+#define AGG_NO_HOLDER (UINT32_MAX - 1)
+struct group {
+	uint32_t proc; /* BY_PROCESS: index into owners.procs, AGG_NO_HOLDER or AGG_NO_PROC */
+	uint64_t key;  /* other keys; AGG_NO_KEY when the socket has none */
+	struct sums s;
+};
+
+/* Sort keys for groups. */
+enum agg_sort {
+	SORT_CHARGED,
+	SORT_SOCKETS,
+	SORT_R,
+	SORT_W,
+	SORT_F,
+	SORT_T,
+	SORT_RB,
+	SORT_TB,
+	SORT_PID,
+	SORT_COMM
+};
+
+/* Reconciliation of the dumped sockets' charged pages with sockstat "mem". */
+struct reconcile {
+	uint64_t sockets_pages;
+	struct maybe sockstat_pages;
+	struct maybe tolerance_pages; /* ncpu x mem_pcpu_rsv */
+	struct maybe gap_pages;	      /* sockstat - sockets (signed) */
+	struct maybe within;	      /* 1/0; absent if either side is absent */
+};
+
+/* Adds one socket to a sum (page_size > 0). */
+void agg_add(struct sums *s, const struct sock_rec *r, uint64_t page_size);
+
+/* Sums every socket once. */
+void agg_totals(const struct sock_table *t, uint64_t page_size, struct sums *out);
+
+/* Whether a group's proc names a process (not AGG_NO_HOLDER or AGG_NO_PROC). */
+static inline bool agg_is_proc(uint32_t proc)
+{
+	return proc < AGG_NO_HOLDER;
+}
+
+/*
+ * Builds one group per process holding sockets, plus the AGG_NO_HOLDER and
+ * AGG_NO_PROC groups when some sockets have no holder. A socket held by
+ * several processes counts in each of them; several fds of one process
+ * count once.
+ * Returns 0 or -ENOMEM; *out is malloc'd, caller frees.
+ */
+int agg_by_process(const struct sock_table *t, const struct owners *o, uint64_t page_size,
+		   struct group **out, size_t *n);
+
+/* Groups sockets by a per-socket key (every --by but process): each socket
+ * lands in exactly one group. Returns 0 or -ENOMEM; *out is malloc'd. */
+int agg_by_key(const struct sock_table *t, enum group_by by, uint64_t page_size, struct group **out,
+	       size_t *n);
+
+/* Parses a --by name. Returns 0 or -EINVAL. */
+int agg_by_parse(const char *name, enum group_by *by);
+
+/* Name of a --by key ("process", "cgroup", ...). */
+const char *agg_by_name(enum group_by by);
+
+/* Sorts groups by key, largest first (pid, comm and group key ascending).
+ * Returns 0 or -ENOMEM (then the order is unchanged and must not be shown). */
+int agg_sort(struct group *g, size_t n, enum agg_sort key, const struct owners *o);
+
+/* Parses a --sort name ("charged", "sockets", "r", ...); returns 0 or -EINVAL. */
+int agg_sort_parse(const char *name, enum agg_sort *key);
+
+/* Fills a reconciliation from totals, sockstat mem, CPU count and mem_pcpu_rsv. */
+void agg_reconcile(const struct sums *tot, struct maybe sockstat_mem, uint64_t ncpu,
+		   struct maybe pcpu_rsv, struct reconcile *out);
+
+#endif

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* owners.h - which processes hold which sockets: plain data, filled by
+ * collect/owners.c. */
+#ifndef SOCKMEM_MODEL_OWNERS_H
+#define SOCKMEM_MODEL_OWNERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A process that holds at least one dumped TCP socket. */
+struct proc_ent {
+	int32_t pid;
+	uint32_t uid;  /* owner of /proc/[pid] */
+	char comm[17]; /* raw bytes from /proc/[pid]/comm (untrusted), NUL-terminated */
+};
+
+/* One holder of one socket: sockets[sock] is open as fd in procs[proc]
+ * (in the process's table or in one of its threads' own tables). */
+struct owner_link {
+	uint32_t sock;
+	uint32_t proc;
+	int32_t fd;
+};
+
+struct owners {
+	struct proc_ent *procs; /* sorted by pid after owners_scan */
+	size_t nprocs, procs_cap;
+	struct owner_link *links; /* sorted by (sock, pid, fd) after owners_scan */
+	size_t nlinks, links_cap;
+	uint64_t procs_scanned;	   /* /proc/[pid] directories seen (not gone before opened) */
+	uint64_t procs_denied;	   /* fd directory or some fd links not readable */
+	uint64_t fds_denied;	   /* readlink refused inside a readable fd dir */
+	uint64_t procs_gone;	   /* exited during the walk */
+	uint64_t procs_incomplete; /* some fds lost to an error other than permission
+				    * (EIO...); not also counted in procs_denied */
+	uint64_t task_tables;	   /* threads' own file tables walked besides the
+				    * processes' (unshare(CLONE_FILES), zombie leader) */
+	bool walked;		   /* owners_walk finished: a socket with an inode and
+				    * no link is held by no descriptor the walk saw */
+};
+
+/* Processes whose descriptors were not all read (denied or lost to errors):
+ * 0 means the walk saw every descriptor of every process it listed. */
+static inline uint64_t owners_not_inspected(const struct owners *o)
+{
+	return o->procs_denied + o->procs_incomplete;
+}
+
+/* Frees everything owners_scan allocated. */
+void owners_free(struct owners *o);
+
+#endif

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* query.h - what the user asked for: command (view), format, grouping,
+ * filters and thresholds. Filled by cmd/cli.c, read by every layer. */
+#ifndef SOCKMEM_QUERY_H
+#define SOCKMEM_QUERY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/agg.h"
+#include "model/filter.h"
+#include "model/findings.h"
+
+enum cmd { CMD_REPORT, CMD_SOCKETS, CMD_TOP, CMD_SYSTEM, CMD_CHECK };
+enum fmt { FMT_TABLE, FMT_TSV, FMT_JSON };
+
+struct opts {
+	enum cmd cmd;
+	enum fmt fmt;
+	bool no_header;	       /* -H */
+	bool numeric;	       /* -n: exact integers in tables */
+	bool no_owners;	       /* --no-owners: skip the /proc fd walk */
+	bool stats;	       /* --stats: dump statistics on stderr */
+	bool want_v4, want_v6; /* -4 / -6 (both true by default) */
+	enum agg_sort sort;
+	enum group_by by;   /* --by */
+	struct filter filt; /* --state, --sport, --src, --pid, ... */
+	bool all_netns;	    /* --all-netns */
+	const char *netns;  /* -N NAME */
+	size_t top_n;	    /* 0 = all */
+	const char *proc_root;
+	struct find_opts find; /* check thresholds */
+	bool help, version;
+};
+
+/* Name of a command ("report", ...). */
+const char *query_cmd_name(enum cmd c);
+
+/* The command named name (exact spelling), or -1. */
+int query_cmd_parse(const char *name);
+
+#endif

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* report.h - the one snapshot every view and format renders. */
+#ifndef SOCKMEM_REPORT_H
+#define SOCKMEM_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "model/agg.h"
+#include "model/cgroup.h"
+#include "model/findings.h"
+#include "model/netns.h"
+#include "model/owners.h"
+#include "model/query.h"
+#include "model/sock.h"
+#include "model/sysinfo.h"
+
+struct ifname {
+	uint32_t index;
+	char name[16];
+};
+
+struct report {
+	time_t when;
+	uint64_t page_size;
+	uint64_t ncpu;	    /* configured CPUs (per-CPU reserves) */
+	uint64_t netns_ino; /* namespace sockmem ran in, 0 if unknown */
+	struct sysinfo sys;
+	struct sock_table socks;
+	bool owners_scanned;
+	struct owners owners;
+	struct ifname *ifnames;
+	size_t nifnames;
+	struct diag_stats dstats;
+	/* aggregation */
+	struct sums totals;
+	struct group *groups;
+	size_t ngroups;
+	struct reconcile rec;
+	bool partial;	       /* the dump does not hold every socket (any reason below) */
+	bool filtered;	       /* a filter or -4/-6 left sockets out */
+	size_t netns_skipped;  /* --all-netns: namespaces that could not be entered */
+	enum group_by by;
+	struct netns_ent *netns; /* namespaces dumped (one unless --all-netns) */
+	size_t nnetns;
+	bool all_netns;
+	struct cgroups cg; /* resolved when --by cgroup or --cgroup */
+	bool cg_resolved;
+	char (*usernames)[33]; /* --by user: name per group, "" if unknown */
+	struct finding *findings;
+	size_t nfindings;
+};
+
+/* What failed during collection, for main's one-line message. */
+struct report_err {
+	const char *where; /* e.g. "netlink dump (AF_INET6)", "/proc/net/sockstat" */
+	int err;	   /* positive errno */
+	char what[320];	   /* a formatted where (report_build may point where at it) */
+	char ext_ack[128]; /* the kernel's extended-ACK message: raw, untrusted; "" if none */
+};
+
+/*
+ * Formats e as the one line main prints after "sockmem: ": "WHERE: strerror",
+ * then " (kernel: MESSAGE)" when the kernel sent one, its bytes outside
+ * printable ASCII (and backslash) escaped as \xNN. Writes at most len bytes
+ * including the NUL, as snprintf does (a shorter buffer holds a prefix).
+ */
+void report_err_message(const struct report_err *e, char *buf, size_t len);
+
+/*
+ * The aggregation pass of report_build over collected records (sockets,
+ * owners, sysinfo, namespaces, cgroups): totals, reconciliation, groups
+ * for o->by sorted by o->sort, findings. Pure; exposed so that tests derive
+ * reports from hand-made collections exactly as report_build does.
+ * Returns 0, or -1 with *e filled.
+ */
+int report_derive(const struct opts *o, struct report *r, struct report_err *e);
+
+/* Fills e (where, positive errno err or -err, no kernel message) and returns -1. */
+int report_fail(struct report_err *e, const char *where, int err);
+
+void report_free(struct report *r);
+
+/* The per-namespace sysctls (tcp_rmem, tcp_wmem...) that apply to sockets
+ * of network namespace netns_ino. */
+const struct sysctls *report_sysctls(const struct report *r, uint64_t netns_ino);
+
+/* Interface name of a socket's bound ifindex, or NULL. Names come from the namespace
+ * sockmem runs in; sockets from other namespaces get none. */
+const char *report_ifname(const struct report *r, const struct sock_rec *s);
+
+#endif

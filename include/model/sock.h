@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* sock.h - one record per TCP socket from the inet_diag dump, and the table. */
+#ifndef SOCKMEM_SOCK_H
+#define SOCKMEM_SOCK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* SK_MEMINFO_* indexes, in the kernel's order (ss labels). */
+enum skm {
+	SKM_R,	/* RMEM_ALLOC   sk_rmem_alloc */
+	SKM_RB, /* RCVBUF       sk_rcvbuf */
+	SKM_T,	/* WMEM_ALLOC   sk_wmem_alloc - 1 */
+	SKM_TB, /* SNDBUF       sk_sndbuf */
+	SKM_F,	/* FWD_ALLOC    sk_forward_alloc */
+	SKM_W,	/* WMEM_QUEUED  sk_wmem_queued */
+	SKM_O,	/* OPTMEM       sk_omem_alloc */
+	SKM_BL, /* BACKLOG      sk_backlog.len (3.6+) */
+	SKM_D,	/* DROPS        sk_drops (4.7+), a count */
+	SKM_N
+};
+
+/* tcp_info fields sockmem keeps; see diag.c for offsets and sizes. */
+enum ti {
+	TI_RCV_SPACE,
+	TI_RCV_SSTHRESH,
+	TI_RCV_WND,
+	TI_SND_WND,
+	TI_NOTSENT_BYTES,
+	TI_BYTES_RECEIVED,
+	TI_BYTES_ACKED,
+	TI_RTT,
+	TI_RTTVAR,
+	TI_RCV_MSS,
+	TI_SND_MSS,
+	TI_N
+};
+
+/* TCP states as the kernel numbers them (include/net/tcp_states.h), in
+ * sock_rec.state and in the inet_diag state mask (bit 1 << state). glibc's
+ * <netinet/tcp.h> lacks the last two and clashes with <linux/tcp.h>. */
+enum sock_tcp_state {
+	SOCK_TCP_ESTABLISHED = 1,
+	SOCK_TCP_SYN_SENT,
+	SOCK_TCP_SYN_RECV,
+	SOCK_TCP_FIN_WAIT1,
+	SOCK_TCP_FIN_WAIT2,
+	SOCK_TCP_TIME_WAIT,
+	SOCK_TCP_CLOSE,
+	SOCK_TCP_CLOSE_WAIT,
+	SOCK_TCP_LAST_ACK,
+	SOCK_TCP_LISTEN,
+	SOCK_TCP_CLOSING,
+	SOCK_TCP_NEW_SYN_RECV,	 /* request socket (4.4+) */
+	SOCK_TCP_BOUND_INACTIVE, /* bound, not listening (6.8+); dumps show CLOSE */
+	SOCK_TCP_NSTATES
+};
+
+/* ss-style flag bits for present optional parts of a record. */
+#define SOCK_HAS_CGROUP 0x1u
+
+struct sock_rec {
+	uint64_t cookie;
+	uint64_t cgroup_id;    /* valid iff flags & SOCK_HAS_CGROUP */
+	uint64_t netns_ino;    /* namespace the dump ran in (0 = unknown) */
+	uint64_t ti[TI_N];     /* tcp_info subset, valid per ti_mask */
+	uint32_t skmem[SKM_N]; /* valid for indexes < skmem_n */
+	uint32_t inode;
+	uint32_t uid;
+	uint32_t rqueue; /* idiag_rqueue (Recv-Q) */
+	uint32_t wqueue; /* idiag_wqueue (Send-Q) */
+	uint32_t ifindex;
+	uint32_t own_first;    /* index into report owner links */
+	uint32_t own_n;	       /* number of (pid, fd) holders */
+	uint16_t ti_mask;      /* bit i set: ti[i] present */
+	uint16_t sport, dport; /* host byte order */
+	uint8_t saddr[16], daddr[16];
+	uint8_t family;	 /* AF_INET or AF_INET6 */
+	uint8_t state;	 /* enum sock_tcp_state */
+	uint8_t skmem_n; /* 0 = no skmem (TIME-WAIT, SYN-RECV) */
+	uint8_t flags;
+};
+
+/* Cookie index slot; the key sits in the slot so probes stay in one array. */
+struct cookie_slot {
+	uint64_t cookie;
+	uint32_t idx1; /* record index + 1; 0 = empty */
+};
+
+/* Growable array of records with a cookie index for deduplication. */
+struct sock_table {
+	struct sock_rec *v;
+	size_t n, cap;
+	struct cookie_slot *cookie_idx; /* open addressing */
+	size_t cookie_cap;		/* power of two */
+	uint64_t dup_dropped;		/* records dropped as duplicates (same cookie) */
+};
+
+/* Frees the table's memory; the table is left empty and reusable. */
+void sock_table_free(struct sock_table *t);
+
+/* Appends a copy of rec unless a record with the same cookie exists.
+ * Returns 1 if added, 0 if a duplicate, -ENOMEM on allocation failure. */
+int sock_table_add(struct sock_table *t, const struct sock_rec *rec);
+
+/* Bytes the kernel charges to tcp_mem for this socket: r + w + f (0 if no skmem). */
+uint64_t sock_charged_bytes(const struct sock_rec *s);
+
+/* Whether skmem index i is present in this record. */
+static inline int sock_has_skm(const struct sock_rec *s, enum skm i)
+{
+	return (unsigned)i < s->skmem_n;
+}
+
+/* Whether uid is real: TIME-WAIT and request (NEW_SYN_RECV) minisockets
+ * carry a placeholder 0 from the kernel, not an owner. */
+static inline int sock_has_uid(const struct sock_rec *s)
+{
+	return s->state != SOCK_TCP_TIME_WAIT && s->state != SOCK_TCP_NEW_SYN_RECV;
+}
+
+/* Whether tcp_info field i is present in this record. */
+static inline int sock_has_ti(const struct sock_rec *s, enum ti i)
+{
+	return (s->ti_mask >> i) & 1u;
+}
+
+/* ss's spelling of a TCP state ("ESTAB", "TIME-WAIT", ...); "UNKNOWN" if out of range. */
+const char *sock_state_name(unsigned state);
+
+/* Buffer size that holds any endpoint sock_fmt_endpoint writes. */
+#define SOCK_ENDPOINT_MAX 80
+
+/* Formats "addr:port" the way `ss -n` does (IPv6 in brackets, port 0 as '*',
+ * "%ifname" after the address when ifname is non-NULL).
+ * Writes at most len bytes including NUL; returns the length written. */
+size_t sock_fmt_endpoint(char *buf, size_t len, int family, const uint8_t *addr, uint16_t port,
+			 const char *ifname);
+
+/* Byte offset and size of each kept tcp_info field (enum ti order). */
+struct diag_ti_field {
+	const char *name; /* JSON/TSV name, e.g. "rcv_space" */
+	uint16_t off, size;
+};
+extern const struct diag_ti_field diag_ti_fields[TI_N];
+
+/* Dump statistics, for --stats and tests. */
+struct diag_stats {
+	uint64_t messages;   /* sock_diag replies parsed */
+	uint64_t recv_calls; /* recvmsg() calls */
+	uint64_t bytes;	     /* bytes received */
+	uint64_t malformed;  /* replies diag_parse rejected (not counted as sockets) */
+};
+
+#endif

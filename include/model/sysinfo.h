@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* sysinfo.h - system-wide values sockmem reads (sockstat, protocols, TcpExt,
+ * sysctls): plain data, filled by collect/procfs.c. */
+#ifndef SOCKMEM_SYSINFO_H
+#define SOCKMEM_SYSINFO_H
+
+#include <stdint.h>
+
+#include "util/maybe.h"
+
+/* "TCP:" line of sockstat plus "TCP6: inuse" of sockstat6. */
+struct sockstat {
+	struct maybe inuse, orphan, tw, alloc, mem_pages;
+	struct maybe inuse6;	   /* sockstat6 TCP6 inuse */
+	struct maybe sockets_used; /* "sockets: used" */
+};
+
+/* The TCP row of /proc/net/protocols, parsed by header name. */
+struct protocols {
+	struct maybe memory_pages; /* -1 from the kernel stays -1 */
+	struct maybe pressure;	   /* 1 yes, 0 no; absent for "NI" */
+};
+
+/* TcpExt counters sockmem reports (name order in procfs.c). */
+enum tcpext {
+	TX_MEMORY_PRESSURES,
+	TX_MEMORY_PRESSURES_CHRONO,
+	TX_PRUNE_CALLED,
+	TX_RCV_PRUNED,
+	TX_OFO_PRUNED,
+	TX_RCV_COLLAPSED,
+	TX_RCVQ_DROP,
+	TX_ABORT_ON_MEMORY,
+	TX_WANT_ZERO_WINDOW_ADV,
+	TX_ZERO_WINDOW_DROP,
+	TX_BACKLOG_DROP,
+	TX_OFO_DROP,
+	TX_N
+};
+extern const char *const procfs_tcpext_names[TX_N];
+
+/* Sysctls sockmem reports (path order in procfs.c). */
+struct sysctls {
+	struct maybe tcp_mem[3];  /* pages: low, pressure, high */
+	struct maybe tcp_rmem[3]; /* bytes: min, default, max */
+	struct maybe tcp_wmem[3];
+	struct maybe tcp_max_orphans;
+	struct maybe tcp_adv_win_scale;
+	struct maybe tcp_moderate_rcvbuf;
+	struct maybe rmem_max, wmem_max, rmem_default, wmem_default;
+	struct maybe mem_pcpu_rsv; /* pages */
+};
+
+/* Everything system-wide that sockmem reads from /proc. */
+struct sysinfo {
+	struct sockstat sockstat;
+	struct protocols proto;
+	struct maybe tcpext[TX_N];
+	struct sysctls sysctl;
+	char hostname[65]; /* empty if unreadable */
+	char release[65];
+};
+
+/* Copies the per-network-namespace values of ns (sockstat inuse/tw/inuse6,
+ * TcpExt counters, tcp_rmem, tcp_wmem, tcp_adv_win_scale,
+ * tcp_moderate_rcvbuf) over home, keeping home's host-global values. */
+void procfs_overlay_netns(struct sysinfo *home, const struct sysinfo *ns);
+
+#endif

@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* cli.c - option and subcommand parsing (no I/O besides usage()). */
+#include "cmd/cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "collect/procfs.h"
+
+
+void cli_usage(FILE *f)
+{
+	fputs("Usage: sockmem [COMMAND] [OPTIONS]\n"
+	      "Commands:\n"
+	      "  report    system summary, then per-process top (default)\n"
+	      "  sockets   one row per TCP socket\n"
+	      "  top       one row per process, by charged memory (r+w+f)\n"
+	      "  system    sockstat, tcp_mem, sysctls and reconciliation\n"
+	      "  check     findings only\n"
+	      "Options:\n"
+	      "  -o, --output FMT   table (default), tsv or json\n"
+	      "  -j, --json         same as -o json\n"
+	      "  -H, --no-header    no header line (table, tsv)\n"
+	      "  -n, --numeric      exact byte counts in tables\n"
+	      "  -4, --ipv4         IPv4 sockets only\n"
+	      "  -6, --ipv6         IPv6 sockets only\n"
+	      "      --top N        at most N groups in top/report\n"
+	      "      --by KEY       group top by process (default), cgroup, user, port, state, "
+	      "netns\n"
+	      "      --all-netns    every network namespace on the host (root)\n"
+	      "  -N, --netns NAME   the named network namespace (ip netns)\n"
+	      "filters (repeat an option to OR values; different options AND):\n"
+	      "      --state STATE  ss state name or group (connected, synchronized, bucket, big, "
+	      "all)\n"
+	      "      --sport PORT[-PORT], --dport PORT[-PORT]\n"
+	      "      --src ADDR[/LEN], --dst ADDR[/LEN]\n"
+	      "      --pid PID, --comm NAME, --uid UID, --cgroup PATH\n"
+	      "      --sort FIELD   charged (default), sockets, r, w, f, t, rb, tb, pid, comm\n"
+	      "      --no-owners    skip the /proc/[pid]/fd walk\n"
+	      "      --stats        print netlink dump statistics on stderr\n"
+	      "      --proc-root DIR  read /proc files below DIR (testing aid)\n"
+	      "check thresholds:\n"
+	      "      --unsent-min BYTES   unsent data that counts as large (default 1M)\n"
+	      "      --zero-window BYTES  advertised window counted as near zero\n"
+	      "                           (default: less than the socket's rcv_mss)\n"
+	      "      --unread-min BYTES   unread data that counts as held (default 1)\n"
+	      "  -h, --help         this text\n"
+	      "  -V, --version      version\n",
+	      f);
+}
+
+__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return EXIT_USAGE;
+}
+
+enum {
+	OPT_TOP = 256,
+	OPT_SORT,
+	OPT_NO_OWNERS,
+	OPT_STATS,
+	OPT_PROC_ROOT,
+	OPT_UNSENT_MIN,
+	OPT_ZERO_WINDOW,
+	OPT_UNREAD_MIN,
+	OPT_BY,
+	OPT_ALL_NETNS,
+	OPT_STATE,
+	OPT_SPORT,
+	OPT_DPORT,
+	OPT_SRC,
+	OPT_DST,
+	OPT_PID,
+	OPT_COMM,
+	OPT_CGROUP,
+	OPT_UID,
+};
+
+/* Parses one filter option value into o->filt. Returns 0 or EXIT_USAGE. */
+static int add_filter(struct opts *o, int c, const char *v, char *err, size_t errlen)
+{
+	struct filter *f = &o->filt;
+	size_t *cnt = c == OPT_SPORT	? &f->nsport
+		      : c == OPT_DPORT	? &f->ndport
+		      : c == OPT_SRC	? &f->nsrc
+		      : c == OPT_DST	? &f->ndst
+		      : c == OPT_PID	? &f->npid
+		      : c == OPT_COMM	? &f->ncomm
+		      : c == OPT_CGROUP ? &f->ncgroup
+		      : c == OPT_UID	? &f->nuid
+					: NULL;
+	int64_t n;
+	const char *end;
+
+	if (c == OPT_STATE) {
+		if (filter_add_state(f, v) != 0)
+			return fail(err, errlen,
+				    "unknown state '%s' (e.g. established, listening, time-wait, "
+				    "connected, all)",
+				    v);
+		return 0;
+	}
+	if (*cnt >= FILTER_MAX_VALUES)
+		return fail(err, errlen, "too many values for one filter (at most %d)",
+			    FILTER_MAX_VALUES);
+	switch (c) {
+	case OPT_SPORT:
+	case OPT_DPORT:
+		if (filter_parse_ports(v, c == OPT_SPORT ? &f->sport[*cnt] : &f->dport[*cnt]) != 0)
+			return fail(err, errlen,
+				    "'%s' is not a port or port range (1-65535, LO-HI)", v);
+		break;
+	case OPT_SRC:
+	case OPT_DST:
+		if (filter_parse_cidr(v, c == OPT_SRC ? &f->src[*cnt] : &f->dst[*cnt]) != 0)
+			return fail(err, errlen, "'%s' is not an address or CIDR prefix", v);
+		break;
+	case OPT_PID:
+		if (procfs_strtoi64(v, &end, &n) != 0 || *end || n < 1 || n > INT32_MAX)
+			return fail(err, errlen, "'%s' is not a process id", v);
+		f->pid[*cnt] = (int32_t)n;
+		break;
+	case OPT_UID:
+		if (procfs_strtoi64(v, &end, &n) != 0 || *end || n < 0 || n > UINT32_MAX)
+			return fail(err, errlen, "'%s' is not a numeric uid", v);
+		f->uid[*cnt] = (uint32_t)n;
+		break;
+	case OPT_COMM:
+		if (!*v || strlen(v) > 15)
+			return fail(err, errlen, "'%s' is not a process name (1 to 15 bytes)", v);
+		f->comm[*cnt] = v;
+		break;
+	default: /* OPT_CGROUP */
+		if (!*v)
+			return fail(err, errlen, "%s", "--cgroup needs a path");
+		f->cgroup[*cnt] = v;
+		break;
+	}
+	(*cnt)++;
+	return 0;
+}
+
+int cli_parse_size(const char *s, uint64_t *out)
+{
+	int64_t v;
+	const char *end;
+	int shift = 0;
+
+	if (procfs_strtoi64(s, &end, &v) != 0 || v < 0)
+		return -EINVAL;
+	if (*end == 'K' || *end == 'k')
+		shift = 10;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20;
+	else if (*end == 'G' || *end == 'g')
+		shift = 30;
+	if (shift)
+		end++;
+	if (*end)
+		return -EINVAL;
+	if ((uint64_t)v > (UINT64_MAX >> 1) >> shift)
+		return -ERANGE;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
+{
+	static const struct option lopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "no-header", no_argument, NULL, 'H' },
+		{ "numeric", no_argument, NULL, 'n' },
+		{ "ipv4", no_argument, NULL, '4' },
+		{ "ipv6", no_argument, NULL, '6' },
+		{ "top", required_argument, NULL, OPT_TOP },
+		{ "sort", required_argument, NULL, OPT_SORT },
+		{ "no-owners", no_argument, NULL, OPT_NO_OWNERS },
+		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },
+		{ "unsent-min", required_argument, NULL, OPT_UNSENT_MIN },
+		{ "zero-window", required_argument, NULL, OPT_ZERO_WINDOW },
+		{ "unread-min", required_argument, NULL, OPT_UNREAD_MIN },
+		{ "by", required_argument, NULL, OPT_BY },
+		{ "all-netns", no_argument, NULL, OPT_ALL_NETNS },
+		{ "netns", required_argument, NULL, 'N' },
+		{ "state", required_argument, NULL, OPT_STATE },
+		{ "sport", required_argument, NULL, OPT_SPORT },
+		{ "dport", required_argument, NULL, OPT_DPORT },
+		{ "src", required_argument, NULL, OPT_SRC },
+		{ "dst", required_argument, NULL, OPT_DST },
+		{ "pid", required_argument, NULL, OPT_PID },
+		{ "comm", required_argument, NULL, OPT_COMM },
+		{ "cgroup", required_argument, NULL, OPT_CGROUP },
+		{ "uid", required_argument, NULL, OPT_UID },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, only4 = 0, only6 = 0, seen_cmd = 0;
+	char optname[3] = "-?";
+
+	memset(o, 0, sizeof(*o));
+	o->cmd = CMD_REPORT;
+	o->fmt = FMT_TABLE;
+	o->sort = SORT_CHARGED;
+	o->proc_root = "/proc";
+	o->find.unsent_min = FIND_DEFAULT_UNSENT_MIN;
+	o->find.zero_window = FIND_DEFAULT_ZERO_WINDOW;
+	o->find.unread_min = FIND_DEFAULT_UNREAD_MIN;
+	opterr = 0;
+	/* 0, not 1: glibc and musl then also drop getopt's hidden position
+	 * inside an option cluster, which an error return (e.g. "-Xn") leaves
+	 * pointing into the previous argv. */
+	optind = 0;
+	for (;;) {
+		int before = optind;
+
+		c = getopt_long(argc, argv, "+:o:jHn46hVN:", lopts, NULL);
+		if (c == -1) {
+			/* getopt stepped over a "--" just now (not an option's value
+			 * "--"): every later word is a command word, and getopt must
+			 * not be called again (it would rewind to the same word). */
+			int rest = optind >= 2 && strcmp(argv[optind - 1], "--") == 0 &&
+				   optind == (before == 0 ? 2 : before + 1);
+
+			if (optind >= argc)
+				break;
+			/* A non-option word: the command, accepted once. */
+			const char *w = argv[optind++];
+			int found = query_cmd_parse(w);
+
+			if (found < 0)
+				return fail(err, errlen, "unknown command '%s'", w);
+			if (seen_cmd++)
+				return fail(err, errlen, "more than one command ('%s')", w);
+			o->cmd = (enum cmd)found;
+			if (rest) {
+				if (optind < argc)
+					return fail(err, errlen,
+						    "unexpected word '%s' after the command",
+						    argv[optind]);
+				break;
+			}
+			continue;
+		}
+		switch (c) {
+		case 'o':
+			if (strcmp(optarg, "table") == 0)
+				o->fmt = FMT_TABLE;
+			else if (strcmp(optarg, "tsv") == 0)
+				o->fmt = FMT_TSV;
+			else if (strcmp(optarg, "json") == 0)
+				o->fmt = FMT_JSON;
+			else
+				return fail(err, errlen,
+					    "unknown output format '%s' (table, tsv, json)",
+					    optarg);
+			break;
+		case 'j': o->fmt = FMT_JSON; break;
+		case 'H': o->no_header = true; break;
+		case 'n': o->numeric = true; break;
+		case '4': only4 = 1; break;
+		case '6': only6 = 1; break;
+		case OPT_TOP: {
+			int64_t v;
+			const char *end;
+
+			if (procfs_strtoi64(optarg, &end, &v) != 0 || *end || v < 1 ||
+			    v > 1000000000)
+				return fail(err, errlen,
+					    "--top needs a whole number from 1, not '%s'", optarg);
+			o->top_n = (size_t)v;
+			break;
+		}
+		case OPT_SORT:
+			if (agg_sort_parse(optarg, &o->sort) != 0)
+				return fail(err, errlen,
+					    "unknown sort field '%s' (charged, sockets, r, w, f, "
+					    "t, rb, tb, pid, comm)",
+					    optarg);
+			break;
+		case OPT_NO_OWNERS: o->no_owners = true; break;
+		case OPT_STATS: o->stats = true; break;
+		case OPT_PROC_ROOT: o->proc_root = optarg; break;
+		case OPT_UNSENT_MIN:
+		case OPT_ZERO_WINDOW:
+		case OPT_UNREAD_MIN: {
+			uint64_t v;
+
+			if (cli_parse_size(optarg, &v) != 0 || v > INT64_MAX / 2)
+				return fail(err, errlen,
+					    "'%s' is not a byte count (e.g. 65536, 64K, 1M)",
+					    optarg);
+			if (c == OPT_UNSENT_MIN)
+				o->find.unsent_min = v;
+			else if (c == OPT_ZERO_WINDOW)
+				o->find.zero_window = (int64_t)v;
+			else
+				o->find.unread_min = v ? v : 1;
+			break;
+		}
+		case OPT_BY:
+			if (agg_by_parse(optarg, &o->by) != 0)
+				return fail(err, errlen,
+					    "unknown --by key '%s' (process, cgroup, user, port, "
+					    "state, netns)",
+					    optarg);
+			break;
+		case OPT_ALL_NETNS: o->all_netns = true; break;
+		case 'N':
+			if (!*optarg || strchr(optarg, '/') || strcmp(optarg, ".") == 0 ||
+			    strcmp(optarg, "..") == 0)
+				return fail(err, errlen, "'%s' is not a network namespace name",
+					    optarg);
+			o->netns = optarg;
+			break;
+		case OPT_STATE:
+		case OPT_SPORT:
+		case OPT_DPORT:
+		case OPT_SRC:
+		case OPT_DST:
+		case OPT_PID:
+		case OPT_COMM:
+		case OPT_CGROUP:
+		case OPT_UID: {
+			int rc = add_filter(o, c, optarg, err, errlen);
+
+			if (rc)
+				return rc;
+			break;
+		}
+		case 'h': o->help = true; break;
+		case 'V': o->version = true; break;
+		case ':':
+			if (optopt > 0 && optopt < 256) {
+				optname[1] = (char)optopt;
+				return fail(err, errlen, "option '%s' needs a value", optname);
+			}
+			return fail(err, errlen, "option '%s' needs a value", argv[optind - 1]);
+		default:
+			if (optopt > 0 && optopt < 256) {
+				optname[1] = (char)optopt;
+				return fail(err, errlen, "unknown option '%s'", optname);
+			}
+			return fail(err, errlen, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (o->all_netns && o->netns)
+		return fail(err, errlen, "%s", "--all-netns and -N exclude each other");
+	/* -4 and -6 together mean both, as in ss. */
+	o->want_v4 = only4 || !only6;
+	o->want_v6 = only6 || !only4;
+	return 0;
+}

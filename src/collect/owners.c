@@ -1,0 +1,558 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* owners.c - one walk of the file tables in /proc, joined to socket inodes afterwards. */
+#include "collect/owners.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kcmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "util/sig.h"
+
+/* inode -> socket index, open addressing; the key sits in the slot so a
+ * probe does not touch the (large, cold) socket records. */
+struct inode_slot {
+	uint32_t inode; /* 0 = empty (inode 0 never has a holder) */
+	uint32_t sock;
+};
+
+struct inode_map {
+	struct inode_slot *slot;
+	size_t mask;
+};
+
+static size_t ino_hash(uint32_t ino, size_t mask)
+{
+	return (size_t)((ino * 0x9E3779B1u) ^ (ino >> 16)) & mask;
+}
+
+static int inode_map_build(struct inode_map *m, const struct sock_table *t)
+{
+	size_t cap = 64;
+
+	while (cap < t->n * 2 + 1)
+		cap <<= 1;
+	m->slot = calloc(cap, sizeof(*m->slot));
+	if (!m->slot)
+		return -ENOMEM;
+	m->mask = cap - 1;
+	for (size_t i = 0; i < t->n; i++) {
+		uint32_t ino = t->v[i].inode;
+
+		if (!ino)
+			continue;
+		size_t h = ino_hash(ino, m->mask);
+
+		while (m->slot[h].inode && m->slot[h].inode != ino)
+			h = (h + 1) & m->mask;
+		if (!m->slot[h].inode)
+			m->slot[h] = (struct inode_slot){ ino, (uint32_t)i };
+	}
+	return 0;
+}
+
+/* Socket index holding inode, or -1. */
+static long inode_map_find(const struct inode_map *m, uint32_t ino)
+{
+	size_t h = ino_hash(ino, m->mask);
+
+	while (m->slot[h].inode) {
+		if (m->slot[h].inode == ino)
+			return (long)m->slot[h].sock;
+		h = (h + 1) & m->mask;
+	}
+	return -1;
+}
+
+/* Parses a decimal pid/fd name; returns -1 if it is not one. */
+static long parse_num(const char *s)
+{
+	long v = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > 0x7fffffffL / 10)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
+/* Parses "socket:[N]" into N; returns 0 if the link is not a socket. */
+static uint32_t socket_inode(const char *l, ssize_t n)
+{
+	uint64_t v = 0;
+
+	if (n < 10 || memcmp(l, "socket:[", 8) != 0 || l[n - 1] != ']')
+		return 0;
+	for (ssize_t i = 8; i < n - 1; i++) {
+		if (l[i] < '0' || l[i] > '9')
+			return 0;
+		v = v * 10 + (uint64_t)(l[i] - '0');
+		if (v > UINT32_MAX)
+			return 0;
+	}
+	return (uint32_t)v;
+}
+
+static int add_link(struct owners *o, uint32_t sock, uint32_t proc, int32_t fd)
+{
+	if (o->nlinks == o->links_cap) {
+		size_t cap = o->links_cap ? o->links_cap * 2 : 1024;
+		struct owner_link *v = realloc(o->links, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		o->links = v;
+		o->links_cap = cap;
+	}
+	o->links[o->nlinks++] = (struct owner_link){ sock, proc, fd };
+	return 0;
+}
+
+/* Reads comm into e; 0, or -errno if descriptors or memory ran out. */
+static int read_comm(int piddir, struct proc_ent *e)
+{
+	int fd = openat(piddir, "comm", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return errno == EMFILE || errno == ENFILE || errno == ENOMEM ? -errno : 0;
+	n = read(fd, e->comm, sizeof(e->comm) - 1);
+	if (n > 0 && e->comm[n - 1] == '\n')
+		n--; /* only the kernel's terminator; a name may contain '\n' */
+	e->comm[n > 0 ? n : 0] = '\0';
+	close(fd);
+	return 0;
+}
+
+static int add_proc(struct owners *o, int piddir, int32_t pid, uint32_t uid)
+{
+	struct proc_ent *e;
+
+	if (o->nprocs == o->procs_cap) {
+		size_t cap = o->procs_cap ? o->procs_cap * 2 : 64;
+		struct proc_ent *v = realloc(o->procs, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		o->procs = v;
+		o->procs_cap = cap;
+	}
+	e = &o->procs[o->nprocs++];
+	memset(e, 0, sizeof(*e));
+	e->pid = pid;
+	e->uid = uid;
+	return read_comm(piddir, e);
+}
+
+/* One process being walked. */
+struct pid_walk {
+	struct owners *o;
+	int piddir;
+	int32_t pid;
+	long proc;	 /* index in o->procs once it holds a socket, else -1 */
+	bool denied;	 /* some fds not readable: permission */
+	bool incomplete; /* some fds lost to another error */
+};
+
+/* What an error of one /proc step means (negative values are -errno). */
+enum step {
+	STEP_NOTED = 0,	 /* the loss is counted in the walk (denied or incomplete) */
+	STEP_GONE = 1,	 /* the task exited */
+	STEP_CLOSED = 2, /* a directory could not be opened; the loss is counted */
+};
+
+/* Classifies errno e: the task is gone (STEP_GONE), the loss is counted in
+ * w (STEP_NOTED), or the run cannot go on (-e: out of descriptors or memory). */
+static int step_err(struct pid_walk *w, int e)
+{
+	switch (e) {
+	case ENOENT:
+	case ESRCH: return STEP_GONE;
+	case EMFILE:
+	case ENFILE:
+	case ENOMEM: return -e;
+	case EACCES:
+	case EPERM: w->denied = true; return STEP_NOTED;
+	default: w->incomplete = true; return STEP_NOTED;
+	}
+}
+
+/* Records one "socket:[N]" fd of w's process. */
+static int add_socket_fd(struct pid_walk *w, uint32_t ino, long fdn)
+{
+	struct stat st;
+	int err;
+
+	if (w->proc < 0) {
+		if (fstat(w->piddir, &st) < 0)
+			st.st_uid = (uid_t)-1;
+		err = add_proc(w->o, w->piddir, w->pid, (uint32_t)st.st_uid);
+		if (err)
+			return err;
+		w->proc = (long)w->o->nprocs - 1;
+	}
+	return add_link(w->o, ino, (uint32_t)w->proc, (int32_t)fdn);
+}
+
+/*
+ * Records every socket fd of the fd directory at/path (a process's or a
+ * thread's table). Returns 0, STEP_GONE, STEP_CLOSED or -errno.
+ * A listing that fails midway keeps what it read and marks w incomplete.
+ */
+static int walk_table(struct pid_walk *w, int at, const char *path)
+{
+	int fd = openat(at, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), err = 0;
+	struct dirent *de;
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+
+	if (!d) {
+		err = step_err(w, errno);
+		if (fd >= 0)
+			close(fd);
+		return err == STEP_NOTED ? STEP_CLOSED : err;
+	}
+	for (;;) {
+		char link[64];
+		long fdn;
+		ssize_t n;
+
+		errno = 0;
+		de = readdir(d);
+		if (!de) {
+			/* NULL with errno set is a failed getdents64, not the end */
+			err = errno ? step_err(w, errno) : 0;
+			break;
+		}
+		fdn = parse_num(de->d_name);
+		if (fdn < 0)
+			continue;
+		n = readlinkat(dirfd(d), de->d_name, link, sizeof(link));
+		if (n < 0) {
+			/* ENOENT: closed since the listing; ENAMETOOLONG: a path
+			 * d_path() cannot build (seen on exiting processes), which
+			 * a socket's "socket:[N]" never is */
+			if (errno == ENOENT || errno == ENAMETOOLONG)
+				continue;
+			if (errno == EACCES || errno == EPERM)
+				w->o->fds_denied++;
+			err = step_err(w, errno);
+			if (err < 0)
+				break;
+			err = 0;
+			continue;
+		}
+		uint32_t ino = socket_inode(link, n);
+
+		if (ino && (err = add_socket_fd(w, ino, fdn)) != 0)
+			break;
+	}
+	closedir(d);
+	return err;
+}
+
+#ifdef SYS_kcmp
+/* kcmp(KCMP_FILES): 0 if a and b share one file table, 1 or 2 if not, -1 with errno. */
+static long same_files(int32_t a, int32_t b)
+{
+	return syscall(SYS_kcmp, (pid_t)a, (pid_t)b, KCMP_FILES, 0UL, 0UL);
+}
+#else
+static long same_files(int32_t a, int32_t b)
+{
+	(void)a;
+	(void)b;
+	errno = ENOSYS;
+	return -1;
+}
+#endif
+
+/* Distinct thread tables remembered per process; past this, more threads are
+ * walked without comparing (owners_join drops the repeated links). */
+#define TABLES_MAX 16
+
+/* Whether tid's table needs a walk: 0 if it is one already walked (the
+ * process's or reps[]), 1 if not. Unknown counts as new (no kcmp in this
+ * kernel, a task gone: walking a table twice costs time, never a wrong
+ * answer), except that kcmp refused means its links would be refused too:
+ * -1, the table counts as denied. */
+static int table_new(struct pid_walk *w, int32_t tid, const int32_t *reps, size_t nreps)
+{
+	long k = same_files(w->pid, tid);
+
+	if (k < 0 && (errno == EPERM || errno == EACCES)) {
+		w->denied = true;
+		return -1;
+	}
+	if (k == 0)
+		return 0;
+	for (size_t i = 0; i < nreps; i++)
+		if (same_files(reps[i], tid) == 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * Walks the tables of w's threads that are not the process's own: threads
+ * that called unshare(CLONE_FILES), or all of them when the leader has
+ * exited (its /proc/[pid]/fd is then empty). /proc/[pid]/task has 2 + the
+ * number of threads links, so a single-threaded process costs one fstatat.
+ * Returns 0 or -errno (any other outcome is counted in w).
+ */
+static int walk_threads(struct pid_walk *w)
+{
+	int32_t reps[TABLES_MAX];
+	size_t nreps = 0;
+	struct dirent *de;
+	struct stat st;
+	int fd, err = 0;
+	DIR *d;
+
+	/* no task directory (a fixture tree) is a single thread */
+	if (fstatat(w->piddir, "task", &st, 0) < 0)
+		return errno == ENOENT ? 0 : step_err(w, errno);
+	if (st.st_nlink <= 3)
+		return 0;
+	fd = openat(w->piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		err = step_err(w, errno);
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	for (;;) {
+		char path[32];
+		long tid;
+
+		errno = 0;
+		de = readdir(d);
+		if (!de) {
+			err = errno ? step_err(w, errno) : 0;
+			break;
+		}
+		tid = parse_num(de->d_name);
+		if (tid <= 0 || tid == w->pid || table_new(w, (int32_t)tid, reps, nreps) <= 0)
+			continue;
+		snprintf(path, sizeof(path), "%ld/fd", tid);
+		err = walk_table(w, dirfd(d), path);
+		if (err < 0)
+			break;
+		if (err != 0) /* that thread exited, or its table is counted as lost */
+			continue;
+		w->o->task_tables++;
+		if (nreps < TABLES_MAX)
+			reps[nreps++] = (int32_t)tid;
+	}
+	closedir(d);
+	return err;
+}
+
+/* Records every socket fd of one process as a raw link (sock = inode). */
+static int walk_pid(struct owners *o, int procfd, const char *name, int32_t pid)
+{
+	struct pid_walk w = { o, -1, pid, -1, false, false };
+	int err;
+
+	w.piddir = openat(procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (w.piddir < 0) {
+		err = step_err(&w, errno);
+		o->procs_gone += err == STEP_GONE;
+		o->procs_scanned += err == STEP_NOTED;
+	} else {
+		o->procs_scanned++;
+		err = walk_table(&w, w.piddir, "fd");
+		o->procs_gone += err == STEP_GONE;
+		/* threads' fd directories have the leader's owner and mode, and their
+		 * links the same ptrace check: when the leader's are refused, so are
+		 * theirs (and the process is counted as denied already) */
+		if (err == 0 && !w.denied)
+			err = walk_threads(&w);
+		close(w.piddir);
+	}
+	if (w.incomplete)
+		o->procs_incomplete++;
+	else if (w.denied)
+		o->procs_denied++;
+	return err < 0 ? err : 0;
+}
+
+int owners_walk(const struct procfs *p, struct owners *o)
+{
+	struct dirent *de;
+	DIR *d;
+	int dfd, err = 0;
+
+	memset(o, 0, sizeof(*o));
+	dfd = openat(p->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (!d) {
+		err = -errno;
+		if (dfd >= 0)
+			close(dfd);
+		return err;
+	}
+	for (;;) {
+		long pid;
+
+		errno = 0;
+		de = readdir(d);
+		if (!de) {
+			/* a failed getdents64 leaves processes unlisted: not a partial
+			 * answer anyone could size, so the walk fails */
+			err = -errno;
+			break;
+		}
+		pid = parse_num(de->d_name);
+		if (pid <= 0)
+			continue;
+		if (sig_interrupted()) {
+			err = -EINTR;
+			break;
+		}
+		err = walk_pid(o, dirfd(d), de->d_name, (int32_t)pid);
+		if (err)
+			break;
+	}
+	closedir(d);
+	o->walked = err == 0;
+	return err;
+}
+
+static int pid_cmp(const void *a, const void *b)
+{
+	const struct proc_ent *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static int link_cmp(const void *a, const void *b)
+{
+	const struct owner_link *x = a, *y = b;
+
+	if (x->sock != y->sock)
+		return x->sock < y->sock ? -1 : 1;
+	if (x->proc != y->proc)
+		return x->proc < y->proc ? -1 : 1;
+	return (x->fd > y->fd) - (x->fd < y->fd);
+}
+
+/* Drops repeats from sorted links: a thread's table that unshare(CLONE_FILES)
+ * copied holds the process's fds under the same numbers. Returns the count. */
+static size_t dedup_links(struct owner_link *l, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (k == 0 || link_cmp(&l[k - 1], &l[i]) != 0)
+			l[k++] = l[i];
+	return k;
+}
+
+int owners_join(struct owners *o, struct sock_table *t)
+{
+	struct inode_map m;
+	uint32_t *newidx = NULL;
+	size_t nl = 0, np = 0;
+	int err;
+
+	for (size_t i = 0; i < t->n; i++)
+		t->v[i].own_first = t->v[i].own_n = 0;
+	err = inode_map_build(&m, t);
+	if (err)
+		return err;
+	/* keep links to dumped sockets; mark the processes they name */
+	newidx = calloc(o->nprocs + 1, sizeof(*newidx));
+	if (!newidx) {
+		free(m.slot);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < o->nlinks; i++) {
+		long si = inode_map_find(&m, o->links[i].sock);
+
+		if (si < 0)
+			continue;
+		o->links[nl] = o->links[i];
+		o->links[nl++].sock = (uint32_t)si;
+		newidx[o->links[i].proc] = 1;
+	}
+	o->nlinks = nl;
+	free(m.slot);
+	/* keep only processes that hold a dumped socket, in pid order
+	 * (readdir's order is not promised) */
+	for (size_t i = 0; i < o->nprocs; i++) {
+		if (!newidx[i])
+			continue;
+		o->procs[np] = o->procs[i];
+		o->procs[np].pid = o->procs[i].pid;
+		newidx[i] = (uint32_t)np++;
+	}
+	for (size_t i = 0; i < nl; i++)
+		o->links[i].proc = newidx[o->links[i].proc];
+	o->nprocs = np;
+	if (np > 1) {
+		/* sort procs by pid and remap once more through a pid-ordered index */
+		uint32_t *order = malloc(np * sizeof(*order));
+		int32_t *pids = malloc(np * sizeof(*pids));
+
+		if (!order || !pids) {
+			free(order);
+			free(pids);
+			free(newidx);
+			return -ENOMEM;
+		}
+		for (size_t i = 0; i < np; i++)
+			pids[i] = o->procs[i].pid;
+		qsort(o->procs, np, sizeof(*o->procs), pid_cmp);
+		for (size_t i = 0; i < np; i++) {
+			size_t lo = 0, hi = np;
+
+			while (lo < hi) {
+				size_t mid = (lo + hi) / 2;
+
+				if (o->procs[mid].pid < pids[i])
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			order[i] = (uint32_t)lo;
+		}
+		for (size_t i = 0; i < nl; i++)
+			o->links[i].proc = order[o->links[i].proc];
+		free(order);
+		free(pids);
+	}
+	free(newidx);
+	if (nl)
+		qsort(o->links, nl, sizeof(*o->links), link_cmp);
+	nl = dedup_links(o->links, nl);
+	o->nlinks = nl;
+	for (size_t i = 0; i < nl; i++) {
+		struct sock_rec *s = &t->v[o->links[i].sock];
+
+		if (s->own_n == 0)
+			s->own_first = (uint32_t)i;
+		s->own_n++;
+	}
+	return 0;
+}
+
+int owners_scan(const struct procfs *p, struct sock_table *t, struct owners *o)
+{
+	int err = owners_walk(p, o);
+
+	if (!err)
+		err = owners_join(o, t);
+	if (err)
+		owners_free(o);
+	return err;
+}
+

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* agg.c - pure aggregation of socket records into groups, totals, reconciliation. */
+#include "model/agg.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void agg_add(struct sums *s, const struct sock_rec *r, uint64_t page_size)
+{
+	s->sockets++;
+	if (sock_has_skm(r, SKM_R))
+		s->r += r->skmem[SKM_R];
+	if (sock_has_skm(r, SKM_RB))
+		s->rb += r->skmem[SKM_RB];
+	if (sock_has_skm(r, SKM_T))
+		s->t += r->skmem[SKM_T];
+	if (sock_has_skm(r, SKM_TB))
+		s->tb += r->skmem[SKM_TB];
+	if (sock_has_skm(r, SKM_F))
+		s->f += r->skmem[SKM_F];
+	if (sock_has_skm(r, SKM_W))
+		s->w += r->skmem[SKM_W];
+	uint64_t c = sock_charged_bytes(r);
+
+	s->charged_bytes += c;
+	s->charged_pages += (c + page_size - 1) / page_size;
+}
+
+void agg_totals(const struct sock_table *t, uint64_t page_size, struct sums *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < t->n; i++)
+		agg_add(out, &t->v[i], page_size);
+}
+
+int agg_by_process(const struct sock_table *t, const struct owners *o, uint64_t page_size,
+		   struct group **out, size_t *n)
+{
+	/* One slot per process, then the no-holder and no-process rows. */
+	size_t ng = o->nprocs + 2;
+	struct group *g = calloc(ng, sizeof(*g));
+	uint32_t *last = malloc(ng * sizeof(*last));
+
+	if (!g || !last) {
+		free(g);
+		free(last);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < ng; i++) {
+		if (i < o->nprocs)
+			g[i].proc = (uint32_t)i;
+		else
+			g[i].proc = i == o->nprocs ? AGG_NO_HOLDER : AGG_NO_PROC;
+		g[i].key = AGG_NO_KEY;
+		last[i] = UINT32_MAX;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		const struct sock_rec *s = &t->v[i];
+
+		if (s->own_n == 0) {
+			/* an inode means a file still refers to the socket */
+			bool holder_unseen = o->walked && s->inode != 0;
+
+			agg_add(&g[holder_unseen ? ng - 2 : ng - 1].s, s, page_size);
+			continue;
+		}
+		for (uint32_t k = 0; k < s->own_n; k++) {
+			uint32_t p = o->links[s->own_first + k].proc;
+
+			if (last[p] == (uint32_t)i)
+				continue; /* same process, another fd */
+			last[p] = (uint32_t)i;
+			agg_add(&g[p].s, s, page_size);
+		}
+	}
+	free(last);
+	/* Keep only groups that hold sockets (owner filters leave others empty). */
+	size_t k = 0;
+
+	for (size_t i = 0; i < ng; i++)
+		if (g[i].s.sockets)
+			g[k++] = g[i];
+	*out = g;
+	*n = k;
+	return 0;
+}
+
+static uint64_t sock_key(const struct sock_rec *s, enum group_by by)
+{
+	switch (by) {
+	case BY_CGROUP: return (s->flags & SOCK_HAS_CGROUP) ? s->cgroup_id : AGG_NO_KEY;
+	case BY_USER: return sock_has_uid(s) ? s->uid : AGG_NO_KEY;
+	case BY_PORT: return s->sport;
+	case BY_STATE: /* NEW_SYN_RECV shows as SYN-RECV */
+		return s->state == SOCK_TCP_NEW_SYN_RECV ? SOCK_TCP_SYN_RECV : s->state;
+	case BY_NETNS: return s->netns_ino;
+	default: return AGG_NO_KEY;
+	}
+}
+
+int agg_by_key(const struct sock_table *t, enum group_by by, uint64_t page_size, struct group **out,
+	       size_t *n)
+{
+	size_t cap = 64, ng = 0;
+	uint32_t *slot;
+	struct group *g;
+
+	while (cap < t->n * 2 + 2)
+		cap <<= 1;
+	slot = calloc(cap, sizeof(*slot));
+	g = malloc((t->n + 1) * sizeof(*g));
+	if (!slot || !g) {
+		free(slot);
+		free(g);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		uint64_t k = sock_key(&t->v[i], by);
+		size_t h = (size_t)((k * 0x9E3779B97F4A7C15ULL) >> 17) & (cap - 1);
+
+		while (slot[h] && g[slot[h] - 1].key != k)
+			h = (h + 1) & (cap - 1);
+		if (!slot[h]) {
+			memset(&g[ng], 0, sizeof(g[ng]));
+			g[ng].proc = AGG_NO_PROC;
+			g[ng].key = k;
+			slot[h] = (uint32_t)++ng;
+		}
+		agg_add(&g[slot[h] - 1].s, &t->v[i], page_size);
+	}
+	free(slot);
+	*out = g;
+	*n = ng;
+	return 0;
+}
+
+static const char *const by_names[] = {
+	[BY_PROCESS] = "process", [BY_CGROUP] = "cgroup", [BY_USER] = "user",
+	[BY_PORT] = "port",	  [BY_STATE] = "state",	  [BY_NETNS] = "netns",
+};
+
+int agg_by_parse(const char *name, enum group_by *by)
+{
+	for (size_t i = 0; i < sizeof(by_names) / sizeof(by_names[0]); i++)
+		if (strcmp(name, by_names[i]) == 0) {
+			*by = (enum group_by)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+const char *agg_by_name(enum group_by by)
+{
+	return by_names[by];
+}
+
+struct sort_ctx {
+	enum agg_sort key;
+	const struct owners *o;
+};
+
+static uint64_t sort_val(const struct group *g, enum agg_sort key)
+{
+	switch (key) {
+	case SORT_SOCKETS: return g->s.sockets;
+	case SORT_R: return g->s.r;
+	case SORT_W: return g->s.w;
+	case SORT_F: return g->s.f;
+	case SORT_T: return g->s.t;
+	case SORT_RB: return g->s.rb;
+	case SORT_TB: return g->s.tb;
+	default: return g->s.charged_bytes;
+	}
+}
+
+static int32_t group_pid(const struct group *g, const struct owners *o)
+{
+	return agg_is_proc(g->proc) ? o->procs[g->proc].pid : INT32_MAX;
+}
+
+/* qsort has no context argument in C11; a small insertion-merge sort does. */
+static int group_cmp(const struct group *a, const struct group *b, const struct sort_ctx *c)
+{
+	if (c->key == SORT_COMM && agg_is_proc(a->proc) && agg_is_proc(b->proc)) {
+		int r = strcmp(c->o->procs[a->proc].comm, c->o->procs[b->proc].comm);
+
+		if (r)
+			return r;
+	} else if (c->key != SORT_PID && c->key != SORT_COMM) {
+		uint64_t x = sort_val(a, c->key), y = sort_val(b, c->key);
+
+		if (x != y)
+			return x > y ? -1 : 1;
+	}
+	if (a->proc == AGG_NO_PROC && b->proc == AGG_NO_PROC)
+		return (a->key > b->key) - (a->key < b->key);
+	int32_t pa = group_pid(a, c->o), pb = group_pid(b, c->o);
+
+	if (pa != pb)
+		return (pa > pb) - (pa < pb);
+	return (a->proc > b->proc) - (a->proc < b->proc); /* no-holder before no-process */
+}
+
+static void merge_sort(struct group *g, struct group *tmp, size_t n, const struct sort_ctx *c)
+{
+	if (n < 2)
+		return;
+	size_t h = n / 2;
+
+	merge_sort(g, tmp, h, c);
+	merge_sort(g + h, tmp, n - h, c);
+	size_t i = 0, j = h, k = 0;
+
+	while (i < h && j < n)
+		tmp[k++] = group_cmp(&g[j], &g[i], c) < 0 ? g[j++] : g[i++];
+	while (i < h)
+		tmp[k++] = g[i++];
+	while (j < n)
+		tmp[k++] = g[j++];
+	memcpy(g, tmp, n * sizeof(*g));
+}
+
+int agg_sort(struct group *g, size_t n, enum agg_sort key, const struct owners *o)
+{
+	struct sort_ctx c = { key, o };
+	struct group *tmp;
+
+	/* unsorted groups would make --top N show the wrong ones: fail instead */
+	if (n > (SIZE_MAX - 1) / sizeof(*tmp))
+		return -ENOMEM;
+	tmp = malloc(n * sizeof(*tmp) + 1);
+	if (!tmp)
+		return -ENOMEM;
+	merge_sort(g, tmp, n, &c);
+	free(tmp);
+	return 0;
+}
+
+int agg_sort_parse(const char *name, enum agg_sort *key)
+{
+	static const struct {
+		const char *name;
+		enum agg_sort key;
+	} keys[] = {
+		{ "charged", SORT_CHARGED },
+		{ "charged_bytes", SORT_CHARGED },
+		{ "sockets", SORT_SOCKETS },
+		{ "r", SORT_R },
+		{ "w", SORT_W },
+		{ "f", SORT_F },
+		{ "t", SORT_T },
+		{ "rb", SORT_RB },
+		{ "tb", SORT_TB },
+		{ "pid", SORT_PID },
+		{ "comm", SORT_COMM },
+	};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strcmp(name, keys[i].name) == 0) {
+			*key = keys[i].key;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+void agg_reconcile(const struct sums *tot, struct maybe sockstat_mem, uint64_t ncpu,
+		   struct maybe pcpu_rsv, struct reconcile *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->sockets_pages = tot->charged_pages;
+	out->sockstat_pages = sockstat_mem;
+	if (pcpu_rsv.has && ncpu)
+		out->tolerance_pages = maybe_mul(pcpu_rsv, (int64_t)ncpu);
+	if (!sockstat_mem.has)
+		return;
+	int64_t gap;
+
+	if (tot->charged_pages > INT64_MAX ||
+	    __builtin_sub_overflow(sockstat_mem.v, (int64_t)tot->charged_pages, &gap) ||
+	    gap == INT64_MIN)
+		return; /* not representable: leave the gap and verdict absent */
+
+	out->gap_pages = maybe_of(gap);
+	if (out->tolerance_pages.has)
+		out->within = maybe_of((gap < 0 ? -gap : gap) <= out->tolerance_pages.v);
+}

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* sock.c - socket record table, state names, endpoint formatting. */
+#include "model/sock.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+static const char *const state_names[SOCK_TCP_NSTATES] = {
+	[0] = "UNKNOWN",
+	[SOCK_TCP_ESTABLISHED] = "ESTAB",
+	[SOCK_TCP_SYN_SENT] = "SYN-SENT",
+	[SOCK_TCP_SYN_RECV] = "SYN-RECV",
+	[SOCK_TCP_FIN_WAIT1] = "FIN-WAIT-1",
+	[SOCK_TCP_FIN_WAIT2] = "FIN-WAIT-2",
+	[SOCK_TCP_TIME_WAIT] = "TIME-WAIT",
+	[SOCK_TCP_CLOSE] = "UNCONN",
+	[SOCK_TCP_CLOSE_WAIT] = "CLOSE-WAIT",
+	[SOCK_TCP_LAST_ACK] = "LAST-ACK",
+	[SOCK_TCP_LISTEN] = "LISTEN",
+	[SOCK_TCP_CLOSING] = "CLOSING",
+	[SOCK_TCP_NEW_SYN_RECV] = "SYN-RECV",
+	[SOCK_TCP_BOUND_INACTIVE] = "BOUND-INACTIVE",
+};
+
+const char *sock_state_name(unsigned state)
+{
+	if (state >= sizeof(state_names) / sizeof(state_names[0]))
+		return "UNKNOWN";
+	return state_names[state];
+}
+
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+static int cookie_rehash(struct sock_table *t, size_t cap)
+{
+	struct cookie_slot *idx = calloc(cap, sizeof(*idx));
+
+	if (!idx)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->n; i++) {
+		size_t h = mix64(t->v[i].cookie) & (cap - 1);
+
+		while (idx[h].idx1)
+			h = (h + 1) & (cap - 1);
+		idx[h] = (struct cookie_slot){ t->v[i].cookie, (uint32_t)(i + 1) };
+	}
+	free(t->cookie_idx);
+	t->cookie_idx = idx;
+	t->cookie_cap = cap;
+	return 0;
+}
+
+int sock_table_add(struct sock_table *t, const struct sock_rec *rec)
+{
+	if ((t->n + 1) * 2 > t->cookie_cap) {
+		int err = cookie_rehash(t, t->cookie_cap ? t->cookie_cap * 2 : 1024);
+
+		if (err)
+			return err;
+	}
+	size_t mask = t->cookie_cap - 1;
+	size_t h = mix64(rec->cookie) & mask;
+
+	while (t->cookie_idx[h].idx1) {
+		if (t->cookie_idx[h].cookie == rec->cookie) {
+			t->dup_dropped++;
+			return 0;
+		}
+		h = (h + 1) & mask;
+	}
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 1024;
+		struct sock_rec *v;
+
+		if (cap > UINT32_MAX - 1)
+			return -ENOMEM;
+		v = realloc(t->v, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		t->v = v;
+		t->cap = cap;
+	}
+	t->v[t->n] = *rec;
+	t->cookie_idx[h] = (struct cookie_slot){ rec->cookie, (uint32_t)(++t->n) };
+	return 1;
+}
+
+void sock_table_free(struct sock_table *t)
+{
+	free(t->v);
+	free(t->cookie_idx);
+	memset(t, 0, sizeof(*t));
+}
+
+uint64_t sock_charged_bytes(const struct sock_rec *s)
+{
+	if (s->skmem_n <= SKM_W)
+		return 0;
+	return (uint64_t)s->skmem[SKM_R] + s->skmem[SKM_W] + s->skmem[SKM_F];
+}
+
+size_t sock_fmt_endpoint(char *buf, size_t len, int family, const uint8_t *addr, uint16_t port,
+			 const char *ifname)
+{
+	char a[INET6_ADDRSTRLEN] = "?";
+	char p[8];
+	int n;
+
+	inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, addr, a, sizeof(a));
+	if (port)
+		snprintf(p, sizeof(p), "%u", port);
+	else
+		strcpy(p, "*");
+	if (family == AF_INET6)
+		n = snprintf(buf, len, "[%s]%s%s:%s", a, ifname ? "%" : "", ifname ? ifname : "",
+			     p);
+	else
+		n = snprintf(buf, len, "%s%s%s:%s", a, ifname ? "%" : "", ifname ? ifname : "", p);
+	if (n < 0)
+		n = 0;
+	return (size_t)n < len ? (size_t)n : (len ? len - 1 : 0);
+}
+
+const struct diag_ti_field diag_ti_fields[TI_N] = {
+	[TI_RCV_SPACE] = { "rcv_space", 96, 4 },
+	[TI_RCV_SSTHRESH] = { "rcv_ssthresh", 64, 4 },
+	[TI_RCV_WND] = { "rcv_wnd", 232, 4 },
+	[TI_SND_WND] = { "snd_wnd", 228, 4 },
+	[TI_NOTSENT_BYTES] = { "notsent_bytes", 144, 4 },
+	[TI_BYTES_RECEIVED] = { "bytes_received", 128, 8 },
+	[TI_BYTES_ACKED] = { "bytes_acked", 120, 8 },
+	[TI_RTT] = { "rtt", 68, 4 },
+	[TI_RTTVAR] = { "rttvar", 72, 4 },
+	[TI_RCV_MSS] = { "rcv_mss", 20, 4 },
+	[TI_SND_MSS] = { "snd_mss", 16, 4 },
+};

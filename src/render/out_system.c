@@ -1,0 +1,463 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* out_system.c - the `system` view: sockstat, limits, sysctls, reconciliation. */
+#include "render/out.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum unit { U_COUNT, U_PAGES, U_BYTES, U_BOOL, U_PCT };
+
+/* One system value; section NULL means a top-level member. */
+struct sysfield {
+	const char *section;
+	const char *key;
+	struct maybe v;
+	enum unit unit;
+};
+
+#define SYSF_MAX 64
+
+/* Share of used pages against a threshold, in hundredths of a percent,
+ * rounded half away from zero (a negative sockstat mem gives a negative share). */
+static struct maybe pct(struct maybe used, struct maybe limit)
+{
+	struct maybe scaled = maybe_mul(used, 10000);
+	int64_t q, rem;
+
+	if (!scaled.has || !limit.has || limit.v <= 0)
+		return maybe_none();
+	q = scaled.v / limit.v;
+	rem = scaled.v % limit.v; /* |rem| < limit: neither test below overflows */
+	if (rem > 0 && rem >= limit.v - rem)
+		q++;
+	else if (rem < 0 && -rem >= limit.v + rem)
+		q--;
+	return maybe_of(q);
+}
+
+static struct maybe times(struct maybe m, uint64_t k)
+{
+	return maybe_mul(m, (int64_t)k);
+}
+
+/* The flat list every format renders; returns the count. */
+static size_t sys_fields(const struct report *r, struct sysfield *f)
+{
+	const struct sysinfo *si = &r->sys;
+	const struct sockstat *ss = &si->sockstat;
+	const struct sysctls *sc = &si->sysctl;
+	const struct reconcile *rc = &r->rec;
+	size_t n = 0;
+
+#define F(sec, key, val, unit) (f[n++] = (struct sysfield){ sec, key, val, unit })
+	F("sockstat", "inuse", ss->inuse, U_COUNT);
+	F("sockstat", "orphan", ss->orphan, U_COUNT);
+	F("sockstat", "tw", ss->tw, U_COUNT);
+	F("sockstat", "alloc", ss->alloc, U_COUNT);
+	F("sockstat", "mem_pages", ss->mem_pages, U_PAGES);
+	F("sockstat", "mem_bytes", times(ss->mem_pages, r->page_size), U_BYTES);
+	F("sockstat", "inuse6", ss->inuse6, U_COUNT);
+	F("sockstat", "sockets_used", ss->sockets_used, U_COUNT);
+	F("tcp_mem", "low_pages", sc->tcp_mem[0], U_PAGES);
+	F("tcp_mem", "pressure_pages", sc->tcp_mem[1], U_PAGES);
+	F("tcp_mem", "high_pages", sc->tcp_mem[2], U_PAGES);
+	F("tcp_mem", "low_bytes", times(sc->tcp_mem[0], r->page_size), U_BYTES);
+	F("tcp_mem", "pressure_bytes", times(sc->tcp_mem[1], r->page_size), U_BYTES);
+	F("tcp_mem", "high_bytes", times(sc->tcp_mem[2], r->page_size), U_BYTES);
+	F("tcp_mem", "used_pct_of_low", pct(ss->mem_pages, sc->tcp_mem[0]), U_PCT);
+	F("tcp_mem", "used_pct_of_pressure", pct(ss->mem_pages, sc->tcp_mem[1]), U_PCT);
+	F("tcp_mem", "used_pct_of_high", pct(ss->mem_pages, sc->tcp_mem[2]), U_PCT);
+	F(NULL, "pressure", si->proto.pressure, U_BOOL);
+	F("protocols", "memory_pages", si->proto.memory_pages, U_PAGES);
+	F("tcp_rmem", "min", sc->tcp_rmem[0], U_BYTES);
+	F("tcp_rmem", "default", sc->tcp_rmem[1], U_BYTES);
+	F("tcp_rmem", "max", sc->tcp_rmem[2], U_BYTES);
+	F("tcp_wmem", "min", sc->tcp_wmem[0], U_BYTES);
+	F("tcp_wmem", "default", sc->tcp_wmem[1], U_BYTES);
+	F("tcp_wmem", "max", sc->tcp_wmem[2], U_BYTES);
+	F("sysctl", "tcp_max_orphans", sc->tcp_max_orphans, U_COUNT);
+	F("sysctl", "tcp_adv_win_scale", sc->tcp_adv_win_scale, U_COUNT);
+	F("sysctl", "tcp_moderate_rcvbuf", sc->tcp_moderate_rcvbuf, U_COUNT);
+	F("sysctl", "rmem_max", sc->rmem_max, U_BYTES);
+	F("sysctl", "wmem_max", sc->wmem_max, U_BYTES);
+	F("sysctl", "rmem_default", sc->rmem_default, U_BYTES);
+	F("sysctl", "wmem_default", sc->wmem_default, U_BYTES);
+	F("sysctl", "mem_pcpu_rsv_pages", sc->mem_pcpu_rsv, U_PAGES);
+	for (int i = 0; i < TX_N; i++)
+		F("tcpext", procfs_tcpext_names[i], si->tcpext[i], U_COUNT);
+	F("reconcile", "sockets_pages", maybe_of((int64_t)rc->sockets_pages), U_PAGES);
+	F("reconcile", "sockstat_pages", rc->sockstat_pages, U_PAGES);
+	F("reconcile", "gap_pages", rc->gap_pages, U_PAGES);
+	F("reconcile", "tolerance_pages", rc->tolerance_pages, U_PAGES);
+	F("reconcile", "within_tolerance", r->partial ? maybe_none() : rc->within, U_BOOL);
+#undef F
+	return n;
+}
+
+/* One sentence on the reconciliation, for every format. */
+static void reconcile_sentence(const struct report *r, char *buf, size_t len)
+{
+	const struct reconcile *rc = &r->rec;
+
+	if (r->filtered)
+		snprintf(buf, len,
+			 "a filter or -4/-6 limited the dump, so its sockets are not "
+			 "comparable with sockstat's host-wide count.");
+	else if (r->netns_skipped)
+		snprintf(buf, len,
+			 "%zu network namespace%s could not be entered, so %s sockets are missing "
+			 "from the dump and the gap with sockstat's host-wide count cannot be judged.",
+			 r->netns_skipped, r->netns_skipped == 1 ? "" : "s",
+			 r->netns_skipped == 1 ? "its" : "their");
+	else if (r->partial)
+		snprintf(buf, len,
+			 "%llu malformed sock_diag replies were skipped, so the dump misses "
+			 "sockets and cannot be compared with sockstat's host-wide count.",
+			 (unsigned long long)r->dstats.malformed);
+	else if (!rc->sockstat_pages.has)
+		snprintf(
+		    buf, len,
+		    "sockstat has no TCP mem value, so the sockets cannot be reconciled with it.");
+	else if (!rc->tolerance_pages.has)
+		snprintf(buf, len,
+			 "gap %+lld pages; net.core.mem_pcpu_rsv is unavailable, so the per-CPU "
+			 "tolerance is unknown and the gap cannot be judged.",
+			 (long long)rc->gap_pages.v);
+	else if (rc->within.v)
+		snprintf(buf, len,
+			 "gap %+lld pages is within the per-CPU tolerance of %lld pages "
+			 "(%llu CPUs x mem_pcpu_rsv): sockstat lags the per-CPU caches, nothing is "
+			 "unaccounted.",
+			 (long long)rc->gap_pages.v, (long long)rc->tolerance_pages.v,
+			 (unsigned long long)r->ncpu);
+	else if (rc->gap_pages.v > 0)
+		snprintf(buf, len,
+			 "sockstat counts %lld pages more than the dumped sockets hold, beyond the "
+			 "tolerance of %lld: memory is charged to sockets this dump cannot see "
+			 "(other network namespaces, reset sockets whose fds are still open).",
+			 (long long)rc->gap_pages.v, (long long)rc->tolerance_pages.v);
+	else
+		snprintf(
+		    buf, len,
+		    "the dumped sockets hold %lld pages more than sockstat counts, beyond the "
+		    "tolerance of %lld: memory outside tcp_mem accounting or a dump that raced "
+		    "with heavy traffic.",
+		    (long long)-rc->gap_pages.v, (long long)rc->tolerance_pages.v);
+}
+
+static void json_field(struct outbuf *b, const struct sysfield *f, int *first)
+{
+	if (f->unit == U_BOOL) {
+		json_bool(b, f->key, f->v, first);
+	} else if (f->unit == U_PCT && f->v.has) {
+		json_key(b, f->key, first);
+		ob_hundredths(b, f->v.v);
+	} else {
+		json_maybe(b, f->key, f->v, first);
+	}
+}
+
+/* Sockets of one namespace in the dump. */
+static uint64_t ns_sockets(const struct report *r, uint64_t ino)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < r->socks.n; i++)
+		n += r->socks.v[i].netns_ino == ino;
+	return n;
+}
+
+/* Sockets of one namespace, absent when it was skipped (nothing was dumped). */
+static struct maybe ns_count(const struct report *r, const struct netns_ent *ns)
+{
+	return ns->skipped ? maybe_none() : maybe_of((int64_t)ns_sockets(r, ns->ino));
+}
+
+static void json_namespaces(struct outbuf *b, const struct report *r, int *first)
+{
+	json_key(b, "namespaces", first);
+	ob_ch(b, '[');
+	for (size_t i = 0; i < r->nnetns; i++) {
+		const struct netns_ent *ns = &r->netns[i];
+		int f = 1;
+
+		ob_str(b, i ? ",{" : "{");
+		json_maybe(b, "netns", ns->ino ? maybe_of((int64_t)ns->ino) : maybe_none(), &f);
+		json_key(b, "netns_name", &f);
+		if (ns->name[0])
+			ob_json_str(b, ns->name);
+		else
+			ob_str(b, "null");
+		json_key(b, "skipped", &f);
+		if (ns->skipped)
+			ob_json_str(b, strerror(ns->skipped));
+		else
+			ob_str(b, "null");
+		/* a namespace we could not enter has no count, not 0 */
+		json_maybe(b, "sockets", ns_count(r, ns), &f);
+		json_maybe(b, "inuse", ns->inuse, &f);
+		json_maybe(b, "tw", ns->tw, &f);
+		json_maybe_array(b, "tcp_rmem", ns->sysctl.tcp_rmem, 3, &f);
+		json_maybe_array(b, "tcp_wmem", ns->sysctl.tcp_wmem, 3, &f);
+		ob_ch(b, '}');
+	}
+	ob_ch(b, ']');
+}
+
+void out_json_system(struct outbuf *b, const struct report *r, int *first)
+{
+	struct sysfield f[SYSF_MAX];
+	size_t n = sys_fields(r, f);
+	char sentence[512];
+	int top = 1, inner = 1;
+
+	json_key(b, "system", first);
+	ob_ch(b, '{');
+	for (size_t i = 0; i < n; i++) {
+		if (!f[i].section) {
+			json_field(b, &f[i], &top);
+			continue;
+		}
+		if (i == 0 || !f[i - 1].section || strcmp(f[i - 1].section, f[i].section) != 0) {
+			json_key(b, f[i].section, &top);
+			ob_ch(b, '{');
+			inner = 1;
+		}
+		json_field(b, &f[i], &inner);
+		if (i + 1 == n || !f[i + 1].section ||
+		    strcmp(f[i + 1].section, f[i].section) != 0) {
+			if (strcmp(f[i].section, "reconcile") == 0) {
+				reconcile_sentence(r, sentence, sizeof(sentence));
+				json_text(b, "explanation", sentence, &inner);
+			}
+			ob_ch(b, '}');
+		}
+	}
+	json_namespaces(b, r, &top);
+	ob_ch(b, '}');
+}
+
+static void tsv_system(struct outbuf *b, const struct report *r, const struct opts *o)
+{
+	struct sysfield f[SYSF_MAX];
+	size_t n = sys_fields(r, f);
+	char sentence[512];
+
+	if (!o->no_header)
+		ob_str(b, "key\tvalue\n");
+	for (size_t i = 0; i < n; i++) {
+		if (f[i].section) {
+			ob_str(b, f[i].section);
+			ob_ch(b, '.');
+		}
+		ob_str(b, f[i].key);
+		ob_ch(b, '\t');
+		if (f[i].v.has) {
+			if (f[i].unit == U_BOOL)
+				ob_str(b, f[i].v.v ? "true" : "false");
+			else if (f[i].unit == U_PCT)
+				ob_hundredths(b, f[i].v.v);
+			else
+				ob_i64(b, f[i].v.v);
+		}
+		ob_ch(b, '\n');
+	}
+	reconcile_sentence(r, sentence, sizeof(sentence));
+	ob_str(b, "reconcile.explanation\t");
+	ob_tsv_str(b, sentence, NULL);
+	ob_ch(b, '\n');
+	/* one block per namespace: namespaces.INO.KEY */
+	for (size_t i = 0; i < r->nnetns; i++) {
+		const struct netns_ent *ns = &r->netns[i];
+		const struct sysfield nf[] = {
+			{ NULL, "sockets", ns_count(r, ns), U_COUNT },
+			{ NULL, "inuse", ns->inuse, U_COUNT },
+			{ NULL, "tw", ns->tw, U_COUNT },
+			{ NULL, "tcp_rmem_max", ns->sysctl.tcp_rmem[2], U_BYTES },
+			{ NULL, "tcp_wmem_max", ns->sysctl.tcp_wmem[2], U_BYTES },
+		};
+
+		ob_str(b, "namespaces.");
+		ob_u64(b, ns->ino);
+		ob_str(b, ".name\t");
+		ob_tsv_str(b, ns->name, NULL);
+		ob_str(b, "\nnamespaces.");
+		ob_u64(b, ns->ino);
+		ob_str(b, ".skipped\t");
+		if (ns->skipped)
+			ob_str(b, strerror(ns->skipped));
+		ob_ch(b, '\n');
+		for (size_t k = 0; k < sizeof(nf) / sizeof(nf[0]); k++) {
+			ob_str(b, "namespaces.");
+			ob_u64(b, ns->ino);
+			ob_ch(b, '.');
+			ob_str(b, nf[k].key);
+			ob_ch(b, '\t');
+			if (nf[k].v.has)
+				ob_i64(b, nf[k].v.v);
+			ob_ch(b, '\n');
+		}
+	}
+}
+
+/* Table value: "-" when absent, human bytes unless -n. */
+static void tv(struct outbuf *b, const struct opts *o, struct maybe m, enum unit u)
+{
+	char h[32];
+
+	if (!m.has) {
+		ob_ch(b, '-');
+	} else if (u == U_BYTES && !o->numeric && m.v >= 0) {
+		fmt_human(h, (uint64_t)m.v);
+		ob_str(b, h);
+	} else if (u == U_BOOL) {
+		ob_str(b, m.v ? "yes" : "no");
+	} else if (u == U_PCT) {
+		ob_hundredths(b, m.v);
+		ob_ch(b, '%');
+	} else {
+		ob_i64(b, m.v);
+	}
+}
+
+/* Writes "label" padded to the label column. */
+static void label(struct outbuf *b, const char *l)
+{
+	ob_str(b, l);
+	ob_spaces(b, 14 - strlen(l));
+}
+
+static void kv(struct outbuf *b, const struct opts *o, const char *k, struct maybe m, enum unit u)
+{
+	ob_str(b, "  ");
+	ob_str(b, k);
+	ob_ch(b, ' ');
+	tv(b, o, m, u);
+}
+
+static void table_system(struct outbuf *b, const struct report *r, const struct opts *o)
+{
+	const struct sysinfo *si = &r->sys;
+	const struct sockstat *ss = &si->sockstat;
+	const struct sysctls *sc = &si->sysctl;
+	char sentence[512];
+
+	label(b, "TCP sockets");
+	kv(b, o, "inuse", ss->inuse, U_COUNT);
+	kv(b, o, "orphan", ss->orphan, U_COUNT);
+	kv(b, o, "tw", ss->tw, U_COUNT);
+	kv(b, o, "alloc", ss->alloc, U_COUNT);
+	kv(b, o, "inuse6", ss->inuse6, U_COUNT);
+	ob_str(b, "\n");
+	label(b, "TCP memory");
+	ob_str(b, "  ");
+	tv(b, o, ss->mem_pages, U_PAGES);
+	ob_str(b, " pages = ");
+	tv(b, o, times(ss->mem_pages, r->page_size), U_BYTES);
+	ob_str(b, "  (sockstat mem, host-wide; page size ");
+	ob_u64(b, r->page_size);
+	ob_str(b, ")\n");
+	label(b, "tcp_mem");
+	if (!sc->tcp_mem[0].has) {
+		ob_str(
+		    b,
+		    "  unavailable (no net.ipv4.tcp_mem here: a container network namespace?)\n");
+	} else {
+		static const char *const names[3] = { "low", "pressure", "high" };
+
+		for (int i = 0; i < 3; i++) {
+			kv(b, o, names[i], sc->tcp_mem[i], U_PAGES);
+			ob_str(b, " (");
+			tv(b, o, pct(ss->mem_pages, sc->tcp_mem[i]), U_PCT);
+			ob_ch(b, ')');
+		}
+		ob_str(b, "  pages (used %)\n");
+	}
+	label(b, "pressure");
+	ob_str(b, "  ");
+	tv(b, o, si->proto.pressure, U_BOOL);
+	ob_str(b, "  (/proc/net/protocols; global, stays set until the next allocation)\n");
+	label(b, "tcp_rmem");
+	kv(b, o, "min", sc->tcp_rmem[0], U_BYTES);
+	kv(b, o, "default", sc->tcp_rmem[1], U_BYTES);
+	kv(b, o, "max", sc->tcp_rmem[2], U_BYTES);
+	ob_ch(b, '\n');
+	label(b, "tcp_wmem");
+	kv(b, o, "min", sc->tcp_wmem[0], U_BYTES);
+	kv(b, o, "default", sc->tcp_wmem[1], U_BYTES);
+	kv(b, o, "max", sc->tcp_wmem[2], U_BYTES);
+	ob_ch(b, '\n');
+	label(b, "net.core");
+	kv(b, o, "rmem_max", sc->rmem_max, U_BYTES);
+	kv(b, o, "wmem_max", sc->wmem_max, U_BYTES);
+	kv(b, o, "rmem_default", sc->rmem_default, U_BYTES);
+	kv(b, o, "wmem_default", sc->wmem_default, U_BYTES);
+	kv(b, o, "mem_pcpu_rsv", sc->mem_pcpu_rsv, U_PAGES);
+	ob_ch(b, '\n');
+	label(b, "net.ipv4");
+	kv(b, o, "tcp_max_orphans", sc->tcp_max_orphans, U_COUNT);
+	kv(b, o, "tcp_adv_win_scale", sc->tcp_adv_win_scale, U_COUNT);
+	kv(b, o, "tcp_moderate_rcvbuf", sc->tcp_moderate_rcvbuf, U_COUNT);
+	ob_ch(b, '\n');
+	label(b, "TcpExt");
+	for (int i = 0; i < TX_N; i++) {
+		if (i && i % 4 == 0) {
+			ob_ch(b, '\n');
+			label(b, "");
+		}
+		kv(b, o, procfs_tcpext_names[i], si->tcpext[i], U_COUNT);
+	}
+	ob_ch(b, '\n');
+	label(b, "reconcile");
+	ob_str(b, "  sockets ");
+	ob_u64(b, r->rec.sockets_pages);
+	ob_str(b, " pages (");
+	ob_u64(b, r->totals.sockets);
+	ob_str(b, " dumped)  sockstat ");
+	tv(b, o, r->rec.sockstat_pages, U_PAGES);
+	ob_str(b, "  gap ");
+	tv(b, o, r->rec.gap_pages, U_PAGES);
+	ob_str(b, "  tolerance ");
+	tv(b, o, r->rec.tolerance_pages, U_PAGES);
+	ob_str(b, " pages\n");
+	label(b, "");
+	reconcile_sentence(r, sentence, sizeof(sentence));
+	ob_str(b, "  ");
+	ob_str(b, sentence);
+	ob_ch(b, '\n');
+	if (!r->all_netns)
+		return;
+	for (size_t i = 0; i < r->nnetns; i++) {
+		const struct netns_ent *ns = &r->netns[i];
+
+		label(b, i ? "" : "namespaces");
+		ob_str(b, "  ");
+		if (ns->ino)
+			ob_u64(b, ns->ino);
+		else
+			ob_ch(b, '-'); /* its inode could not be read */
+		ob_ch(b, ' ');
+		ob_table_str(b, ns->name[0] ? ns->name : "-", NULL);
+		if (ns->skipped) {
+			ob_str(b, "  skipped: ");
+			ob_str(b, strerror(ns->skipped));
+			ob_ch(b, '\n');
+			continue;
+		}
+		ob_str(b, "  sockets ");
+		ob_u64(b, ns_sockets(r, ns->ino));
+		kv(b, o, "inuse", ns->inuse, U_COUNT);
+		kv(b, o, "tw", ns->tw, U_COUNT);
+		kv(b, o, "tcp_rmem_max", ns->sysctl.tcp_rmem[2], U_BYTES);
+		kv(b, o, "tcp_wmem_max", ns->sysctl.tcp_wmem[2], U_BYTES);
+		ob_ch(b, '\n');
+	}
+}
+
+void out_system(struct outbuf *b, const struct report *r, const struct opts *o)
+{
+	if (o->fmt == FMT_TSV)
+		tsv_system(b, r, o);
+	else
+		table_system(b, r, o);
+}
