@@ -40,12 +40,19 @@ struct diag_sink {
  * MNL_CB_ERROR). Exposed for tests that feed the receive loop bytes. */
 int diag_dump_msg(const struct nlmsghdr *nlh, void *data);
 
+/* What a failed dump says about itself. */
+struct diag_err {
+	const char *where; /* the step, e.g. "netlink dump (AF_INET6)" */
+	char ext_ack[128]; /* the kernel's extended-ACK message: raw, untrusted; "" if none */
+};
+
 /*
  * Dumps every TCP socket of one family (AF_INET or AF_INET6) in the calling
  * thread's network namespace into t (deduplicated by cookie), tagging each
- * record with netns_ino. Returns 0 or -errno; on error *where names the step.
+ * record with netns_ino. Returns 0 or -errno; on error *e names the step and
+ * carries the kernel's message when it sent one.
  */
 int diag_dump(int family, const struct diag_req *req, uint64_t netns_ino, struct sock_table *t,
-	      struct diag_stats *st, const char **where);
+	      struct diag_stats *st, struct diag_err *e);
 
 #endif

@@ -15,7 +15,7 @@ struct nl {
 	char *buf;
 	size_t buflen;
 	uint64_t recv_calls, bytes;
-	char ext_ack[128]; /* kernel's extended ACK message of the last error */
+	char ext_ack[128]; /* kernel's extended ACK message of the last error (raw) */
 };
 
 /* Opens and binds a netlink socket of the given protocol with extended ACKs

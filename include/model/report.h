@@ -57,8 +57,16 @@ struct report_err {
 	const char *where; /* e.g. "netlink dump (AF_INET6)", "/proc/net/sockstat" */
 	int err;	   /* positive errno */
 	char what[320];	   /* a formatted where (report_build may point where at it) */
+	char ext_ack[128]; /* the kernel's extended-ACK message: raw, untrusted; "" if none */
 };
 
+/*
+ * Formats e as the one line main prints after "sockmem: ": "WHERE: strerror",
+ * then " (kernel: MESSAGE)" when the kernel sent one, its bytes outside
+ * printable ASCII (and backslash) escaped as \xNN. Writes at most len bytes
+ * including the NUL, as snprintf does (a shorter buffer holds a prefix).
+ */
+void report_err_message(const struct report_err *e, char *buf, size_t len);
 
 /*
  * The aggregation pass of report_build over collected records (sockets,
@@ -69,7 +77,7 @@ struct report_err {
  */
 int report_derive(const struct opts *o, struct report *r, struct report_err *e);
 
-/* Fills e (where, positive errno err or -err) and returns -1. */
+/* Fills e (where, positive errno err or -err, no kernel message) and returns -1. */
 int report_fail(struct report_err *e, const char *where, int err);
 
 void report_free(struct report *r);

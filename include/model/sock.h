@@ -38,6 +38,26 @@ enum ti {
 	TI_N
 };
 
+/* TCP states as the kernel numbers them (include/net/tcp_states.h), in
+ * sock_rec.state and in the inet_diag state mask (bit 1 << state). glibc's
+ * <netinet/tcp.h> lacks the last two and clashes with <linux/tcp.h>. */
+enum sock_tcp_state {
+	SOCK_TCP_ESTABLISHED = 1,
+	SOCK_TCP_SYN_SENT,
+	SOCK_TCP_SYN_RECV,
+	SOCK_TCP_FIN_WAIT1,
+	SOCK_TCP_FIN_WAIT2,
+	SOCK_TCP_TIME_WAIT,
+	SOCK_TCP_CLOSE,
+	SOCK_TCP_CLOSE_WAIT,
+	SOCK_TCP_LAST_ACK,
+	SOCK_TCP_LISTEN,
+	SOCK_TCP_CLOSING,
+	SOCK_TCP_NEW_SYN_RECV,	 /* request socket (4.4+) */
+	SOCK_TCP_BOUND_INACTIVE, /* bound, not listening (6.8+); dumps show CLOSE */
+	SOCK_TCP_NSTATES
+};
+
 /* ss-style flag bits for present optional parts of a record. */
 #define SOCK_HAS_CGROUP 0x1u
 
@@ -58,7 +78,7 @@ struct sock_rec {
 	uint16_t sport, dport; /* host byte order */
 	uint8_t saddr[16], daddr[16];
 	uint8_t family;	 /* AF_INET or AF_INET6 */
-	uint8_t state;	 /* TCP_* state */
+	uint8_t state;	 /* enum sock_tcp_state */
 	uint8_t skmem_n; /* 0 = no skmem (TIME-WAIT, SYN-RECV) */
 	uint8_t flags;
 };
@@ -91,7 +111,7 @@ static inline int sock_has_skm(const struct sock_rec *s, enum skm i)
  * carry a placeholder 0 from the kernel, not an owner. */
 static inline int sock_has_uid(const struct sock_rec *s)
 {
-	return s->state != 6 && s->state != 12;
+	return s->state != SOCK_TCP_TIME_WAIT && s->state != SOCK_TCP_NEW_SYN_RECV;
 }
 
 /* Whether tcp_info field i is present in this record. */
@@ -102,9 +122,6 @@ static inline int sock_has_ti(const struct sock_rec *s, enum ti i)
 
 /* ss's spelling of a TCP state ("ESTAB", "TIME-WAIT", ...); "UNKNOWN" if out of range. */
 const char *sock_state_name(unsigned state);
-
-/* Parses an ss state name (case-insensitive); returns the TCP_* number or -1. */
-int sock_state_parse(const char *name);
 
 /* Buffer size that holds any endpoint sock_fmt_endpoint writes. */
 #define SOCK_ENDPOINT_MAX 80

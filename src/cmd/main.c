@@ -19,7 +19,7 @@ int main(int argc, char **argv)
 	struct opts o;
 	struct report r;
 	struct report_err e = { 0 };
-	char err[256];
+	char err[256], msg[1024];
 	int rc;
 
 	/* SIGINT ends a run between steps; a closed pipe is a quiet EPIPE. */
@@ -44,7 +44,8 @@ int main(int argc, char **argv)
 			fputs("sockmem: interrupted\n", stderr);
 			return EXIT_INTERRUPTED;
 		}
-		fprintf(stderr, "sockmem: %s: %s\n", e.where, strerror(e.err));
+		report_err_message(&e, msg, sizeof(msg));
+		fprintf(stderr, "sockmem: %s\n", msg);
 		return EXIT_RUNTIME;
 	}
 	if (o.stats)

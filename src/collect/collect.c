@@ -55,19 +55,24 @@ static int collect_ifnames(struct report *r)
 	return 0;
 }
 
-
-
+/* report_fail() for a dump, keeping what the kernel said about it. */
+static int fail_dump(struct report_err *e, const struct diag_err *de, int err)
+{
+	report_fail(e, de->where, err);
+	snprintf(e->ext_ack, sizeof(e->ext_ack), "%s", de->ext_ack);
+	return -1;
+}
 
 /* Dumps the requested families in the current namespace. */
 static int dump_here(const struct opts *o, const struct diag_req *req, uint64_t ino,
-		     struct report *r, const char **where)
+		     struct report *r, struct diag_err *de)
 {
 	int err = 0;
 
 	if (o->want_v4)
-		err = diag_dump(AF_INET, req, ino, &r->socks, &r->dstats, where);
+		err = diag_dump(AF_INET, req, ino, &r->socks, &r->dstats, de);
 	if (!err && o->want_v6)
-		err = diag_dump(AF_INET6, req, ino, &r->socks, &r->dstats, where);
+		err = diag_dump(AF_INET6, req, ino, &r->socks, &r->dstats, de);
 	return err;
 }
 
@@ -93,7 +98,7 @@ static void read_ns_values(const struct procfs *p, struct netns_ent *e)
 static int dump_all_netns(const struct procfs *p, const struct opts *o, const struct diag_req *req,
 			  struct report *r, struct report_err *e)
 {
-	const char *where = NULL;
+	struct diag_err de;
 	int home = openat(p->dirfd, "self/ns/net", O_RDONLY | O_CLOEXEC);
 	int err = netns_list(p, RUN_NETNS, &r->netns, &r->nnetns);
 
@@ -109,10 +114,10 @@ static int dump_all_netns(const struct procfs *p, const struct opts *o, const st
 			/* our own: no setns (an ordinary user could not), and
 			 * its values were read at the start already */
 			ns_values_from(ns, &r->sys);
-			err = dump_here(o, req, ns->ino, r, &where);
+			err = dump_here(o, req, ns->ino, r, &de);
 			if (err) {
 				close(home);
-				return report_fail(e, where, err);
+				return fail_dump(e, &de, err);
 			}
 			continue;
 		}
@@ -129,14 +134,14 @@ static int dump_all_netns(const struct procfs *p, const struct opts *o, const st
 			continue;
 		}
 		read_ns_values(p, ns);
-		err = dump_here(o, req, ns->ino, r, &where);
+		err = dump_here(o, req, ns->ino, r, &de);
 		if (netns_enter(home) != 0) {
 			close(home);
 			return report_fail(e, "returning to the original network namespace", errno);
 		}
 		if (err) {
 			close(home);
-			return report_fail(e, where, err);
+			return fail_dump(e, &de, err);
 		}
 	}
 	close(home);
@@ -422,9 +427,13 @@ int report_build(const struct opts *o, struct report *r, struct report_err *e)
 		if (o->netns)
 			snprintf(r->netns[0].name, sizeof(r->netns[0].name), "%s", o->netns);
 		ns_values_from(&r->netns[0], &r->sys);
-		err = dump_here(o, &req, r->netns_ino, r, &where);
-		if (err)
-			goto out_err;
+		struct diag_err de;
+
+		err = dump_here(o, &req, r->netns_ino, r, &de);
+		if (err) {
+			fail_dump(e, &de, err);
+			goto out_cleanup;
+		}
 	}
 	if (o->by == BY_CGROUP) {
 		err = resolve_cgroups(&p, r);

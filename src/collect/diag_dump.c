@@ -6,6 +6,7 @@
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -64,14 +65,18 @@ static void build_request(struct nlmsghdr *nlh, int family, const struct diag_re
 		mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, rq->bytecode_len, rq->bytecode);
 }
 
-int diag_dump(int family, const struct diag_req *rq, uint64_t netns_ino,
-	      struct sock_table *t, struct diag_stats *st, const char **where)
+int diag_dump(int family, const struct diag_req *rq, uint64_t netns_ino, struct sock_table *t,
+	      struct diag_stats *st, struct diag_err *e)
 {
 	char reqbuf[MNL_SOCKET_BUFFER_SIZE];
 	int err;
 
-	if (rq->bytecode_len > sizeof(reqbuf) - 256)
-		return *where = "netlink request", -E2BIG;
+	e->where = NULL;
+	e->ext_ack[0] = '\0';
+	if (rq->bytecode_len > sizeof(reqbuf) - 256) {
+		e->where = "netlink request";
+		return -E2BIG;
+	}
 	for (int attempt = 0;; attempt++) {
 		struct nlmsghdr *nlh = mnl_nlmsg_put_header(reqbuf);
 		struct diag_sink d = { t, netns_ino, 0, 0 };
@@ -81,7 +86,7 @@ int diag_dump(int family, const struct diag_req *rq, uint64_t netns_ino,
 		 * rest of an interrupted dump. */
 		err = nl_open(&n, NETLINK_SOCK_DIAG);
 		if (err) {
-			*where = "netlink socket (NETLINK_SOCK_DIAG)";
+			e->where = "netlink socket (NETLINK_SOCK_DIAG)";
 			return err;
 		}
 		build_request(nlh, family, rq);
@@ -90,12 +95,14 @@ int diag_dump(int family, const struct diag_req *rq, uint64_t netns_ino,
 		st->malformed += d.malformed;
 		st->recv_calls += n.recv_calls;
 		st->bytes += n.bytes;
+		snprintf(e->ext_ack, sizeof(e->ext_ack), "%s", n.ext_ack);
 		nl_close(&n);
 		/* Records from an interrupted attempt stay: the retry dedupes by cookie. */
 		if (err != -EINTR || attempt + 1 >= DIAG_RETRIES || sig_interrupted())
 			break;
 	}
 	if (err)
-		*where = family == AF_INET6 ? "netlink dump (AF_INET6)" : "netlink dump (AF_INET)";
+		e->where =
+		    family == AF_INET6 ? "netlink dump (AF_INET6)" : "netlink dump (AF_INET)";
 	return err;
 }

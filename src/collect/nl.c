@@ -194,11 +194,10 @@ int nl_dump(struct nl *n, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 		return -errno;
 	for (;;) {
 		len = mnl_socket_recvfrom(n->sk, n->buf, n->buflen);
-		if (len < 0) {
-			if (errno == EINTR)
-				return -EINTR;
-			return errno == ENOBUFS ? -ENOBUFS : -errno;
-		}
+		/* -EINTR (a signal: the caller decides), -ENOBUFS (the dump overran
+		 * the socket's receive buffer) and the rest go up as they are */
+		if (len < 0)
+			return -errno;
 		/* netlink never ends a dump with 0 bytes; looping would spin */
 		if (len == 0)
 			return -ENODATA;

@@ -92,7 +92,8 @@ static uint64_t sock_key(const struct sock_rec *s, enum group_by by)
 	case BY_CGROUP: return (s->flags & SOCK_HAS_CGROUP) ? s->cgroup_id : AGG_NO_KEY;
 	case BY_USER: return sock_has_uid(s) ? s->uid : AGG_NO_KEY;
 	case BY_PORT: return s->sport;
-	case BY_STATE: return s->state == 12 ? 3 : s->state; /* NEW_SYN_RECV shows as SYN-RECV */
+	case BY_STATE: /* NEW_SYN_RECV shows as SYN-RECV */
+		return s->state == SOCK_TCP_NEW_SYN_RECV ? SOCK_TCP_SYN_RECV : s->state;
 	case BY_NETNS: return s->netns_ino;
 	default: return AGG_NO_KEY;
 	}

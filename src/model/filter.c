@@ -13,30 +13,14 @@
 #include <sys/socket.h>
 
 #define TCPF(s) (1u << (s))
-/* TCP_* numbers (include/net/tcp_states.h). */
-enum {
-	ST_ESTAB = 1,
-	ST_SYN_SENT,
-	ST_SYN_RECV,
-	ST_FIN_WAIT1,
-	ST_FIN_WAIT2,
-	ST_TIME_WAIT,
-	ST_CLOSE,
-	ST_CLOSE_WAIT,
-	ST_LAST_ACK,
-	ST_LISTEN,
-	ST_CLOSING,
-	ST_NEW_SYN_RECV,
-	ST_BOUND_INACTIVE
-};
 
 #define SS_ALL 0xffffffffu
 /* Bound-but-idle sockets come back from the kernel in state CLOSE (shown
  * UNCONN), so "closed" and "bound-inactive" ask for and accept both. */
-#define SS_UNCONN (TCPF(ST_CLOSE) | TCPF(ST_BOUND_INACTIVE))
+#define SS_UNCONN (TCPF(SOCK_TCP_CLOSE) | TCPF(SOCK_TCP_BOUND_INACTIVE))
 /* ss's groups: connected = all but closed and listening. */
-#define SS_CONN	  (SS_ALL & ~(SS_UNCONN | TCPF(ST_LISTEN)))
-#define SS_BUCKET (TCPF(ST_SYN_RECV) | TCPF(ST_NEW_SYN_RECV) | TCPF(ST_TIME_WAIT))
+#define SS_CONN	  (SS_ALL & ~(SS_UNCONN | TCPF(SOCK_TCP_LISTEN)))
+#define SS_BUCKET (TCPF(SOCK_TCP_SYN_RECV) | TCPF(SOCK_TCP_NEW_SYN_RECV) | TCPF(SOCK_TCP_TIME_WAIT))
 
 int filter_add_state(struct filter *f, const char *name)
 {
@@ -47,26 +31,26 @@ int filter_add_state(struct filter *f, const char *name)
 		/* ss filter spellings, then ss display spellings */
 		{ "all", SS_ALL },
 		{ "connected", SS_CONN },
-		{ "synchronized", SS_CONN & ~TCPF(ST_SYN_SENT) },
+		{ "synchronized", SS_CONN & ~TCPF(SOCK_TCP_SYN_SENT) },
 		{ "bucket", SS_BUCKET },
 		{ "big", SS_ALL & ~SS_BUCKET },
-		{ "established", TCPF(ST_ESTAB) },
-		{ "syn-sent", TCPF(ST_SYN_SENT) },
-		{ "syn-recv", TCPF(ST_SYN_RECV) | TCPF(ST_NEW_SYN_RECV) },
-		{ "syn-rcv", TCPF(ST_SYN_RECV) | TCPF(ST_NEW_SYN_RECV) },
-		{ "fin-wait-1", TCPF(ST_FIN_WAIT1) },
-		{ "fin-wait-2", TCPF(ST_FIN_WAIT2) },
-		{ "time-wait", TCPF(ST_TIME_WAIT) },
+		{ "established", TCPF(SOCK_TCP_ESTABLISHED) },
+		{ "syn-sent", TCPF(SOCK_TCP_SYN_SENT) },
+		{ "syn-recv", TCPF(SOCK_TCP_SYN_RECV) | TCPF(SOCK_TCP_NEW_SYN_RECV) },
+		{ "syn-rcv", TCPF(SOCK_TCP_SYN_RECV) | TCPF(SOCK_TCP_NEW_SYN_RECV) },
+		{ "fin-wait-1", TCPF(SOCK_TCP_FIN_WAIT1) },
+		{ "fin-wait-2", TCPF(SOCK_TCP_FIN_WAIT2) },
+		{ "time-wait", TCPF(SOCK_TCP_TIME_WAIT) },
 		{ "closed", SS_UNCONN },
 		{ "close", SS_UNCONN },
 		{ "unconnected", SS_UNCONN },
-		{ "close-wait", TCPF(ST_CLOSE_WAIT) },
-		{ "last-ack", TCPF(ST_LAST_ACK) },
-		{ "listening", TCPF(ST_LISTEN) },
-		{ "closing", TCPF(ST_CLOSING) },
+		{ "close-wait", TCPF(SOCK_TCP_CLOSE_WAIT) },
+		{ "last-ack", TCPF(SOCK_TCP_LAST_ACK) },
+		{ "listening", TCPF(SOCK_TCP_LISTEN) },
+		{ "closing", TCPF(SOCK_TCP_CLOSING) },
 		{ "bound-inactive", SS_UNCONN },
-		{ "estab", TCPF(ST_ESTAB) },
-		{ "listen", TCPF(ST_LISTEN) },
+		{ "estab", TCPF(SOCK_TCP_ESTABLISHED) },
+		{ "listen", TCPF(SOCK_TCP_LISTEN) },
 		{ "unconn", SS_UNCONN },
 	};
 

@@ -7,14 +7,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
 
-static const char *const state_names[] = {
-	[0] = "UNKNOWN",    [1] = "ESTAB",	     [2] = "SYN-SENT",	[3] = "SYN-RECV",
-	[4] = "FIN-WAIT-1", [5] = "FIN-WAIT-2",	     [6] = "TIME-WAIT", [7] = "UNCONN",
-	[8] = "CLOSE-WAIT", [9] = "LAST-ACK",	     [10] = "LISTEN",	[11] = "CLOSING",
-	[12] = "SYN-RECV",  [13] = "BOUND-INACTIVE",
+static const char *const state_names[SOCK_TCP_NSTATES] = {
+	[0] = "UNKNOWN",
+	[SOCK_TCP_ESTABLISHED] = "ESTAB",
+	[SOCK_TCP_SYN_SENT] = "SYN-SENT",
+	[SOCK_TCP_SYN_RECV] = "SYN-RECV",
+	[SOCK_TCP_FIN_WAIT1] = "FIN-WAIT-1",
+	[SOCK_TCP_FIN_WAIT2] = "FIN-WAIT-2",
+	[SOCK_TCP_TIME_WAIT] = "TIME-WAIT",
+	[SOCK_TCP_CLOSE] = "UNCONN",
+	[SOCK_TCP_CLOSE_WAIT] = "CLOSE-WAIT",
+	[SOCK_TCP_LAST_ACK] = "LAST-ACK",
+	[SOCK_TCP_LISTEN] = "LISTEN",
+	[SOCK_TCP_CLOSING] = "CLOSING",
+	[SOCK_TCP_NEW_SYN_RECV] = "SYN-RECV",
+	[SOCK_TCP_BOUND_INACTIVE] = "BOUND-INACTIVE",
 };
 
 const char *sock_state_name(unsigned state)
@@ -22,15 +31,6 @@ const char *sock_state_name(unsigned state)
 	if (state >= sizeof(state_names) / sizeof(state_names[0]))
 		return "UNKNOWN";
 	return state_names[state];
-}
-
-int sock_state_parse(const char *name)
-{
-	/* 12 (NEW_SYN_RECV) shares "SYN-RECV" with 3; the first match wins. */
-	for (unsigned i = 1; i < sizeof(state_names) / sizeof(state_names[0]); i++)
-		if (strcasecmp(name, state_names[i]) == 0)
-			return (int)i;
-	return -1;
 }
 
 int sock_table_add(struct sock_table *t, const struct sock_rec *rec)

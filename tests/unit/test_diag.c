@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* test_diag.c - diag_parse on hand-built SOCK_DIAG_BY_FAMILY replies. */
+/* test_diag.c - diag_parse on hand-built SOCK_DIAG_BY_FAMILY replies, and a
+ * failed dump's extended ACK on its way to the user's one-line error. */
 #include "testutil.h"
 
 #include <errno.h>
@@ -10,6 +11,8 @@
 #include <sys/socket.h>
 
 #include "collect/diag.h"
+#include "collect/nl.h"
+#include "model/report.h"
 
 /* A reply under construction: nlmsghdr + inet_diag_msg + attributes. */
 struct msg {
@@ -44,7 +47,7 @@ static struct inet_diag_msg *msg_start(struct msg *m, uint8_t family)
 	msg_setlen(m, NLMSG_HDRLEN + sizeof(struct inet_diag_msg));
 	d = msg_diag(m);
 	d->idiag_family = family;
-	d->idiag_state = 1; /* ESTABLISHED */
+	d->idiag_state = SOCK_TCP_ESTABLISHED;
 	d->idiag_timer = 2;
 	d->idiag_retrans = 3;
 	/* Ports on the wire are big-endian: 443 = 0x01bb, 51234 = 0xc822. */
@@ -102,7 +105,7 @@ static void test_header_fields_ipv4(void **state)
 	memset(&r, 0x5a, sizeof(r));
 	assert_int_equal(diag_parse(msg_nlh(&m), &r), 0);
 	assert_int_equal(r.family, AF_INET);
-	assert_int_equal(r.state, 1);
+	assert_int_equal(r.state, SOCK_TCP_ESTABLISHED);
 	assert_int_equal(r.sport, 443);
 	assert_int_equal(r.dport, 51234);
 	assert_memory_equal(r.saddr, src, 4);
@@ -137,13 +140,13 @@ static void test_header_fields_ipv6(void **state)
 	(void)state;
 	memcpy(d->id.idiag_src, src, 16);
 	memcpy(d->id.idiag_dst, dst, 16);
-	d->idiag_state = 10; /* LISTEN */
+	d->idiag_state = SOCK_TCP_LISTEN;
 	d->id.idiag_cookie[0] = 0xffffffffu;
 	d->id.idiag_cookie[1] = 0;
 
 	assert_int_equal(diag_parse(msg_nlh(&m), &r), 0);
 	assert_int_equal(r.family, AF_INET6);
-	assert_int_equal(r.state, 10);
+	assert_int_equal(r.state, SOCK_TCP_LISTEN);
 	assert_memory_equal(r.saddr, src, 16);
 	assert_memory_equal(r.daddr, dst, 16);
 	/* The low half alone: no sign extension, no swap of the halves. */
@@ -625,6 +628,98 @@ static void test_full_reply(void **state)
 	assert_true(r.cookie == UINT64_C(0x0123456789abcdef));
 }
 
+/* --- a failed dump: the kernel's extended-ACK message reaches the error line --- */
+
+#define DUMP_SEQ    7
+#define DUMP_PORTID 4242
+
+/* Writes the kernel's answer to a rejected dump request into b: an
+ * NLMSG_ERROR carrying error, capped to the request's header (sockmem sets
+ * NETLINK_CAP_ACK), and text as NLMSGERR_ATTR_MSG. Returns its length. */
+static size_t ext_ack_reply(uint8_t *b, size_t cap, int error, const char *text)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)b;
+	struct nlmsgerr *e = (struct nlmsgerr *)(b + NLMSG_HDRLEN);
+	struct nlattr *a = (struct nlattr *)(b + NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*e)));
+	size_t tlen = strlen(text) + 1;
+	size_t len = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*e)) + NLA_ALIGN(NLA_HDRLEN + tlen);
+
+	assert_true(len <= cap);
+	memset(b, 0, len);
+	*h = (struct nlmsghdr){ (uint32_t)len, NLMSG_ERROR, NLM_F_CAPPED | NLM_F_ACK_TLVS, DUMP_SEQ,
+				DUMP_PORTID };
+	e->error = error;
+	e->msg = (struct nlmsghdr){ NLMSG_HDRLEN + sizeof(struct inet_diag_req_v2),
+				    SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST | NLM_F_DUMP, DUMP_SEQ, 0 };
+	a->nla_len = (uint16_t)(NLA_HDRLEN + tlen);
+	a->nla_type = NLMSGERR_ATTR_MSG;
+	memcpy((uint8_t *)a + NLA_HDRLEN, text, tlen);
+	return len;
+}
+
+/* Runs one datagram through the dump's receive loop with diag_dump's callback,
+ * as nl_dump does; returns its result, the message in n->ext_ack. */
+static int recv_reply(struct nl *n, uint8_t *b, size_t len)
+{
+	struct sock_table t = { 0 };
+	struct diag_sink sink = { &t, 0, 0, 0 };
+	int ret;
+
+	memset(n, 0, sizeof(*n));
+	n->portid = DUMP_PORTID;
+	n->buf = (char *)b;
+	n->buflen = len;
+	ret = nl_dump_recv(n, len, DUMP_SEQ, diag_dump_msg, &sink);
+	assert_int_equal(t.n, 0);
+	sock_table_free(&t);
+	return ret;
+}
+
+static void test_ext_ack_reaches_error_line(void **state)
+{
+	/* hostile text: a terminal escape, a backslash, a byte above ASCII */
+	static const char text[] = "bad \x1b[31mbytecode\\ \xff";
+	_Alignas(8) uint8_t b[256];
+	struct report_err e = { .where = "netlink dump (AF_INET)" };
+	struct nl n;
+	char line[200], full[200], big[1024];
+
+	(void)state;
+	assert_int_equal(recv_reply(&n, b, ext_ack_reply(b, sizeof(b), -EINVAL, text)), -EINVAL);
+	assert_string_equal(n.ext_ack, text);
+
+	/* what diag_dump and report_build pass on, formatted as main prints it */
+	e.err = EINVAL;
+	snprintf(e.ext_ack, sizeof(e.ext_ack), "%s", n.ext_ack);
+	report_err_message(&e, line, sizeof(line));
+	assert_string_equal(line, "netlink dump (AF_INET): Invalid argument "
+				  "(kernel: bad \\x1b[31mbytecode\\x5c \\xff)");
+
+	/* no message: the line is what it always was */
+	e.ext_ack[0] = '\0';
+	report_err_message(&e, line, sizeof(line));
+	assert_string_equal(line, "netlink dump (AF_INET): Invalid argument");
+
+	/* a short buffer holds a prefix of the line, terminated */
+	snprintf(e.ext_ack, sizeof(e.ext_ack), "%s", text);
+	report_err_message(&e, full, sizeof(full));
+	for (size_t len = 1; len <= strlen(full) + 1; len++) {
+		memset(line, 'Z', sizeof(line));
+		report_err_message(&e, line, len);
+		assert_int_equal(strlen(line), len - 1);
+		assert_memory_equal(line, full, len - 1);
+	}
+
+	/* the longest message nl keeps, every byte escaped: none lost */
+	memset(e.ext_ack, 0x01, sizeof(e.ext_ack) - 1);
+	e.ext_ack[sizeof(e.ext_ack) - 1] = '\0';
+	report_err_message(&e, big, sizeof(big));
+	assert_int_equal(strlen(big),
+			 strlen("netlink dump (AF_INET): Invalid argument (kernel: )") +
+			     4 * (sizeof(e.ext_ack) - 1));
+	assert_string_equal(big + strlen(big) - 5, "\\x01)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -651,6 +746,7 @@ int main(void)
 		cmocka_unit_test(test_trailing_bytes_ignored),
 		cmocka_unit_test(test_last_attr_unpadded),
 		cmocka_unit_test(test_full_reply),
+		cmocka_unit_test(test_ext_ack_reaches_error_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

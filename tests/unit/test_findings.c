@@ -641,7 +641,7 @@ static void test_unread_backlog_default(void **state)
 	hit2 = unread_sock(&x, 1, MSS - 1);
 	at_mss = unread_sock(&x, 102400, MSS); /* window of one full segment: not near zero */
 	listen = unread_sock(&x, 5, 0);	       /* accept queue of a LISTEN socket */
-	S(&x, listen)->state = 10;
+	S(&x, listen)->state = SOCK_TCP_LISTEN;
 	nownd = unread_sock(&x, 102400, 0); /* kernel < 6.2: no rcv_wnd */
 	S(&x, nownd)->ti_mask &= (uint16_t)~(1u << TI_RCV_WND);
 	nomss = unread_sock(&x, 102400, 0); /* no rcv_mss: default test impossible */
@@ -719,6 +719,7 @@ static void test_locked_buffers(void **state)
 		{ RMEM_DEF, WMEM_DEF - 1, 1 }, { RMEM_DEF, WMEM_MAX + 1, 1 },
 		{ 4608, 4608, 1 },
 	};
+	static const uint8_t minisocks[] = { SOCK_TCP_TIME_WAIT, SOCK_TCP_NEW_SYN_RECV };
 	struct fx x;
 
 	(void)state;
@@ -751,10 +752,10 @@ static void test_locked_buffers(void **state)
 
 	/* TIME-WAIT and NEW_SYN_RECV carry no buffers of their own */
 	fx_init(&x);
-	for (unsigned st = 6; st <= 12; st += 6) {
+	for (size_t i = 0; i < sizeof(minisocks) / sizeof(minisocks[0]); i++) {
 		uint32_t s = fx_sock(&x, 0, 0, 0);
 
-		S(&x, s)->state = (uint8_t)st;
+		S(&x, s)->state = minisocks[i];
 		S(&x, s)->skmem[SKM_RB] = 1;
 	}
 	fx_run(&x);

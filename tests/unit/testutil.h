@@ -56,7 +56,7 @@ static inline struct sock_rec tu_sock(uint64_t cookie, uint32_t inode, uint32_t 
 	s.cookie = cookie;
 	s.inode = inode;
 	s.family = 2; /* AF_INET */
-	s.state = 1;  /* TCP_ESTABLISHED */
+	s.state = SOCK_TCP_ESTABLISHED;
 	s.skmem_n = SKM_N;
 	s.skmem[SKM_R] = r;
 	s.skmem[SKM_W] = w;
@@ -72,7 +72,7 @@ static inline struct sock_rec tu_sock_noskmem(uint64_t cookie)
 	memset(&s, 0, sizeof(s));
 	s.cookie = cookie;
 	s.family = 2;
-	s.state = 6; /* TCP_TIME_WAIT */
+	s.state = SOCK_TCP_TIME_WAIT;
 	return s;
 }
 
