@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "model/query.h"
+#include "util/jsonw.h"
 #include "util/maybe.h"
 #include "util/outbuf.h"
 #include "model/report.h"
@@ -58,19 +59,8 @@ void out_grid(struct outbuf *b, const struct opts *o, const struct col *cols, si
 /* Cell from a maybe: absent or a count / byte value. */
 struct cell cell_maybe(struct maybe m, enum cell_kind kind);
 
-/* JSON helpers: "key": value, with a leading comma unless first. */
-void json_key(struct outbuf *b, const char *key, int *first);
-void json_u64(struct outbuf *b, const char *key, uint64_t v, int *first);
-void json_maybe(struct outbuf *b, const char *key, struct maybe m, int *first);
-/* An unsigned kernel value (u64 tcp_info counters, ids), or null when !has. */
-void json_opt_u64(struct outbuf *b, const char *key, bool has, uint64_t v, int *first);
-void json_maybe_array(struct outbuf *b, const char *key, const struct maybe *m, size_t n,
-		      int *first);
-void json_bool(struct outbuf *b, const char *key, struct maybe m, int *first);
-void json_text(struct outbuf *b, const char *key, const char *s, int *first);
-
 /* "local" and "peer" members for a socket (ss -n spelling). */
-void json_endpoints(struct outbuf *b, const struct report *r, const struct sock_rec *s, int *first);
+void out_json_endpoints(struct jw *w, const struct report *r, const struct sock_rec *s);
 
 /* Escapes untrusted s for fmt into b (table, TSV or bare JSON string). */
 void out_untrusted(struct outbuf *b, enum fmt fmt, const char *s, const char *extra);
@@ -80,10 +70,12 @@ void out_sockets(struct outbuf *b, const struct report *r, const struct opts *o)
 void out_top(struct outbuf *b, const struct report *r, const struct opts *o);
 void out_system(struct outbuf *b, const struct report *r, const struct opts *o);
 void out_check(struct outbuf *b, const struct report *r, const struct opts *o);
-void out_json_findings(struct outbuf *b, const struct report *r, int *first);
-/* JSON members shared by documents: "schema", "command", "host" (no braces). */
-void out_json_head(struct outbuf *b, const struct report *r, const struct opts *o, int *first);
-void out_json_system(struct outbuf *b, const struct report *r, int *first);
-void out_json_top(struct outbuf *b, const struct report *r, const struct opts *o, int *first);
+/* JSON members of the document object (the caller opens and closes it):
+ * "schema", "command", "host"; then those of each view. */
+void out_json_head(struct jw *w, const struct report *r, const struct opts *o);
+void out_json_sockets(struct jw *w, const struct report *r);
+void out_json_system(struct jw *w, const struct report *r);
+void out_json_top(struct jw *w, const struct report *r, const struct opts *o);
+void out_json_findings(struct jw *w, const struct report *r);
 
 #endif

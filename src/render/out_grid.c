@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* out_grid.c - generic aligned table and TSV writer, JSON member helpers. */
+/* out_grid.c - generic aligned table and TSV writer. */
 #include "render/out.h"
 
 #include <errno.h>
@@ -126,66 +126,4 @@ void out_grid(struct outbuf *b, const struct opts *o, const struct col *cols, si
 	free(t.p);
 	free(cells);
 	free(w);
-}
-
-void json_key(struct outbuf *b, const char *key, int *first)
-{
-	if (!*first)
-		ob_ch(b, ',');
-	*first = 0;
-	ob_ch(b, '"');
-	ob_str(b, key);
-	ob_str(b, "\":");
-}
-
-void json_u64(struct outbuf *b, const char *key, uint64_t v, int *first)
-{
-	json_key(b, key, first);
-	ob_u64(b, v);
-}
-
-void json_maybe(struct outbuf *b, const char *key, struct maybe m, int *first)
-{
-	json_key(b, key, first);
-	if (m.has)
-		ob_i64(b, m.v);
-	else
-		ob_str(b, "null");
-}
-
-void json_opt_u64(struct outbuf *b, const char *key, bool has, uint64_t v, int *first)
-{
-	json_key(b, key, first);
-	if (has)
-		ob_u64(b, v);
-	else
-		ob_str(b, "null");
-}
-
-void json_maybe_array(struct outbuf *b, const char *key, const struct maybe *m, size_t n,
-		      int *first)
-{
-	json_key(b, key, first);
-	ob_ch(b, '[');
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			ob_ch(b, ',');
-		if (m[i].has)
-			ob_i64(b, m[i].v);
-		else
-			ob_str(b, "null");
-	}
-	ob_ch(b, ']');
-}
-
-void json_bool(struct outbuf *b, const char *key, struct maybe m, int *first)
-{
-	json_key(b, key, first);
-	ob_str(b, !m.has ? "null" : m.v ? "true" : "false");
-}
-
-void json_text(struct outbuf *b, const char *key, const char *s, int *first)
-{
-	json_key(b, key, first);
-	ob_json_str(b, s);
 }

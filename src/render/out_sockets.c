@@ -57,14 +57,14 @@ static int ti_is_bytes(int i)
 	return i != TI_RTT && i != TI_RTTVAR && i != TI_RCV_MSS && i != TI_SND_MSS;
 }
 
-void json_endpoints(struct outbuf *b, const struct report *r, const struct sock_rec *s, int *first)
+void out_json_endpoints(struct jw *w, const struct report *r, const struct sock_rec *s)
 {
 	char buf[SOCK_ENDPOINT_MAX];
 
 	sock_fmt_endpoint(buf, sizeof(buf), s->family, s->saddr, s->sport, report_ifname(r, s));
-	json_text(b, "local", buf, first);
+	jw_kv_str(w, "local", buf);
 	sock_fmt_endpoint(buf, sizeof(buf), s->family, s->daddr, s->dport, NULL);
-	json_text(b, "peer", buf, first);
+	jw_kv_str(w, "peer", buf);
 }
 
 /* Appends "addr:port" for one end of s to b. */
@@ -160,85 +160,71 @@ static void sock_row(const void *ctx, size_t i, enum fmt fmt, struct outbuf *scr
 		c[C_OWNERS] = (struct cell){ CELL_ABSENT, 0, 0, NULL };
 }
 
-static void sockets_json(struct outbuf *b, const struct report *r, const struct opts *o)
+/* One socket's JSON object. */
+static void sock_json(struct jw *w, const struct report *r, const struct sock_rec *s)
 {
-	int first = 1;
-
-	ob_ch(b, '{');
-	out_json_head(b, r, o, &first);
-	json_key(b, "sockets", &first);
-	ob_ch(b, '[');
-	for (size_t i = 0; i < r->socks.n && !b->err; i++) {
-		const struct sock_rec *s = &r->socks.v[i];
-		int f = 1;
-
-		ob_str(b, i ? ",\n{" : "\n{");
-		json_text(b, "state", sock_state_name(s->state), &f);
-		json_text(b, "family", s->family == AF_INET6 ? "inet6" : "inet", &f);
-		json_endpoints(b, r, s, &f);
-		json_u64(b, "inode", s->inode, &f);
-		json_maybe(b, "uid", sock_has_uid(s) ? maybe_of(s->uid) : maybe_none(), &f);
-		json_u64(b, "cookie", s->cookie, &f);
-		json_opt_u64(b, "cgroup_id", s->flags & SOCK_HAS_CGROUP, s->cgroup_id, &f);
-		json_opt_u64(b, "netns", s->netns_ino != 0, s->netns_ino, &f);
-		json_u64(b, "recv_q", s->rqueue, &f);
-		json_u64(b, "send_q", s->wqueue, &f);
-		json_key(b, "skmem", &f);
-		if (s->skmem_n == 0) {
-			ob_str(b, "null");
-		} else {
-			int g = 1;
-
-			ob_ch(b, '{');
-			for (int k = 0; k < SKM_N; k++)
-				json_maybe(b, skm_keys[k],
-					   sock_has_skm(s, (enum skm)k) ? maybe_of(s->skmem[k])
-									: maybe_none(),
-					   &g);
-			ob_ch(b, '}');
-		}
-		json_opt_u64(b, "charged_bytes", s->skmem_n > SKM_W, sock_charged_bytes(s), &f);
-		json_key(b, "tcp_info", &f);
-		if (s->ti_mask == 0) {
-			ob_str(b, "null");
-		} else {
-			int g = 1;
-
-			ob_ch(b, '{');
-			for (int k = 0; k < TI_N; k++)
-				json_opt_u64(b, diag_ti_fields[k].name, sock_has_ti(s, (enum ti)k),
-					     s->ti[k], &g);
-			ob_ch(b, '}');
-		}
-		json_key(b, "owners", &f);
-		if (!r->owners_scanned) {
-			ob_str(b, "null");
-		} else {
-			ob_ch(b, '[');
-			for (uint32_t k = 0; k < s->own_n; k++) {
-				const struct owner_link *l = &r->owners.links[s->own_first + k];
-				const struct proc_ent *p = &r->owners.procs[l->proc];
-				int g = 1;
-
-				ob_str(b, k ? ",{" : "{");
-				json_u64(b, "pid", (uint64_t)p->pid, &g);
-				json_text(b, "comm", p->comm, &g);
-				json_u64(b, "fd", (uint64_t)l->fd, &g);
-				ob_ch(b, '}');
-			}
-			ob_ch(b, ']');
-		}
-		ob_ch(b, '}');
+	jw_obj_begin(w);
+	jw_kv_str(w, "state", sock_state_name(s->state));
+	jw_kv_str(w, "family", s->family == AF_INET6 ? "inet6" : "inet");
+	out_json_endpoints(w, r, s);
+	jw_kv_u64(w, "inode", s->inode);
+	jw_kv_maybe(w, "uid", sock_has_uid(s) ? maybe_of(s->uid) : maybe_none());
+	jw_kv_u64(w, "cookie", s->cookie);
+	jw_kv_opt_u64(w, "cgroup_id", s->flags & SOCK_HAS_CGROUP, s->cgroup_id);
+	jw_kv_opt_u64(w, "netns", s->netns_ino != 0, s->netns_ino);
+	jw_kv_u64(w, "recv_q", s->rqueue);
+	jw_kv_u64(w, "send_q", s->wqueue);
+	jw_key(w, "skmem");
+	if (s->skmem_n == 0) {
+		jw_null(w);
+	} else {
+		jw_obj_begin(w);
+		for (int k = 0; k < SKM_N; k++)
+			jw_kv_maybe(w, skm_keys[k],
+				    sock_has_skm(s, (enum skm)k) ? maybe_of(s->skmem[k]) : maybe_none());
+		jw_obj_end(w);
 	}
-	ob_str(b, "\n]}\n");
+	jw_kv_opt_u64(w, "charged_bytes", s->skmem_n > SKM_W, sock_charged_bytes(s));
+	jw_key(w, "tcp_info");
+	if (s->ti_mask == 0) {
+		jw_null(w);
+	} else {
+		jw_obj_begin(w);
+		for (int k = 0; k < TI_N; k++)
+			jw_kv_opt_u64(w, diag_ti_fields[k].name, sock_has_ti(s, (enum ti)k), s->ti[k]);
+		jw_obj_end(w);
+	}
+	jw_key(w, "owners");
+	if (!r->owners_scanned) {
+		jw_null(w);
+	} else {
+		jw_arr_begin(w, 0);
+		for (uint32_t k = 0; k < s->own_n; k++) {
+			const struct owner_link *l = &r->owners.links[s->own_first + k];
+			const struct proc_ent *p = &r->owners.procs[l->proc];
+
+			jw_obj_begin(w);
+			jw_kv_u64(w, "pid", (uint64_t)p->pid);
+			jw_kv_str(w, "comm", p->comm);
+			jw_kv_u64(w, "fd", (uint64_t)l->fd);
+			jw_obj_end(w);
+		}
+		jw_arr_end(w);
+	}
+	jw_obj_end(w);
+}
+
+void out_json_sockets(struct jw *w, const struct report *r)
+{
+	jw_key(w, "sockets");
+	jw_arr_begin(w, JW_LINES);
+	for (size_t i = 0; i < r->socks.n && !w->b->err; i++)
+		sock_json(w, r, &r->socks.v[i]);
+	jw_arr_end(w);
 }
 
 void out_sockets(struct outbuf *b, const struct report *r, const struct opts *o)
 {
-	if (o->fmt == FMT_JSON) {
-		sockets_json(b, r, o);
-		return;
-	}
 	struct col cols[C_N];
 
 	init_cols(cols);

@@ -145,16 +145,15 @@ static void reconcile_sentence(const struct report *r, char *buf, size_t len)
 		    (long long)-rc->gap_pages.v, (long long)rc->tolerance_pages.v);
 }
 
-static void json_field(struct outbuf *b, const struct sysfield *f, int *first)
+static void json_field(struct jw *w, const struct sysfield *f)
 {
-	if (f->unit == U_BOOL) {
-		json_bool(b, f->key, f->v, first);
-	} else if (f->unit == U_PCT && f->v.has) {
-		json_key(b, f->key, first);
-		ob_hundredths(b, f->v.v);
-	} else {
-		json_maybe(b, f->key, f->v, first);
-	}
+	jw_key(w, f->key);
+	if (f->unit == U_BOOL)
+		jw_maybe_bool(w, f->v);
+	else if (f->unit == U_PCT && f->v.has)
+		jw_hundredths(w, f->v.v);
+	else
+		jw_maybe(w, f->v);
 }
 
 /* Sockets of one namespace in the dump. */
@@ -173,68 +172,78 @@ static struct maybe ns_count(const struct report *r, const struct netns_ent *ns)
 	return ns->skipped ? maybe_none() : maybe_of((int64_t)ns_sockets(r, ns->ino));
 }
 
-static void json_namespaces(struct outbuf *b, const struct report *r, int *first)
+static void json_namespaces(struct jw *w, const struct report *r)
 {
-	json_key(b, "namespaces", first);
-	ob_ch(b, '[');
+	jw_key(w, "namespaces");
+	jw_arr_begin(w, 0);
 	for (size_t i = 0; i < r->nnetns; i++) {
 		const struct netns_ent *ns = &r->netns[i];
-		int f = 1;
 
-		ob_str(b, i ? ",{" : "{");
-		json_maybe(b, "netns", ns->ino ? maybe_of((int64_t)ns->ino) : maybe_none(), &f);
-		json_key(b, "netns_name", &f);
+		jw_obj_begin(w);
+		jw_kv_maybe(w, "netns", ns->ino ? maybe_of((int64_t)ns->ino) : maybe_none());
+		jw_key(w, "netns_name");
 		if (ns->name[0])
-			ob_json_str(b, ns->name);
+			jw_str(w, ns->name);
 		else
-			ob_str(b, "null");
-		json_key(b, "skipped", &f);
+			jw_null(w);
+		jw_key(w, "skipped");
 		if (ns->skipped)
-			ob_json_str(b, strerror(ns->skipped));
+			jw_str(w, strerror(ns->skipped));
 		else
-			ob_str(b, "null");
+			jw_null(w);
 		/* a namespace we could not enter has no count, not 0 */
-		json_maybe(b, "sockets", ns_count(r, ns), &f);
-		json_maybe(b, "inuse", ns->inuse, &f);
-		json_maybe(b, "tw", ns->tw, &f);
-		json_maybe_array(b, "tcp_rmem", ns->sysctl.tcp_rmem, 3, &f);
-		json_maybe_array(b, "tcp_wmem", ns->sysctl.tcp_wmem, 3, &f);
-		ob_ch(b, '}');
+		jw_kv_maybe(w, "sockets", ns_count(r, ns));
+		jw_kv_maybe(w, "inuse", ns->inuse);
+		jw_kv_maybe(w, "tw", ns->tw);
+		jw_key(w, "tcp_rmem");
+		jw_arr_begin(w, 0);
+		for (int k = 0; k < 3; k++)
+			jw_maybe(w, ns->sysctl.tcp_rmem[k]);
+		jw_arr_end(w);
+		jw_key(w, "tcp_wmem");
+		jw_arr_begin(w, 0);
+		for (int k = 0; k < 3; k++)
+			jw_maybe(w, ns->sysctl.tcp_wmem[k]);
+		jw_arr_end(w);
+		jw_obj_end(w);
 	}
-	ob_ch(b, ']');
+	jw_arr_end(w);
 }
 
-void out_json_system(struct outbuf *b, const struct report *r, int *first)
+/* Whether two fields are members of one section object. */
+static bool same_section(const struct sysfield *a, const struct sysfield *b)
+{
+	return a->section && b->section && strcmp(a->section, b->section) == 0;
+}
+
+void out_json_system(struct jw *w, const struct report *r)
 {
 	struct sysfield f[SYSF_MAX];
 	size_t n = sys_fields(r, f);
 	char sentence[512];
-	int top = 1, inner = 1;
 
-	json_key(b, "system", first);
-	ob_ch(b, '{');
+	jw_key(w, "system");
+	jw_obj_begin(w);
 	for (size_t i = 0; i < n; i++) {
 		if (!f[i].section) {
-			json_field(b, &f[i], &top);
+			json_field(w, &f[i]);
 			continue;
 		}
-		if (i == 0 || !f[i - 1].section || strcmp(f[i - 1].section, f[i].section) != 0) {
-			json_key(b, f[i].section, &top);
-			ob_ch(b, '{');
-			inner = 1;
+		if (i == 0 || !same_section(&f[i - 1], &f[i])) {
+			jw_key(w, f[i].section);
+			jw_obj_begin(w);
 		}
-		json_field(b, &f[i], &inner);
-		if (i + 1 == n || !f[i + 1].section ||
-		    strcmp(f[i + 1].section, f[i].section) != 0) {
+		json_field(w, &f[i]);
+		if (i + 1 == n || !same_section(&f[i], &f[i + 1])) {
 			if (strcmp(f[i].section, "reconcile") == 0) {
 				reconcile_sentence(r, sentence, sizeof(sentence));
-				json_text(b, "explanation", sentence, &inner);
+				jw_kv_str(w, "explanation", sentence);
 			}
-			ob_ch(b, '}');
+			jw_obj_end(w);
 		}
 	}
-	json_namespaces(b, r, &top);
-	ob_ch(b, '}');
+	json_namespaces(w, r);
+	jw_obj_end(w);
 }
 
 static void tsv_system(struct outbuf *b, const struct report *r, const struct opts *o)

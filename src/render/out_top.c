@@ -240,87 +240,90 @@ void out_top(struct outbuf *b, const struct report *r, const struct opts *o)
 		top_footer(b, r, o);
 }
 
-static void json_sums(struct outbuf *b, const struct sums *s, int *f)
+static void json_sums(struct jw *w, const struct sums *s)
 {
-	json_u64(b, "sockets", s->sockets, f);
-	json_u64(b, "r", s->r, f);
-	json_u64(b, "w", s->w, f);
-	json_u64(b, "f", s->f, f);
-	json_u64(b, "t", s->t, f);
-	json_u64(b, "rb", s->rb, f);
-	json_u64(b, "tb", s->tb, f);
-	json_u64(b, "charged_bytes", s->charged_bytes, f);
-	json_u64(b, "charged_pages", s->charged_pages, f);
+	jw_kv_u64(w, "sockets", s->sockets);
+	jw_kv_u64(w, "r", s->r);
+	jw_kv_u64(w, "w", s->w);
+	jw_kv_u64(w, "f", s->f);
+	jw_kv_u64(w, "t", s->t);
+	jw_kv_u64(w, "rb", s->rb);
+	jw_kv_u64(w, "tb", s->tb);
+	jw_kv_u64(w, "charged_bytes", s->charged_bytes);
+	jw_kv_u64(w, "charged_pages", s->charged_pages);
 }
 
-void out_json_top(struct outbuf *b, const struct report *r, const struct opts *o, int *first)
+/* Key members of group i for a --by other than process. */
+static void json_key_cells(struct jw *w, const struct report *r, size_t i)
+{
+	struct col kc[MAX_KEYS];
+	struct cell c[MAX_KEYS];
+	size_t nk = key_cols(r->by, kc);
+
+	key_cells(r, i, NULL, c);
+	for (size_t k = 0; k < nk; k++) {
+		jw_key(w, kc[k].key);
+		if (c[k].kind == CELL_ABSENT)
+			jw_null(w);
+		else if (c[k].kind == CELL_U64 || c[k].kind == CELL_BYTES)
+			jw_u64(w, c[k].u);
+		else
+			jw_str(w, c[k].s);
+	}
+}
+
+static void json_group(struct jw *w, const struct report *r, size_t i)
+{
+	const struct group *g = &r->groups[i];
+
+	jw_obj_begin(w);
+	if (r->by != BY_PROCESS) {
+		json_key_cells(w, r, i);
+	} else if (!agg_is_proc(g->proc)) {
+		jw_key(w, "pid");
+		jw_null(w);
+		jw_key(w, "comm");
+		jw_null(w);
+		jw_key(w, "uid");
+		jw_null(w);
+		jw_kv_str(w, "category", pcat_names[proc_category(r, g->proc)].json);
+	} else {
+		const struct proc_ent *p = &r->owners.procs[g->proc];
+
+		jw_kv_u64(w, "pid", (uint64_t)p->pid);
+		jw_kv_str(w, "comm", p->comm);
+		jw_kv_u64(w, "uid", p->uid);
+		jw_kv_str(w, "category", pcat_names[PC_PROCESS].json);
+	}
+	json_sums(w, &g->s);
+	jw_obj_end(w);
+}
+
+void out_json_top(struct jw *w, const struct report *r, const struct opts *o)
 {
 	size_t n = shown(r, o);
 
-	json_text(b, "by", agg_by_name(r->by), first);
-	json_key(b, "groups", first);
-	ob_ch(b, '[');
-	for (size_t i = 0; i < n; i++) {
-		const struct group *g = &r->groups[i];
-		int f = 1;
-
-		ob_str(b, i ? ",\n{" : "\n{");
-		if (r->by != BY_PROCESS) {
-			struct col kc[MAX_KEYS];
-			struct cell c[MAX_KEYS];
-			size_t nk = key_cols(r->by, kc);
-
-			key_cells(r, i, NULL, c);
-			for (size_t k = 0; k < nk; k++) {
-				json_key(b, kc[k].key, &f);
-				if (c[k].kind == CELL_ABSENT)
-					ob_str(b, "null");
-				else if (c[k].kind == CELL_U64 || c[k].kind == CELL_BYTES)
-					ob_u64(b, c[k].u);
-				else
-					ob_json_str(b, c[k].s);
-			}
-		} else if (!agg_is_proc(g->proc)) {
-			json_key(b, "pid", &f);
-			ob_str(b, "null");
-			json_key(b, "comm", &f);
-			ob_str(b, "null");
-			json_key(b, "uid", &f);
-			ob_str(b, "null");
-			json_text(b, "category", pcat_names[proc_category(r, g->proc)].json, &f);
-		} else {
-			const struct proc_ent *p = &r->owners.procs[g->proc];
-
-			json_u64(b, "pid", (uint64_t)p->pid, &f);
-			json_text(b, "comm", p->comm, &f);
-			json_u64(b, "uid", p->uid, &f);
-			json_text(b, "category", pcat_names[PC_PROCESS].json, &f);
-		}
-		json_sums(b, &g->s, &f);
-		ob_ch(b, '}');
-	}
-	ob_str(b, "\n]");
-	json_key(b, "totals", first);
-	ob_ch(b, '{');
-	{
-		int f = 1;
-
-		json_sums(b, &r->totals, &f);
-	}
-	ob_ch(b, '}');
-	json_key(b, "owners_scan", first);
+	jw_kv_str(w, "by", agg_by_name(r->by));
+	jw_key(w, "groups");
+	jw_arr_begin(w, JW_LINES);
+	for (size_t i = 0; i < n; i++)
+		json_group(w, r, i);
+	jw_arr_end(w);
+	jw_key(w, "totals");
+	jw_obj_begin(w);
+	json_sums(w, &r->totals);
+	jw_obj_end(w);
+	jw_key(w, "owners_scan");
 	if (!r->owners_scanned) {
-		ob_str(b, "null");
+		jw_null(w);
 	} else {
-		int f = 1;
-
-		ob_ch(b, '{');
-		json_u64(b, "procs_scanned", r->owners.procs_scanned, &f);
-		json_u64(b, "procs_denied", r->owners.procs_denied, &f);
-		json_u64(b, "fds_denied", r->owners.fds_denied, &f);
-		json_u64(b, "procs_gone", r->owners.procs_gone, &f);
-		json_u64(b, "procs_incomplete", r->owners.procs_incomplete, &f);
-		json_u64(b, "task_tables", r->owners.task_tables, &f);
-		ob_ch(b, '}');
+		jw_obj_begin(w);
+		jw_kv_u64(w, "procs_scanned", r->owners.procs_scanned);
+		jw_kv_u64(w, "procs_denied", r->owners.procs_denied);
+		jw_kv_u64(w, "fds_denied", r->owners.fds_denied);
+		jw_kv_u64(w, "procs_gone", r->owners.procs_gone);
+		jw_kv_u64(w, "procs_incomplete", r->owners.procs_incomplete);
+		jw_kv_u64(w, "task_tables", r->owners.task_tables);
+		jw_obj_end(w);
 	}
 }
