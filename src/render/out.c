@@ -81,9 +81,11 @@ int out_render(const struct report *r, const struct opts *o, FILE *f)
 {
 	struct outbuf b;
 
-	/* JSON is built whole in memory and written at the end, so stdout gets
-	 * one complete document or nothing; text formats stream. */
-	if (o->fmt == FMT_JSON ? ob_init_mem(&b) : ob_init(&b, f))
+	/* Every format streams: the report is complete before the first byte
+	 * (collection errors print nothing), and a document is never held
+	 * whole in memory. A write error or SIGINT midway stops the output and
+	 * comes back from ob_finish. */
+	if (ob_init(&b, f))
 		return -ENOMEM;
 	if (o->fmt == FMT_JSON) {
 		render_json(&b, r, o);
@@ -105,5 +107,5 @@ int out_render(const struct report *r, const struct opts *o, FILE *f)
 		ob_ch(&b, '\n');
 		out_check(&b, r, o);
 	}
-	return o->fmt == FMT_JSON ? ob_emit(&b, f) : ob_finish(&b);
+	return ob_finish(&b);
 }
