@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-enum unit { U_COUNT, U_PAGES, U_BYTES, U_BOOL, U_PCT };
 
 /* One system value; section NULL means a top-level member. */
 struct sysfield {
@@ -50,46 +49,46 @@ static size_t sys_fields(const struct report *r, struct sysfield *f)
 	size_t n = 0;
 
 #define F(sec, key, val, unit) (f[n++] = (struct sysfield){ sec, key, val, unit })
-	F("sockstat", "inuse", ss->inuse, U_COUNT);
-	F("sockstat", "orphan", ss->orphan, U_COUNT);
-	F("sockstat", "tw", ss->tw, U_COUNT);
-	F("sockstat", "alloc", ss->alloc, U_COUNT);
-	F("sockstat", "mem_pages", ss->mem_pages, U_PAGES);
-	F("sockstat", "mem_bytes", times(ss->mem_pages, r->page_size), U_BYTES);
-	F("sockstat", "inuse6", ss->inuse6, U_COUNT);
-	F("sockstat", "sockets_used", ss->sockets_used, U_COUNT);
-	F("tcp_mem", "low_pages", sc->tcp_mem[0], U_PAGES);
-	F("tcp_mem", "pressure_pages", sc->tcp_mem[1], U_PAGES);
-	F("tcp_mem", "high_pages", sc->tcp_mem[2], U_PAGES);
-	F("tcp_mem", "low_bytes", times(sc->tcp_mem[0], r->page_size), U_BYTES);
-	F("tcp_mem", "pressure_bytes", times(sc->tcp_mem[1], r->page_size), U_BYTES);
-	F("tcp_mem", "high_bytes", times(sc->tcp_mem[2], r->page_size), U_BYTES);
-	F("tcp_mem", "used_pct_of_low", pct(ss->mem_pages, sc->tcp_mem[0]), U_PCT);
-	F("tcp_mem", "used_pct_of_pressure", pct(ss->mem_pages, sc->tcp_mem[1]), U_PCT);
-	F("tcp_mem", "used_pct_of_high", pct(ss->mem_pages, sc->tcp_mem[2]), U_PCT);
-	F(NULL, "pressure", si->proto.pressure, U_BOOL);
-	F("protocols", "memory_pages", si->proto.memory_pages, U_PAGES);
-	F("tcp_rmem", "min", sc->tcp_rmem[0], U_BYTES);
-	F("tcp_rmem", "default", sc->tcp_rmem[1], U_BYTES);
-	F("tcp_rmem", "max", sc->tcp_rmem[2], U_BYTES);
-	F("tcp_wmem", "min", sc->tcp_wmem[0], U_BYTES);
-	F("tcp_wmem", "default", sc->tcp_wmem[1], U_BYTES);
-	F("tcp_wmem", "max", sc->tcp_wmem[2], U_BYTES);
-	F("sysctl", "tcp_max_orphans", sc->tcp_max_orphans, U_COUNT);
-	F("sysctl", "tcp_adv_win_scale", sc->tcp_adv_win_scale, U_COUNT);
-	F("sysctl", "tcp_moderate_rcvbuf", sc->tcp_moderate_rcvbuf, U_COUNT);
-	F("sysctl", "rmem_max", sc->rmem_max, U_BYTES);
-	F("sysctl", "wmem_max", sc->wmem_max, U_BYTES);
-	F("sysctl", "rmem_default", sc->rmem_default, U_BYTES);
-	F("sysctl", "wmem_default", sc->wmem_default, U_BYTES);
-	F("sysctl", "mem_pcpu_rsv_pages", sc->mem_pcpu_rsv, U_PAGES);
+	F("sockstat", "inuse", ss->inuse, UNIT_COUNT);
+	F("sockstat", "orphan", ss->orphan, UNIT_COUNT);
+	F("sockstat", "tw", ss->tw, UNIT_COUNT);
+	F("sockstat", "alloc", ss->alloc, UNIT_COUNT);
+	F("sockstat", "mem_pages", ss->mem_pages, UNIT_PAGES);
+	F("sockstat", "mem_bytes", times(ss->mem_pages, r->page_size), UNIT_BYTES);
+	F("sockstat", "inuse6", ss->inuse6, UNIT_COUNT);
+	F("sockstat", "sockets_used", ss->sockets_used, UNIT_COUNT);
+	F("tcp_mem", "low_pages", sc->tcp_mem[0], UNIT_PAGES);
+	F("tcp_mem", "pressure_pages", sc->tcp_mem[1], UNIT_PAGES);
+	F("tcp_mem", "high_pages", sc->tcp_mem[2], UNIT_PAGES);
+	F("tcp_mem", "low_bytes", times(sc->tcp_mem[0], r->page_size), UNIT_BYTES);
+	F("tcp_mem", "pressure_bytes", times(sc->tcp_mem[1], r->page_size), UNIT_BYTES);
+	F("tcp_mem", "high_bytes", times(sc->tcp_mem[2], r->page_size), UNIT_BYTES);
+	F("tcp_mem", "used_pct_of_low", pct(ss->mem_pages, sc->tcp_mem[0]), UNIT_PCT);
+	F("tcp_mem", "used_pct_of_pressure", pct(ss->mem_pages, sc->tcp_mem[1]), UNIT_PCT);
+	F("tcp_mem", "used_pct_of_high", pct(ss->mem_pages, sc->tcp_mem[2]), UNIT_PCT);
+	F(NULL, "pressure", si->proto.pressure, UNIT_BOOL);
+	F("protocols", "memory_pages", si->proto.memory_pages, UNIT_PAGES);
+	F("tcp_rmem", "min", sc->tcp_rmem[0], UNIT_BYTES);
+	F("tcp_rmem", "default", sc->tcp_rmem[1], UNIT_BYTES);
+	F("tcp_rmem", "max", sc->tcp_rmem[2], UNIT_BYTES);
+	F("tcp_wmem", "min", sc->tcp_wmem[0], UNIT_BYTES);
+	F("tcp_wmem", "default", sc->tcp_wmem[1], UNIT_BYTES);
+	F("tcp_wmem", "max", sc->tcp_wmem[2], UNIT_BYTES);
+	F("sysctl", "tcp_max_orphans", sc->tcp_max_orphans, UNIT_COUNT);
+	F("sysctl", "tcp_adv_win_scale", sc->tcp_adv_win_scale, UNIT_COUNT);
+	F("sysctl", "tcp_moderate_rcvbuf", sc->tcp_moderate_rcvbuf, UNIT_COUNT);
+	F("sysctl", "rmem_max", sc->rmem_max, UNIT_BYTES);
+	F("sysctl", "wmem_max", sc->wmem_max, UNIT_BYTES);
+	F("sysctl", "rmem_default", sc->rmem_default, UNIT_BYTES);
+	F("sysctl", "wmem_default", sc->wmem_default, UNIT_BYTES);
+	F("sysctl", "mem_pcpu_rsv_pages", sc->mem_pcpu_rsv, UNIT_PAGES);
 	for (int i = 0; i < TX_N; i++)
-		F("tcpext", procfs_tcpext_names[i], si->tcpext[i], U_COUNT);
-	F("reconcile", "sockets_pages", maybe_of((int64_t)rc->sockets_pages), U_PAGES);
-	F("reconcile", "sockstat_pages", rc->sockstat_pages, U_PAGES);
-	F("reconcile", "gap_pages", rc->gap_pages, U_PAGES);
-	F("reconcile", "tolerance_pages", rc->tolerance_pages, U_PAGES);
-	F("reconcile", "within_tolerance", r->partial ? maybe_none() : rc->within, U_BOOL);
+		F("tcpext", procfs_tcpext_names[i], si->tcpext[i], UNIT_COUNT);
+	F("reconcile", "sockets_pages", maybe_of((int64_t)rc->sockets_pages), UNIT_PAGES);
+	F("reconcile", "sockstat_pages", rc->sockstat_pages, UNIT_PAGES);
+	F("reconcile", "gap_pages", rc->gap_pages, UNIT_PAGES);
+	F("reconcile", "tolerance_pages", rc->tolerance_pages, UNIT_PAGES);
+	F("reconcile", "within_tolerance", r->partial ? maybe_none() : rc->within, UNIT_BOOL);
 #undef F
 	return n;
 }
@@ -148,9 +147,9 @@ static void reconcile_sentence(const struct report *r, char *buf, size_t len)
 static void json_field(struct jw *w, const struct sysfield *f)
 {
 	jw_key(w, f->key);
-	if (f->unit == U_BOOL)
+	if (f->unit == UNIT_BOOL)
 		jw_maybe_bool(w, f->v);
-	else if (f->unit == U_PCT && f->v.has)
+	else if (f->unit == UNIT_PCT && f->v.has)
 		jw_hundredths(w, f->v.v);
 	else
 		jw_maybe(w, f->v);
@@ -262,9 +261,9 @@ static void tsv_system(struct outbuf *b, const struct report *r, const struct op
 		ob_str(b, f[i].key);
 		ob_ch(b, '\t');
 		if (f[i].v.has) {
-			if (f[i].unit == U_BOOL)
+			if (f[i].unit == UNIT_BOOL)
 				ob_str(b, f[i].v.v ? "true" : "false");
-			else if (f[i].unit == U_PCT)
+			else if (f[i].unit == UNIT_PCT)
 				ob_hundredths(b, f[i].v.v);
 			else
 				ob_i64(b, f[i].v.v);
@@ -279,11 +278,11 @@ static void tsv_system(struct outbuf *b, const struct report *r, const struct op
 	for (size_t i = 0; i < r->nnetns; i++) {
 		const struct netns_ent *ns = &r->netns[i];
 		const struct sysfield nf[] = {
-			{ NULL, "sockets", ns_count(r, ns), U_COUNT },
-			{ NULL, "inuse", ns->inuse, U_COUNT },
-			{ NULL, "tw", ns->tw, U_COUNT },
-			{ NULL, "tcp_rmem_max", ns->sysctl.tcp_rmem[2], U_BYTES },
-			{ NULL, "tcp_wmem_max", ns->sysctl.tcp_wmem[2], U_BYTES },
+			{ NULL, "sockets", ns_count(r, ns), UNIT_COUNT },
+			{ NULL, "inuse", ns->inuse, UNIT_COUNT },
+			{ NULL, "tw", ns->tw, UNIT_COUNT },
+			{ NULL, "tcp_rmem_max", ns->sysctl.tcp_rmem[2], UNIT_BYTES },
+			{ NULL, "tcp_wmem_max", ns->sysctl.tcp_wmem[2], UNIT_BYTES },
 		};
 
 		ob_str(b, "namespaces.");
@@ -316,12 +315,12 @@ static void tv(struct outbuf *b, const struct opts *o, struct maybe m, enum unit
 
 	if (!m.has) {
 		ob_ch(b, '-');
-	} else if (u == U_BYTES && !o->numeric && m.v >= 0) {
+	} else if (u == UNIT_BYTES && !o->numeric && m.v >= 0) {
 		fmt_human(h, (uint64_t)m.v);
 		ob_str(b, h);
-	} else if (u == U_BOOL) {
+	} else if (u == UNIT_BOOL) {
 		ob_str(b, m.v ? "yes" : "no");
-	} else if (u == U_PCT) {
+	} else if (u == UNIT_PCT) {
 		ob_hundredths(b, m.v);
 		ob_ch(b, '%');
 	} else {
@@ -352,17 +351,17 @@ static void table_system(struct outbuf *b, const struct report *r, const struct 
 	char sentence[512];
 
 	label(b, "TCP sockets");
-	kv(b, o, "inuse", ss->inuse, U_COUNT);
-	kv(b, o, "orphan", ss->orphan, U_COUNT);
-	kv(b, o, "tw", ss->tw, U_COUNT);
-	kv(b, o, "alloc", ss->alloc, U_COUNT);
-	kv(b, o, "inuse6", ss->inuse6, U_COUNT);
+	kv(b, o, "inuse", ss->inuse, UNIT_COUNT);
+	kv(b, o, "orphan", ss->orphan, UNIT_COUNT);
+	kv(b, o, "tw", ss->tw, UNIT_COUNT);
+	kv(b, o, "alloc", ss->alloc, UNIT_COUNT);
+	kv(b, o, "inuse6", ss->inuse6, UNIT_COUNT);
 	ob_str(b, "\n");
 	label(b, "TCP memory");
 	ob_str(b, "  ");
-	tv(b, o, ss->mem_pages, U_PAGES);
+	tv(b, o, ss->mem_pages, UNIT_PAGES);
 	ob_str(b, " pages = ");
-	tv(b, o, times(ss->mem_pages, r->page_size), U_BYTES);
+	tv(b, o, times(ss->mem_pages, r->page_size), UNIT_BYTES);
 	ob_str(b, "  (sockstat mem, host-wide; page size ");
 	ob_u64(b, r->page_size);
 	ob_str(b, ")\n");
@@ -375,38 +374,38 @@ static void table_system(struct outbuf *b, const struct report *r, const struct 
 		static const char *const names[3] = { "low", "pressure", "high" };
 
 		for (int i = 0; i < 3; i++) {
-			kv(b, o, names[i], sc->tcp_mem[i], U_PAGES);
+			kv(b, o, names[i], sc->tcp_mem[i], UNIT_PAGES);
 			ob_str(b, " (");
-			tv(b, o, pct(ss->mem_pages, sc->tcp_mem[i]), U_PCT);
+			tv(b, o, pct(ss->mem_pages, sc->tcp_mem[i]), UNIT_PCT);
 			ob_ch(b, ')');
 		}
 		ob_str(b, "  pages (used %)\n");
 	}
 	label(b, "pressure");
 	ob_str(b, "  ");
-	tv(b, o, si->proto.pressure, U_BOOL);
+	tv(b, o, si->proto.pressure, UNIT_BOOL);
 	ob_str(b, "  (/proc/net/protocols; global, stays set until the next allocation)\n");
 	label(b, "tcp_rmem");
-	kv(b, o, "min", sc->tcp_rmem[0], U_BYTES);
-	kv(b, o, "default", sc->tcp_rmem[1], U_BYTES);
-	kv(b, o, "max", sc->tcp_rmem[2], U_BYTES);
+	kv(b, o, "min", sc->tcp_rmem[0], UNIT_BYTES);
+	kv(b, o, "default", sc->tcp_rmem[1], UNIT_BYTES);
+	kv(b, o, "max", sc->tcp_rmem[2], UNIT_BYTES);
 	ob_ch(b, '\n');
 	label(b, "tcp_wmem");
-	kv(b, o, "min", sc->tcp_wmem[0], U_BYTES);
-	kv(b, o, "default", sc->tcp_wmem[1], U_BYTES);
-	kv(b, o, "max", sc->tcp_wmem[2], U_BYTES);
+	kv(b, o, "min", sc->tcp_wmem[0], UNIT_BYTES);
+	kv(b, o, "default", sc->tcp_wmem[1], UNIT_BYTES);
+	kv(b, o, "max", sc->tcp_wmem[2], UNIT_BYTES);
 	ob_ch(b, '\n');
 	label(b, "net.core");
-	kv(b, o, "rmem_max", sc->rmem_max, U_BYTES);
-	kv(b, o, "wmem_max", sc->wmem_max, U_BYTES);
-	kv(b, o, "rmem_default", sc->rmem_default, U_BYTES);
-	kv(b, o, "wmem_default", sc->wmem_default, U_BYTES);
-	kv(b, o, "mem_pcpu_rsv", sc->mem_pcpu_rsv, U_PAGES);
+	kv(b, o, "rmem_max", sc->rmem_max, UNIT_BYTES);
+	kv(b, o, "wmem_max", sc->wmem_max, UNIT_BYTES);
+	kv(b, o, "rmem_default", sc->rmem_default, UNIT_BYTES);
+	kv(b, o, "wmem_default", sc->wmem_default, UNIT_BYTES);
+	kv(b, o, "mem_pcpu_rsv", sc->mem_pcpu_rsv, UNIT_PAGES);
 	ob_ch(b, '\n');
 	label(b, "net.ipv4");
-	kv(b, o, "tcp_max_orphans", sc->tcp_max_orphans, U_COUNT);
-	kv(b, o, "tcp_adv_win_scale", sc->tcp_adv_win_scale, U_COUNT);
-	kv(b, o, "tcp_moderate_rcvbuf", sc->tcp_moderate_rcvbuf, U_COUNT);
+	kv(b, o, "tcp_max_orphans", sc->tcp_max_orphans, UNIT_COUNT);
+	kv(b, o, "tcp_adv_win_scale", sc->tcp_adv_win_scale, UNIT_COUNT);
+	kv(b, o, "tcp_moderate_rcvbuf", sc->tcp_moderate_rcvbuf, UNIT_COUNT);
 	ob_ch(b, '\n');
 	label(b, "TcpExt");
 	for (int i = 0; i < TX_N; i++) {
@@ -414,7 +413,7 @@ static void table_system(struct outbuf *b, const struct report *r, const struct 
 			ob_ch(b, '\n');
 			label(b, "");
 		}
-		kv(b, o, procfs_tcpext_names[i], si->tcpext[i], U_COUNT);
+		kv(b, o, procfs_tcpext_names[i], si->tcpext[i], UNIT_COUNT);
 	}
 	ob_ch(b, '\n');
 	label(b, "reconcile");
@@ -423,11 +422,11 @@ static void table_system(struct outbuf *b, const struct report *r, const struct 
 	ob_str(b, " pages (");
 	ob_u64(b, r->totals.sockets);
 	ob_str(b, " dumped)  sockstat ");
-	tv(b, o, r->rec.sockstat_pages, U_PAGES);
+	tv(b, o, r->rec.sockstat_pages, UNIT_PAGES);
 	ob_str(b, "  gap ");
-	tv(b, o, r->rec.gap_pages, U_PAGES);
+	tv(b, o, r->rec.gap_pages, UNIT_PAGES);
 	ob_str(b, "  tolerance ");
-	tv(b, o, r->rec.tolerance_pages, U_PAGES);
+	tv(b, o, r->rec.tolerance_pages, UNIT_PAGES);
 	ob_str(b, " pages\n");
 	label(b, "");
 	reconcile_sentence(r, sentence, sizeof(sentence));
@@ -455,10 +454,10 @@ static void table_system(struct outbuf *b, const struct report *r, const struct 
 		}
 		ob_str(b, "  sockets ");
 		ob_u64(b, ns_sockets(r, ns->ino));
-		kv(b, o, "inuse", ns->inuse, U_COUNT);
-		kv(b, o, "tw", ns->tw, U_COUNT);
-		kv(b, o, "tcp_rmem_max", ns->sysctl.tcp_rmem[2], U_BYTES);
-		kv(b, o, "tcp_wmem_max", ns->sysctl.tcp_wmem[2], U_BYTES);
+		kv(b, o, "inuse", ns->inuse, UNIT_COUNT);
+		kv(b, o, "tw", ns->tw, UNIT_COUNT);
+		kv(b, o, "tcp_rmem_max", ns->sysctl.tcp_rmem[2], UNIT_BYTES);
+		kv(b, o, "tcp_wmem_max", ns->sysctl.tcp_wmem[2], UNIT_BYTES);
 		ob_ch(b, '\n');
 	}
 }
