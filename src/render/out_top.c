@@ -284,7 +284,9 @@ void out_top(struct outbuf *b, const struct report *r, const struct opts *o)
 	struct top_ctx c = { r, shown(r, o) };
 	struct view v = { f, top_fields(r->by, f), NULL, NULL };
 
-	out_grid(b, o, &v, c.n, &c);
+	/* TSV ends with the total row (unless -H), as the table ends with its
+	 * total line */
+	out_grid(b, o, &v, c.n + (o->fmt == FMT_TSV && !o->no_header), &c);
 	if (o->fmt == FMT_TABLE && !o->no_header)
 		top_footer(b, r, o);
 }
