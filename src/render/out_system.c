@@ -6,12 +6,35 @@
 #include <string.h>
 
 
-/* One system value; section NULL means a top-level member. */
+/* Lines of the system table, in order. TL_NONE: a value no table line shows. */
+enum tline {
+	TL_NONE,
+	TL_SOCKETS,
+	TL_MEMORY,
+	TL_TCP_MEM,
+	TL_PRESSURE,
+	TL_RMEM,
+	TL_WMEM,
+	TL_CORE,
+	TL_IPV4,
+	TL_TCPEXT,
+	TL_RECONCILE,
+	TL_N
+};
+
+/*
+ * One system value: the field table of the system view. TSV and JSON print
+ * every field (section NULL: a top-level member); the table prints each on
+ * its line, as "key value" (title, or key when NULL) on the plain lines and
+ * within the sentence-like lines (memory, tcp_mem, pressure, reconcile).
+ */
 struct sysfield {
 	const char *section;
 	const char *key;
 	struct maybe v;
 	enum unit unit;
+	enum tline line;
+	const char *title;
 };
 
 #define SYSF_MAX 64
@@ -48,47 +71,53 @@ static size_t sys_fields(const struct report *r, struct sysfield *f)
 	const struct reconcile *rc = &r->rec;
 	size_t n = 0;
 
-#define F(sec, key, val, unit) (f[n++] = (struct sysfield){ sec, key, val, unit })
-	F("sockstat", "inuse", ss->inuse, UNIT_COUNT);
-	F("sockstat", "orphan", ss->orphan, UNIT_COUNT);
-	F("sockstat", "tw", ss->tw, UNIT_COUNT);
-	F("sockstat", "alloc", ss->alloc, UNIT_COUNT);
-	F("sockstat", "mem_pages", ss->mem_pages, UNIT_PAGES);
-	F("sockstat", "mem_bytes", times(ss->mem_pages, r->page_size), UNIT_BYTES);
-	F("sockstat", "inuse6", ss->inuse6, UNIT_COUNT);
-	F("sockstat", "sockets_used", ss->sockets_used, UNIT_COUNT);
-	F("tcp_mem", "low_pages", sc->tcp_mem[0], UNIT_PAGES);
-	F("tcp_mem", "pressure_pages", sc->tcp_mem[1], UNIT_PAGES);
-	F("tcp_mem", "high_pages", sc->tcp_mem[2], UNIT_PAGES);
-	F("tcp_mem", "low_bytes", times(sc->tcp_mem[0], r->page_size), UNIT_BYTES);
-	F("tcp_mem", "pressure_bytes", times(sc->tcp_mem[1], r->page_size), UNIT_BYTES);
-	F("tcp_mem", "high_bytes", times(sc->tcp_mem[2], r->page_size), UNIT_BYTES);
-	F("tcp_mem", "used_pct_of_low", pct(ss->mem_pages, sc->tcp_mem[0]), UNIT_PCT);
-	F("tcp_mem", "used_pct_of_pressure", pct(ss->mem_pages, sc->tcp_mem[1]), UNIT_PCT);
-	F("tcp_mem", "used_pct_of_high", pct(ss->mem_pages, sc->tcp_mem[2]), UNIT_PCT);
-	F(NULL, "pressure", si->proto.pressure, UNIT_BOOL);
-	F("protocols", "memory_pages", si->proto.memory_pages, UNIT_PAGES);
-	F("tcp_rmem", "min", sc->tcp_rmem[0], UNIT_BYTES);
-	F("tcp_rmem", "default", sc->tcp_rmem[1], UNIT_BYTES);
-	F("tcp_rmem", "max", sc->tcp_rmem[2], UNIT_BYTES);
-	F("tcp_wmem", "min", sc->tcp_wmem[0], UNIT_BYTES);
-	F("tcp_wmem", "default", sc->tcp_wmem[1], UNIT_BYTES);
-	F("tcp_wmem", "max", sc->tcp_wmem[2], UNIT_BYTES);
-	F("sysctl", "tcp_max_orphans", sc->tcp_max_orphans, UNIT_COUNT);
-	F("sysctl", "tcp_adv_win_scale", sc->tcp_adv_win_scale, UNIT_COUNT);
-	F("sysctl", "tcp_moderate_rcvbuf", sc->tcp_moderate_rcvbuf, UNIT_COUNT);
-	F("sysctl", "rmem_max", sc->rmem_max, UNIT_BYTES);
-	F("sysctl", "wmem_max", sc->wmem_max, UNIT_BYTES);
-	F("sysctl", "rmem_default", sc->rmem_default, UNIT_BYTES);
-	F("sysctl", "wmem_default", sc->wmem_default, UNIT_BYTES);
-	F("sysctl", "mem_pcpu_rsv_pages", sc->mem_pcpu_rsv, UNIT_PAGES);
+#define F(sec, key, val, unit, line) (f[n++] = (struct sysfield){ sec, key, val, unit, line, NULL })
+	F("sockstat", "inuse", ss->inuse, UNIT_COUNT, TL_SOCKETS);
+	F("sockstat", "orphan", ss->orphan, UNIT_COUNT, TL_SOCKETS);
+	F("sockstat", "tw", ss->tw, UNIT_COUNT, TL_SOCKETS);
+	F("sockstat", "alloc", ss->alloc, UNIT_COUNT, TL_SOCKETS);
+	F("sockstat", "mem_pages", ss->mem_pages, UNIT_PAGES, TL_MEMORY);
+	F("sockstat", "mem_bytes", times(ss->mem_pages, r->page_size), UNIT_BYTES, TL_MEMORY);
+	F("sockstat", "inuse6", ss->inuse6, UNIT_COUNT, TL_SOCKETS);
+	F("sockstat", "sockets_used", ss->sockets_used, UNIT_COUNT, TL_SOCKETS);
+	F("tcp_mem", "low_pages", sc->tcp_mem[0], UNIT_PAGES, TL_TCP_MEM);
+	F("tcp_mem", "pressure_pages", sc->tcp_mem[1], UNIT_PAGES, TL_TCP_MEM);
+	F("tcp_mem", "high_pages", sc->tcp_mem[2], UNIT_PAGES, TL_TCP_MEM);
+	F("tcp_mem", "low_bytes", times(sc->tcp_mem[0], r->page_size), UNIT_BYTES, TL_TCP_MEM);
+	F("tcp_mem", "pressure_bytes", times(sc->tcp_mem[1], r->page_size), UNIT_BYTES,
+	  TL_TCP_MEM);
+	F("tcp_mem", "high_bytes", times(sc->tcp_mem[2], r->page_size), UNIT_BYTES, TL_TCP_MEM);
+	F("tcp_mem", "used_pct_of_low", pct(ss->mem_pages, sc->tcp_mem[0]), UNIT_PCT, TL_TCP_MEM);
+	F("tcp_mem", "used_pct_of_pressure", pct(ss->mem_pages, sc->tcp_mem[1]), UNIT_PCT,
+	  TL_TCP_MEM);
+	F("tcp_mem", "used_pct_of_high", pct(ss->mem_pages, sc->tcp_mem[2]), UNIT_PCT, TL_TCP_MEM);
+	F(NULL, "pressure", si->proto.pressure, UNIT_BOOL, TL_PRESSURE);
+	/* the same counter as sockstat mem (the table's memory line) */
+	F("protocols", "memory_pages", si->proto.memory_pages, UNIT_PAGES, TL_NONE);
+	F("tcp_rmem", "min", sc->tcp_rmem[0], UNIT_BYTES, TL_RMEM);
+	F("tcp_rmem", "default", sc->tcp_rmem[1], UNIT_BYTES, TL_RMEM);
+	F("tcp_rmem", "max", sc->tcp_rmem[2], UNIT_BYTES, TL_RMEM);
+	F("tcp_wmem", "min", sc->tcp_wmem[0], UNIT_BYTES, TL_WMEM);
+	F("tcp_wmem", "default", sc->tcp_wmem[1], UNIT_BYTES, TL_WMEM);
+	F("tcp_wmem", "max", sc->tcp_wmem[2], UNIT_BYTES, TL_WMEM);
+	F("sysctl", "tcp_max_orphans", sc->tcp_max_orphans, UNIT_COUNT, TL_IPV4);
+	F("sysctl", "tcp_adv_win_scale", sc->tcp_adv_win_scale, UNIT_COUNT, TL_IPV4);
+	F("sysctl", "tcp_moderate_rcvbuf", sc->tcp_moderate_rcvbuf, UNIT_COUNT, TL_IPV4);
+	F("sysctl", "rmem_max", sc->rmem_max, UNIT_BYTES, TL_CORE);
+	F("sysctl", "wmem_max", sc->wmem_max, UNIT_BYTES, TL_CORE);
+	F("sysctl", "rmem_default", sc->rmem_default, UNIT_BYTES, TL_CORE);
+	F("sysctl", "wmem_default", sc->wmem_default, UNIT_BYTES, TL_CORE);
+	F("sysctl", "mem_pcpu_rsv_pages", sc->mem_pcpu_rsv, UNIT_PAGES, TL_CORE);
+	f[n - 1].title = "mem_pcpu_rsv";
 	for (int i = 0; i < TX_N; i++)
-		F("tcpext", procfs_tcpext_names[i], si->tcpext[i], UNIT_COUNT);
-	F("reconcile", "sockets_pages", maybe_of((int64_t)rc->sockets_pages), UNIT_PAGES);
-	F("reconcile", "sockstat_pages", rc->sockstat_pages, UNIT_PAGES);
-	F("reconcile", "gap_pages", rc->gap_pages, UNIT_PAGES);
-	F("reconcile", "tolerance_pages", rc->tolerance_pages, UNIT_PAGES);
-	F("reconcile", "within_tolerance", r->partial ? maybe_none() : rc->within, UNIT_BOOL);
+		F("tcpext", procfs_tcpext_names[i], si->tcpext[i], UNIT_COUNT, TL_TCPEXT);
+	F("reconcile", "sockets_pages", maybe_of((int64_t)rc->sockets_pages), UNIT_PAGES,
+	  TL_RECONCILE);
+	F("reconcile", "sockstat_pages", rc->sockstat_pages, UNIT_PAGES, TL_RECONCILE);
+	F("reconcile", "gap_pages", rc->gap_pages, UNIT_PAGES, TL_RECONCILE);
+	F("reconcile", "tolerance_pages", rc->tolerance_pages, UNIT_PAGES, TL_RECONCILE);
+	F("reconcile", "within_tolerance", r->partial ? maybe_none() : rc->within, UNIT_BOOL,
+	  TL_RECONCILE);
 #undef F
 	return n;
 }
@@ -278,11 +307,11 @@ static void tsv_system(struct outbuf *b, const struct report *r, const struct op
 	for (size_t i = 0; i < r->nnetns; i++) {
 		const struct netns_ent *ns = &r->netns[i];
 		const struct sysfield nf[] = {
-			{ NULL, "sockets", ns_count(r, ns), UNIT_COUNT },
-			{ NULL, "inuse", ns->inuse, UNIT_COUNT },
-			{ NULL, "tw", ns->tw, UNIT_COUNT },
-			{ NULL, "tcp_rmem_max", ns->sysctl.tcp_rmem[2], UNIT_BYTES },
-			{ NULL, "tcp_wmem_max", ns->sysctl.tcp_wmem[2], UNIT_BYTES },
+			{ NULL, "sockets", ns_count(r, ns), UNIT_COUNT, TL_NONE, NULL },
+			{ NULL, "inuse", ns->inuse, UNIT_COUNT, TL_NONE, NULL },
+			{ NULL, "tw", ns->tw, UNIT_COUNT, TL_NONE, NULL },
+			{ NULL, "tcp_rmem_max", ns->sysctl.tcp_rmem[2], UNIT_BYTES, TL_NONE, NULL },
+			{ NULL, "tcp_wmem_max", ns->sysctl.tcp_wmem[2], UNIT_BYTES, TL_NONE, NULL },
 		};
 
 		ob_str(b, "namespaces.");
@@ -343,20 +372,37 @@ static void kv(struct outbuf *b, const struct opts *o, const char *k, struct may
 	tv(b, o, m, u);
 }
 
+/* The "key value" pairs of the fields of table line l, in field order;
+ * wrap > 0 continues on an unlabelled line after every wrap pairs. */
+static void kv_line(struct outbuf *b, const struct opts *o, const struct sysfield *f, size_t n,
+		    enum tline l, int wrap)
+{
+	int k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (f[i].line != l)
+			continue;
+		if (wrap && k && k % wrap == 0) {
+			ob_ch(b, '\n');
+			label(b, "");
+		}
+		kv(b, o, f[i].title ? f[i].title : f[i].key, f[i].v, f[i].unit);
+		k++;
+	}
+	ob_ch(b, '\n');
+}
+
 static void table_system(struct outbuf *b, const struct report *r, const struct opts *o)
 {
 	const struct sysinfo *si = &r->sys;
 	const struct sockstat *ss = &si->sockstat;
 	const struct sysctls *sc = &si->sysctl;
+	struct sysfield f[SYSF_MAX];
+	size_t n = sys_fields(r, f);
 	char sentence[512];
 
 	label(b, "TCP sockets");
-	kv(b, o, "inuse", ss->inuse, UNIT_COUNT);
-	kv(b, o, "orphan", ss->orphan, UNIT_COUNT);
-	kv(b, o, "tw", ss->tw, UNIT_COUNT);
-	kv(b, o, "alloc", ss->alloc, UNIT_COUNT);
-	kv(b, o, "inuse6", ss->inuse6, UNIT_COUNT);
-	ob_str(b, "\n");
+	kv_line(b, o, f, n, TL_SOCKETS, 0);
 	label(b, "TCP memory");
 	ob_str(b, "  ");
 	tv(b, o, ss->mem_pages, UNIT_PAGES);
@@ -386,36 +432,15 @@ static void table_system(struct outbuf *b, const struct report *r, const struct 
 	tv(b, o, si->proto.pressure, UNIT_BOOL);
 	ob_str(b, "  (/proc/net/protocols; global, stays set until the next allocation)\n");
 	label(b, "tcp_rmem");
-	kv(b, o, "min", sc->tcp_rmem[0], UNIT_BYTES);
-	kv(b, o, "default", sc->tcp_rmem[1], UNIT_BYTES);
-	kv(b, o, "max", sc->tcp_rmem[2], UNIT_BYTES);
-	ob_ch(b, '\n');
+	kv_line(b, o, f, n, TL_RMEM, 0);
 	label(b, "tcp_wmem");
-	kv(b, o, "min", sc->tcp_wmem[0], UNIT_BYTES);
-	kv(b, o, "default", sc->tcp_wmem[1], UNIT_BYTES);
-	kv(b, o, "max", sc->tcp_wmem[2], UNIT_BYTES);
-	ob_ch(b, '\n');
+	kv_line(b, o, f, n, TL_WMEM, 0);
 	label(b, "net.core");
-	kv(b, o, "rmem_max", sc->rmem_max, UNIT_BYTES);
-	kv(b, o, "wmem_max", sc->wmem_max, UNIT_BYTES);
-	kv(b, o, "rmem_default", sc->rmem_default, UNIT_BYTES);
-	kv(b, o, "wmem_default", sc->wmem_default, UNIT_BYTES);
-	kv(b, o, "mem_pcpu_rsv", sc->mem_pcpu_rsv, UNIT_PAGES);
-	ob_ch(b, '\n');
+	kv_line(b, o, f, n, TL_CORE, 0);
 	label(b, "net.ipv4");
-	kv(b, o, "tcp_max_orphans", sc->tcp_max_orphans, UNIT_COUNT);
-	kv(b, o, "tcp_adv_win_scale", sc->tcp_adv_win_scale, UNIT_COUNT);
-	kv(b, o, "tcp_moderate_rcvbuf", sc->tcp_moderate_rcvbuf, UNIT_COUNT);
-	ob_ch(b, '\n');
+	kv_line(b, o, f, n, TL_IPV4, 0);
 	label(b, "TcpExt");
-	for (int i = 0; i < TX_N; i++) {
-		if (i && i % 4 == 0) {
-			ob_ch(b, '\n');
-			label(b, "");
-		}
-		kv(b, o, procfs_tcpext_names[i], si->tcpext[i], UNIT_COUNT);
-	}
-	ob_ch(b, '\n');
+	kv_line(b, o, f, n, TL_TCPEXT, 4);
 	label(b, "reconcile");
 	ob_str(b, "  sockets ");
 	ob_u64(b, r->rec.sockets_pages);

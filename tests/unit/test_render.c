@@ -104,6 +104,28 @@ static void test_positive_sockstat_mem(void **state)
 	free(t);
 }
 
+/* Every system value is in every format: sockets_used (sockstat's
+ * "sockets: used") was missing from the table. */
+static void test_system_sockets_used(void **state)
+{
+	struct report r;
+	char *t;
+
+	(void)state;
+	load(&r, FIX_HOST);
+	assert_maybe(r.sys.sockstat.sockets_used, 2317);
+	t = render(&r, CMD_SYSTEM, FMT_TABLE);
+	assert_contains(t, "TCP sockets     inuse 41  orphan 3  tw 17  alloc 59  inuse6 23  "
+			   "sockets_used 2317\n");
+	free(t);
+	t = render(&r, CMD_SYSTEM, FMT_TSV);
+	assert_contains(t, "\nsockstat.sockets_used\t2317\n");
+	free(t);
+	t = render(&r, CMD_SYSTEM, FMT_JSON);
+	assert_contains(t, "\"inuse6\":23,\"sockets_used\":2317},");
+	free(t);
+}
+
 /* tcp_info's u64 counters, cgroup ids and namespace inodes are unsigned in
  * every format: above INT64_MAX, JSON once printed them negative. */
 static void test_sockets_json_u64(void **state)
@@ -368,6 +390,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_negative_sockstat_mem),
 		cmocka_unit_test(test_positive_sockstat_mem),
+		cmocka_unit_test(test_system_sockets_used),
 		cmocka_unit_test(test_sockets_json_u64),
 		cmocka_unit_test(test_json_streams),
 		cmocka_unit_test(test_sockets_fields_every_format),
