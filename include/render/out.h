@@ -132,11 +132,12 @@ void out_json_endpoints(struct jw *w, const struct report *r, const struct sock_
 /* Escapes untrusted s for fmt into b (table, TSV or bare JSON string). */
 void out_untrusted(struct outbuf *b, enum fmt fmt, const char *s, const char *extra);
 
-/* Per-view renderers. */
+/* Per-view renderers, table and TSV. */
 void out_sockets(struct outbuf *b, const struct report *r, const struct opts *o);
 void out_top(struct outbuf *b, const struct report *r, const struct opts *o);
 void out_system(struct outbuf *b, const struct report *r, const struct opts *o);
 void out_check(struct outbuf *b, const struct report *r, const struct opts *o);
+
 /* JSON members of the document object (the caller opens and closes it):
  * "schema", "command", "host"; then those of each view. */
 void out_json_head(struct jw *w, const struct report *r, const struct opts *o);
