@@ -15,6 +15,7 @@
 #
 #   report       sockmem report -o tsv
 #   sockets      sockmem sockets -o tsv
+#   sockets_json sockmem sockets -o json (streamed: peak RSS against report's)
 #   ss           ss -tmiHOn
 #   ss_p         ss -tmiHOnp
 #   floor_dump   bare inet_diag dump, both families, skmem+info (bench/floor_dump.c)
@@ -46,7 +47,7 @@ PKG_CONFIG=${PKG_CONFIG:-pkg-config}
 OUT=${BENCH_OUT:-build/bench}
 HOLDER_TIMEOUT=1800 # holders end themselves even if this script is SIGKILLed
 
-CMDS=(report sockets ss ss_p floor_dump floor_fdwalk)
+CMDS=(report sockets sockets_json ss ss_p floor_dump floor_fdwalk)
 T_START=$(date +%s)
 
 secs_since() { # seconds from $1 (date +%s.%N) to now
@@ -177,6 +178,7 @@ run_one() {
 	case $cmd in
 	report) argv=("$SOCKMEM" report -o tsv) ;;
 	sockets) argv=("$SOCKMEM" sockets -o tsv) ;;
+	sockets_json) argv=("$SOCKMEM" sockets -o json) ;;
 	ss) argv=("$SS" -tmiHOn) ;;
 	ss_p) argv=("$SS" -tmiHOnp) ;;
 	floor_dump) argv=("$OUT/floor_dump") ;;
@@ -273,8 +275,9 @@ done
 		rounds[$1 SUBSEP $4]++
 	}
 	END {
-		nc = split("report sockets ss ss_p floor_dump floor_fdwalk", C, " ")
+		nc = split("report sockets sockets_json ss ss_p floor_dump floor_fdwalk", C, " ")
 		label["report"] = "sockmem report -o tsv"; label["sockets"] = "sockmem sockets -o tsv"
+		label["sockets_json"] = "sockmem sockets -o json"
 		label["ss"] = "ss -tmiHOn"; label["ss_p"] = "ss -tmiHOnp"
 		label["floor_dump"] = "floor_dump"; label["floor_fdwalk"] = "floor_fdwalk"
 		ns = split(sizes, S, " ")
@@ -314,6 +317,9 @@ done
 				printf "  %-8s / floor        = %6.3f  [%6.3f]   (floor = floor_dump + floor_fdwalk = %.1f ms)\n",
 					c, med[s, c, "wall"] / fl, med[s, c, "cpu"] / flc, fl * 1000
 			}
+			printf "peak RSS: sockets -o json %.1f MiB, report -o tsv %.1f MiB (json / report = %.2f)\n",
+				med[s, "sockets_json", "rss"] / 1024, med[s, "report", "rss"] / 1024,
+				med[s, "sockets_json", "rss"] / med[s, "report", "rss"]
 		}
 		lo = S[1]; hi = S[ns]
 		printf "\n### targets (at %s sockets; scaling %s vs %s)\n\n", hi, hi, lo
@@ -331,6 +337,9 @@ done
 			verdict(r >= 8 && !((hi SUBSEP "sockets") in bad))
 		r = med[hi, "report", "rss"] / 1024
 		printf "- report peak RSS <= 40 MiB: %.1f MiB  %s\n", r, verdict(r <= 40)
+		a = med[hi, "sockets_json", "rss"] / 1024
+		printf "- sockets -o json peak RSS <= report peak RSS (JSON streams): %.1f MiB vs %.1f MiB  %s\n",
+			a, r, verdict(a <= r && !((hi SUBSEP "sockets_json") in bad))
 		a = med[lo, "report", "wall"] / dumped[lo]; b = med[hi, "report", "wall"] / dumped[hi]
 		printf "- report time/socket at %s <= 1.25x at %s: %.3f us vs %.3f us = %.2fx  %s\n",
 			hi, lo, b * 1e6, a * 1e6, b / a, verdict(b <= 1.25 * a)

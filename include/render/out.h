@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "model/query.h"
+#include "util/jsonw.h"
 #include "util/maybe.h"
 #include "util/outbuf.h"
 #include "model/report.h"
@@ -22,16 +23,31 @@ int out_render(const struct report *r, const struct opts *o, FILE *f);
 
 /* --- shared by the view renderers (out_*.c) --- */
 
+/* What a value measures. Tables show UNIT_BYTES in binary units unless -n
+ * (or FIELD_EXACT); every other format prints the number as it is. */
+enum unit {
+	UNIT_TEXT,  /* a name, state or address */
+	UNIT_ID,    /* an identifier: inode, cookie, uid, pid, port, cgroup id, netns inode */
+	UNIT_COUNT, /* a count of things (sockets, drops, processes) */
+	UNIT_PAGES, /* pages of page_size bytes */
+	UNIT_BYTES, /* bytes */
+	UNIT_USEC,  /* microseconds */
+	UNIT_BOOL,  /* yes/no */
+	UNIT_PCT,   /* a percentage in hundredths */
+};
+
 enum cell_kind {
-	CELL_ABSENT,	/* printed "-" in tables, empty in TSV */
-	CELL_U64,	/* plain count */
-	CELL_I64,	/* signed count */
-	CELL_BYTES,	/* bytes: human units in tables unless -n */
-	CELL_TEXT,	/* trusted ASCII (states, addresses) */
-	CELL_RAW,	/* text already escaped for the output format */
+	CELL_ABSENT,	/* "-" in tables, empty in TSV, null in JSON */
+	CELL_U64,	/* an unsigned number */
+	CELL_I64,	/* a signed number */
+	CELL_TEXT,	/* trusted ASCII (states, labels) */
+	CELL_RAW,	/* text in the scratch buffer, already escaped for the format */
 	CELL_UNTRUSTED, /* text from another process: escaped per format */
 };
 
+/* One value of one row. CELL_RAW text is scratch->p[u & 0xffffffff], u >> 32
+ * bytes long and NUL-terminated (offsets, as scratch may move while a row
+ * is filled). */
 struct cell {
 	enum cell_kind kind;
 	uint64_t u;
@@ -39,51 +55,95 @@ struct cell {
 	const char *s;
 };
 
-struct col {
-	const char *key;   /* TSV header and JSON name */
-	const char *title; /* table header */
-	int left;	   /* left-align in tables */
+struct field;
+
+/* The value of field f in row `row` of the view's context ctx, for fmt; text
+ * the value needs goes into scratch (reset before each row). */
+typedef struct cell (*field_get)(const void *ctx, size_t row, const struct field *f,
+				 enum fmt fmt, struct outbuf *scratch);
+
+/* A JSON value the field writes itself (a list of objects), instead of a cell. */
+typedef void (*field_json)(struct jw *w, const void *ctx, size_t row);
+
+#define FIELD_LEFT	1u /* left-aligned in tables */
+#define FIELD_EXACT	2u /* UNIT_BYTES printed exactly in tables too (sizes like MSS) */
+#define FIELD_JSON_ONLY 4u /* a JSON member only: tables and TSV say it in another column */
+
+/*
+ * One output field of a view: the single description every format
+ * iterates, so a value is in all of them or (FIELD_JSON_ONLY) says why not.
+ * key names the TSV column and the JSON member, title the table column.
+ */
+struct field {
+	const char *key;
+	const char *title;
+	const char *group; /* JSON: a member of this object inside the row, or NULL */
+	enum unit unit;
+	unsigned flags;
+	field_get get;
+	int arg;	 /* for get: which skmem/tcp_info index, key column, sum... */
+	field_json json; /* NULL: JSON writes the cell */
 };
 
-/* Fills cells[] for row i. scratch is a memory buffer the row may use for
- * CELL_RAW text (reset before each row; cells point into it by offset via
- * cell.u when cell.s is NULL). */
-typedef void (*row_fn)(const void *ctx, size_t i, enum fmt fmt, struct outbuf *scratch,
-		       struct cell *cells);
+/* The fields of a view and how its JSON objects are laid out. */
+struct view {
+	const struct field *f;
+	size_t n;
+	/* JSON member order as indexes into f (fields of a group adjacent);
+	 * NULL: the order of f */
+	const uint8_t *json_order;
+	/* JSON: whether a group's object is null in this row; NULL: never */
+	bool (*group_null)(const void *ctx, size_t row, const char *group);
+};
 
-/* Writes rows as an aligned table (fmt TABLE) or TSV (fmt TSV). */
-void out_grid(struct outbuf *b, const struct opts *o, const struct col *cols, size_t ncols,
-	      size_t nrows, row_fn fn, const void *ctx);
+/* Writes rows 0..nrows-1 of v as an aligned table (fmt TABLE) or TSV (fmt TSV). */
+void out_grid(struct outbuf *b, const struct opts *o, const struct view *v, size_t nrows,
+	      const void *ctx);
 
-/* Cell from a maybe: absent or a count / byte value. */
+/* Writes row `row` of v as one JSON object; scratch is a memory buffer for
+ * the getters' text. */
+void out_json_obj(struct jw *w, const struct view *v, const void *ctx, size_t row,
+		  struct outbuf *scratch);
+
+/* A CELL_RAW of the text written to scratch since offset start (NUL added). */
+struct cell cell_raw_since(struct outbuf *scratch, size_t start);
+
+/* Cell from a maybe: absent, or kind (CELL_U64 clamps negatives to 0, CELL_I64). */
 struct cell cell_maybe(struct maybe m, enum cell_kind kind);
 
-/* JSON helpers: "key": value, with a leading comma unless first. */
-void json_key(struct outbuf *b, const char *key, int *first);
-void json_u64(struct outbuf *b, const char *key, uint64_t v, int *first);
-void json_maybe(struct outbuf *b, const char *key, struct maybe m, int *first);
-/* An unsigned kernel value (u64 tcp_info counters, ids), or null when !has. */
-void json_opt_u64(struct outbuf *b, const char *key, bool has, uint64_t v, int *first);
-void json_maybe_array(struct outbuf *b, const char *key, const struct maybe *m, size_t n,
-		      int *first);
-void json_bool(struct outbuf *b, const char *key, struct maybe m, int *first);
-void json_text(struct outbuf *b, const char *key, const char *s, int *first);
+static inline struct cell cell_u64(uint64_t v)
+{
+	return (struct cell){ CELL_U64, v, 0, NULL };
+}
+
+static inline struct cell cell_text(const char *s)
+{
+	return (struct cell){ CELL_TEXT, 0, 0, s };
+}
+
+static inline struct cell cell_absent(void)
+{
+	return (struct cell){ CELL_ABSENT, 0, 0, NULL };
+}
 
 /* "local" and "peer" members for a socket (ss -n spelling). */
-void json_endpoints(struct outbuf *b, const struct report *r, const struct sock_rec *s, int *first);
+void out_json_endpoints(struct jw *w, const struct report *r, const struct sock_rec *s);
 
 /* Escapes untrusted s for fmt into b (table, TSV or bare JSON string). */
 void out_untrusted(struct outbuf *b, enum fmt fmt, const char *s, const char *extra);
 
-/* Per-view renderers. */
+/* Per-view renderers, table and TSV. */
 void out_sockets(struct outbuf *b, const struct report *r, const struct opts *o);
 void out_top(struct outbuf *b, const struct report *r, const struct opts *o);
 void out_system(struct outbuf *b, const struct report *r, const struct opts *o);
 void out_check(struct outbuf *b, const struct report *r, const struct opts *o);
-void out_json_findings(struct outbuf *b, const struct report *r, int *first);
-/* JSON members shared by documents: "schema", "command", "host" (no braces). */
-void out_json_head(struct outbuf *b, const struct report *r, const struct opts *o, int *first);
-void out_json_system(struct outbuf *b, const struct report *r, int *first);
-void out_json_top(struct outbuf *b, const struct report *r, const struct opts *o, int *first);
+
+/* JSON members of the document object (the caller opens and closes it):
+ * "schema", "command", "host"; then those of each view. */
+void out_json_head(struct jw *w, const struct report *r, const struct opts *o);
+void out_json_sockets(struct jw *w, const struct report *r);
+void out_json_system(struct jw *w, const struct report *r);
+void out_json_top(struct jw *w, const struct report *r, const struct opts *o);
+void out_json_findings(struct jw *w, const struct report *r);
 
 #endif

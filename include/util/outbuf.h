@@ -28,10 +28,6 @@ static inline void ob_reset(struct outbuf *b)
 	b->len = 0;
 }
 
-/* Writes a finished memory buffer to f in one go (nothing if it already
- * failed or a signal arrived) and frees it. Returns 0 or -errno. */
-int ob_emit(struct outbuf *mem, FILE *f);
-
 /* Flushes everything to f and fflush(f); frees the buffer.
  * Returns 0 or the first write error as -errno. */
 int ob_finish(struct outbuf *b);

@@ -16,33 +16,31 @@ static void fmt_time(time_t t, char *buf, size_t len)
 }
 
 /* A /proc text value: null when it could not be read (empty), never "". */
-static void json_text_or_null(struct outbuf *b, const char *key, const char *s, int *first)
+static void str_or_null(struct jw *w, const char *key, const char *s)
 {
-	if (s[0]) {
-		json_text(b, key, s, first);
-	} else {
-		json_key(b, key, first);
-		ob_str(b, "null");
-	}
+	jw_key(w, key);
+	if (s[0])
+		jw_str(w, s);
+	else
+		jw_null(w);
 }
 
-void out_json_head(struct outbuf *b, const struct report *r, const struct opts *o, int *first)
+void out_json_head(struct jw *w, const struct report *r, const struct opts *o)
 {
 	char ts[32];
-	int f = 1;
 
-	json_text(b, "schema", SOCKMEM_SCHEMA, first);
-	json_text(b, "command", query_cmd_name(o->cmd), first);
-	json_key(b, "host", first);
-	ob_ch(b, '{');
-	json_text_or_null(b, "hostname", r->sys.hostname, &f);
-	json_text_or_null(b, "kernel", r->sys.release, &f);
+	jw_kv_str(w, "schema", SOCKMEM_SCHEMA);
+	jw_kv_str(w, "command", query_cmd_name(o->cmd));
+	jw_key(w, "host");
+	jw_obj_begin(w);
+	str_or_null(w, "hostname", r->sys.hostname);
+	str_or_null(w, "kernel", r->sys.release);
 	fmt_time(r->when, ts, sizeof(ts));
-	json_text(b, "time", ts, &f);
-	json_u64(b, "page_size", r->page_size, &f);
-	json_u64(b, "ncpu", r->ncpu, &f);
-	json_opt_u64(b, "netns_ino", r->netns_ino != 0, r->netns_ino, &f);
-	ob_ch(b, '}');
+	jw_kv_str(w, "time", ts);
+	jw_kv_u64(w, "page_size", r->page_size);
+	jw_kv_u64(w, "ncpu", r->ncpu);
+	jw_kv_opt_u64(w, "netns_ino", r->netns_ino != 0, r->netns_ino);
+	jw_obj_end(w);
 }
 
 static void table_head(struct outbuf *b, const struct report *r)
@@ -59,33 +57,40 @@ static void table_head(struct outbuf *b, const struct report *r)
 	ob_str(b, "\n\n");
 }
 
+/* One JSON document: the head, then the members of the view. */
 static void render_json(struct outbuf *b, const struct report *r, const struct opts *o)
 {
-	int first = 1;
+	struct jw w;
 
-	ob_ch(b, '{');
-	out_json_head(b, r, o, &first);
+	jw_init(&w, b);
+	jw_obj_begin(&w);
+	out_json_head(&w, r, o);
+	if (o->cmd == CMD_SOCKETS)
+		out_json_sockets(&w, r);
 	if (o->cmd == CMD_SYSTEM || o->cmd == CMD_REPORT)
-		out_json_system(b, r, &first);
+		out_json_system(&w, r);
 	if (o->cmd == CMD_TOP || o->cmd == CMD_REPORT)
-		out_json_top(b, r, o, &first);
+		out_json_top(&w, r, o);
 	if (o->cmd == CMD_CHECK || o->cmd == CMD_REPORT)
-		out_json_findings(b, r, &first);
-	ob_str(b, "}\n");
+		out_json_findings(&w, r);
+	jw_obj_end(&w);
+	jw_end(&w); /* a misuse or imbalance fails b */
 }
 
 int out_render(const struct report *r, const struct opts *o, FILE *f)
 {
 	struct outbuf b;
 
-	/* JSON is built whole in memory and written at the end, so stdout gets
-	 * one complete document or nothing; text formats stream. */
-	if (o->fmt == FMT_JSON ? ob_init_mem(&b) : ob_init(&b, f))
+	/* Every format streams: the report is complete before the first byte
+	 * (collection errors print nothing), and a document is never held
+	 * whole in memory. A write error or SIGINT midway stops the output and
+	 * comes back from ob_finish. */
+	if (ob_init(&b, f))
 		return -ENOMEM;
-	if (o->cmd == CMD_SOCKETS) {
-		out_sockets(&b, r, o);
-	} else if (o->fmt == FMT_JSON) {
+	if (o->fmt == FMT_JSON) {
 		render_json(&b, r, o);
+	} else if (o->cmd == CMD_SOCKETS) {
+		out_sockets(&b, r, o);
 	} else if (o->cmd == CMD_SYSTEM) {
 		out_system(&b, r, o);
 	} else if (o->cmd == CMD_TOP) {
@@ -102,5 +107,5 @@ int out_render(const struct report *r, const struct opts *o, FILE *f)
 		ob_ch(&b, '\n');
 		out_check(&b, r, o);
 	}
-	return o->fmt == FMT_JSON ? ob_emit(&b, f) : ob_finish(&b);
+	return ob_finish(&b);
 }

@@ -4,13 +4,13 @@
 
 #include <string.h>
 
-/* Writes one evidence value in its raw form ("null"/"" when absent). */
+/* Writes one evidence value as text ("-" in tables and "" in TSV when absent). */
 static void ev_value(struct outbuf *b, const struct evidence *e, enum fmt fmt, int human)
 {
 	char h[16];
 
 	if (!e->v.has) {
-		ob_str(b, fmt == FMT_JSON ? "null" : fmt == FMT_TABLE ? "-" : "");
+		ob_str(b, fmt == FMT_TABLE ? "-" : "");
 	} else if (e->kind == EV_BOOL) {
 		ob_str(b, e->v.v ? "true" : "false");
 	} else if (e->kind == EV_BYTES && human && e->v.v >= 0) {
@@ -142,66 +142,76 @@ static void tsv_finding(struct outbuf *b, const struct report *r, const struct f
 	ob_ch(b, '\n');
 }
 
-void out_json_findings(struct outbuf *b, const struct report *r, int *first)
+static void json_evidence(struct jw *w, const struct evidence *e)
 {
-	json_key(b, "findings", first);
-	ob_ch(b, '[');
-	for (size_t i = 0; i < r->nfindings; i++) {
-		const struct finding *f = &r->findings[i];
-		int g = 1, e = 1;
+	jw_key(w, e->key);
+	if (!e->v.has)
+		jw_null(w);
+	else if (e->kind == EV_BOOL)
+		jw_bool(w, e->v.v != 0);
+	else
+		jw_i64(w, e->v.v);
+}
 
-		ob_str(b, i ? ",\n{" : "\n{");
-		json_text(b, "id", f->id, &g);
-		json_text(b, "severity", findings_sev_name(f->sev), &g);
-		json_text(b, "summary", f->summary, &g);
-		json_text(b, "explanation", f->explanation, &g);
-		json_key(b, "evidence", &g);
-		ob_ch(b, '{');
-		for (size_t k = 0; k < f->nev; k++) {
-			json_key(b, f->ev[k].key, &e);
-			ev_value(b, &f->ev[k], FMT_JSON, 0);
-		}
-		json_key(b, "top_processes", &e);
-		ob_ch(b, '[');
-		for (size_t k = 0; k < f->nprocs; k++) {
-			const struct proc_ent *p = &r->owners.procs[f->procs[k].proc];
-			int h = 1;
+static void json_top_sock(struct jw *w, const struct report *r, const struct sock_rec *s)
+{
+	jw_obj_begin(w);
+	jw_kv_str(w, "state", sock_state_name(s->state));
+	out_json_endpoints(w, r, s);
+	jw_kv_u64(w, "inode", s->inode);
+	jw_kv_u64(w, "cookie", s->cookie);
+	jw_kv_u64(w, "recv_q", s->rqueue);
+	jw_kv_u64(w, "send_q", s->wqueue);
+	jw_kv_u64(w, "r", s->skmem[SKM_R]);
+	jw_kv_u64(w, "rb", s->skmem[SKM_RB]);
+	jw_kv_u64(w, "w", s->skmem[SKM_W]);
+	jw_kv_u64(w, "tb", s->skmem[SKM_TB]);
+	jw_kv_u64(w, "charged_bytes", sock_charged_bytes(s));
+	jw_kv_maybe(w, "rcv_wnd",
+		    sock_has_ti(s, TI_RCV_WND) ? maybe_of((int64_t)s->ti[TI_RCV_WND]) : maybe_none());
+	jw_obj_end(w);
+}
 
-			ob_str(b, k ? ",{" : "{");
-			json_u64(b, "pid", (uint64_t)p->pid, &h);
-			json_text(b, "comm", p->comm, &h);
-			json_u64(b, "sockets", f->procs[k].sockets, &h);
-			json_u64(b, "charged_bytes", f->procs[k].charged_bytes, &h);
-			ob_ch(b, '}');
-		}
-		ob_ch(b, ']');
-		json_key(b, "top_sockets", &e);
-		ob_ch(b, '[');
-		for (size_t k = 0; k < f->nsocks; k++) {
-			const struct sock_rec *s = &r->socks.v[f->socks[k]];
-			int h = 1;
+static void json_finding(struct jw *w, const struct report *r, const struct finding *f)
+{
+	jw_obj_begin(w);
+	jw_kv_str(w, "id", f->id);
+	jw_kv_str(w, "severity", findings_sev_name(f->sev));
+	jw_kv_str(w, "summary", f->summary);
+	jw_kv_str(w, "explanation", f->explanation);
+	jw_key(w, "evidence");
+	jw_obj_begin(w);
+	for (size_t k = 0; k < f->nev; k++)
+		json_evidence(w, &f->ev[k]);
+	jw_key(w, "top_processes");
+	jw_arr_begin(w, 0);
+	for (size_t k = 0; k < f->nprocs; k++) {
+		const struct proc_ent *p = &r->owners.procs[f->procs[k].proc];
 
-			ob_str(b, k ? ",{" : "{");
-			json_text(b, "state", sock_state_name(s->state), &h);
-			json_endpoints(b, r, s, &h);
-			json_u64(b, "inode", s->inode, &h);
-			json_u64(b, "cookie", s->cookie, &h);
-			json_u64(b, "recv_q", s->rqueue, &h);
-			json_u64(b, "send_q", s->wqueue, &h);
-			json_u64(b, "r", s->skmem[SKM_R], &h);
-			json_u64(b, "rb", s->skmem[SKM_RB], &h);
-			json_u64(b, "w", s->skmem[SKM_W], &h);
-			json_u64(b, "tb", s->skmem[SKM_TB], &h);
-			json_u64(b, "charged_bytes", sock_charged_bytes(s), &h);
-			json_maybe(b, "rcv_wnd",
-				   sock_has_ti(s, TI_RCV_WND) ? maybe_of((int64_t)s->ti[TI_RCV_WND])
-							      : maybe_none(),
-				   &h);
-			ob_ch(b, '}');
-		}
-		ob_str(b, "]}}");
+		jw_obj_begin(w);
+		jw_kv_u64(w, "pid", (uint64_t)p->pid);
+		jw_kv_str(w, "comm", p->comm);
+		jw_kv_u64(w, "sockets", f->procs[k].sockets);
+		jw_kv_u64(w, "charged_bytes", f->procs[k].charged_bytes);
+		jw_obj_end(w);
 	}
-	ob_str(b, "\n]");
+	jw_arr_end(w);
+	jw_key(w, "top_sockets");
+	jw_arr_begin(w, 0);
+	for (size_t k = 0; k < f->nsocks; k++)
+		json_top_sock(w, r, &r->socks.v[f->socks[k]]);
+	jw_arr_end(w);
+	jw_obj_end(w); /* evidence */
+	jw_obj_end(w);
+}
+
+void out_json_findings(struct jw *w, const struct report *r)
+{
+	jw_key(w, "findings");
+	jw_arr_begin(w, JW_LINES);
+	for (size_t i = 0; i < r->nfindings; i++)
+		json_finding(w, r, &r->findings[i]);
+	jw_arr_end(w);
 }
 
 void out_check(struct outbuf *b, const struct report *r, const struct opts *o)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* out_grid.c - generic aligned table and TSV writer, JSON member helpers. */
+/* out_grid.c - a view's field table as an aligned table, TSV rows or JSON objects. */
 #include "render/out.h"
 
 #include <errno.h>
@@ -8,7 +8,7 @@
 
 struct cell cell_maybe(struct maybe m, enum cell_kind kind)
 {
-	struct cell c = { CELL_ABSENT, 0, 0, NULL };
+	struct cell c = cell_absent();
 
 	if (!m.has)
 		return c;
@@ -18,6 +18,20 @@ struct cell cell_maybe(struct maybe m, enum cell_kind kind)
 	else
 		c.u = m.v < 0 ? 0 : (uint64_t)m.v;
 	return c;
+}
+
+struct cell cell_raw_since(struct outbuf *scratch, size_t start)
+{
+	struct cell c = { CELL_RAW, 0, 0, NULL };
+
+	c.u = (uint64_t)(scratch->len - start) << 32 | start;
+	ob_ch(scratch, '\0');
+	return c;
+}
+
+static const char *raw_text(const struct cell *c, const struct outbuf *scratch)
+{
+	return scratch->p + (c->u & 0xffffffffu);
 }
 
 void out_untrusted(struct outbuf *b, enum fmt fmt, const char *s, const char *extra)
@@ -30,12 +44,17 @@ void out_untrusted(struct outbuf *b, enum fmt fmt, const char *s, const char *ex
 		ob_table_str(b, s, extra);
 }
 
-/* Writes the text of one cell into t (a memory buffer); returns its width. */
-static size_t cell_text(const struct cell *c, const struct opts *o, const struct outbuf *scratch,
-			struct outbuf *t)
+/* Whether a field has a table/TSV column. */
+static bool in_grid(const struct field *f)
+{
+	return !(f->flags & FIELD_JSON_ONLY);
+}
+
+/* Writes the text of one cell of field f into t (a memory buffer); returns its width. */
+static size_t cell_str(const struct cell *c, const struct field *f, const struct opts *o,
+		       const struct outbuf *scratch, struct outbuf *t)
 {
 	char num[32];
-	size_t n;
 
 	ob_reset(t);
 	switch (c->kind) {
@@ -43,149 +62,192 @@ static size_t cell_text(const struct cell *c, const struct opts *o, const struct
 		if (o->fmt == FMT_TABLE)
 			ob_ch(t, '-');
 		break;
-	case CELL_U64: ob_u64(t, c->u); break;
-	case CELL_I64: ob_i64(t, c->i); break;
-	case CELL_BYTES:
-		n = (o->fmt == FMT_TABLE && !o->numeric) ? fmt_human(num, c->u)
-							 : fmt_u64(num, c->u);
-		ob_write(t, num, n);
-		break;
-	case CELL_TEXT: ob_str(t, c->s); break;
-	case CELL_RAW:
-		if (c->s)
-			ob_str(t, c->s);
+	case CELL_U64:
+		if (f->unit == UNIT_BYTES && !(f->flags & FIELD_EXACT) && o->fmt == FMT_TABLE &&
+		    !o->numeric)
+			ob_write(t, num, fmt_human(num, c->u));
 		else
-			ob_write(t, scratch->p + (c->u & 0xffffffffu), (size_t)(c->u >> 32));
+			ob_u64(t, c->u);
 		break;
+	case CELL_I64: ob_i64(t, c->i); break;
+	case CELL_TEXT: ob_str(t, c->s); break;
+	case CELL_RAW: ob_write(t, raw_text(c, scratch), (size_t)(c->u >> 32)); break;
 	case CELL_UNTRUSTED: out_untrusted(t, o->fmt, c->s, NULL); break;
 	}
 	return t->len;
 }
 
-void out_grid(struct outbuf *b, const struct opts *o, const struct col *cols, size_t ncols,
-	      size_t nrows, row_fn fn, const void *ctx)
+/* Fills cells[] for one row (grid columns only). */
+static void row_cells(const struct view *v, const void *ctx, size_t row, enum fmt fmt,
+		      struct outbuf *scratch, struct cell *cells)
 {
-	struct cell *cells = calloc(ncols, sizeof(*cells));
-	size_t *w = calloc(ncols, sizeof(*w));
-	struct outbuf scratch, t;
+	ob_reset(scratch);
+	for (size_t c = 0; c < v->n; c++)
+		if (in_grid(&v->f[c]))
+			cells[c] = v->f[c].get(ctx, row, &v->f[c], fmt, scratch);
+}
 
-	scratch.p = t.p = NULL;
-	if (!cells || !w || ob_init_mem(&scratch) || ob_init_mem(&t)) {
+/* Column widths of a table: headers and every row's cells. */
+static void table_widths(const struct view *v, const struct opts *o, size_t nrows,
+			 const void *ctx, struct outbuf *scratch, struct outbuf *t,
+			 struct cell *cells, size_t *w)
+{
+	for (size_t c = 0; c < v->n; c++)
+		w[c] = o->no_header ? 0 : strlen(v->f[c].title);
+	for (size_t i = 0; i < nrows; i++) {
+		row_cells(v, ctx, i, o->fmt, scratch, cells);
+		for (size_t c = 0; c < v->n; c++) {
+			if (!in_grid(&v->f[c]))
+				continue;
+			size_t cw = cell_str(&cells[c], &v->f[c], o, scratch, t);
+
+			if (cw > w[c])
+				w[c] = cw;
+		}
+	}
+}
+
+/* Index of the last grid column (no trailing padding after it). */
+static size_t last_col(const struct view *v)
+{
+	size_t last = 0;
+
+	for (size_t c = 0; c < v->n; c++)
+		if (in_grid(&v->f[c]))
+			last = c;
+	return last;
+}
+
+/* Writes one line of texts (header or row) with separators and padding. */
+static void put_line(struct outbuf *b, const struct view *v, const struct opts *o,
+		     const size_t *w, const char *const *text, const size_t *width)
+{
+	size_t last = last_col(v);
+	bool first = true;
+
+	for (size_t c = 0; c < v->n; c++) {
+		const struct field *f = &v->f[c];
+
+		if (!in_grid(f))
+			continue;
+		if (!first)
+			ob_ch(b, o->fmt == FMT_TABLE ? ' ' : '\t');
+		first = false;
+		if (o->fmt == FMT_TABLE && !(f->flags & FIELD_LEFT))
+			ob_spaces(b, w[c] - width[c]);
+		ob_write(b, text[c], width[c]);
+		if (o->fmt == FMT_TABLE && (f->flags & FIELD_LEFT) && c < last)
+			ob_spaces(b, w[c] - width[c]);
+	}
+	ob_ch(b, '\n');
+}
+
+void out_grid(struct outbuf *b, const struct opts *o, const struct view *v, size_t nrows,
+	      const void *ctx)
+{
+	struct cell *cells = calloc(v->n, sizeof(*cells));
+	size_t *w = calloc(v->n, sizeof(*w));
+	size_t *width = calloc(v->n, sizeof(*width));
+	const char **text = calloc(v->n, sizeof(*text));
+	struct outbuf *t = calloc(v->n, sizeof(*t)); /* one text buffer per column */
+	struct outbuf scratch = { 0 };
+	size_t ok = 0;
+
+	if (cells && w && width && text && t && ob_init_mem(&scratch) == 0)
+		for (ok = 0; ok < v->n && ob_init_mem(&t[ok]) == 0; ok++)
+			;
+	if (ok < v->n) {
 		b->err = b->err ? b->err : ENOMEM;
-		free(scratch.p);
-		free(t.p);
-		free(cells);
-		free(w);
-		return;
+		goto out;
 	}
-	if (o->fmt == FMT_TABLE) {
-		for (size_t c = 0; c < ncols; c++)
-			w[c] = o->no_header ? 0 : strlen(cols[c].title);
-		for (size_t i = 0; i < nrows; i++) {
-			ob_reset(&scratch);
-			fn(ctx, i, o->fmt, &scratch, cells);
-			for (size_t c = 0; c < ncols; c++) {
-				size_t cw = cell_text(&cells[c], o, &scratch, &t);
-
-				if (cw > w[c])
-					w[c] = cw;
-			}
-		}
-	}
+	if (o->fmt == FMT_TABLE)
+		table_widths(v, o, nrows, ctx, &scratch, &t[0], cells, w);
 	if (!o->no_header) {
-		for (size_t c = 0; c < ncols; c++) {
-			const char *h = o->fmt == FMT_TABLE ? cols[c].title : cols[c].key;
-
-			if (c)
-				ob_ch(b, o->fmt == FMT_TABLE ? ' ' : '\t');
-			if (o->fmt == FMT_TABLE && !cols[c].left)
-				ob_spaces(b, w[c] - strlen(h));
-			ob_str(b, h);
-			if (o->fmt == FMT_TABLE && cols[c].left && c + 1 < ncols)
-				ob_spaces(b, w[c] - strlen(h));
+		for (size_t c = 0; c < v->n; c++) {
+			text[c] = o->fmt == FMT_TABLE ? v->f[c].title : v->f[c].key;
+			width[c] = strlen(text[c]);
 		}
-		ob_ch(b, '\n');
+		put_line(b, v, o, w, text, width);
 	}
 	for (size_t i = 0; i < nrows && !b->err; i++) {
-		ob_reset(&scratch);
-		fn(ctx, i, o->fmt, &scratch, cells);
-		for (size_t c = 0; c < ncols; c++) {
-			size_t cw = cell_text(&cells[c], o, &scratch, &t);
-
-			if (c)
-				ob_ch(b, o->fmt == FMT_TABLE ? ' ' : '\t');
-			if (o->fmt == FMT_TABLE && !cols[c].left)
-				ob_spaces(b, w[c] - cw);
-			ob_write(b, t.p, t.len);
-			if (o->fmt == FMT_TABLE && cols[c].left && c + 1 < ncols)
-				ob_spaces(b, w[c] - cw);
+		row_cells(v, ctx, i, o->fmt, &scratch, cells);
+		for (size_t c = 0; c < v->n; c++) {
+			if (!in_grid(&v->f[c]))
+				continue;
+			width[c] = cell_str(&cells[c], &v->f[c], o, &scratch, &t[c]);
+			text[c] = t[c].p;
 		}
-		ob_ch(b, '\n');
+		put_line(b, v, o, w, text, width);
 	}
+out:
+	for (size_t c = 0; t && c < ok; c++)
+		free(t[c].p);
 	free(scratch.p);
-	free(t.p);
-	free(cells);
+	free(t);
+	free(text);
+	free(width);
 	free(w);
+	free(cells);
 }
 
-void json_key(struct outbuf *b, const char *key, int *first)
+/* Writes one cell as a JSON value. */
+static void json_cell(struct jw *w, const struct cell *c, const struct outbuf *scratch)
 {
-	if (!*first)
-		ob_ch(b, ',');
-	*first = 0;
-	ob_ch(b, '"');
-	ob_str(b, key);
-	ob_str(b, "\":");
-}
-
-void json_u64(struct outbuf *b, const char *key, uint64_t v, int *first)
-{
-	json_key(b, key, first);
-	ob_u64(b, v);
-}
-
-void json_maybe(struct outbuf *b, const char *key, struct maybe m, int *first)
-{
-	json_key(b, key, first);
-	if (m.has)
-		ob_i64(b, m.v);
-	else
-		ob_str(b, "null");
-}
-
-void json_opt_u64(struct outbuf *b, const char *key, bool has, uint64_t v, int *first)
-{
-	json_key(b, key, first);
-	if (has)
-		ob_u64(b, v);
-	else
-		ob_str(b, "null");
-}
-
-void json_maybe_array(struct outbuf *b, const char *key, const struct maybe *m, size_t n,
-		      int *first)
-{
-	json_key(b, key, first);
-	ob_ch(b, '[');
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			ob_ch(b, ',');
-		if (m[i].has)
-			ob_i64(b, m[i].v);
-		else
-			ob_str(b, "null");
+	switch (c->kind) {
+	case CELL_ABSENT: jw_null(w); break;
+	case CELL_U64: jw_u64(w, c->u); break;
+	case CELL_I64: jw_i64(w, c->i); break;
+	case CELL_TEXT:
+	case CELL_UNTRUSTED: jw_str(w, c->s); break;
+	case CELL_RAW: jw_str(w, raw_text(c, scratch)); break;
 	}
-	ob_ch(b, ']');
 }
 
-void json_bool(struct outbuf *b, const char *key, struct maybe m, int *first)
+static void json_field(struct jw *w, const struct field *f, const void *ctx, size_t row,
+		       struct outbuf *scratch)
 {
-	json_key(b, key, first);
-	ob_str(b, !m.has ? "null" : m.v ? "true" : "false");
+	struct cell c;
+
+	jw_key(w, f->key);
+	if (f->json) {
+		f->json(w, ctx, row);
+		return;
+	}
+	ob_reset(scratch);
+	c = f->get(ctx, row, f, FMT_JSON, scratch);
+	json_cell(w, &c, scratch);
 }
 
-void json_text(struct outbuf *b, const char *key, const char *s, int *first)
+static bool same_group(const struct field *a, const struct field *b)
 {
-	json_key(b, key, first);
-	ob_json_str(b, s);
+	return a && b && a->group && b->group && strcmp(a->group, b->group) == 0;
+}
+
+void out_json_obj(struct jw *w, const struct view *v, const void *ctx, size_t row,
+		  struct outbuf *scratch)
+{
+	const struct field *prev = NULL;
+	bool null_group = false;
+
+	jw_obj_begin(w);
+	for (size_t k = 0; k < v->n; k++) {
+		const struct field *f = &v->f[v->json_order ? v->json_order[k] : k];
+		const struct field *next =
+		    k + 1 < v->n ? &v->f[v->json_order ? v->json_order[k + 1] : k + 1] : NULL;
+
+		if (f->group && !same_group(prev, f)) {
+			jw_key(w, f->group);
+			null_group = v->group_null && v->group_null(ctx, row, f->group);
+			if (null_group)
+				jw_null(w);
+			else
+				jw_obj_begin(w);
+		}
+		if (!f->group || !null_group)
+			json_field(w, f, ctx, row, scratch);
+		if (f->group && !null_group && !same_group(f, next))
+			jw_obj_end(w);
+		prev = f;
+	}
+	jw_obj_end(w);
 }

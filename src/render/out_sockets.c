@@ -2,6 +2,7 @@
 /* out_sockets.c - the `sockets` view: one row or object per TCP socket. */
 #include "render/out.h"
 
+#include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -10,15 +11,16 @@ static const char *const skm_keys[SKM_N] = { "r", "rb", "t", "tb", "f", "w", "o"
 /* Table shows at most this many holders per socket; TSV and JSON show all. */
 #define TABLE_OWNERS 3
 
+/* Field ids, in table/TSV column order; a field's arg is its id. */
 enum {
 	C_STATE,
 	C_RECVQ,
 	C_SENDQ,
 	C_LOCAL,
 	C_PEER,
-	C_SKM, /* SKM_N columns */
+	C_SKM, /* SKM_N fields, group "skmem" */
 	C_CHARGED = C_SKM + SKM_N,
-	C_TI, /* TI_N columns */
+	C_TI, /* TI_N fields, group "tcp_info" */
 	C_INODE = C_TI + TI_N,
 	C_UID,
 	C_COOKIE,
@@ -29,42 +31,25 @@ enum {
 	C_N
 };
 
-static void init_cols(struct col *c)
-{
-	c[C_STATE] = (struct col){ "state", "State", 1 };
-	c[C_RECVQ] = (struct col){ "recv_q", "Recv-Q", 0 };
-	c[C_SENDQ] = (struct col){ "send_q", "Send-Q", 0 };
-	c[C_LOCAL] = (struct col){ "local", "Local", 1 };
-	c[C_PEER] = (struct col){ "peer", "Peer", 1 };
-	for (int i = 0; i < SKM_N; i++)
-		c[C_SKM + i] = (struct col){ skm_keys[i], skm_keys[i], 0 };
-	c[C_CHARGED] = (struct col){ "charged_bytes", "charged", 0 };
-	for (int i = 0; i < TI_N; i++)
-		c[C_TI + i] = (struct col){ diag_ti_fields[i].name, diag_ti_fields[i].name, 0 };
-	c[C_INODE] = (struct col){ "inode", "inode", 0 };
-	c[C_UID] = (struct col){ "uid", "uid", 0 };
-	c[C_COOKIE] = (struct col){ "cookie", "cookie", 0 };
-	c[C_FAMILY] = (struct col){ "family", "family", 1 };
-	c[C_CGROUP] = (struct col){ "cgroup_id", "cgroup", 0 };
-	c[C_NETNS] = (struct col){ "netns", "netns", 0 };
-	c[C_OWNERS] = (struct col){ "owners", "owners", 1 };
-}
+/* JSON member order: what the socket is, then its queues and memory. */
+static const uint8_t json_order[C_N] = {
+	C_STATE,	C_FAMILY,	C_LOCAL,	C_PEER,		C_INODE,	C_UID,
+	C_COOKIE,	C_CGROUP,	C_NETNS,	C_RECVQ,	C_SENDQ,	C_SKM + SKM_R,
+	C_SKM + SKM_RB, C_SKM + SKM_T,	C_SKM + SKM_TB, C_SKM + SKM_F,	C_SKM + SKM_W,	C_SKM + SKM_O,
+	C_SKM + SKM_BL, C_SKM + SKM_D,	C_CHARGED,	C_TI + 0,	C_TI + 1,	C_TI + 2,
+	C_TI + 3,	C_TI + 4,	C_TI + 5,	C_TI + 6,	C_TI + 7,	C_TI + 8,
+	C_TI + 9,	C_TI + 10,	C_OWNERS,
+};
+_Static_assert(TI_N == 11 && SKM_N == 9, "json_order lists every field once");
 
-/* Whether tcp_info field i is a byte count (human units in tables);
- * rtt/rttvar are microseconds and the MSS fields stay exact. */
-static int ti_is_bytes(int i)
-{
-	return i != TI_RTT && i != TI_RTTVAR && i != TI_RCV_MSS && i != TI_SND_MSS;
-}
-
-void json_endpoints(struct outbuf *b, const struct report *r, const struct sock_rec *s, int *first)
+void out_json_endpoints(struct jw *w, const struct report *r, const struct sock_rec *s)
 {
 	char buf[SOCK_ENDPOINT_MAX];
 
 	sock_fmt_endpoint(buf, sizeof(buf), s->family, s->saddr, s->sport, report_ifname(r, s));
-	json_text(b, "local", buf, first);
+	jw_kv_str(w, "local", buf);
 	sock_fmt_endpoint(buf, sizeof(buf), s->family, s->daddr, s->dport, NULL);
-	json_text(b, "peer", buf, first);
+	jw_kv_str(w, "peer", buf);
 }
 
 /* Appends "addr:port" for one end of s to b. */
@@ -105,142 +90,137 @@ static void put_owners(struct outbuf *b, const struct report *r, const struct so
 	}
 }
 
-/* A CELL_RAW whose text is scratch[start..len). */
-static struct cell raw_since(const struct outbuf *scratch, size_t start)
-{
-	struct cell c = { CELL_RAW, 0, 0, NULL };
-
-	c.u = (uint64_t)(scratch->len - start) << 32 | start;
-	return c;
-}
-
-static void sock_row(const void *ctx, size_t i, enum fmt fmt, struct outbuf *scratch,
-		     struct cell *c)
+/* JSON owners: null when not scanned, else [{"pid","comm","fd"}...]. */
+static void json_owners(struct jw *w, const void *ctx, size_t row)
 {
 	const struct report *r = ctx;
-	const struct sock_rec *s = &r->socks.v[i];
-	size_t start;
+	const struct sock_rec *s = &r->socks.v[row];
 
-	c[C_STATE] = (struct cell){ CELL_TEXT, 0, 0, sock_state_name(s->state) };
-	c[C_RECVQ] = (struct cell){ CELL_U64, s->rqueue, 0, NULL };
-	c[C_SENDQ] = (struct cell){ CELL_U64, s->wqueue, 0, NULL };
-	start = scratch->len;
-	put_endpoint(scratch, r, s, 0);
-	c[C_LOCAL] = raw_since(scratch, start);
-	start = scratch->len;
-	put_endpoint(scratch, r, s, 1);
-	c[C_PEER] = raw_since(scratch, start);
-	for (int k = 0; k < SKM_N; k++)
-		c[C_SKM + k] =
-		    sock_has_skm(s, (enum skm)k)
-			? (struct cell){ k == SKM_D ? CELL_U64 : CELL_BYTES, s->skmem[k], 0, NULL }
-			: (struct cell){ CELL_ABSENT, 0, 0, NULL };
-	c[C_CHARGED] = s->skmem_n > SKM_W
-			   ? (struct cell){ CELL_BYTES, sock_charged_bytes(s), 0, NULL }
-			   : (struct cell){ CELL_ABSENT, 0, 0, NULL };
-	for (int k = 0; k < TI_N; k++)
-		c[C_TI + k] =
-		    sock_has_ti(s, (enum ti)k)
-			? (struct cell){ ti_is_bytes(k) ? CELL_BYTES : CELL_U64, s->ti[k], 0, NULL }
-			: (struct cell){ CELL_ABSENT, 0, 0, NULL };
-	c[C_INODE] = (struct cell){ CELL_U64, s->inode, 0, NULL };
-	c[C_UID] = sock_has_uid(s) ? (struct cell){ CELL_U64, s->uid, 0, NULL }
-				  : (struct cell){ CELL_ABSENT, 0, 0, NULL };
-	c[C_COOKIE] = (struct cell){ CELL_U64, s->cookie, 0, NULL };
-	c[C_FAMILY] = (struct cell){ CELL_TEXT, 0, 0, s->family == AF_INET6 ? "inet6" : "inet" };
-	c[C_CGROUP] = (s->flags & SOCK_HAS_CGROUP)
-			  ? (struct cell){ CELL_U64, s->cgroup_id, 0, NULL }
-			  : (struct cell){ CELL_ABSENT, 0, 0, NULL };
-	c[C_NETNS] = s->netns_ino ? (struct cell){ CELL_U64, s->netns_ino, 0, NULL }
-				  : (struct cell){ CELL_ABSENT, 0, 0, NULL };
-	start = scratch->len;
-	put_owners(scratch, r, s, fmt);
-	c[C_OWNERS] = raw_since(scratch, start);
-	if (!r->owners_scanned || (s->own_n == 0 && fmt == FMT_TABLE))
-		c[C_OWNERS] = (struct cell){ CELL_ABSENT, 0, 0, NULL };
+	if (!r->owners_scanned) {
+		jw_null(w);
+		return;
+	}
+	jw_arr_begin(w, 0);
+	for (uint32_t k = 0; k < s->own_n; k++) {
+		const struct owner_link *l = &r->owners.links[s->own_first + k];
+		const struct proc_ent *p = &r->owners.procs[l->proc];
+
+		jw_obj_begin(w);
+		jw_kv_u64(w, "pid", (uint64_t)p->pid);
+		jw_kv_str(w, "comm", p->comm);
+		jw_kv_u64(w, "fd", (uint64_t)l->fd);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
 }
 
-static void sockets_json(struct outbuf *b, const struct report *r, const struct opts *o)
+/* A present number, or absent. */
+static struct cell u64_if(bool has, uint64_t v)
 {
-	int first = 1;
+	return has ? cell_u64(v) : cell_absent();
+}
 
-	ob_ch(b, '{');
-	out_json_head(b, r, o, &first);
-	json_key(b, "sockets", &first);
-	ob_ch(b, '[');
-	for (size_t i = 0; i < r->socks.n && !b->err; i++) {
-		const struct sock_rec *s = &r->socks.v[i];
-		int f = 1;
+/* The getter of every sockets field: the value of field f->arg. */
+static struct cell sock_get(const void *ctx, size_t row, const struct field *f, enum fmt fmt,
+			    struct outbuf *scratch)
+{
+	const struct report *r = ctx;
+	const struct sock_rec *s = &r->socks.v[row];
+	int id = f->arg;
+	size_t start = scratch->len;
 
-		ob_str(b, i ? ",\n{" : "\n{");
-		json_text(b, "state", sock_state_name(s->state), &f);
-		json_text(b, "family", s->family == AF_INET6 ? "inet6" : "inet", &f);
-		json_endpoints(b, r, s, &f);
-		json_u64(b, "inode", s->inode, &f);
-		json_maybe(b, "uid", sock_has_uid(s) ? maybe_of(s->uid) : maybe_none(), &f);
-		json_u64(b, "cookie", s->cookie, &f);
-		json_opt_u64(b, "cgroup_id", s->flags & SOCK_HAS_CGROUP, s->cgroup_id, &f);
-		json_opt_u64(b, "netns", s->netns_ino != 0, s->netns_ino, &f);
-		json_u64(b, "recv_q", s->rqueue, &f);
-		json_u64(b, "send_q", s->wqueue, &f);
-		json_key(b, "skmem", &f);
-		if (s->skmem_n == 0) {
-			ob_str(b, "null");
-		} else {
-			int g = 1;
-
-			ob_ch(b, '{');
-			for (int k = 0; k < SKM_N; k++)
-				json_maybe(b, skm_keys[k],
-					   sock_has_skm(s, (enum skm)k) ? maybe_of(s->skmem[k])
-									: maybe_none(),
-					   &g);
-			ob_ch(b, '}');
-		}
-		json_opt_u64(b, "charged_bytes", s->skmem_n > SKM_W, sock_charged_bytes(s), &f);
-		json_key(b, "tcp_info", &f);
-		if (s->ti_mask == 0) {
-			ob_str(b, "null");
-		} else {
-			int g = 1;
-
-			ob_ch(b, '{');
-			for (int k = 0; k < TI_N; k++)
-				json_opt_u64(b, diag_ti_fields[k].name, sock_has_ti(s, (enum ti)k),
-					     s->ti[k], &g);
-			ob_ch(b, '}');
-		}
-		json_key(b, "owners", &f);
-		if (!r->owners_scanned) {
-			ob_str(b, "null");
-		} else {
-			ob_ch(b, '[');
-			for (uint32_t k = 0; k < s->own_n; k++) {
-				const struct owner_link *l = &r->owners.links[s->own_first + k];
-				const struct proc_ent *p = &r->owners.procs[l->proc];
-				int g = 1;
-
-				ob_str(b, k ? ",{" : "{");
-				json_u64(b, "pid", (uint64_t)p->pid, &g);
-				json_text(b, "comm", p->comm, &g);
-				json_u64(b, "fd", (uint64_t)l->fd, &g);
-				ob_ch(b, '}');
-			}
-			ob_ch(b, ']');
-		}
-		ob_ch(b, '}');
+	if (id >= C_SKM && id < C_SKM + SKM_N)
+		return u64_if(sock_has_skm(s, (enum skm)(id - C_SKM)), s->skmem[id - C_SKM]);
+	if (id >= C_TI && id < C_TI + TI_N)
+		return u64_if(sock_has_ti(s, (enum ti)(id - C_TI)), s->ti[id - C_TI]);
+	switch (id) {
+	case C_STATE: return cell_text(sock_state_name(s->state));
+	case C_RECVQ: return cell_u64(s->rqueue);
+	case C_SENDQ: return cell_u64(s->wqueue);
+	case C_LOCAL:
+	case C_PEER: put_endpoint(scratch, r, s, id == C_PEER); return cell_raw_since(scratch, start);
+	case C_CHARGED: return u64_if(s->skmem_n > SKM_W, sock_charged_bytes(s));
+	case C_INODE: return cell_u64(s->inode);
+	case C_UID: return u64_if(sock_has_uid(s), s->uid);
+	case C_COOKIE: return cell_u64(s->cookie);
+	case C_FAMILY: return cell_text(s->family == AF_INET6 ? "inet6" : "inet");
+	case C_CGROUP: return u64_if(s->flags & SOCK_HAS_CGROUP, s->cgroup_id);
+	case C_NETNS: return u64_if(s->netns_ino != 0, s->netns_ino);
+	default: /* C_OWNERS; the table leaves a socket without holders blank */
+		if (!r->owners_scanned || (s->own_n == 0 && fmt == FMT_TABLE))
+			return cell_absent();
+		put_owners(scratch, r, s, fmt);
+		return cell_raw_since(scratch, start);
 	}
-	ob_str(b, "\n]}\n");
+}
+
+/* skmem is null for a socket without meminfo (TIME-WAIT, SYN-RECV), tcp_info
+ * without any tcp_info field. */
+static bool group_null(const void *ctx, size_t row, const char *group)
+{
+	const struct report *r = ctx;
+	const struct sock_rec *s = &r->socks.v[row];
+
+	return strcmp(group, "skmem") == 0 ? s->skmem_n == 0 : s->ti_mask == 0;
+}
+
+/* The sockets field table. tcp_info names come from the model's list, so
+ * it is filled at run time. */
+static void sock_fields(struct field *f)
+{
+	static const char skmem[] = "skmem", ti[] = "tcp_info";
+
+#define F(id, key, title, group, unit, flags) \
+	(f[id] = (struct field){ key, title, group, unit, flags, sock_get, id, NULL })
+	F(C_STATE, "state", "State", NULL, UNIT_TEXT, FIELD_LEFT);
+	F(C_RECVQ, "recv_q", "Recv-Q", NULL, UNIT_BYTES, FIELD_EXACT);
+	F(C_SENDQ, "send_q", "Send-Q", NULL, UNIT_BYTES, FIELD_EXACT);
+	F(C_LOCAL, "local", "Local", NULL, UNIT_TEXT, FIELD_LEFT);
+	F(C_PEER, "peer", "Peer", NULL, UNIT_TEXT, FIELD_LEFT);
+	for (int k = 0; k < SKM_N; k++)
+		F(C_SKM + k, skm_keys[k], skm_keys[k], skmem, k == SKM_D ? UNIT_COUNT : UNIT_BYTES,
+		  0);
+	F(C_CHARGED, "charged_bytes", "charged", NULL, UNIT_BYTES, 0);
+	/* segment sizes are bytes but read exactly, as ss prints them */
+	for (int k = 0; k < TI_N; k++)
+		F(C_TI + k, diag_ti_fields[k].name, diag_ti_fields[k].name, ti,
+		  k == TI_RTT || k == TI_RTTVAR ? UNIT_USEC : UNIT_BYTES,
+		  k == TI_RCV_MSS || k == TI_SND_MSS ? FIELD_EXACT : 0);
+	F(C_INODE, "inode", "inode", NULL, UNIT_ID, 0);
+	F(C_UID, "uid", "uid", NULL, UNIT_ID, 0);
+	F(C_COOKIE, "cookie", "cookie", NULL, UNIT_ID, 0);
+	F(C_FAMILY, "family", "family", NULL, UNIT_TEXT, FIELD_LEFT);
+	F(C_CGROUP, "cgroup_id", "cgroup", NULL, UNIT_ID, 0);
+	F(C_NETNS, "netns", "netns", NULL, UNIT_ID, 0);
+	F(C_OWNERS, "owners", "owners", NULL, UNIT_TEXT, FIELD_LEFT);
+#undef F
+	f[C_OWNERS].json = json_owners;
+}
+
+void out_json_sockets(struct jw *w, const struct report *r)
+{
+	struct field f[C_N];
+	struct view v = { f, C_N, json_order, group_null };
+	struct outbuf scratch;
+
+	sock_fields(f);
+	jw_key(w, "sockets");
+	jw_arr_begin(w, JW_LINES);
+	if (ob_init_mem(&scratch) == 0) {
+		for (size_t i = 0; i < r->socks.n && !w->b->err; i++)
+			out_json_obj(w, &v, r, i, &scratch);
+		ob_finish(&scratch);
+	} else {
+		w->b->err = w->b->err ? w->b->err : ENOMEM;
+	}
+	jw_arr_end(w);
 }
 
 void out_sockets(struct outbuf *b, const struct report *r, const struct opts *o)
 {
-	if (o->fmt == FMT_JSON) {
-		sockets_json(b, r, o);
-		return;
-	}
-	struct col cols[C_N];
+	struct field f[C_N];
+	struct view v = { f, C_N, NULL, NULL };
 
-	init_cols(cols);
-	out_grid(b, o, cols, C_N, r->socks.n, sock_row, r);
+	sock_fields(f);
+	out_grid(b, o, &v, r->socks.n, r);
 }

@@ -5,14 +5,36 @@
 #include <stdio.h>
 #include <string.h>
 
-enum unit { U_COUNT, U_PAGES, U_BYTES, U_BOOL, U_PCT };
 
-/* One system value; section NULL means a top-level member. */
+/* Lines of the system table, in order. TL_NONE: a value no table line shows. */
+enum tline {
+	TL_NONE,
+	TL_SOCKETS,
+	TL_MEMORY,
+	TL_TCP_MEM,
+	TL_PRESSURE,
+	TL_RMEM,
+	TL_WMEM,
+	TL_CORE,
+	TL_IPV4,
+	TL_TCPEXT,
+	TL_RECONCILE,
+	TL_N
+};
+
+/*
+ * One system value: the field table of the system view. TSV and JSON print
+ * every field (section NULL: a top-level member); the table prints each on
+ * its line, as "key value" (title, or key when NULL) on the plain lines and
+ * within the sentence-like lines (memory, tcp_mem, pressure, reconcile).
+ */
 struct sysfield {
 	const char *section;
 	const char *key;
 	struct maybe v;
 	enum unit unit;
+	enum tline line;
+	const char *title;
 };
 
 #define SYSF_MAX 64
@@ -49,47 +71,53 @@ static size_t sys_fields(const struct report *r, struct sysfield *f)
 	const struct reconcile *rc = &r->rec;
 	size_t n = 0;
 
-#define F(sec, key, val, unit) (f[n++] = (struct sysfield){ sec, key, val, unit })
-	F("sockstat", "inuse", ss->inuse, U_COUNT);
-	F("sockstat", "orphan", ss->orphan, U_COUNT);
-	F("sockstat", "tw", ss->tw, U_COUNT);
-	F("sockstat", "alloc", ss->alloc, U_COUNT);
-	F("sockstat", "mem_pages", ss->mem_pages, U_PAGES);
-	F("sockstat", "mem_bytes", times(ss->mem_pages, r->page_size), U_BYTES);
-	F("sockstat", "inuse6", ss->inuse6, U_COUNT);
-	F("sockstat", "sockets_used", ss->sockets_used, U_COUNT);
-	F("tcp_mem", "low_pages", sc->tcp_mem[0], U_PAGES);
-	F("tcp_mem", "pressure_pages", sc->tcp_mem[1], U_PAGES);
-	F("tcp_mem", "high_pages", sc->tcp_mem[2], U_PAGES);
-	F("tcp_mem", "low_bytes", times(sc->tcp_mem[0], r->page_size), U_BYTES);
-	F("tcp_mem", "pressure_bytes", times(sc->tcp_mem[1], r->page_size), U_BYTES);
-	F("tcp_mem", "high_bytes", times(sc->tcp_mem[2], r->page_size), U_BYTES);
-	F("tcp_mem", "used_pct_of_low", pct(ss->mem_pages, sc->tcp_mem[0]), U_PCT);
-	F("tcp_mem", "used_pct_of_pressure", pct(ss->mem_pages, sc->tcp_mem[1]), U_PCT);
-	F("tcp_mem", "used_pct_of_high", pct(ss->mem_pages, sc->tcp_mem[2]), U_PCT);
-	F(NULL, "pressure", si->proto.pressure, U_BOOL);
-	F("protocols", "memory_pages", si->proto.memory_pages, U_PAGES);
-	F("tcp_rmem", "min", sc->tcp_rmem[0], U_BYTES);
-	F("tcp_rmem", "default", sc->tcp_rmem[1], U_BYTES);
-	F("tcp_rmem", "max", sc->tcp_rmem[2], U_BYTES);
-	F("tcp_wmem", "min", sc->tcp_wmem[0], U_BYTES);
-	F("tcp_wmem", "default", sc->tcp_wmem[1], U_BYTES);
-	F("tcp_wmem", "max", sc->tcp_wmem[2], U_BYTES);
-	F("sysctl", "tcp_max_orphans", sc->tcp_max_orphans, U_COUNT);
-	F("sysctl", "tcp_adv_win_scale", sc->tcp_adv_win_scale, U_COUNT);
-	F("sysctl", "tcp_moderate_rcvbuf", sc->tcp_moderate_rcvbuf, U_COUNT);
-	F("sysctl", "rmem_max", sc->rmem_max, U_BYTES);
-	F("sysctl", "wmem_max", sc->wmem_max, U_BYTES);
-	F("sysctl", "rmem_default", sc->rmem_default, U_BYTES);
-	F("sysctl", "wmem_default", sc->wmem_default, U_BYTES);
-	F("sysctl", "mem_pcpu_rsv_pages", sc->mem_pcpu_rsv, U_PAGES);
+#define F(sec, key, val, unit, line) (f[n++] = (struct sysfield){ sec, key, val, unit, line, NULL })
+	F("sockstat", "inuse", ss->inuse, UNIT_COUNT, TL_SOCKETS);
+	F("sockstat", "orphan", ss->orphan, UNIT_COUNT, TL_SOCKETS);
+	F("sockstat", "tw", ss->tw, UNIT_COUNT, TL_SOCKETS);
+	F("sockstat", "alloc", ss->alloc, UNIT_COUNT, TL_SOCKETS);
+	F("sockstat", "mem_pages", ss->mem_pages, UNIT_PAGES, TL_MEMORY);
+	F("sockstat", "mem_bytes", times(ss->mem_pages, r->page_size), UNIT_BYTES, TL_MEMORY);
+	F("sockstat", "inuse6", ss->inuse6, UNIT_COUNT, TL_SOCKETS);
+	F("sockstat", "sockets_used", ss->sockets_used, UNIT_COUNT, TL_SOCKETS);
+	F("tcp_mem", "low_pages", sc->tcp_mem[0], UNIT_PAGES, TL_TCP_MEM);
+	F("tcp_mem", "pressure_pages", sc->tcp_mem[1], UNIT_PAGES, TL_TCP_MEM);
+	F("tcp_mem", "high_pages", sc->tcp_mem[2], UNIT_PAGES, TL_TCP_MEM);
+	F("tcp_mem", "low_bytes", times(sc->tcp_mem[0], r->page_size), UNIT_BYTES, TL_TCP_MEM);
+	F("tcp_mem", "pressure_bytes", times(sc->tcp_mem[1], r->page_size), UNIT_BYTES,
+	  TL_TCP_MEM);
+	F("tcp_mem", "high_bytes", times(sc->tcp_mem[2], r->page_size), UNIT_BYTES, TL_TCP_MEM);
+	F("tcp_mem", "used_pct_of_low", pct(ss->mem_pages, sc->tcp_mem[0]), UNIT_PCT, TL_TCP_MEM);
+	F("tcp_mem", "used_pct_of_pressure", pct(ss->mem_pages, sc->tcp_mem[1]), UNIT_PCT,
+	  TL_TCP_MEM);
+	F("tcp_mem", "used_pct_of_high", pct(ss->mem_pages, sc->tcp_mem[2]), UNIT_PCT, TL_TCP_MEM);
+	F(NULL, "pressure", si->proto.pressure, UNIT_BOOL, TL_PRESSURE);
+	/* the same counter as sockstat mem (the table's memory line) */
+	F("protocols", "memory_pages", si->proto.memory_pages, UNIT_PAGES, TL_NONE);
+	F("tcp_rmem", "min", sc->tcp_rmem[0], UNIT_BYTES, TL_RMEM);
+	F("tcp_rmem", "default", sc->tcp_rmem[1], UNIT_BYTES, TL_RMEM);
+	F("tcp_rmem", "max", sc->tcp_rmem[2], UNIT_BYTES, TL_RMEM);
+	F("tcp_wmem", "min", sc->tcp_wmem[0], UNIT_BYTES, TL_WMEM);
+	F("tcp_wmem", "default", sc->tcp_wmem[1], UNIT_BYTES, TL_WMEM);
+	F("tcp_wmem", "max", sc->tcp_wmem[2], UNIT_BYTES, TL_WMEM);
+	F("sysctl", "tcp_max_orphans", sc->tcp_max_orphans, UNIT_COUNT, TL_IPV4);
+	F("sysctl", "tcp_adv_win_scale", sc->tcp_adv_win_scale, UNIT_COUNT, TL_IPV4);
+	F("sysctl", "tcp_moderate_rcvbuf", sc->tcp_moderate_rcvbuf, UNIT_COUNT, TL_IPV4);
+	F("sysctl", "rmem_max", sc->rmem_max, UNIT_BYTES, TL_CORE);
+	F("sysctl", "wmem_max", sc->wmem_max, UNIT_BYTES, TL_CORE);
+	F("sysctl", "rmem_default", sc->rmem_default, UNIT_BYTES, TL_CORE);
+	F("sysctl", "wmem_default", sc->wmem_default, UNIT_BYTES, TL_CORE);
+	F("sysctl", "mem_pcpu_rsv_pages", sc->mem_pcpu_rsv, UNIT_PAGES, TL_CORE);
+	f[n - 1].title = "mem_pcpu_rsv";
 	for (int i = 0; i < TX_N; i++)
-		F("tcpext", procfs_tcpext_names[i], si->tcpext[i], U_COUNT);
-	F("reconcile", "sockets_pages", maybe_of((int64_t)rc->sockets_pages), U_PAGES);
-	F("reconcile", "sockstat_pages", rc->sockstat_pages, U_PAGES);
-	F("reconcile", "gap_pages", rc->gap_pages, U_PAGES);
-	F("reconcile", "tolerance_pages", rc->tolerance_pages, U_PAGES);
-	F("reconcile", "within_tolerance", r->partial ? maybe_none() : rc->within, U_BOOL);
+		F("tcpext", procfs_tcpext_names[i], si->tcpext[i], UNIT_COUNT, TL_TCPEXT);
+	F("reconcile", "sockets_pages", maybe_of((int64_t)rc->sockets_pages), UNIT_PAGES,
+	  TL_RECONCILE);
+	F("reconcile", "sockstat_pages", rc->sockstat_pages, UNIT_PAGES, TL_RECONCILE);
+	F("reconcile", "gap_pages", rc->gap_pages, UNIT_PAGES, TL_RECONCILE);
+	F("reconcile", "tolerance_pages", rc->tolerance_pages, UNIT_PAGES, TL_RECONCILE);
+	F("reconcile", "within_tolerance", r->partial ? maybe_none() : rc->within, UNIT_BOOL,
+	  TL_RECONCILE);
 #undef F
 	return n;
 }
@@ -145,16 +173,15 @@ static void reconcile_sentence(const struct report *r, char *buf, size_t len)
 		    (long long)-rc->gap_pages.v, (long long)rc->tolerance_pages.v);
 }
 
-static void json_field(struct outbuf *b, const struct sysfield *f, int *first)
+static void json_field(struct jw *w, const struct sysfield *f)
 {
-	if (f->unit == U_BOOL) {
-		json_bool(b, f->key, f->v, first);
-	} else if (f->unit == U_PCT && f->v.has) {
-		json_key(b, f->key, first);
-		ob_hundredths(b, f->v.v);
-	} else {
-		json_maybe(b, f->key, f->v, first);
-	}
+	jw_key(w, f->key);
+	if (f->unit == UNIT_BOOL)
+		jw_maybe_bool(w, f->v);
+	else if (f->unit == UNIT_PCT && f->v.has)
+		jw_hundredths(w, f->v.v);
+	else
+		jw_maybe(w, f->v);
 }
 
 /* Sockets of one namespace in the dump. */
@@ -173,68 +200,78 @@ static struct maybe ns_count(const struct report *r, const struct netns_ent *ns)
 	return ns->skipped ? maybe_none() : maybe_of((int64_t)ns_sockets(r, ns->ino));
 }
 
-static void json_namespaces(struct outbuf *b, const struct report *r, int *first)
+static void json_namespaces(struct jw *w, const struct report *r)
 {
-	json_key(b, "namespaces", first);
-	ob_ch(b, '[');
+	jw_key(w, "namespaces");
+	jw_arr_begin(w, 0);
 	for (size_t i = 0; i < r->nnetns; i++) {
 		const struct netns_ent *ns = &r->netns[i];
-		int f = 1;
 
-		ob_str(b, i ? ",{" : "{");
-		json_maybe(b, "netns", ns->ino ? maybe_of((int64_t)ns->ino) : maybe_none(), &f);
-		json_key(b, "netns_name", &f);
+		jw_obj_begin(w);
+		jw_kv_maybe(w, "netns", ns->ino ? maybe_of((int64_t)ns->ino) : maybe_none());
+		jw_key(w, "netns_name");
 		if (ns->name[0])
-			ob_json_str(b, ns->name);
+			jw_str(w, ns->name);
 		else
-			ob_str(b, "null");
-		json_key(b, "skipped", &f);
+			jw_null(w);
+		jw_key(w, "skipped");
 		if (ns->skipped)
-			ob_json_str(b, strerror(ns->skipped));
+			jw_str(w, strerror(ns->skipped));
 		else
-			ob_str(b, "null");
+			jw_null(w);
 		/* a namespace we could not enter has no count, not 0 */
-		json_maybe(b, "sockets", ns_count(r, ns), &f);
-		json_maybe(b, "inuse", ns->inuse, &f);
-		json_maybe(b, "tw", ns->tw, &f);
-		json_maybe_array(b, "tcp_rmem", ns->sysctl.tcp_rmem, 3, &f);
-		json_maybe_array(b, "tcp_wmem", ns->sysctl.tcp_wmem, 3, &f);
-		ob_ch(b, '}');
+		jw_kv_maybe(w, "sockets", ns_count(r, ns));
+		jw_kv_maybe(w, "inuse", ns->inuse);
+		jw_kv_maybe(w, "tw", ns->tw);
+		jw_key(w, "tcp_rmem");
+		jw_arr_begin(w, 0);
+		for (int k = 0; k < 3; k++)
+			jw_maybe(w, ns->sysctl.tcp_rmem[k]);
+		jw_arr_end(w);
+		jw_key(w, "tcp_wmem");
+		jw_arr_begin(w, 0);
+		for (int k = 0; k < 3; k++)
+			jw_maybe(w, ns->sysctl.tcp_wmem[k]);
+		jw_arr_end(w);
+		jw_obj_end(w);
 	}
-	ob_ch(b, ']');
+	jw_arr_end(w);
 }
 
-void out_json_system(struct outbuf *b, const struct report *r, int *first)
+/* Whether two fields are members of one section object. */
+static bool same_section(const struct sysfield *a, const struct sysfield *b)
+{
+	return a->section && b->section && strcmp(a->section, b->section) == 0;
+}
+
+void out_json_system(struct jw *w, const struct report *r)
 {
 	struct sysfield f[SYSF_MAX];
 	size_t n = sys_fields(r, f);
 	char sentence[512];
-	int top = 1, inner = 1;
 
-	json_key(b, "system", first);
-	ob_ch(b, '{');
+	jw_key(w, "system");
+	jw_obj_begin(w);
 	for (size_t i = 0; i < n; i++) {
 		if (!f[i].section) {
-			json_field(b, &f[i], &top);
+			json_field(w, &f[i]);
 			continue;
 		}
-		if (i == 0 || !f[i - 1].section || strcmp(f[i - 1].section, f[i].section) != 0) {
-			json_key(b, f[i].section, &top);
-			ob_ch(b, '{');
-			inner = 1;
+		if (i == 0 || !same_section(&f[i - 1], &f[i])) {
+			jw_key(w, f[i].section);
+			jw_obj_begin(w);
 		}
-		json_field(b, &f[i], &inner);
-		if (i + 1 == n || !f[i + 1].section ||
-		    strcmp(f[i + 1].section, f[i].section) != 0) {
+		json_field(w, &f[i]);
+		if (i + 1 == n || !same_section(&f[i], &f[i + 1])) {
 			if (strcmp(f[i].section, "reconcile") == 0) {
 				reconcile_sentence(r, sentence, sizeof(sentence));
-				json_text(b, "explanation", sentence, &inner);
+				jw_kv_str(w, "explanation", sentence);
 			}
-			ob_ch(b, '}');
+			jw_obj_end(w);
 		}
 	}
-	json_namespaces(b, r, &top);
-	ob_ch(b, '}');
+	json_namespaces(w, r);
+	jw_obj_end(w);
 }
 
 static void tsv_system(struct outbuf *b, const struct report *r, const struct opts *o)
@@ -253,9 +290,9 @@ static void tsv_system(struct outbuf *b, const struct report *r, const struct op
 		ob_str(b, f[i].key);
 		ob_ch(b, '\t');
 		if (f[i].v.has) {
-			if (f[i].unit == U_BOOL)
+			if (f[i].unit == UNIT_BOOL)
 				ob_str(b, f[i].v.v ? "true" : "false");
-			else if (f[i].unit == U_PCT)
+			else if (f[i].unit == UNIT_PCT)
 				ob_hundredths(b, f[i].v.v);
 			else
 				ob_i64(b, f[i].v.v);
@@ -270,11 +307,11 @@ static void tsv_system(struct outbuf *b, const struct report *r, const struct op
 	for (size_t i = 0; i < r->nnetns; i++) {
 		const struct netns_ent *ns = &r->netns[i];
 		const struct sysfield nf[] = {
-			{ NULL, "sockets", ns_count(r, ns), U_COUNT },
-			{ NULL, "inuse", ns->inuse, U_COUNT },
-			{ NULL, "tw", ns->tw, U_COUNT },
-			{ NULL, "tcp_rmem_max", ns->sysctl.tcp_rmem[2], U_BYTES },
-			{ NULL, "tcp_wmem_max", ns->sysctl.tcp_wmem[2], U_BYTES },
+			{ NULL, "sockets", ns_count(r, ns), UNIT_COUNT, TL_NONE, NULL },
+			{ NULL, "inuse", ns->inuse, UNIT_COUNT, TL_NONE, NULL },
+			{ NULL, "tw", ns->tw, UNIT_COUNT, TL_NONE, NULL },
+			{ NULL, "tcp_rmem_max", ns->sysctl.tcp_rmem[2], UNIT_BYTES, TL_NONE, NULL },
+			{ NULL, "tcp_wmem_max", ns->sysctl.tcp_wmem[2], UNIT_BYTES, TL_NONE, NULL },
 		};
 
 		ob_str(b, "namespaces.");
@@ -307,12 +344,12 @@ static void tv(struct outbuf *b, const struct opts *o, struct maybe m, enum unit
 
 	if (!m.has) {
 		ob_ch(b, '-');
-	} else if (u == U_BYTES && !o->numeric && m.v >= 0) {
+	} else if (u == UNIT_BYTES && !o->numeric && m.v >= 0) {
 		fmt_human(h, (uint64_t)m.v);
 		ob_str(b, h);
-	} else if (u == U_BOOL) {
+	} else if (u == UNIT_BOOL) {
 		ob_str(b, m.v ? "yes" : "no");
-	} else if (u == U_PCT) {
+	} else if (u == UNIT_PCT) {
 		ob_hundredths(b, m.v);
 		ob_ch(b, '%');
 	} else {
@@ -335,25 +372,42 @@ static void kv(struct outbuf *b, const struct opts *o, const char *k, struct may
 	tv(b, o, m, u);
 }
 
+/* The "key value" pairs of the fields of table line l, in field order;
+ * wrap > 0 continues on an unlabelled line after every wrap pairs. */
+static void kv_line(struct outbuf *b, const struct opts *o, const struct sysfield *f, size_t n,
+		    enum tline l, int wrap)
+{
+	int k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (f[i].line != l)
+			continue;
+		if (wrap && k && k % wrap == 0) {
+			ob_ch(b, '\n');
+			label(b, "");
+		}
+		kv(b, o, f[i].title ? f[i].title : f[i].key, f[i].v, f[i].unit);
+		k++;
+	}
+	ob_ch(b, '\n');
+}
+
 static void table_system(struct outbuf *b, const struct report *r, const struct opts *o)
 {
 	const struct sysinfo *si = &r->sys;
 	const struct sockstat *ss = &si->sockstat;
 	const struct sysctls *sc = &si->sysctl;
+	struct sysfield f[SYSF_MAX];
+	size_t n = sys_fields(r, f);
 	char sentence[512];
 
 	label(b, "TCP sockets");
-	kv(b, o, "inuse", ss->inuse, U_COUNT);
-	kv(b, o, "orphan", ss->orphan, U_COUNT);
-	kv(b, o, "tw", ss->tw, U_COUNT);
-	kv(b, o, "alloc", ss->alloc, U_COUNT);
-	kv(b, o, "inuse6", ss->inuse6, U_COUNT);
-	ob_str(b, "\n");
+	kv_line(b, o, f, n, TL_SOCKETS, 0);
 	label(b, "TCP memory");
 	ob_str(b, "  ");
-	tv(b, o, ss->mem_pages, U_PAGES);
+	tv(b, o, ss->mem_pages, UNIT_PAGES);
 	ob_str(b, " pages = ");
-	tv(b, o, times(ss->mem_pages, r->page_size), U_BYTES);
+	tv(b, o, times(ss->mem_pages, r->page_size), UNIT_BYTES);
 	ob_str(b, "  (sockstat mem, host-wide; page size ");
 	ob_u64(b, r->page_size);
 	ob_str(b, ")\n");
@@ -366,59 +420,38 @@ static void table_system(struct outbuf *b, const struct report *r, const struct 
 		static const char *const names[3] = { "low", "pressure", "high" };
 
 		for (int i = 0; i < 3; i++) {
-			kv(b, o, names[i], sc->tcp_mem[i], U_PAGES);
+			kv(b, o, names[i], sc->tcp_mem[i], UNIT_PAGES);
 			ob_str(b, " (");
-			tv(b, o, pct(ss->mem_pages, sc->tcp_mem[i]), U_PCT);
+			tv(b, o, pct(ss->mem_pages, sc->tcp_mem[i]), UNIT_PCT);
 			ob_ch(b, ')');
 		}
 		ob_str(b, "  pages (used %)\n");
 	}
 	label(b, "pressure");
 	ob_str(b, "  ");
-	tv(b, o, si->proto.pressure, U_BOOL);
+	tv(b, o, si->proto.pressure, UNIT_BOOL);
 	ob_str(b, "  (/proc/net/protocols; global, stays set until the next allocation)\n");
 	label(b, "tcp_rmem");
-	kv(b, o, "min", sc->tcp_rmem[0], U_BYTES);
-	kv(b, o, "default", sc->tcp_rmem[1], U_BYTES);
-	kv(b, o, "max", sc->tcp_rmem[2], U_BYTES);
-	ob_ch(b, '\n');
+	kv_line(b, o, f, n, TL_RMEM, 0);
 	label(b, "tcp_wmem");
-	kv(b, o, "min", sc->tcp_wmem[0], U_BYTES);
-	kv(b, o, "default", sc->tcp_wmem[1], U_BYTES);
-	kv(b, o, "max", sc->tcp_wmem[2], U_BYTES);
-	ob_ch(b, '\n');
+	kv_line(b, o, f, n, TL_WMEM, 0);
 	label(b, "net.core");
-	kv(b, o, "rmem_max", sc->rmem_max, U_BYTES);
-	kv(b, o, "wmem_max", sc->wmem_max, U_BYTES);
-	kv(b, o, "rmem_default", sc->rmem_default, U_BYTES);
-	kv(b, o, "wmem_default", sc->wmem_default, U_BYTES);
-	kv(b, o, "mem_pcpu_rsv", sc->mem_pcpu_rsv, U_PAGES);
-	ob_ch(b, '\n');
+	kv_line(b, o, f, n, TL_CORE, 0);
 	label(b, "net.ipv4");
-	kv(b, o, "tcp_max_orphans", sc->tcp_max_orphans, U_COUNT);
-	kv(b, o, "tcp_adv_win_scale", sc->tcp_adv_win_scale, U_COUNT);
-	kv(b, o, "tcp_moderate_rcvbuf", sc->tcp_moderate_rcvbuf, U_COUNT);
-	ob_ch(b, '\n');
+	kv_line(b, o, f, n, TL_IPV4, 0);
 	label(b, "TcpExt");
-	for (int i = 0; i < TX_N; i++) {
-		if (i && i % 4 == 0) {
-			ob_ch(b, '\n');
-			label(b, "");
-		}
-		kv(b, o, procfs_tcpext_names[i], si->tcpext[i], U_COUNT);
-	}
-	ob_ch(b, '\n');
+	kv_line(b, o, f, n, TL_TCPEXT, 4);
 	label(b, "reconcile");
 	ob_str(b, "  sockets ");
 	ob_u64(b, r->rec.sockets_pages);
 	ob_str(b, " pages (");
 	ob_u64(b, r->totals.sockets);
 	ob_str(b, " dumped)  sockstat ");
-	tv(b, o, r->rec.sockstat_pages, U_PAGES);
+	tv(b, o, r->rec.sockstat_pages, UNIT_PAGES);
 	ob_str(b, "  gap ");
-	tv(b, o, r->rec.gap_pages, U_PAGES);
+	tv(b, o, r->rec.gap_pages, UNIT_PAGES);
 	ob_str(b, "  tolerance ");
-	tv(b, o, r->rec.tolerance_pages, U_PAGES);
+	tv(b, o, r->rec.tolerance_pages, UNIT_PAGES);
 	ob_str(b, " pages\n");
 	label(b, "");
 	reconcile_sentence(r, sentence, sizeof(sentence));
@@ -446,10 +479,10 @@ static void table_system(struct outbuf *b, const struct report *r, const struct 
 		}
 		ob_str(b, "  sockets ");
 		ob_u64(b, ns_sockets(r, ns->ino));
-		kv(b, o, "inuse", ns->inuse, U_COUNT);
-		kv(b, o, "tw", ns->tw, U_COUNT);
-		kv(b, o, "tcp_rmem_max", ns->sysctl.tcp_rmem[2], U_BYTES);
-		kv(b, o, "tcp_wmem_max", ns->sysctl.tcp_wmem[2], U_BYTES);
+		kv(b, o, "inuse", ns->inuse, UNIT_COUNT);
+		kv(b, o, "tw", ns->tw, UNIT_COUNT);
+		kv(b, o, "tcp_rmem_max", ns->sysctl.tcp_rmem[2], UNIT_BYTES);
+		kv(b, o, "tcp_wmem_max", ns->sysctl.tcp_wmem[2], UNIT_BYTES);
 		ob_ch(b, '\n');
 	}
 }

@@ -1,52 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* out_top.c - the `top` view: one row per process by charged memory. */
+/* out_top.c - the `top` view: one row per process (or --by key) by charged memory. */
 #include "render/out.h"
 
+#include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
-/* Sum columns, after the key columns of the --by key. */
-enum { T_SOCKETS, T_R, T_W, T_F, T_T, T_RB, T_TB, T_CHARGED, T_PAGES, T_NSUMS };
-#define MAX_KEYS 4
-
-static const struct col sum_cols[T_NSUMS] = {
-	[T_SOCKETS] = { "sockets", "SOCKETS", 0 },
-	[T_R] = { "r", "r", 0 },
-	[T_W] = { "w", "w", 0 },
-	[T_F] = { "f", "f", 0 },
-	[T_T] = { "t", "t", 0 },
-	[T_RB] = { "rb", "rb(sum)", 0 },
-	[T_TB] = { "tb", "tb(sum)", 0 },
-	[T_CHARGED] = { "charged_bytes", "CHARGED", 0 },
-	[T_PAGES] = { "charged_pages", "PAGES", 0 },
+/* The rows of top: groups 0..n-1 as shown after --top, and at row n the
+ * total, each socket counted once (TSV's last row, JSON's "totals"). */
+struct top_ctx {
+	const struct report *r;
+	size_t n;
 };
-
-/* Key columns per --by; returns how many. */
-static size_t key_cols(enum group_by by, struct col *c)
-{
-	switch (by) {
-	case BY_CGROUP:
-		c[0] = (struct col){ "cgroup", "CGROUP", 1 };
-		c[1] = (struct col){ "cgroup_id", "CGROUP-ID", 0 };
-		c[2] = (struct col){ "memcg_sock_bytes", "MEMCG-SOCK", 0 };
-		c[3] = (struct col){ "memcg_v1_tcp_bytes", "V1-TCP", 0 };
-		return 4;
-	case BY_USER:
-		c[0] = (struct col){ "uid", "UID", 0 };
-		c[1] = (struct col){ "user", "USER", 1 };
-		return 2;
-	case BY_PORT: c[0] = (struct col){ "port", "PORT", 0 }; return 1;
-	case BY_STATE: c[0] = (struct col){ "state", "STATE", 1 }; return 1;
-	case BY_NETNS:
-		c[0] = (struct col){ "netns", "NETNS", 0 };
-		c[1] = (struct col){ "netns_name", "NAME", 1 };
-		return 2;
-	default:
-		c[0] = (struct col){ "pid", "PID", 0 };
-		c[1] = (struct col){ "comm", "COMM", 1 };
-		c[2] = (struct col){ "uid", "UID", 0 };
-		return 3;
-	}
-}
 
 /* Number of groups to show after --top. */
 static size_t shown(const struct report *r, const struct opts *o)
@@ -54,20 +19,37 @@ static size_t shown(const struct report *r, const struct opts *o)
 	return o->top_n && o->top_n < r->ngroups ? o->top_n : r->ngroups;
 }
 
-static void sums_cells(const struct sums *s, struct cell *c)
+/* --- sums: the same fields for every --by, and for the total --- */
+
+static struct cell sum_get(const void *ctx, size_t row, const struct field *f, enum fmt fmt,
+			   struct outbuf *scratch)
 {
-	c[T_SOCKETS] = (struct cell){ CELL_U64, s->sockets, 0, NULL };
-	c[T_R] = (struct cell){ CELL_BYTES, s->r, 0, NULL };
-	c[T_W] = (struct cell){ CELL_BYTES, s->w, 0, NULL };
-	c[T_F] = (struct cell){ CELL_BYTES, s->f, 0, NULL };
-	c[T_T] = (struct cell){ CELL_BYTES, s->t, 0, NULL };
-	c[T_RB] = (struct cell){ CELL_BYTES, s->rb, 0, NULL };
-	c[T_TB] = (struct cell){ CELL_BYTES, s->tb, 0, NULL };
-	c[T_CHARGED] = (struct cell){ CELL_BYTES, s->charged_bytes, 0, NULL };
-	c[T_PAGES] = (struct cell){ CELL_U64, s->charged_pages, 0, NULL };
+	const struct top_ctx *c = ctx;
+	const struct sums *s = row == c->n ? &c->r->totals : &c->r->groups[row].s;
+	uint64_t v;
+
+	(void)fmt;
+	(void)scratch;
+	memcpy(&v, (const char *)s + f->arg, sizeof(v));
+	return cell_u64(v);
 }
 
-static const struct cell absent = { CELL_ABSENT, 0, 0, NULL };
+#define SUM(key, title, unit, member) \
+	{ key, title, NULL, unit, 0, sum_get, (int)offsetof(struct sums, member), NULL }
+#define T_NSUMS 9
+static const struct field sum_fields[T_NSUMS] = {
+	SUM("sockets", "SOCKETS", UNIT_COUNT, sockets),
+	SUM("r", "r", UNIT_BYTES, r),
+	SUM("w", "w", UNIT_BYTES, w),
+	SUM("f", "f", UNIT_BYTES, f),
+	SUM("t", "t", UNIT_BYTES, t),
+	SUM("rb", "rb(sum)", UNIT_BYTES, rb),
+	SUM("tb", "tb(sum)", UNIT_BYTES, tb),
+	SUM("charged_bytes", "CHARGED", UNIT_BYTES, charged_bytes),
+	SUM("charged_pages", "PAGES", UNIT_PAGES, charged_pages),
+};
+
+/* --- key fields, per --by --- */
 
 /* Name of a namespace inode from the report, or NULL. */
 static const char *netns_name(const struct report *r, uint64_t ino)
@@ -104,76 +86,143 @@ static enum pcat proc_category(const struct report *r, uint32_t proc)
 	return owners_not_inspected(&r->owners) ? PC_NOT_ATTRIBUTED : PC_NO_DESCRIPTOR;
 }
 
-/* comm cell of a row without a process; the not-attributed label, which
- * carries a count, is written into scratch (NULL: JSON, never asked). */
+/* comm of a row without a process, for tables and TSV; the not-attributed
+ * label carries a count and is written into scratch. */
 static struct cell no_proc_comm(const struct report *r, uint32_t proc, struct outbuf *scratch)
 {
 	enum pcat c = proc_category(r, proc);
-	size_t start = scratch ? scratch->len : 0;
+	size_t start = scratch->len;
 
-	if (c != PC_NOT_ATTRIBUTED || !scratch)
-		return (struct cell){ CELL_TEXT, 0, 0, pcat_names[c].comm };
+	if (c != PC_NOT_ATTRIBUTED)
+		return cell_text(pcat_names[c].comm);
 	ob_str(scratch, "(not attributed: ");
 	ob_u64(scratch, owners_not_inspected(&r->owners));
 	ob_str(scratch, " processes not inspected)");
-	return (struct cell){ CELL_RAW, (uint64_t)(scratch->len - start) << 32 | start, 0, NULL };
+	return cell_raw_since(scratch, start);
 }
 
-static void key_cells(const struct report *r, size_t i, struct outbuf *scratch, struct cell *c)
-{
-	const struct group *g = &r->groups[i];
-	const struct cgroup_ent *e;
+enum key_id {
+	K_CGROUP,
+	K_CGROUP_ID,
+	K_MEMCG,
+	K_V1TCP,
+	K_UID,
+	K_USER,
+	K_PORT,
+	K_STATE,
+	K_NETNS,
+	K_NETNS_NAME,
+	K_PID,
+	K_COMM,
+	K_PROC_UID,
+	K_CATEGORY,
+};
 
-	switch (r->by) {
-	case BY_CGROUP:
-		e = g->key == AGG_NO_KEY ? NULL : cgroup_get(&r->cg, g->key);
-		c[0] = e && e->path ? (struct cell){ CELL_UNTRUSTED, 0, 0, e->path } : absent;
-		c[1] = g->key == AGG_NO_KEY ? absent : (struct cell){ CELL_U64, g->key, 0, NULL };
-		c[2] = cell_maybe(e ? e->memcg_sock_bytes : maybe_none(), CELL_BYTES);
-		c[3] = cell_maybe(e ? e->v1_tcp_bytes : maybe_none(), CELL_BYTES);
-		break;
-	case BY_USER:
-		c[0] = g->key == AGG_NO_KEY ? absent : (struct cell){ CELL_U64, g->key, 0, NULL };
-		c[1] = r->usernames && r->usernames[i][0]
-			   ? (struct cell){ CELL_UNTRUSTED, 0, 0, r->usernames[i] }
-			   : absent;
-		break;
-	case BY_PORT: c[0] = (struct cell){ CELL_U64, g->key, 0, NULL }; break;
-	case BY_STATE:
-		c[0] = (struct cell){ CELL_TEXT, 0, 0, sock_state_name((unsigned)g->key) };
-		break;
-	case BY_NETNS: {
+static struct cell key_get(const void *ctx, size_t row, const struct field *f, enum fmt fmt,
+			   struct outbuf *scratch);
+
+#define KEY(key, title, unit, flags, id) { key, title, NULL, unit, flags, key_get, id, NULL }
+#define MAX_KEYS 4
+static const struct field keys_cgroup[] = {
+	KEY("cgroup", "CGROUP", UNIT_TEXT, FIELD_LEFT, K_CGROUP),
+	KEY("cgroup_id", "CGROUP-ID", UNIT_ID, 0, K_CGROUP_ID),
+	KEY("memcg_sock_bytes", "MEMCG-SOCK", UNIT_BYTES, 0, K_MEMCG),
+	KEY("memcg_v1_tcp_bytes", "V1-TCP", UNIT_BYTES, 0, K_V1TCP),
+};
+static const struct field keys_user[] = {
+	KEY("uid", "UID", UNIT_ID, 0, K_UID),
+	KEY("user", "USER", UNIT_TEXT, FIELD_LEFT, K_USER),
+};
+static const struct field keys_port[] = { KEY("port", "PORT", UNIT_ID, 0, K_PORT) };
+static const struct field keys_state[] = { KEY("state", "STATE", UNIT_TEXT, FIELD_LEFT, K_STATE) };
+static const struct field keys_netns[] = {
+	KEY("netns", "NETNS", UNIT_ID, 0, K_NETNS),
+	KEY("netns_name", "NAME", UNIT_TEXT, FIELD_LEFT, K_NETNS_NAME),
+};
+/* JSON says in "category" what the table says in comm for rows without a process */
+static const struct field keys_process[] = {
+	KEY("pid", "PID", UNIT_ID, 0, K_PID),
+	KEY("comm", "COMM", UNIT_TEXT, FIELD_LEFT, K_COMM),
+	KEY("uid", "UID", UNIT_ID, 0, K_PROC_UID),
+	KEY("category", "category", UNIT_TEXT, FIELD_JSON_ONLY, K_CATEGORY),
+};
+
+/* Key fields of a --by key; returns how many. */
+static size_t key_fields(enum group_by by, const struct field **k)
+{
+#define KEYS(a) (*k = (a), sizeof(a) / sizeof((a)[0]))
+	switch (by) {
+	case BY_CGROUP: return KEYS(keys_cgroup);
+	case BY_USER: return KEYS(keys_user);
+	case BY_PORT: return KEYS(keys_port);
+	case BY_STATE: return KEYS(keys_state);
+	case BY_NETNS: return KEYS(keys_netns);
+	default: return KEYS(keys_process);
+	}
+#undef KEYS
+}
+
+/* The field table of top for a --by key: keys, then sums; returns the count. */
+static size_t top_fields(enum group_by by, struct field *f)
+{
+	const struct field *k;
+	size_t nk = key_fields(by, &k);
+
+	memcpy(f, k, nk * sizeof(*f));
+	memcpy(f + nk, sum_fields, sizeof(sum_fields));
+	return nk + T_NSUMS;
+}
+
+static struct cell untrusted(const char *s)
+{
+	return (struct cell){ CELL_UNTRUSTED, 0, 0, s };
+}
+
+static struct cell key_get(const void *ctx, size_t row, const struct field *f, enum fmt fmt,
+			   struct outbuf *scratch)
+{
+	const struct top_ctx *c = ctx;
+	const struct report *r = c->r;
+	const struct cgroup_ent *e = NULL;
+	const struct proc_ent *p = NULL;
+	const struct group *g;
+	const struct field *k;
+
+	if (row == c->n) { /* the total: its first key column says so */
+		key_fields(r->by, &k);
+		return f->arg == k[0].arg ? cell_text("total") : cell_absent();
+	}
+	g = &r->groups[row];
+	if (r->by == BY_CGROUP && g->key != AGG_NO_KEY)
+		e = cgroup_get(&r->cg, g->key);
+	if (r->by == BY_PROCESS && agg_is_proc(g->proc))
+		p = &r->owners.procs[g->proc];
+	switch ((enum key_id)f->arg) {
+	case K_CGROUP: return e && e->path ? untrusted(e->path) : cell_absent();
+	case K_CGROUP_ID:
+	case K_UID: return g->key == AGG_NO_KEY ? cell_absent() : cell_u64(g->key);
+	case K_MEMCG: return cell_maybe(e ? e->memcg_sock_bytes : maybe_none(), CELL_U64);
+	case K_V1TCP: return cell_maybe(e ? e->v1_tcp_bytes : maybe_none(), CELL_U64);
+	case K_USER:
+		return r->usernames && r->usernames[row][0] ? untrusted(r->usernames[row])
+							    : cell_absent();
+	case K_PORT:
+	case K_NETNS: return cell_u64(g->key);
+	case K_STATE: return cell_text(sock_state_name((unsigned)g->key));
+	case K_NETNS_NAME: {
 		const char *nm = netns_name(r, g->key);
 
-		c[0] = (struct cell){ CELL_U64, g->key, 0, NULL };
-		c[1] = nm ? (struct cell){ CELL_UNTRUSTED, 0, 0, nm } : absent;
-		break;
+		return nm ? untrusted(nm) : cell_absent();
 	}
-	default:
-		if (!agg_is_proc(g->proc)) {
-			c[0] = absent;
-			c[1] = no_proc_comm(r, g->proc, scratch);
-			c[2] = absent;
-		} else {
-			const struct proc_ent *p = &r->owners.procs[g->proc];
-
-			c[0] = (struct cell){ CELL_U64, (uint64_t)p->pid, 0, NULL };
-			c[1] = (struct cell){ CELL_UNTRUSTED, 0, 0, p->comm };
-			c[2] = (struct cell){ CELL_U64, p->uid, 0, NULL };
-		}
-		break;
+	case K_PID: return p ? cell_u64((uint64_t)p->pid) : cell_absent();
+	case K_COMM:
+		if (p)
+			return untrusted(p->comm);
+		return fmt == FMT_JSON ? cell_absent() : no_proc_comm(r, g->proc, scratch);
+	case K_PROC_UID: return p ? cell_u64(p->uid) : cell_absent();
+	case K_CATEGORY: return cell_text(pcat_names[proc_category(r, g->proc)].json);
 	}
-}
-
-static void top_row(const void *ctx, size_t i, enum fmt fmt, struct outbuf *scratch, struct cell *c)
-{
-	const struct report *r = ctx;
-	struct col kc[MAX_KEYS];
-	size_t nk = key_cols(r->by, kc);
-
-	(void)fmt;
-	key_cells(r, i, scratch, c);
-	sums_cells(&r->groups[i].s, c + nk);
+	return cell_absent();
 }
 
 /* Sums of the shown groups' charged memory cannot be added up to the total
@@ -231,96 +280,49 @@ static void top_footer(struct outbuf *b, const struct report *r, const struct op
 
 void out_top(struct outbuf *b, const struct report *r, const struct opts *o)
 {
-	struct col cols[MAX_KEYS + T_NSUMS];
-	size_t nk = key_cols(r->by, cols);
+	struct field f[MAX_KEYS + T_NSUMS];
+	struct top_ctx c = { r, shown(r, o) };
+	struct view v = { f, top_fields(r->by, f), NULL, NULL };
 
-	memcpy(cols + nk, sum_cols, sizeof(sum_cols));
-	out_grid(b, o, cols, nk + T_NSUMS, shown(r, o), top_row, r);
+	/* TSV ends with the total row (unless -H), as the table ends with its
+	 * total line */
+	out_grid(b, o, &v, c.n + (o->fmt == FMT_TSV && !o->no_header), &c);
 	if (o->fmt == FMT_TABLE && !o->no_header)
 		top_footer(b, r, o);
 }
 
-static void json_sums(struct outbuf *b, const struct sums *s, int *f)
+void out_json_top(struct jw *w, const struct report *r, const struct opts *o)
 {
-	json_u64(b, "sockets", s->sockets, f);
-	json_u64(b, "r", s->r, f);
-	json_u64(b, "w", s->w, f);
-	json_u64(b, "f", s->f, f);
-	json_u64(b, "t", s->t, f);
-	json_u64(b, "rb", s->rb, f);
-	json_u64(b, "tb", s->tb, f);
-	json_u64(b, "charged_bytes", s->charged_bytes, f);
-	json_u64(b, "charged_pages", s->charged_pages, f);
-}
+	struct field f[MAX_KEYS + T_NSUMS];
+	struct top_ctx c = { r, shown(r, o) };
+	struct view v = { f, top_fields(r->by, f), NULL, NULL };
+	struct view sums = { sum_fields, T_NSUMS, NULL, NULL };
+	struct outbuf scratch;
 
-void out_json_top(struct outbuf *b, const struct report *r, const struct opts *o, int *first)
-{
-	size_t n = shown(r, o);
-
-	json_text(b, "by", agg_by_name(r->by), first);
-	json_key(b, "groups", first);
-	ob_ch(b, '[');
-	for (size_t i = 0; i < n; i++) {
-		const struct group *g = &r->groups[i];
-		int f = 1;
-
-		ob_str(b, i ? ",\n{" : "\n{");
-		if (r->by != BY_PROCESS) {
-			struct col kc[MAX_KEYS];
-			struct cell c[MAX_KEYS];
-			size_t nk = key_cols(r->by, kc);
-
-			key_cells(r, i, NULL, c);
-			for (size_t k = 0; k < nk; k++) {
-				json_key(b, kc[k].key, &f);
-				if (c[k].kind == CELL_ABSENT)
-					ob_str(b, "null");
-				else if (c[k].kind == CELL_U64 || c[k].kind == CELL_BYTES)
-					ob_u64(b, c[k].u);
-				else
-					ob_json_str(b, c[k].s);
-			}
-		} else if (!agg_is_proc(g->proc)) {
-			json_key(b, "pid", &f);
-			ob_str(b, "null");
-			json_key(b, "comm", &f);
-			ob_str(b, "null");
-			json_key(b, "uid", &f);
-			ob_str(b, "null");
-			json_text(b, "category", pcat_names[proc_category(r, g->proc)].json, &f);
-		} else {
-			const struct proc_ent *p = &r->owners.procs[g->proc];
-
-			json_u64(b, "pid", (uint64_t)p->pid, &f);
-			json_text(b, "comm", p->comm, &f);
-			json_u64(b, "uid", p->uid, &f);
-			json_text(b, "category", pcat_names[PC_PROCESS].json, &f);
-		}
-		json_sums(b, &g->s, &f);
-		ob_ch(b, '}');
+	if (ob_init_mem(&scratch)) {
+		w->b->err = w->b->err ? w->b->err : ENOMEM;
+		return;
 	}
-	ob_str(b, "\n]");
-	json_key(b, "totals", first);
-	ob_ch(b, '{');
-	{
-		int f = 1;
-
-		json_sums(b, &r->totals, &f);
-	}
-	ob_ch(b, '}');
-	json_key(b, "owners_scan", first);
+	jw_kv_str(w, "by", agg_by_name(r->by));
+	jw_key(w, "groups");
+	jw_arr_begin(w, JW_LINES);
+	for (size_t i = 0; i < c.n; i++)
+		out_json_obj(w, &v, &c, i, &scratch);
+	jw_arr_end(w);
+	jw_key(w, "totals");
+	out_json_obj(w, &sums, &c, c.n, &scratch);
+	ob_finish(&scratch);
+	jw_key(w, "owners_scan");
 	if (!r->owners_scanned) {
-		ob_str(b, "null");
+		jw_null(w);
 	} else {
-		int f = 1;
-
-		ob_ch(b, '{');
-		json_u64(b, "procs_scanned", r->owners.procs_scanned, &f);
-		json_u64(b, "procs_denied", r->owners.procs_denied, &f);
-		json_u64(b, "fds_denied", r->owners.fds_denied, &f);
-		json_u64(b, "procs_gone", r->owners.procs_gone, &f);
-		json_u64(b, "procs_incomplete", r->owners.procs_incomplete, &f);
-		json_u64(b, "task_tables", r->owners.task_tables, &f);
-		ob_ch(b, '}');
+		jw_obj_begin(w);
+		jw_kv_u64(w, "procs_scanned", r->owners.procs_scanned);
+		jw_kv_u64(w, "procs_denied", r->owners.procs_denied);
+		jw_kv_u64(w, "fds_denied", r->owners.fds_denied);
+		jw_kv_u64(w, "procs_gone", r->owners.procs_gone);
+		jw_kv_u64(w, "procs_incomplete", r->owners.procs_incomplete);
+		jw_kv_u64(w, "task_tables", r->owners.task_tables);
+		jw_obj_end(w);
 	}
 }

@@ -68,20 +68,6 @@ static void ob_flush(struct outbuf *b)
 	b->len = 0;
 }
 
-int ob_emit(struct outbuf *mem, FILE *f)
-{
-	struct outbuf out = { f, NULL, 0, 0, mem->err };
-
-	if (!out.err && sig_interrupted())
-		out.err = EINTR;
-	write_pieces(&out, mem->p, mem->len);
-	if (!out.err && fflush(f) != 0)
-		out.err = errno ? errno : EIO;
-	free(mem->p);
-	mem->p = NULL;
-	return out.err ? -out.err : 0;
-}
-
 int ob_finish(struct outbuf *b)
 {
 	ob_flush(b);

@@ -51,7 +51,7 @@ VIEWS = (["*", "sockets", "top"] + [f"top --by={k}" for k in BY_KEYS] +
          ["system", "check", "report"])
 FORMATS = ["table", "tsv", "json", "*"]
 KINDS = ["column", "label", "key", "finding", "evidence"]
-FORMAT_KINDS = {"table": {"column", "label", "key"}, "tsv": {"column", "key"},
+FORMAT_KINDS = {"table": {"column", "label", "key"}, "tsv": {"column", "label", "key"},
                 "json": {"key"}, "*": {"finding", "evidence"}}
 TEXT_FORMATS = ["table", "tsv", "json"]
 
@@ -215,7 +215,8 @@ def tsv_lines(blk, text):
     return [ln for ln in lines if ln != ""] if lines[-1] == "" else lines
 
 
-def parse_tsv_grid(blk, text):
+def parse_tsv_grid(blk, text, total=False):
+    """total: the last row is a total, labelled in its first field (top)."""
     lines = tsv_lines(blk, text)
     if not lines:
         blk.problems.append("no header line")
@@ -227,6 +228,11 @@ def parse_tsv_grid(blk, text):
         if len(r) != len(blk.columns):
             blk.problems.append(f"a row has {len(r)} fields, the header {len(blk.columns)}")
             break
+    if total:
+        if rows:
+            blk.names.append(("label", rows[-1][0]))
+        else:
+            blk.problems.append("no total row")
     return rows
 
 
@@ -460,8 +466,8 @@ class Runner:
     def parse_view(self, view, fmt, by, text, what, cmd):
         blk = Block(what, fmt, by_views(view, by), (cmd, view, by))
         if fmt == "tsv":
-            {"sockets": parse_tsv_grid, "top": parse_tsv_grid, "system": parse_tsv_system,
-             "check": parse_tsv_check}[view](blk, text)
+            {"sockets": parse_tsv_grid, "top": lambda b, t: parse_tsv_grid(b, t, total=True),
+             "system": parse_tsv_system, "check": parse_tsv_check}[view](blk, text)
         elif view == "system":
             parse_table_system(blk, text)
         elif view == "check":

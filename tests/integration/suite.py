@@ -530,8 +530,10 @@ def t_hostile_comm():
               f"tsv owners {owners!r} lack the escaped name")
         tt = run([SOCKMEM, "top", "-o", "tsv", "--pid", str(p.pid)], text=False)
         tl = tt.stdout.decode("utf-8", "surrogateescape").split("\n")[:-1]
-        eq(len(tl), 2, "top tsv: header and one row")
+        eq(len(tl), 3, "top tsv: header, one row and the total")
         eq(len(tl[1].split("\t")), len(tl[0].split("\t")), "top tsv field count")
+        # one process: the total (each socket once) is its row's sums
+        eq(tl[2].split("\t"), ["total", "", ""] + tl[1].split("\t")[3:], "top tsv total row")
         tab = sm(["sockets", "--sport", str(port)])
         rows = tab.stdout.split("\n")[:-1]
         eq(len(rows), 1 + len(js["sockets"]), "table: one line per socket plus the header")
