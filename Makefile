@@ -56,15 +56,15 @@ build/sockmem-san: $(SAN_LIB_OBJS) build/san/main.o
 build/tests/%: tests/unit/%.c $(LIB_OBJS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(MNL_LIBS) $(CMOCKA_LIBS) -pthread
+	$(Q)$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(MNL_LIBS) $(CMOCKA_LIBS) -pthread
 
 build/san-tests/%: tests/unit/%.c $(SAN_LIB_OBJS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(SAN_LIB_OBJS) $(MNL_LIBS) $(CMOCKA_LIBS) -pthread
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(CPPFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(SAN_LIB_OBJS) $(MNL_LIBS) $(CMOCKA_LIBS) -pthread
 
 build/helpers/%: tests/helpers/%.c $(wildcard tests/helpers/*.h)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -g -o $@ $< -lpthread
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ $< -pthread
 
 # One command that makes a fresh Debian 12 machine ready (run as root).
 deps:
