@@ -71,7 +71,7 @@ deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		gcc make pkg-config libmnl-dev libcmocka-dev mandoc jq valgrind iproute2 \
-		util-linux procps python3 clang libclang-rt-14-dev strace libjansson-dev
+		util-linux procps python3 clang libclang-rt-14-dev strace libjansson-dev perl
 
 run: deps
 	$(MAKE) sockmem
@@ -97,7 +97,8 @@ fuzz-build:
 fuzz-regress:
 	tests/fuzz/regress.sh
 
-# Every suite, ending with one line "check: N passed, M failed".
+# Every suite, ending with one line "check: N passed, M failed" (", K skipped"
+# when K > 0: the root-only suites, when run by another user).
 check: sockmem build/sockmem-san $(UNIT_BINS) $(SAN_UNIT_BINS) $(HELPER_BINS)
 	@tests/check.sh
 
