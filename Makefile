@@ -67,23 +67,23 @@ build/tests/%: tests/unit/%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
 	@mkdir -p build/dep/tests
-	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -MF build/dep/tests/$(notdir $@).d -Itests/unit $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(MNL_LIBS) $(CMOCKA_LIBS) -pthread
+	$(Q)$(CC) $(ALL_CFLAGS) $(CPPFLAGS) $(DEPFLAGS) -MF build/dep/tests/$(notdir $@).d -Itests/unit $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(MNL_LIBS) $(CMOCKA_LIBS) -pthread
 
 build/san-tests/%: tests/unit/%.c $(SAN_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	@mkdir -p build/dep/san-tests
-	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(DEPFLAGS) -MF build/dep/san-tests/$(notdir $@).d -Itests/unit $(LDFLAGS) -o $@ $< $(SAN_LIB_OBJS) $(MNL_LIBS) $(CMOCKA_LIBS) -pthread
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(CPPFLAGS) $(DEPFLAGS) -MF build/dep/san-tests/$(notdir $@).d -Itests/unit $(LDFLAGS) -o $@ $< $(SAN_LIB_OBJS) $(MNL_LIBS) $(CMOCKA_LIBS) -pthread
 
 build/helpers/%: tests/helpers/%.c $(wildcard tests/helpers/*.h)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -g -o $@ $< -lpthread
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ $< -pthread
 
 # One command that makes a fresh Debian 12 machine ready (run as root).
 deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		gcc make pkg-config libmnl-dev libcmocka-dev mandoc jq valgrind iproute2 \
-		util-linux procps python3 clang libclang-rt-14-dev strace libjansson-dev
+		util-linux procps python3 clang libclang-rt-14-dev strace libjansson-dev perl
 
 run: deps
 	$(MAKE) sockmem
@@ -109,7 +109,8 @@ fuzz-build:
 fuzz-regress:
 	tests/fuzz/regress.sh
 
-# Every suite, ending with one line "check: N passed, M failed".
+# Every suite, ending with one line "check: N passed, M failed" (", K skipped"
+# when K > 0: the root-only suites, when run by another user).
 check: lint sockmem build/sockmem-san $(UNIT_BINS) $(SAN_UNIT_BINS) $(HELPER_BINS)
 	@tests/check.sh
 

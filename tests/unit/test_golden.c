@@ -1,0 +1,752 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test_golden.c - golden-file tests of every renderer: each view in each
+ * format, with the options that change what it prints (-H, -n, --by,
+ * --top), rendered by out_render into memory from hand-built snapshots and
+ * compared byte for byte with tests/golden/NAME.FMT. No kernel, no root.
+ *
+ * The snapshots are collected records (sockets, owners, sysinfo, network
+ * namespaces, cgroups) written out here; the derived parts (totals, groups,
+ * findings) come from report_derive, as in report_build. The snapshot time
+ * is fixed, so the files do not change from run to run.
+ *
+ * After an intended change of the output, regenerate and review:
+ *
+ *     make build/tests/test_golden && GOLDEN_UPDATE=1 build/tests/test_golden
+ *     git diff tests/golden      # every changed byte is a change users see
+ *
+ * On a mismatch the test names the first differing line and writes what it
+ * rendered to build/golden-actual/NAME.FMT, so that
+ * `diff -u tests/golden build/golden-actual` shows the whole difference.
+ * A file in tests/golden that no case writes fails the last test.
+ * make check also runs every tests/golden/ *.json through `jq .`.
+ */
+#include "testutil.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include "collect/owners.h"
+#include "render/out.h"
+#include "model/report.h"
+
+#define GOLDEN_DIR "tests/golden"
+#define ACTUAL_DIR "build/golden-actual"
+#define WHEN	   1700000000 /* 2023-11-14T22:13:20Z */
+#define HOME_INO   4026531840u
+
+/* ---- snapshots ---- */
+
+enum snap {
+	SNAP_HOST,	/* one namespace, owners walked, every per-socket rule fires */
+	SNAP_DENIED,	/* host, some processes not inspected; tcp_mem above high */
+	SNAP_CGROUP,	/* host, with its sockets' cgroups resolved (--by cgroup) */
+	SNAP_FILTERED,	/* host, as if a filter left sockets out */
+	SNAP_MALFORMED, /* host, with replies the parser rejected */
+	SNAP_NO_RSV,	/* host without net.core.mem_pcpu_rsv (no tolerance) */
+	SNAP_NEGATIVE,	/* host whose sockets hold more than sockstat counts */
+	SNAP_NETNS,	/* --all-netns --no-owners, a skipped namespace, absent values */
+	SNAP_QUIET,	/* --no-owners, healthy: no finding, gap within tolerance */
+	SNAP_BARE,	/* nothing readable: every sysinfo value absent, no sockets */
+	SNAP_N
+};
+
+static const char *const snap_names[SNAP_N] = {
+	"host",	  "denied",   "cgroup", "filtered", "malformed",
+	"no-rsv", "negative", "netns",	"quiet",    "bare",
+};
+
+/* A comm (15 bytes at most, as the kernel's) with every kind of byte the
+ * escapers handle: quote, backslash, tab, newline, ESC, the list
+ * separators / , ; and a byte that is not UTF-8. */
+static const char hostile_comm[] = "ev\"il\\\t\n\x1b/,;\xff";
+
+static struct sock_rec sock4(uint64_t cookie, unsigned state, const char *src, uint16_t sport,
+			     const char *dst, uint16_t dport)
+{
+	struct sock_rec s;
+
+	memset(&s, 0, sizeof(s));
+	s.cookie = cookie;
+	s.family = AF_INET;
+	s.state = (uint8_t)state;
+	s.sport = sport;
+	s.dport = dport;
+	assert_int_equal(inet_pton(AF_INET, src, s.saddr), 1);
+	assert_int_equal(inet_pton(AF_INET, dst, s.daddr), 1);
+	return s;
+}
+
+static struct sock_rec sock6(uint64_t cookie, unsigned state, const char *src, uint16_t sport,
+			     const char *dst, uint16_t dport)
+{
+	struct sock_rec s;
+
+	memset(&s, 0, sizeof(s));
+	s.cookie = cookie;
+	s.family = AF_INET6;
+	s.state = (uint8_t)state;
+	s.sport = sport;
+	s.dport = dport;
+	assert_int_equal(inet_pton(AF_INET6, src, s.saddr), 1);
+	assert_int_equal(inet_pton(AF_INET6, dst, s.daddr), 1);
+	return s;
+}
+
+/* skmem r rb t tb f w o bl d, the first n of them present. */
+static void skmem(struct sock_rec *s, int n, uint32_t r, uint32_t rb, uint32_t t, uint32_t tb,
+		  uint32_t f, uint32_t w, uint32_t o, uint32_t bl, uint32_t d)
+{
+	const uint32_t v[SKM_N] = { r, rb, t, tb, f, w, o, bl, d };
+
+	s->skmem_n = (uint8_t)n;
+	for (int i = 0; i < n; i++)
+		s->skmem[i] = v[i];
+}
+
+static void ti(struct sock_rec *s, enum ti i, uint64_t v)
+{
+	s->ti[i] = v;
+	s->ti_mask |= (uint16_t)(1u << i);
+}
+
+static void add_sock(struct report *r, const struct sock_rec *s)
+{
+	assert_int_equal(sock_table_add(&r->socks, s), 1);
+}
+
+static struct maybe val(int64_t v)
+{
+	return maybe_of(v);
+}
+
+static void host_sysinfo(struct sysinfo *si)
+{
+	struct sockstat *ss = &si->sockstat;
+	struct sysctls *sc = &si->sysctl;
+	static const int64_t tx[TX_N] = { 17, 5230, 40, 2, 3, 1234, 0, 1, 77, 0, 6, -1 };
+
+	memset(si, 0, sizeof(*si));
+	ss->inuse = val(6);
+	ss->orphan = val(300);
+	ss->tw = val(1);
+	ss->alloc = val(9);
+	ss->mem_pages = val(1100);
+	ss->inuse6 = val(3);
+	ss->sockets_used = val(120);
+	si->proto.memory_pages = val(1100);
+	si->proto.pressure = val(1);
+	for (int i = 0; i < TX_N; i++)
+		si->tcpext[i] = tx[i] < 0 ? maybe_none() : val(tx[i]); /* TCPOFODrop: old kernel */
+	sc->tcp_mem[0] = val(800);
+	sc->tcp_mem[1] = val(1000);
+	sc->tcp_mem[2] = val(1200);
+	sc->tcp_rmem[0] = val(4096);
+	sc->tcp_rmem[1] = val(131072);
+	sc->tcp_rmem[2] = val(6291456);
+	sc->tcp_wmem[0] = val(4096);
+	sc->tcp_wmem[1] = val(16384);
+	sc->tcp_wmem[2] = val(4194304);
+	sc->tcp_max_orphans = val(1024);
+	sc->tcp_adv_win_scale = val(1);
+	sc->tcp_moderate_rcvbuf = val(1);
+	sc->rmem_max = val(212992);
+	sc->wmem_max = val(212992);
+	sc->rmem_default = val(212992);
+	sc->wmem_default = val(212992);
+	sc->mem_pcpu_rsv = val(64);
+	snprintf(si->hostname, sizeof(si->hostname), "golden-host");
+	snprintf(si->release, sizeof(si->release), "6.1.0-18-amd64");
+}
+
+/* The one namespace of a run without --all-netns, as report_build fills it. */
+static void one_netns(struct report *r)
+{
+	r->netns = calloc(1, sizeof(*r->netns));
+	assert_non_null(r->netns);
+	r->nnetns = 1;
+	r->netns[0].ino = r->netns_ino;
+	r->netns[0].sysctl = r->sys.sysctl;
+	r->netns[0].inuse = r->sys.sockstat.inuse;
+	r->netns[0].tw = r->sys.sockstat.tw;
+}
+
+static void host_sockets(struct report *r)
+{
+	struct sock_rec s;
+
+	/* a reader that stopped reading: r over rb, zero window (unread_backlog,
+	 * rcv_over_budget); bound to lo; held by two processes */
+	s = sock4(11, 1, "127.0.0.1", 8080, "127.0.0.1", 51000);
+	s.inode = 2001;
+	s.uid = 33;
+	s.ifindex = 1;
+	s.rqueue = 262144;
+	skmem(&s, SKM_N, 393216, 262144, 0, 87040, 4096, 0, 0, 0, 3);
+	ti(&s, TI_RCV_SPACE, 65483);
+	ti(&s, TI_RCV_SSTHRESH, 64088);
+	ti(&s, TI_RCV_WND, 0);
+	ti(&s, TI_SND_WND, 65536);
+	ti(&s, TI_NOTSENT_BYTES, 0);
+	ti(&s, TI_BYTES_RECEIVED, 10485760);
+	ti(&s, TI_BYTES_ACKED, 1);
+	ti(&s, TI_RTT, 52);
+	ti(&s, TI_RTTVAR, 11);
+	ti(&s, TI_RCV_MSS, 65483);
+	ti(&s, TI_SND_MSS, 65483);
+	s.flags |= SOCK_HAS_CGROUP;
+	s.cgroup_id = 7001;
+	add_sock(r, &s);
+
+	/* receive budget at tcp_rmem max (rcvbuf_at_max); 8 skmem values (no
+	 * drops: before 4.7); no tcp_info */
+	s = sock6(12, 1, "::1", 443, "::1", 52000);
+	s.inode = 2002;
+	s.uid = 1000;
+	s.rqueue = 1200;
+	skmem(&s, 8, 4096, 6291456, 0, 16384, 0, 0, 0, 0, 0);
+	add_sock(r, &s);
+
+	/* a listener shared by the four processes of a pre-forking server */
+	s = sock4(13, 10, "0.0.0.0", 8080, "0.0.0.0", 0);
+	s.inode = 2003;
+	s.uid = 33;
+	skmem(&s, SKM_N, 0, 131072, 0, 16384, 0, 0, 0, 0, 0);
+	s.flags |= SOCK_HAS_CGROUP;
+	s.cgroup_id = 7001;
+	add_sock(r, &s);
+
+	/* TIME-WAIT: no skmem, no inode, no uid */
+	s = sock4(14, 6, "127.0.0.1", 51999, "127.0.0.1", 8080);
+	add_sock(r, &s);
+
+	/* CLOSE-WAIT with a file but no descriptor seen; 4 skmem values (charged
+	 * absent), two tcp_info fields */
+	s = sock4(15, 8, "10.1.2.3", 40000, "10.9.8.7", 443);
+	s.inode = 2005;
+	s.uid = 1000;
+	skmem(&s, 4, 0, 131072, 0, 87040, 0, 0, 0, 0, 0);
+	ti(&s, TI_RTT, 1500);
+	ti(&s, TI_RTTVAR, 750);
+	s.flags |= SOCK_HAS_CGROUP;
+	s.cgroup_id = 7003;
+	add_sock(r, &s);
+
+	/* a writer ahead of the path: tb at tcp_wmem max with 2 MiB unsent
+	 * (sndbuf_at_max), rb set by SO_RCVBUF below tcp_rmem default (locked) */
+	s = sock6(16, 1, "2001:db8::1", 22, "2001:db8::2", 60000);
+	s.inode = 2006;
+	s.uid = 0;
+	s.wqueue = 2097152;
+	skmem(&s, SKM_N, 0, 2304, 2101248, 4194304, 8192, 2101248, 0, 0, 0);
+	ti(&s, TI_NOTSENT_BYTES, 2097152);
+	ti(&s, TI_SND_WND, 3145728);
+	ti(&s, TI_BYTES_ACKED, 123456789012);
+	ti(&s, TI_RTT, 20000);
+	ti(&s, TI_SND_MSS, 1428);
+	s.flags |= SOCK_HAS_CGROUP;
+	s.cgroup_id = 7002;
+	add_sock(r, &s);
+
+	/* IPv4-mapped IPv6, a holder with a UTF-8 name; rb at tcp_rmem max too */
+	s = sock6(17, 1, "::ffff:10.0.0.1", 5432, "::ffff:10.0.0.2", 41000);
+	s.inode = 2007;
+	s.uid = 109;
+	skmem(&s, SKM_N, 1536, 6291456, 0, 16384, 2560, 0, 320, 0, 0);
+	ti(&s, TI_RCV_WND, 65536);
+	ti(&s, TI_RCV_MSS, 1448);
+	add_sock(r, &s);
+	for (size_t i = 0; i < r->socks.n; i++)
+		r->socks.v[i].netns_ino = r->netns_ino;
+}
+
+/* What owners_walk hands owners_join: processes, and links by inode. */
+static void host_owners(struct report *r)
+{
+	static const struct proc_ent procs[] = {
+		{ 300, 0, "sshd" },
+		{ 100, 33, "nginx" },
+		{ 101, 33, "nginx" },
+		{ 200, 1000, "" },
+		{ 400, 109, "pg-caf\xc3\xa9" },
+		{ 102, 33, "nginx" },
+		{ 103, 33, "nginx" },
+		{ 999, 0, "idle" }, /* holds no dumped socket: dropped */
+	};
+	/* (inode, index into procs above, fd); the listener has four holders,
+	 * one more than a table shows */
+	static const struct owner_link links[] = {
+		{ 2001, 1, 12 }, { 2001, 3, 3 }, { 2002, 3, 4 }, { 2003, 1, 6 }, { 2003, 2, 6 },
+		{ 2003, 5, 6 },	 { 2003, 6, 6 }, { 2006, 0, 5 }, { 2007, 4, 9 }, { 777777, 7, 1 },
+	};
+	struct owners *o = &r->owners;
+
+	o->procs = malloc(sizeof(procs));
+	o->links = malloc(sizeof(links));
+	assert_non_null(o->procs);
+	assert_non_null(o->links);
+	memcpy(o->procs, procs, sizeof(procs));
+	memcpy(o->links, links, sizeof(links));
+	snprintf(o->procs[3].comm, sizeof(o->procs[3].comm), "%s", hostile_comm);
+	o->nprocs = o->procs_cap = sizeof(procs) / sizeof(procs[0]);
+	o->nlinks = o->links_cap = sizeof(links) / sizeof(links[0]);
+	o->procs_scanned = 57;
+	o->walked = true;
+	assert_int_equal(owners_join(o, &r->socks), 0);
+	r->owners_scanned = true;
+}
+
+/* What cgroup_resolve leaves for the host's sockets: sorted by id, one
+ * path with hostile bytes, one id not found, memcg values or none. */
+static void host_cgroups(struct report *r)
+{
+	struct cgroups *cg = &r->cg;
+
+	cg->v = calloc(3, sizeof(*cg->v));
+	assert_non_null(cg->v);
+	cg->n = 3;
+	cg->v[0] = (struct cgroup_ent){ 7001, strdup("/system.slice/nginx.service"), val(1572864),
+					maybe_none() };
+	cg->v[1] = (struct cgroup_ent){ 7002, strdup("/user.slice/ev\"il\n\tdir\x1b"), maybe_none(),
+					maybe_none() };
+	cg->v[2] = (struct cgroup_ent){ 7003, NULL, val(0), val(8192) };
+	assert_non_null(cg->v[0].path);
+	assert_non_null(cg->v[1].path);
+	snprintf(cg->v2_mount, sizeof(cg->v2_mount), "/sys/fs/cgroup");
+	r->cg_resolved = true;
+}
+
+static void build_host(struct report *r, enum snap snap)
+{
+	static const struct ifname ifn[] = { { 1, "lo" }, { 2, "eth0" } };
+
+	r->page_size = 4096;
+	r->ncpu = 4;
+	r->netns_ino = HOME_INO;
+	host_sysinfo(&r->sys);
+	one_netns(r);
+	r->ifnames = malloc(sizeof(ifn));
+	assert_non_null(r->ifnames);
+	memcpy(r->ifnames, ifn, sizeof(ifn));
+	r->nifnames = 2;
+	host_sockets(r);
+	host_owners(r);
+	switch (snap) {
+	case SNAP_DENIED:
+		r->sys.sockstat.mem_pages = val(1300);
+		r->owners.procs_denied = 2;
+		r->owners.fds_denied = 5;
+		r->owners.procs_gone = 1;
+		r->owners.procs_incomplete = 1;
+		r->owners.task_tables = 3;
+		break;
+	case SNAP_CGROUP: host_cgroups(r); break;
+	case SNAP_FILTERED: r->filtered = r->partial = true; break;
+	case SNAP_MALFORMED: r->dstats.malformed = 2; break; /* report_derive sets partial */
+	case SNAP_NO_RSV: r->sys.sysctl.mem_pcpu_rsv = maybe_none(); break;
+	case SNAP_NEGATIVE: r->sys.sockstat.mem_pages = val(300); break;
+	default: break;
+	}
+}
+
+/* A healthy host seen with --no-owners: ordinary buffers, no drops since
+ * boot, sockstat within the per-CPU tolerance of the sockets' pages. */
+static void build_quiet(struct report *r)
+{
+	struct sock_rec s;
+
+	r->page_size = 4096;
+	r->ncpu = 2;
+	r->netns_ino = HOME_INO;
+	host_sysinfo(&r->sys);
+	r->sys.sockstat.mem_pages = val(5);
+	r->sys.sockstat.orphan = val(0);
+	r->sys.proto.pressure = val(0);
+	for (int i = 0; i < TX_N; i++)
+		r->sys.tcpext[i] = val(0);
+	one_netns(r);
+	s = sock4(31, 1, "192.0.2.10", 443, "198.51.100.7", 61000);
+	s.inode = 4001;
+	s.uid = 33;
+	s.netns_ino = HOME_INO;
+	skmem(&s, SKM_N, 0, 131072, 0, 87040, 4096, 0, 0, 0, 0);
+	add_sock(r, &s);
+	s = sock4(32, 1, "192.0.2.10", 443, "198.51.100.8", 61001);
+	s.inode = 4002;
+	s.uid = 33;
+	s.netns_ino = HOME_INO;
+	s.rqueue = 100;
+	skmem(&s, SKM_N, 2304, 131072, 0, 87040, 1792, 0, 0, 0, 0);
+	ti(&s, TI_RCV_WND, 65536);
+	ti(&s, TI_RCV_MSS, 1448);
+	add_sock(r, &s);
+}
+
+/* --all-netns --no-owners in a container-like view: tcp_mem, the per-CPU
+ * reserve, pressure and some counters unreadable; four namespaces, one
+ * skipped, one found through a process only (no name), one with its own
+ * tcp_rmem under which a socket is at max. */
+static void build_netns(struct report *r)
+{
+	struct sysinfo *si = &r->sys;
+	struct sock_rec s;
+
+	r->page_size = 4096;
+	r->ncpu = 2;
+	r->netns_ino = HOME_INO;
+	r->all_netns = true;
+	host_sysinfo(si);
+	for (int i = 0; i < 3; i++)
+		si->sysctl.tcp_mem[i] = maybe_none();
+	si->sysctl.mem_pcpu_rsv = maybe_none();
+	si->sysctl.tcp_max_orphans = maybe_none();
+	si->proto.pressure = maybe_none();
+	si->proto.memory_pages = val(-1);
+	si->sockstat.alloc = maybe_none();
+	si->sockstat.inuse6 = maybe_none();
+	for (int i = TX_RCVQ_DROP; i < TX_N; i++)
+		si->tcpext[i] = maybe_none();
+	si->hostname[0] = '\0';
+
+	r->netns = calloc(4, sizeof(*r->netns));
+	assert_non_null(r->netns);
+	r->nnetns = 4;
+	r->netns[0] = (struct netns_ent){ .ino = HOME_INO,
+					  .sysctl = si->sysctl,
+					  .inuse = si->sockstat.inuse,
+					  .tw = si->sockstat.tw };
+	r->netns[1] = (struct netns_ent){ .ino = 4026532290u,
+					  .pid = 0,
+					  .sysctl = si->sysctl,
+					  .inuse = val(3),
+					  .tw = maybe_none() };
+	snprintf(r->netns[1].name, sizeof(r->netns[1].name), "blue");
+	r->netns[1].sysctl.tcp_rmem[2] = val(1048576);
+	r->netns[1].sysctl.tcp_wmem[2] = maybe_none();
+	r->netns[2] = (struct netns_ent){ .ino = 4026532391u, .pid = 4242, .skipped = EACCES };
+	snprintf(r->netns[2].name, sizeof(r->netns[2].name), "red\tteam");
+	r->netns[3] = (struct netns_ent){
+		.ino = 4026532400u, .pid = 777, .sysctl = si->sysctl, .inuse = val(0), .tw = val(0)
+	};
+	r->netns_skipped = 1;
+	r->partial = true;
+
+	s = sock4(21, 1, "127.0.0.1", 6379, "127.0.0.1", 50000);
+	s.inode = 3001;
+	s.uid = 999;
+	s.netns_ino = HOME_INO;
+	skmem(&s, SKM_N, 0, 131072, 0, 87040, 4096, 0, 0, 0, 0);
+	add_sock(r, &s);
+	s = sock4(22, 10, "0.0.0.0", 6379, "0.0.0.0", 0);
+	s.inode = 3002;
+	s.uid = 999;
+	s.netns_ino = HOME_INO;
+	skmem(&s, SKM_N, 0, 131072, 0, 16384, 0, 0, 0, 0, 0);
+	add_sock(r, &s);
+	/* at blue's tcp_rmem max (1 MiB), far below the host's */
+	s = sock4(23, 1, "10.200.0.2", 9000, "10.200.0.1", 33000);
+	s.inode = 3003;
+	s.uid = 0;
+	s.netns_ino = 4026532290u;
+	s.ifindex = 2; /* an index of another namespace: no name */
+	s.rqueue = 700000;
+	skmem(&s, SKM_N, 786432, 1048576, 0, 16384, 0, 0, 0, 0, 0);
+	ti(&s, TI_RCV_WND, 29200);
+	ti(&s, TI_RCV_MSS, 1448);
+	add_sock(r, &s);
+	s = sock4(24, 6, "10.200.0.2", 33001, "10.200.0.1", 9000);
+	s.netns_ino = 4026532290u;
+	add_sock(r, &s);
+}
+
+/* Nothing readable, nothing dumped: every value absent. */
+static void build_bare(struct report *r)
+{
+	r->page_size = 4096;
+	one_netns(r);
+	r->owners.walked = true;
+	r->owners_scanned = true;
+}
+
+/* ---- cases ---- */
+
+struct gcase {
+	enum snap snap;
+	enum cmd cmd;
+	enum fmt fmt;
+	enum group_by by;
+	bool no_header, numeric;
+	size_t top_n;
+	char name[64];
+};
+
+#define MAX_CASES 96
+static const char *const fmt_ext[] = { "table", "tsv", "json" };
+
+static void add_case(struct gcase *c, size_t *n, enum snap snap, enum cmd cmd, enum fmt fmt,
+		     enum group_by by, bool no_header, bool numeric, size_t top_n)
+{
+	struct gcase *g;
+	char bytxt[24] = "", toptxt[16] = "";
+
+	assert_true(*n < MAX_CASES);
+	g = &c[(*n)++];
+	/* the cgroup and netns snapshots exist for their --by key: not in the name */
+	if (by != BY_PROCESS && snap != SNAP_CGROUP && snap != SNAP_NETNS)
+		snprintf(bytxt, sizeof(bytxt), "-by-%s", agg_by_name(by));
+	if (top_n)
+		snprintf(toptxt, sizeof(toptxt), "-top%zu", top_n);
+	*g = (struct gcase){ snap, cmd, fmt, by, no_header, numeric, top_n, "" };
+	snprintf(g->name, sizeof(g->name), "%s-%s%s%s%s%s.%s", snap_names[snap], query_cmd_name(cmd),
+		 bytxt, toptxt, no_header ? "-H" : "", numeric ? "-n" : "", fmt_ext[fmt]);
+}
+
+/* Every case: each view of the host in each format, plus -H (table, TSV)
+ * and -n (table), which JSON ignores; the other --by keys of top; --top;
+ * the other snapshots in the views that show what they add. */
+static size_t all_cases(struct gcase *c)
+{
+	size_t n = 0;
+
+	for (int cmd = CMD_REPORT; cmd <= CMD_CHECK; cmd++) {
+		add_case(c, &n, SNAP_HOST, cmd, FMT_TABLE, BY_PROCESS, false, false, 0);
+		add_case(c, &n, SNAP_HOST, cmd, FMT_TABLE, BY_PROCESS, true, false, 0);
+		add_case(c, &n, SNAP_HOST, cmd, FMT_TABLE, BY_PROCESS, false, true, 0);
+		add_case(c, &n, SNAP_HOST, cmd, FMT_TSV, BY_PROCESS, false, false, 0);
+		add_case(c, &n, SNAP_HOST, cmd, FMT_TSV, BY_PROCESS, true, false, 0);
+		add_case(c, &n, SNAP_HOST, cmd, FMT_JSON, BY_PROCESS, false, false, 0);
+	}
+	for (int f = FMT_TABLE; f <= FMT_JSON; f++) {
+		add_case(c, &n, SNAP_HOST, CMD_TOP, f, BY_PORT, false, false, 0);
+		add_case(c, &n, SNAP_HOST, CMD_TOP, f, BY_USER, false, false, 0);
+		add_case(c, &n, SNAP_HOST, CMD_TOP, f, BY_STATE, false, false, 0);
+		add_case(c, &n, SNAP_DENIED, CMD_TOP, f, BY_PROCESS, false, false, 0);
+		add_case(c, &n, SNAP_DENIED, CMD_CHECK, f, BY_PROCESS, false, false, 0);
+		add_case(c, &n, SNAP_QUIET, CMD_REPORT, f, BY_PROCESS, false, false, 0);
+		add_case(c, &n, SNAP_CGROUP, CMD_TOP, f, BY_CGROUP, false, false, 0);
+		add_case(c, &n, SNAP_CGROUP, CMD_REPORT, f, BY_CGROUP, false, false, 0);
+		for (int cmd = CMD_REPORT; cmd <= CMD_CHECK; cmd++)
+			add_case(c, &n, SNAP_NETNS, cmd, f, BY_NETNS, false, false, 0);
+		add_case(c, &n, SNAP_BARE, CMD_REPORT, f, BY_PROCESS, false, false, 0);
+		add_case(c, &n, SNAP_BARE, CMD_SOCKETS, f, BY_PROCESS, false, false, 0);
+	}
+	add_case(c, &n, SNAP_HOST, CMD_TOP, FMT_TABLE, BY_PROCESS, false, false, 2);
+	add_case(c, &n, SNAP_HOST, CMD_TOP, FMT_JSON, BY_PROCESS, false, false, 2);
+	/* the reconciliation's other states: its sentence and within_tolerance */
+	for (int sn = SNAP_FILTERED; sn <= SNAP_NEGATIVE; sn++)
+		add_case(c, &n, sn, CMD_SYSTEM, FMT_TSV, BY_PROCESS, false, false, 0);
+	add_case(c, &n, SNAP_NEGATIVE, CMD_CHECK, FMT_TABLE, BY_PROCESS, false, false, 0);
+	return n;
+}
+
+/* ---- golden files ---- */
+
+/* The whole file, or NULL if it does not exist. */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *text = NULL;
+	size_t cap = 0, n = 0;
+
+	if (!f) {
+		assert_int_equal(errno, ENOENT);
+		return NULL;
+	}
+	for (;;) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 65536;
+			text = realloc(text, cap + 1);
+			assert_non_null(text);
+		}
+		size_t got = fread(text + n, 1, cap - n, f);
+
+		n += got;
+		if (got == 0)
+			break;
+	}
+	assert_false(ferror(f));
+	fclose(f);
+	text[n] = '\0';
+	*len = n;
+	return text;
+}
+
+static void spill(const char *dir, const char *name, const char *text, size_t len)
+{
+	char path[256];
+	FILE *f;
+
+	if (mkdir(dir, 0777) && errno != EEXIST)
+		fail_msg("mkdir %s: %s", dir, strerror(errno));
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	if (!f)
+		fail_msg("%s: %s", path, strerror(errno));
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Length of the line starting at p (without its newline). */
+static int line_len(const char *p, const char *end)
+{
+	const char *nl = p < end ? memchr(p, '\n', (size_t)(end - p)) : NULL;
+
+	if (p >= end)
+		return 0;
+	return (int)((nl ? nl : end) - p);
+}
+
+/* Compares got with tests/golden/NAME, or writes it there under GOLDEN_UPDATE. */
+static void check_golden(const char *name, char *got, size_t len)
+{
+	char path[256];
+	char *want;
+	size_t wlen = 0, i = 0, line = 1, bol = 0;
+
+	snprintf(path, sizeof(path), GOLDEN_DIR "/%s", name);
+	if (getenv("GOLDEN_UPDATE")) {
+		spill(GOLDEN_DIR, name, got, len);
+		return;
+	}
+	want = slurp(path, &wlen);
+	if (want && wlen == len && memcmp(want, got, len) == 0) {
+		free(want);
+		return;
+	}
+	mkdir("build", 0777);
+	spill(ACTUAL_DIR, name, got, len);
+	if (!want)
+		fail_msg("%s is missing (GOLDEN_UPDATE=1 build/tests/test_golden writes it)", path);
+	for (; i < len && i < wlen && got[i] == want[i]; i++)
+		if (got[i] == '\n') {
+			line++;
+			bol = i + 1;
+		}
+	print_error("%s differs from the rendering at line %zu (byte %zu):\n"
+		    "  want: %.*s\n  got:  %.*s\n"
+		    "all of it: diff -u %s " ACTUAL_DIR "/%s\n"
+		    "if the change is intended: GOLDEN_UPDATE=1 build/tests/test_golden\n",
+		    path, line, i, line_len(want + bol, want + wlen), want + bol,
+		    line_len(got + bol, got + len), got + bol, path, name);
+	free(want);
+	fail();
+}
+
+/* ---- tests ---- */
+
+/* Names from the passwd database for --by user (report_build looks them up
+ * after aggregation); uid 1000 has none. */
+static void usernames(struct report *r)
+{
+	r->usernames = calloc(r->ngroups + 1, sizeof(*r->usernames));
+	assert_non_null(r->usernames);
+	for (size_t i = 0; i < r->ngroups; i++) {
+		uint64_t uid = r->groups[i].key;
+		const char *nm = uid == 0     ? "root"
+				 : uid == 33  ? "www-data"
+				 : uid == 109 ? "postgres"
+					      : "";
+
+		snprintf(r->usernames[i], sizeof(r->usernames[i]), "%s", nm);
+	}
+}
+
+static void build(struct report *r, enum snap snap)
+{
+	memset(r, 0, sizeof(*r));
+	if (snap == SNAP_NETNS)
+		build_netns(r);
+	else if (snap == SNAP_QUIET)
+		build_quiet(r);
+	else if (snap == SNAP_BARE)
+		build_bare(r);
+	else
+		build_host(r, snap);
+	r->when = WHEN;
+}
+
+static void test_golden(void **state)
+{
+	const struct gcase *g = *state;
+	struct report r;
+	struct report_err e;
+	struct opts o;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	memset(&o, 0, sizeof(o));
+	o.cmd = g->cmd;
+	o.fmt = g->fmt;
+	o.by = g->by;
+	o.no_header = g->no_header;
+	o.numeric = g->numeric;
+	o.top_n = g->top_n;
+	o.sort = SORT_CHARGED;
+	o.want_v4 = o.want_v6 = true;
+	o.all_netns = g->snap == SNAP_NETNS;
+	o.no_owners = g->snap == SNAP_NETNS || g->snap == SNAP_QUIET;
+	o.find = (struct find_opts){ FIND_DEFAULT_UNSENT_MIN, FIND_DEFAULT_ZERO_WINDOW,
+				     FIND_DEFAULT_UNREAD_MIN };
+	build(&r, g->snap);
+	r.by = o.by;
+	assert_int_equal(report_derive(&o, &r, &e), 0);
+	if (o.by == BY_USER)
+		usernames(&r);
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	assert_int_equal(out_render(&r, &o, f), 0);
+	assert_int_equal(fclose(f), 0);
+	report_free(&r);
+	check_golden(g->name, text, len);
+	free(text);
+}
+
+struct case_list {
+	const struct gcase *v;
+	size_t n;
+};
+
+/* Every file in tests/golden is one a case writes: a removed case leaves
+ * no file behind that nothing checks. */
+static void test_no_stale_golden_files(void **state)
+{
+	const struct case_list *cl = *state;
+	DIR *d = opendir(GOLDEN_DIR);
+	struct dirent *de;
+	int stale = 0;
+
+	if (!d)
+		fail_msg("%s: %s", GOLDEN_DIR, strerror(errno));
+	while ((de = readdir(d))) {
+		size_t i = 0;
+
+		if (de->d_name[0] == '.')
+			continue;
+		while (i < cl->n && strcmp(cl->v[i].name, de->d_name) != 0)
+			i++;
+		if (i == cl->n) {
+			print_error("%s/%s: no case renders it\n", GOLDEN_DIR, de->d_name);
+			stale++;
+		}
+	}
+	closedir(d);
+	assert_int_equal(stale, 0);
+}
+
+int main(void)
+{
+	static struct gcase cases[MAX_CASES];
+	static struct CMUnitTest tests[MAX_CASES + 1];
+	struct case_list cl = { cases, all_cases(cases) };
+
+	for (size_t i = 0; i < cl.n; i++)
+		tests[i] = (struct CMUnitTest){ cases[i].name, test_golden, NULL, NULL, &cases[i] };
+	tests[cl.n] = (struct CMUnitTest){ "no_stale_golden_files", test_no_stale_golden_files,
+					   NULL, NULL, &cl };
+	return _cmocka_run_group_tests("golden", tests, cl.n + 1, NULL, NULL);
+}
