@@ -32,7 +32,7 @@ void out_json_head(struct outbuf *b, const struct report *r, const struct opts *
 	int f = 1;
 
 	json_text(b, "schema", SOCKMEM_SCHEMA, first);
-	json_text(b, "command", query_cmd_name(o->cmd), first);
+	json_text(b, "command", o->cmd_name, first);
 	json_key(b, "host", first);
 	ob_ch(b, '{');
 	json_text_or_null(b, "hostname", r->sys.hostname, &f);

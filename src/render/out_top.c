@@ -132,12 +132,13 @@ static void key_cells(const struct report *r, size_t i, struct outbuf *scratch, 
 		c[2] = cell_maybe(e ? e->memcg_sock_bytes : maybe_none(), CELL_BYTES);
 		c[3] = cell_maybe(e ? e->v1_tcp_bytes : maybe_none(), CELL_BYTES);
 		break;
-	case BY_USER:
+	case BY_USER: {
+		const char *u = g->key == AGG_NO_KEY ? NULL : report_username(r, (uint32_t)g->key);
+
 		c[0] = g->key == AGG_NO_KEY ? absent : (struct cell){ CELL_U64, g->key, 0, NULL };
-		c[1] = r->usernames && r->usernames[i][0]
-			   ? (struct cell){ CELL_UNTRUSTED, 0, 0, r->usernames[i] }
-			   : absent;
+		c[1] = u ? (struct cell){ CELL_UNTRUSTED, 0, 0, u } : absent;
 		break;
+	}
 	case BY_PORT: c[0] = (struct cell){ CELL_U64, g->key, 0, NULL }; break;
 	case BY_STATE:
 		c[0] = (struct cell){ CELL_TEXT, 0, 0, sock_state_name((unsigned)g->key) };
