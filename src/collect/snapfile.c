@@ -886,7 +886,7 @@ static int read_holders(struct rd *d, json_t *el, const char *path, uint32_t idx
 	if (!hs)
 		return 0;
 	snprintf(p, sizeof(p), "%s.holders", path);
-	s->own_first = (uint32_t)o->nlinks;
+	s->own_first = json_array_size(hs) ? (uint32_t)o->nlinks : 0;
 	for (size_t i = 0; i < json_array_size(hs); i++) {
 		json_t *h = json_array_get(hs, i);
 		struct proc_ent key, *pe;
@@ -984,13 +984,22 @@ static int read_sockets(struct rd *d, json_t *root)
 
 /* ------------------------------------------------------------------ entry */
 
-static void parse_error(struct rd *d, const json_error_t *je, size_t len)
+/* Why jansson refused text: nothing there, a document that stops before
+ * its end (an object begun, the error at the last byte), or not JSON. */
+static void parse_error(struct rd *d, const json_error_t *je, const char *text, size_t len)
 {
-	if (len == 0)
+	size_t lead = 0;
+	enum json_error_code code = json_error_code(je);
+
+	while (lead < len && (text[lead] == ' ' || text[lead] == '\n' || text[lead] == '\t' ||
+			      text[lead] == '\r'))
+		lead++;
+	if (lead == len)
 		bad(d, "empty, not a snapshot");
-	else if (json_error_code(je) == json_error_premature_end_of_input)
-		bad(d, "truncated: the JSON document ends early (byte %d of %zu)", je->position,
-		    len);
+	else if (code == json_error_premature_end_of_input ||
+		 (text[lead] == '{' && je->position >= 0 && (size_t)je->position >= len &&
+		  code != json_error_end_of_input_expected))
+		bad(d, "truncated: the JSON document ends early (after %zu bytes)", len);
 	else
 		bad(d, "not JSON: %s (line %d, column %d)", je->text, je->line, je->column);
 }
@@ -1005,7 +1014,7 @@ int snapfile_parse(const char *text, size_t len, struct report *r, char *why, si
 	memset(r, 0, sizeof(*r));
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
-		parse_error(&d, &je, len);
+		parse_error(&d, &je, text, len);
 		return -1;
 	}
 	rc = !json_is_object(root) ? bad(&d, "not a sockmem snapshot (not a JSON object)")
