@@ -192,17 +192,20 @@ static int u64_str_in(struct rd *d, json_t *v, const char *path, const char *key
 	return 0;
 }
 
-/* The same, or null (*has false). */
-static int get_u64_str(struct rd *d, json_t *obj, const char *path, const char *key, bool *has,
-		       uint64_t *out)
+/* The same, or (when nullable) null: *has false. */
+static int get_u64_str(struct rd *d, json_t *obj, const char *path, const char *key,
+		       bool nullable, bool *has, uint64_t *out)
 {
 	json_t *v = need(d, obj, path, key);
 
+	*has = false;
+	*out = 0;
 	if (!v)
 		return -1;
-	*has = !json_is_null(v);
-	*out = 0;
-	return *has ? u64_str_in(d, v, path, key, out) : 0;
+	if (json_is_null(v))
+		return nullable ? 0 : wrong(d, path, key, "null, not a decimal string");
+	*has = true;
+	return u64_str_in(d, v, path, key, out);
 }
 
 static int hexval(char c)
@@ -350,19 +353,28 @@ static int check_kind(struct rd *d, json_t *root)
 	return 0;
 }
 
-/* "YYYY-MM-DDTHH:MM:SSZ", as the writer prints r->when. */
+/* "YYYY-MM-DDTHH:MM:SSZ", as the writer prints r->when: exactly that form
+ * (formatting the result again gives the same text). */
 static int parse_time(const char *s, time_t *out)
 {
+	static const char form[] = "dddd-dd-ddTdd:dd:ddZ";
+	char again[32];
 	struct tm tm;
-	char *end;
+	time_t t;
 
+	if (strlen(s) != sizeof(form) - 1)
+		return -1;
+	for (size_t i = 0; form[i]; i++)
+		if (form[i] == 'd' ? s[i] < '0' || s[i] > '9' : s[i] != form[i])
+			return -1;
 	memset(&tm, 0, sizeof(tm));
-	if (strlen(s) != 20)
+	if (!strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm))
 		return -1;
-	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (!end || *end)
+	t = timegm(&tm);
+	if (!gmtime_r(&t, &tm) || !strftime(again, sizeof(again), "%Y-%m-%dT%H:%M:%SZ", &tm) ||
+	    strcmp(again, s) != 0)
 		return -1;
-	*out = timegm(&tm);
+	*out = t;
 	return 0;
 }
 
@@ -657,10 +669,8 @@ static int cg_entry_el(struct rd *d, json_t *el, const char *path, size_t i, voi
 	long n;
 
 	(void)ctx;
-	if (get_u64_str(d, el, path, "id", &has, &e->id))
+	if (get_u64_str(d, el, path, "id", false, &has, &e->id))
 		return -1;
-	if (!has)
-		return wrong(d, path, "id", "null");
 	if (i && e->id <= cg->v[i - 1].id)
 		return wrong(d, path, "id", "not in increasing order");
 	cg->n = i + 1;
@@ -685,12 +695,12 @@ static int cg_node_el(struct rd *d, json_t *el, const char *path, size_t i, void
 	bool has;
 
 	(void)ctx;
-	if (get_u64_str(d, el, path, "id", &has, &nd->id) || !has)
-		return has ? -1 : wrong(d, path, "id", "null");
+	if (get_u64_str(d, el, path, "id", false, &has, &nd->id))
+		return -1;
 	if (i && nd->id <= cg->nodes[i - 1].id)
 		return wrong(d, path, "id", "not in increasing order");
-	if (get_u64_str(d, el, path, "parent", &has, &nd->parent) || !has)
-		return has ? -1 : wrong(d, path, "parent", "null");
+	if (get_u64_str(d, el, path, "parent", false, &has, &nd->parent))
+		return -1;
 	cg->nnodes = i + 1;
 	return 0;
 }
@@ -927,10 +937,8 @@ static int sock_el(struct rd *d, json_t *el, const char *path, size_t i, void *c
 
 	(void)ctx;
 	memset(&s, 0, sizeof(s));
-	if (get_u64_str(d, el, path, "cookie", &has, &s.cookie))
+	if (get_u64_str(d, el, path, "cookie", false, &has, &s.cookie))
 		return -1;
-	if (!has)
-		return wrong(d, path, "cookie", "null");
 	fam = need(d, el, path, "family");
 	if (!fam)
 		return -1;
@@ -956,7 +964,7 @@ static int sock_el(struct rd *d, json_t *el, const char *path, size_t i, void *c
 	    get_nz(d, el, path, "netns_ino", INT64_MAX, &v))
 		return -1;
 	s.netns_ino = (uint64_t)v;
-	if (get_u64_str(d, el, path, "cgroup_id", &has, &s.cgroup_id))
+	if (get_u64_str(d, el, path, "cgroup_id", true, &has, &s.cgroup_id))
 		return -1;
 	if (has)
 		s.flags |= SOCK_HAS_CGROUP;
@@ -1002,6 +1010,11 @@ static void parse_error(struct rd *d, const json_error_t *je, const char *text, 
 		bad(d, "truncated: the JSON document ends early (after %zu bytes)", len);
 	else
 		bad(d, "not JSON: %s (line %d, column %d)", je->text, je->line, je->column);
+	/* jansson quotes the input near the error: keep the line one line of
+	 * printable text */
+	for (char *p = d->why; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+			*p = '?';
 }
 
 int snapfile_parse(const char *text, size_t len, struct report *r, char *why, size_t whylen)
