@@ -193,8 +193,8 @@ static int u64_str_in(struct rd *d, json_t *v, const char *path, const char *key
 }
 
 /* The same, or (when nullable) null: *has false. */
-static int get_u64_str(struct rd *d, json_t *obj, const char *path, const char *key,
-		       bool nullable, bool *has, uint64_t *out)
+static int get_u64_str(struct rd *d, json_t *obj, const char *path, const char *key, bool nullable,
+		       bool *has, uint64_t *out)
 {
 	json_t *v = need(d, obj, path, key);
 
@@ -992,8 +992,26 @@ static int read_sockets(struct rd *d, json_t *root)
 
 /* ------------------------------------------------------------------ entry */
 
+/* Whether text[pos, len) is the start of a UTF-8 sequence cut short. */
+static bool cut_utf8(const char *text, size_t pos, size_t len)
+{
+	unsigned char lead = (unsigned char)text[pos];
+	size_t need = (lead & 0xe0) == 0xc0   ? 2
+		      : (lead & 0xf0) == 0xe0 ? 3
+		      : (lead & 0xf8) == 0xf0 ? 4
+					      : 0;
+
+	if (!need || len - pos >= need)
+		return false;
+	for (size_t i = pos + 1; i < len; i++)
+		if (((unsigned char)text[i] & 0xc0) != 0x80)
+			return false;
+	return true;
+}
+
 /* Why jansson refused text: nothing there, a document that stops before
- * its end (an object begun, the error at the last byte), or not JSON. */
+ * its end (an object begun, the error at the last byte or in a character
+ * cut short), or not JSON. */
 static void parse_error(struct rd *d, const json_error_t *je, const char *text, size_t len)
 {
 	size_t lead = 0;
@@ -1005,8 +1023,10 @@ static void parse_error(struct rd *d, const json_error_t *je, const char *text, 
 	if (lead == len)
 		bad(d, "empty, not a snapshot");
 	else if (code == json_error_premature_end_of_input ||
-		 (text[lead] == '{' && je->position >= 0 && (size_t)je->position >= len &&
-		  code != json_error_end_of_input_expected))
+		 (text[lead] == '{' && je->position >= 0 &&
+		  ((size_t)je->position >= len ? code != json_error_end_of_input_expected
+					       : code == json_error_invalid_utf8 &&
+						     cut_utf8(text, (size_t)je->position, len))))
 		bad(d, "truncated: the JSON document ends early (after %zu bytes)", len);
 	else
 		bad(d, "not JSON: %s (line %d, column %d)", je->text, je->line, je->column);

@@ -617,6 +617,17 @@ static void test_refuse_not_snapshots(void **state)
 	refused("{\"schema\":\"sockmem/1\",\"command\":\"\\u001b[31m\"}",
 		strlen("{\"schema\":\"sockmem/1\",\"command\":\"\\u001b[31m\"}"),
 		"a sockmem JSON document, not a snapshot");
+	/* truncated anywhere, mid-number, mid-escape, mid-UTF-8 included: every
+	 * prefix short of the closing brace */
+	{
+		char *u = edit(doc, "\"comm\":\"a\"", "\"comm\":\"\xc3\xa9\\u0009\"");
+		size_t n = strlen(u);
+
+		assert_string_equal(u + n - 3, "]}\n");
+		for (size_t k = 1; k < n - 2; k++)
+			refused(u, k, "truncated: ");
+		free(u);
+	}
 	/* truncated anywhere: at half, before the last brace, mid-string */
 	refused(doc, strlen(doc) / 2, "truncated: ");
 	refused(doc, strlen(doc) - 2, "truncated: ");
