@@ -9,6 +9,7 @@
 #include "testutil.h"
 
 #include <arpa/inet.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <sys/socket.h>
 
@@ -515,6 +516,41 @@ static void test_round_trip_sparse(void **state)
 	report_free(&b);
 }
 
+/* Members in another order (jq -S sorts them: "sockets" then comes before
+ * "sysinfo" and "users") and other whitespace read the same. */
+static void test_member_order(void **state)
+{
+	struct report a, b;
+	char why[256] = "", *doc, *again;
+	size_t len, len2;
+	json_error_t je;
+	json_t *j;
+
+	(void)state;
+	build(&a);
+	doc = emit(&a, &len);
+	j = json_loadb(doc, len, 0, &je);
+	assert_non_null(j);
+	for (int pretty = 0; pretty < 2; pretty++) {
+		char *sorted =
+		    json_dumps(j, JSON_SORT_KEYS | (pretty ? JSON_INDENT(3) : JSON_COMPACT));
+
+		assert_non_null(sorted);
+		assert_true(strstr(sorted, "\"sockets\"") < strstr(sorted, "\"sysinfo\""));
+		if (snapfile_parse(sorted, strlen(sorted), &b, why, sizeof(why)) != 0)
+			fail_msg("refused sorted: %s", why);
+		eq_report(&a, &b);
+		again = emit(&b, &len2);
+		assert_string_equal(doc, again);
+		free(again);
+		free(sorted);
+		report_free(&b);
+	}
+	json_decref(j);
+	free(doc);
+	report_free(&a);
+}
+
 /* ------------------------------------------------------------- refusals */
 
 /* A small valid document (one socket held by pid 300). */
@@ -571,7 +607,7 @@ static void refused(const char *doc, size_t len, const char *want)
 
 	memset(&r, 0xa5, sizeof(r));
 	if (snapfile_parse(doc, len, &r, why, sizeof(why)) == 0)
-		fail_msg("accepted, wanted \"%s\": %s", want, doc);
+		fail_msg("accepted, wanted \"%s\": ...%s", want, len > 300 ? doc + len - 300 : doc);
 	if (strncmp(why, want, strlen(want)) != 0)
 		fail_msg("reason \"%s\", wanted \"%s...\"", why, want);
 	assert_null(strchr(why, '\n'));
@@ -597,7 +633,7 @@ static void test_refuse_not_snapshots(void **state)
 	/* jansson quotes the text near the error: control bytes never reach
 	 * the one line */
 	refused("{\"a\":\"\\u0\n\x1b[2J", strlen("{\"a\":\"\\u0\n\x1b[2J"),
-		"not JSON: invalid escape near '\"\\u0?' (line 2, column 0)");
+		"not JSON: invalid escape near '\"\\u0?' (line 2, column 2)");
 	refused("{\"a\":1} x", strlen("{\"a\":1} x"), "not JSON: ");
 	refused("{\"schema\":\"sockmem/1\",\"schema\":\"sockmem/1\"}",
 		strlen("{\"schema\":\"sockmem/1\",\"schema\":\"sockmem/1\"}"), "not JSON: ");
@@ -632,6 +668,19 @@ static void test_refuse_not_snapshots(void **state)
 	refused(doc, strlen(doc) / 2, "truncated: ");
 	refused(doc, strlen(doc) - 2, "truncated: ");
 	refused(doc, (size_t)(strstr(doc, "\"comm\":\"a") - doc) + 8, "truncated: ");
+	/* the top level, walked outside jansson, holds to JSON all the same */
+	refused_edit(
+	    doc, "\"command\":", "\"schema\":\"x\",\"command\":", "not JSON: duplicate object key");
+	refused_edit(doc, "\n]}\n", "\n],\"sockets\":[]}\n", "not JSON: duplicate object key");
+	refused_edit(doc, "\n]}\n", "\n]}}\n", "not JSON: end of file expected");
+	refused_edit(doc, "\n]}\n", "\n],}\n", "not JSON: ");
+	refused_edit(doc, "\"boot_id\":null,", "\"boot_id\":null,,", "not JSON: ");
+	refused_edit(doc, "\"boot_id\":null", "\"boot_id\" null", "not JSON: ':' expected");
+	refused_edit(doc, "\"boot_id\":null", "boot_id:null", "not JSON: ");
+	refused_edit(doc, "},\n{\"cookie\":\"6\"", "}\n{\"cookie\":\"6\"",
+		     "not JSON: ',' or ']' expected");
+	refused_edit(doc, "\n{\"cookie\":\"6\"", "\n[],{\"cookie\":\"6\"",
+		     "sockets[1]: not an object");
 	free(doc);
 }
 
@@ -672,7 +721,8 @@ static void test_refuse_members(void **state)
 	refused_edit(doc, "\"page_size\":4096", "\"page_size\":18446744073709551615", "not JSON: ");
 	refused_edit(doc, "\"time\":\"", "\"time\":\"x", "host.time: not a time");
 	refused_edit(doc, "\"time\":\"1970", "\"time\":\"  70", "host.time: not a time");
-	refused_edit(doc, "\"time\":\"1970-01-01", "\"time\":\"1970-02-31", "host.time: not a time");
+	refused_edit(doc, "\"time\":\"1970-01-01", "\"time\":\"1970-02-31",
+		     "host.time: not a time");
 	refused_edit(doc, "\"cookie\":\"5\"", "\"cookie\":5",
 		     "sockets[0].cookie: not a decimal string");
 	refused_edit(doc, "\"cookie\":\"5\"", "\"cookie\":\"18446744073709551616\"",
@@ -732,6 +782,7 @@ int main(void)
 		cmocka_unit_test(test_renders_identical),
 		cmocka_unit_test(test_coverage),
 		cmocka_unit_test(test_round_trip_sparse),
+		cmocka_unit_test(test_member_order),
 		cmocka_unit_test(test_refuse_not_snapshots),
 		cmocka_unit_test(test_refuse_newer_schema),
 		cmocka_unit_test(test_refuse_members),
