@@ -1312,14 +1312,19 @@ def t_sanitizer_runs():
     env = dict(os.environ)
     env["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=0:exitcode=86"
     env["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1:exitcode=87"
+    snap = nextname("sansnap") + ".json"
+    r = sm(["snapshot"], binary=SAN, env=env)
+    eq((r.returncode, r.stderr), (0, ""), "sockmem-san snapshot: exit, stderr")
+    with open(snap, "w") as f:
+        f.write(r.stdout)
     for cmd in ("report", "sockets", "top", "system"):
-        for fmt in (["-j"], ["-o", "table"], ["-o", "tsv"], ["-n", "-H"]):
+        for fmt in (["-j"], ["-o", "table"], ["-o", "tsv"], ["-n", "-H"], ["-j", "--from", snap]):
             r = sm([cmd, *fmt], binary=SAN, env=env)
             eq(r.returncode, 0, f"sockmem-san {cmd} {' '.join(fmt)}: exit "
                                 f"(stderr {r.stderr.strip()[:300]!r})")
             eq(r.stderr, "", f"sockmem-san {cmd} {' '.join(fmt)}: stderr")
-            if fmt == ["-j"]:
-                doc = parse_json(r.stdout, f"sockmem-san {cmd} -j")
+            if fmt[0] == "-j":
+                doc = parse_json(r.stdout, f"sockmem-san {cmd} {' '.join(fmt)}")
                 if cmd == "sockets":
                     check_helper_sockets(h4, doc, "sockmem-san sockets -j")
                     check_helper_sockets(h6, doc, "sockmem-san sockets -j")
@@ -1329,11 +1334,15 @@ def t_valgrind():
     if not shutil.which("valgrind"):
         return "skipped: valgrind not installed"
     fixture("v4")
-    for args in (["sockets", "-j"], ["report", "-j"]):
+    snap = nextname("vgsnap") + ".json"
+    for args in (["sockets", "-j"], ["report", "-j"], ["snapshot"], ["top", "-j", "--from", snap]):
         r = run(["valgrind", "-q", "--error-exitcode=99", "--leak-check=full",
                  "--errors-for-leak-kinds=definite,indirect", SOCKMEM, *args], timeout=120)
         eq(r.returncode, 0, f"valgrind sockmem {' '.join(args)}: exit (stderr {r.stderr.strip()[-400:]!r})")
         parse_json(r.stdout, f"valgrind sockmem {' '.join(args)}")
+        if args == ["snapshot"]:
+            with open(snap, "w") as f:
+                f.write(r.stdout)
 
 
 def t_repeat_stability():
