@@ -30,8 +30,8 @@ struct user_ent {
 
 /* What the netlink dumps were limited to (a snapshot records it). */
 struct coverage {
-	bool v4, v6;	      /* families dumped */
-	struct filter dump;   /* the kernel-side conditions only: states, ports,
+	bool v4, v6;	    /* families dumped */
+	struct filter dump; /* the kernel-side conditions only: states, ports,
 			       * addresses (no pid, comm, uid or cgroup) */
 };
 
@@ -52,9 +52,9 @@ struct report {
 	struct group *groups;
 	size_t ngroups;
 	struct reconcile rec;
-	bool partial;	       /* the dump does not hold every socket (any reason below) */
-	bool filtered;	       /* a filter or -4/-6 left sockets out (at collection or after) */
-	size_t netns_skipped;  /* --all-netns: namespaces that could not be entered */
+	bool partial;	      /* the dump does not hold every socket (any reason below) */
+	bool filtered;	      /* a filter or -4/-6 left sockets out (at collection or after) */
+	size_t netns_skipped; /* --all-netns: namespaces that could not be entered */
 	enum group_by by;
 	struct netns_ent *netns; /* namespaces dumped (one unless --all-netns) */
 	size_t nnetns;
@@ -74,7 +74,6 @@ struct report_err {
 	int err;	   /* positive errno; 0: where is the whole message */
 	char what[320];	   /* a formatted where (report_build may point where at it) */
 };
-
 
 /*
  * The aggregation pass over collected (and filtered) records (sockets,

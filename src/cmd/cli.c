@@ -11,7 +11,6 @@
 #include "cmd/cmds.h"
 #include "collect/procfs.h"
 
-
 void cli_usage(FILE *f)
 {
 	fputs("Usage: sockmem [COMMAND] [OPTIONS]\n"
@@ -195,9 +194,10 @@ static int check_combination(const struct opts *o, int root_given, int not_json,
 			    "snapshot --from copies a snapshot whole: filter when rendering a view "
 			    "(VIEW --from FILE ...)");
 	if (f->npid || f->ncomm || f->nuid || f->ncgroup)
-		return fail(err, errlen, "%s",
-			    "snapshot keeps every socket the dump returns: --pid, --comm, --uid and "
-			    "--cgroup apply when a view renders it (VIEW --from FILE ...)");
+		return fail(
+		    err, errlen, "%s",
+		    "snapshot keeps every socket the dump returns: --pid, --comm, --uid and "
+		    "--cgroup apply when a view renders it (VIEW --from FILE ...)");
 	return 0;
 }
 
@@ -329,7 +329,8 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 			break;
 		case OPT_FROM:
 			if (!*optarg)
-				return fail(err, errlen, "%s", "--from needs a file name (- for stdin)");
+				return fail(err, errlen, "%s",
+					    "--from needs a file name (- for stdin)");
 			o->from = optarg;
 			break;
 		case OPT_UNSENT_MIN:

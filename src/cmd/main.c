@@ -36,8 +36,8 @@ static int prepare(const struct cmd_def *c, const struct opts *o, struct report 
 		if (snapfile_load(o->from, r, why, sizeof(why)) != 0) {
 			if (sig_interrupted())
 				return interrupted();
-			fprintf(stderr, "sockmem: %s: %s\n", strcmp(o->from, "-") ? o->from : "stdin",
-				why);
+			fprintf(stderr, "sockmem: %s: %s\n",
+				strcmp(o->from, "-") ? o->from : "stdin", why);
 			return EXIT_USAGE;
 		}
 	} else if (collect_live(o, cmd_needs(c, o), r, &e) != 0) {
@@ -64,11 +64,13 @@ static void warn_data(const struct report *r, const struct opts *o)
 			"sockmem: stats: netlink messages %llu, recv calls %llu, bytes %llu, "
 			"sockets %zu, duplicates dropped %llu, malformed %llu\n",
 			(unsigned long long)r->dstats.messages,
-			(unsigned long long)r->dstats.recv_calls, (unsigned long long)r->dstats.bytes,
-			r->socks.n, (unsigned long long)r->socks.dup_dropped,
+			(unsigned long long)r->dstats.recv_calls,
+			(unsigned long long)r->dstats.bytes, r->socks.n,
+			(unsigned long long)r->socks.dup_dropped,
 			(unsigned long long)r->dstats.malformed);
 	if (r->dstats.malformed)
-		fprintf(stderr, "sockmem: %llu malformed sock_diag replies skipped; totals miss them\n",
+		fprintf(stderr,
+			"sockmem: %llu malformed sock_diag replies skipped; totals miss them\n",
 			(unsigned long long)r->dstats.malformed);
 	/* permission denials are expected without root and shown in the output;
 	 * read errors are not, and every format should make them known */

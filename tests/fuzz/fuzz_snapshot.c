@@ -26,12 +26,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(c)                                                        \
-	do {                                                            \
-		if (!(c)) {                                             \
-			fprintf(stderr, "fuzz_snapshot.c:%d: %s\n", __LINE__, #c); \
-			__builtin_trap();                               \
-		}                                                       \
+#define CHECK(c)                                                                                   \
+	do {                                                                                       \
+		if (!(c)) {                                                                        \
+			fprintf(stderr, "fuzz_snapshot.c:%d: %s\n", __LINE__, #c);                 \
+			__builtin_trap();                                                          \
+		}                                                                                  \
 	} while (0)
 
 /* The document for r in a malloc'd buffer. */
