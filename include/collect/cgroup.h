@@ -37,19 +37,6 @@ int cgroup_resolve(struct cgroups *cg, const uint64_t *ids, size_t n);
 
 
 /*
- * Pure: lexical normalisation of a cgroup path (cgroupfs has no symlinks):
- * makes it absolute, folds "//", drops "." and resolves "..". Writes "/" or
- * "/a/b" (no trailing slash) into out. Returns 0, -EINVAL for "" or a ".."
- * above the start, -ENAMETOOLONG if out (len bytes) is too small for the
- * result or for a step before a ".."; strlen(in) + 2 bytes always suffice.
- */
-int cgroup_path_normalize(const char *in, char *out, size_t len);
-
-/* Pure: the part of normalised path norm below normalised mount point mount
- * ("/" when equal), or norm itself when it does not start with the mount. */
-const char *cgroup_path_rel(const char *norm, const char *mount);
-
-/*
  * Resolves a user's cgroup path ("/a/b" or "a/b" relative to the cgroup2
  * mount, or a path below the mount point, normalised lexically) to its id.
  * Returns 0, or -ENOENT/-ENOTDIR (no such directory), -EINVAL (empty or

@@ -45,6 +45,28 @@ bool cgroup_within(const struct cgroups *cg, uint64_t id, uint64_t ancestor);
  * some id stayed unresolved: sockets below ancestor may be missing. */
 bool cgroup_blind_within(const struct cgroups *cg, uint64_t ancestor);
 
+/*
+ * Pure: lexical normalisation of a cgroup path (cgroupfs has no symlinks):
+ * makes it absolute, folds "//", drops "." and resolves "..". Writes "/" or
+ * "/a/b" (no trailing slash) into out. Returns 0, -EINVAL for "" or a ".."
+ * above the start, -ENAMETOOLONG if out (len bytes) is too small for the
+ * result or for a step before a ".."; strlen(in) + 2 bytes always suffice.
+ */
+int cgroup_path_normalize(const char *in, char *out, size_t len);
+
+/* Pure: the part of normalised path norm below normalised mount point mount
+ * ("/" when equal), or norm itself when it does not start with the mount. */
+const char *cgroup_path_rel(const char *norm, const char *mount);
+
+/*
+ * Pure: the id of a user's cgroup path (spelt as for cgroup_path_id) among
+ * the paths the table holds: an entry's path, or an ancestor of one (found
+ * by climbing the parent links as many steps as the path is shorter).
+ * Returns 0, -ENOENT (no such path in the table), -EINVAL (empty, or leaves
+ * the hierarchy) or -ENOMEM.
+ */
+int cgroup_path_lookup(const struct cgroups *cg, const char *path, uint64_t *id);
+
 void cgroup_free(struct cgroups *cg);
 
 /* qsort/bsearch orders by id for cgroup_ent and cgroup_node arrays. */

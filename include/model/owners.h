@@ -8,11 +8,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/maybe.h"
+
 /* A process that holds at least one dumped TCP socket. */
 struct proc_ent {
 	int32_t pid;
 	uint32_t uid;  /* owner of /proc/[pid] */
 	char comm[17]; /* raw bytes from /proc/[pid]/comm (untrusted), NUL-terminated */
+	/* field 22 of /proc/[pid]/stat: clock ticks after boot when it started;
+	 * with pid, a key that means the same process in two snapshots of one boot */
+	struct maybe start_time;
 };
 
 /* One holder of one socket: sockets[sock] is open as fd in procs[proc]

@@ -12,11 +12,12 @@
 #include "model/filter.h"
 #include "model/findings.h"
 
-enum cmd { CMD_REPORT, CMD_SOCKETS, CMD_TOP, CMD_SYSTEM, CMD_CHECK };
+enum cmd { CMD_REPORT, CMD_SOCKETS, CMD_TOP, CMD_SYSTEM, CMD_CHECK, CMD_SNAPSHOT };
 enum fmt { FMT_TABLE, FMT_TSV, FMT_JSON };
 
 struct opts {
 	enum cmd cmd;
+	const char *cmd_name; /* as the command table (cmd/cmds.c) spells it */
 	enum fmt fmt;
 	bool no_header;	       /* -H */
 	bool numeric;	       /* -n: exact integers in tables */
@@ -30,14 +31,9 @@ struct opts {
 	const char *netns;  /* -N NAME */
 	size_t top_n;	    /* 0 = all */
 	const char *proc_root;
+	const char *from; /* --from FILE ("-": stdin): a snapshot instead of collecting */
 	struct find_opts find; /* check thresholds */
 	bool help, version;
 };
-
-/* Name of a command ("report", ...). */
-const char *query_cmd_name(enum cmd c);
-
-/* The command named name (exact spelling), or -1. */
-int query_cmd_parse(const char *name);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "model/agg.h"
 #include "model/cgroup.h"
+#include "model/filter.h"
 #include "model/findings.h"
 #include "model/netns.h"
 #include "model/owners.h"
@@ -18,7 +19,20 @@
 
 struct ifname {
 	uint32_t index;
-	char name[16];
+	char name[16]; /* only [A-Za-z0-9._@-]: printed as it is */
+};
+
+/* A uid's name from the user database, looked up at collection time. */
+struct user_ent {
+	uint32_t uid;
+	char name[33]; /* "" when the database has none */
+};
+
+/* What the netlink dumps were limited to (a snapshot records it). */
+struct coverage {
+	bool v4, v6;	    /* families dumped */
+	struct filter dump; /* the kernel-side conditions only: states, ports,
+			       * addresses (no pid, comm, uid or cgroup) */
 };
 
 struct report {
@@ -38,16 +52,18 @@ struct report {
 	struct group *groups;
 	size_t ngroups;
 	struct reconcile rec;
-	bool partial;	       /* the dump does not hold every socket (any reason below) */
-	bool filtered;	       /* a filter or -4/-6 left sockets out */
-	size_t netns_skipped;  /* --all-netns: namespaces that could not be entered */
+	bool partial;	      /* the dump does not hold every socket (any reason below) */
+	bool filtered;	      /* a filter or -4/-6 left sockets out (at collection or after) */
+	size_t netns_skipped; /* --all-netns: namespaces that could not be entered */
 	enum group_by by;
 	struct netns_ent *netns; /* namespaces dumped (one unless --all-netns) */
 	size_t nnetns;
 	bool all_netns;
-	struct cgroups cg; /* resolved when --by cgroup or --cgroup */
+	struct cgroups cg; /* resolved when --by cgroup, --cgroup or a snapshot */
 	bool cg_resolved;
-	char (*usernames)[33]; /* --by user: name per group, "" if unknown */
+	struct user_ent *users; /* sorted by uid; NULL when not looked up */
+	size_t nusers;
+	struct coverage cov;
 	struct finding *findings;
 	size_t nfindings;
 };
@@ -55,7 +71,7 @@ struct report {
 /* What failed during collection, for main's one-line message. */
 struct report_err {
 	const char *where; /* e.g. "netlink dump (AF_INET6)", "/proc/net/sockstat" */
-	int err;	   /* positive errno */
+	int err;	   /* positive errno; 0: where is the whole message */
 	char what[320];	   /* a formatted where (report_build may point where at it) */
 	char ext_ack[128]; /* the kernel's extended-ACK message: raw, untrusted; "" if none */
 };
@@ -69,15 +85,15 @@ struct report_err {
 void report_err_message(const struct report_err *e, char *buf, size_t len);
 
 /*
- * The aggregation pass of report_build over collected records (sockets,
- * owners, sysinfo, namespaces, cgroups): totals, reconciliation, groups
- * for o->by sorted by o->sort, findings. Pure; exposed so that tests derive
- * reports from hand-made collections exactly as report_build does.
- * Returns 0, or -1 with *e filled.
+ * The aggregation pass over collected (and filtered) records (sockets,
+ * owners, sysinfo, namespaces, cgroups), live or loaded from a snapshot:
+ * partial, totals, reconciliation, groups for o->by sorted by o->sort,
+ * findings. Pure. Returns 0, or -1 with *e filled.
  */
 int report_derive(const struct opts *o, struct report *r, struct report_err *e);
 
-/* Fills e (where, positive errno err or -err, no kernel message) and returns -1. */
+/* Fills e (where, positive errno err or -err, 0 when where says it all;
+ * no kernel message) and returns -1. */
 int report_fail(struct report_err *e, const char *where, int err);
 
 void report_free(struct report *r);
@@ -85,6 +101,9 @@ void report_free(struct report *r);
 /* The per-namespace sysctls (tcp_rmem, tcp_wmem...) that apply to sockets
  * of network namespace netns_ino. */
 const struct sysctls *report_sysctls(const struct report *r, uint64_t netns_ino);
+
+/* The user name of uid the collection found, or NULL. */
+const char *report_username(const struct report *r, uint32_t uid);
 
 /* Interface name of a socket's bound ifindex, or NULL. Names come from the namespace
  * sockmem runs in; sockets from other namespaces get none. */

@@ -59,6 +59,7 @@ struct sysinfo {
 	struct sysctls sysctl;
 	char hostname[65]; /* empty if unreadable */
 	char release[65];
+	char boot_id[37]; /* kernel/random/boot_id: socket cookies are unique within one boot */
 };
 
 /* Copies the per-network-namespace values of ns (sockstat inuse/tw/inuse6,

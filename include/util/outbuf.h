@@ -3,6 +3,7 @@
 #ifndef SOCKMEM_OUTBUF_H
 #define SOCKMEM_OUTBUF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -59,6 +60,9 @@ size_t fmt_human(char *buf, uint64_t bytes);
  * extra: further bytes to write as \xHH (tsv/table), e.g. "," in lists.
  */
 void ob_json_str(struct outbuf *b, const char *s); /* writes the quotes too */
+/* Whether s is valid UTF-8 (no overlong forms, surrogates or code points
+ * above U+10FFFF): then ob_json_str writes it without loss. */
+bool ob_utf8_valid(const char *s);
 void ob_tsv_str(struct outbuf *b, const char *s, const char *extra);
 void ob_table_str(struct outbuf *b, const char *s, const char *extra);
 

@@ -8,18 +8,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd/cmds.h"
 #include "util/num.h"
 
 void cli_usage(FILE *f)
 {
 	fputs("Usage: sockmem [COMMAND] [OPTIONS]\n"
-	      "Commands:\n"
-	      "  report    system summary, then per-process top (default)\n"
-	      "  sockets   one row per TCP socket\n"
-	      "  top       one row per process, by charged memory (r+w+f)\n"
-	      "  system    sockstat, tcp_mem, sysctls and reconciliation\n"
-	      "  check     findings only\n"
-	      "Options:\n"
+	      "Commands:\n",
+	      f);
+	for (size_t i = 0; i < ncmds; i++)
+		fprintf(f, "  %-9s %s\n", cmds[i].name, cmds[i].help);
+	fputs("Options:\n"
 	      "  -o, --output FMT   table (default), tsv or json\n"
 	      "  -j, --json         same as -o json\n"
 	      "  -H, --no-header    no header line (table, tsv)\n"
@@ -31,6 +30,7 @@ void cli_usage(FILE *f)
 	      "netns\n"
 	      "      --all-netns    every network namespace on the host (root)\n"
 	      "  -N, --netns NAME   the named network namespace (ip netns)\n"
+	      "      --from FILE    render a saved snapshot (- for stdin) instead of collecting\n"
 	      "filters (repeat an option to OR values; different options AND):\n"
 	      "      --state STATE  ss state name or group (connected, synchronized, bucket, big, "
 	      "all)\n"
@@ -81,6 +81,7 @@ enum {
 	OPT_COMM,
 	OPT_CGROUP,
 	OPT_UID,
+	OPT_FROM,
 };
 
 /* Parses one filter option value into o->filt. Returns 0 or EXIT_USAGE. */
@@ -171,6 +172,35 @@ int cli_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* Options that do not go together with --from or with snapshot. */
+static int check_combination(const struct opts *o, int root_given, int not_json, char *err,
+			     size_t errlen)
+{
+	const struct filter *f = &o->filt;
+	bool any = !o->want_v4 || !o->want_v6 || f->states || filter_has_kernel_part(f) ||
+		   f->npid || f->ncomm || f->nuid || f->ncgroup;
+
+	/* the scope of a collection: a snapshot was collected already */
+	if (o->from && (o->netns || o->all_netns || root_given || o->no_owners))
+		return fail(err, errlen, "%s",
+			    "--from: -N, --all-netns, --proc-root and --no-owners choose what to "
+			    "collect; a snapshot is collected already");
+	if (o->cmd != CMD_SNAPSHOT)
+		return 0;
+	if (not_json)
+		return fail(err, errlen, "%s", "snapshot writes JSON only");
+	if (o->from && any)
+		return fail(err, errlen, "%s",
+			    "snapshot --from copies a snapshot whole: filter when rendering a view "
+			    "(VIEW --from FILE ...)");
+	if (f->npid || f->ncomm || f->nuid || f->ncgroup)
+		return fail(
+		    err, errlen, "%s",
+		    "snapshot keeps every socket the dump returns: --pid, --comm, --uid and "
+		    "--cgroup apply when a view renders it (VIEW --from FILE ...)");
+	return 0;
+}
+
 int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 {
 	static const struct option lopts[] = {
@@ -200,15 +230,17 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 		{ "comm", required_argument, NULL, OPT_COMM },
 		{ "cgroup", required_argument, NULL, OPT_CGROUP },
 		{ "uid", required_argument, NULL, OPT_UID },
+		{ "from", required_argument, NULL, OPT_FROM },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, only4 = 0, only6 = 0, seen_cmd = 0;
+	int c, only4 = 0, only6 = 0, seen_cmd = 0, root_given = 0, fmt_given = 0;
 	char optname[3] = "-?";
 
 	memset(o, 0, sizeof(*o));
 	o->cmd = CMD_REPORT;
+	o->cmd_name = cmd_get(CMD_REPORT)->name;
 	o->fmt = FMT_TABLE;
 	o->sort = SORT_CHARGED;
 	o->proc_root = "/proc";
@@ -235,13 +267,14 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 				break;
 			/* A non-option word: the command, accepted once. */
 			const char *w = argv[optind++];
-			int found = query_cmd_parse(w);
+			const struct cmd_def *found = cmd_find(w);
 
-			if (found < 0)
+			if (!found)
 				return fail(err, errlen, "unknown command '%s'", w);
 			if (seen_cmd++)
 				return fail(err, errlen, "more than one command ('%s')", w);
-			o->cmd = (enum cmd)found;
+			o->cmd = found->id;
+			o->cmd_name = found->name;
 			if (rest) {
 				if (optind < argc)
 					return fail(err, errlen,
@@ -253,6 +286,7 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 		}
 		switch (c) {
 		case 'o':
+			fmt_given = 1;
 			if (strcmp(optarg, "table") == 0)
 				o->fmt = FMT_TABLE;
 			else if (strcmp(optarg, "tsv") == 0)
@@ -289,7 +323,16 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 			break;
 		case OPT_NO_OWNERS: o->no_owners = true; break;
 		case OPT_STATS: o->stats = true; break;
-		case OPT_PROC_ROOT: o->proc_root = optarg; break;
+		case OPT_PROC_ROOT:
+			o->proc_root = optarg;
+			root_given = 1;
+			break;
+		case OPT_FROM:
+			if (!*optarg)
+				return fail(err, errlen, "%s",
+					    "--from needs a file name (- for stdin)");
+			o->from = optarg;
+			break;
 		case OPT_UNSENT_MIN:
 		case OPT_ZERO_WINDOW:
 		case OPT_UNREAD_MIN: {
@@ -358,5 +401,5 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 	/* -4 and -6 together mean both, as in ss. */
 	o->want_v4 = only4 || !only6;
 	o->want_v6 = only6 || !only4;
-	return 0;
+	return check_combination(o, root_given, fmt_given && o->fmt != FMT_JSON, err, errlen);
 }

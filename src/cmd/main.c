@@ -1,26 +1,92 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* main.c - sockmem entry point: parse, collect, render, map errors to exit codes. */
+/* main.c - sockmem entry point: parse, then the command's collect (live or
+ * --from a snapshot) -> filter and derive -> render; maps errors to exit codes. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd/cli.h"
-#include "render/out.h"
+#include "cmd/cmds.h"
 #include "collect/collect.h"
+#include "collect/snapfile.h"
 #include "model/report.h"
+#include "model/view.h"
+#include "render/out.h"
 #include "util/sig.h"
 
 #ifndef SOCKMEM_VERSION
 #define SOCKMEM_VERSION "0.1.0"
 #endif
 
+static int interrupted(void)
+{
+	fputs("sockmem: interrupted\n", stderr);
+	return EXIT_INTERRUPTED;
+}
+
+/* Fills r for command c: loaded from o->from or collected live, then (views)
+ * filtered and derived. Returns 0 or the exit status, with the message
+ * printed. */
+static int prepare(const struct cmd_def *c, const struct opts *o, struct report *r)
+{
+	struct report_err e = { 0 };
+	char why[512], msg[1024];
+
+	if (o->from) {
+		if (snapfile_load(o->from, r, why, sizeof(why)) != 0) {
+			if (sig_interrupted())
+				return interrupted();
+			fprintf(stderr, "sockmem: %s: %s\n",
+				strcmp(o->from, "-") ? o->from : "stdin", why);
+			return EXIT_USAGE;
+		}
+	} else if (collect_live(o, cmd_needs(c, o), r, &e) != 0) {
+		goto fail;
+	}
+	if (!c->raw && (report_filter(o, r, &e) != 0 || report_derive(o, r, &e) != 0))
+		goto fail;
+	return sig_interrupted() ? interrupted() : 0;
+fail:
+	if (sig_interrupted())
+		return interrupted();
+	report_err_message(&e, msg, sizeof(msg));
+	fprintf(stderr, "sockmem: %s\n", msg);
+	return EXIT_RUNTIME;
+}
+
+/* Diagnostics about the data (stderr), before its output. */
+static void warn_data(const struct report *r, const struct opts *o)
+{
+	if (o->stats)
+		fprintf(stderr,
+			"sockmem: stats: netlink messages %llu, recv calls %llu, bytes %llu, "
+			"sockets %zu, duplicates dropped %llu, malformed %llu\n",
+			(unsigned long long)r->dstats.messages,
+			(unsigned long long)r->dstats.recv_calls,
+			(unsigned long long)r->dstats.bytes, r->socks.n,
+			(unsigned long long)r->socks.dup_dropped,
+			(unsigned long long)r->dstats.malformed);
+	if (r->dstats.malformed)
+		fprintf(stderr,
+			"sockmem: %llu malformed sock_diag replies skipped; totals miss them\n",
+			(unsigned long long)r->dstats.malformed);
+	/* permission denials are expected without root and shown in the output;
+	 * read errors are not, and every format should make them known */
+	if (r->owners.procs_incomplete)
+		fprintf(
+		    stderr,
+		    "sockmem: /proc/[pid]/fd walk: %llu processes not fully read (read errors); "
+		    "their sockets are not attributed\n",
+		    (unsigned long long)r->owners.procs_incomplete);
+}
+
 int main(int argc, char **argv)
 {
+	const struct cmd_def *c;
 	struct opts o;
 	struct report r;
-	struct report_err e = { 0 };
-	char err[256], msg[1024];
-	int rc;
+	char err[256];
+	int rc, worst;
 
 	/* SIGINT ends a run between steps; a closed pipe is a quiet EPIPE. */
 	sig_install();
@@ -38,43 +104,19 @@ int main(int argc, char **argv)
 		printf("sockmem %s (JSON schema %s)\n", SOCKMEM_VERSION, SOCKMEM_SCHEMA);
 		return EXIT_OK;
 	}
-	if (report_build(&o, &r, &e) != 0 || sig_interrupted()) {
+	c = cmd_get(o.cmd);
+	memset(&r, 0, sizeof(r));
+	rc = prepare(c, &o, &r);
+	if (rc) {
 		report_free(&r);
-		if (sig_interrupted()) {
-			fputs("sockmem: interrupted\n", stderr);
-			return EXIT_INTERRUPTED;
-		}
-		report_err_message(&e, msg, sizeof(msg));
-		fprintf(stderr, "sockmem: %s\n", msg);
-		return EXIT_RUNTIME;
+		return rc;
 	}
-	if (o.stats)
-		fprintf(stderr,
-			"sockmem: stats: netlink messages %llu, recv calls %llu, bytes %llu, "
-			"sockets %zu, duplicates dropped %llu, malformed %llu\n",
-			(unsigned long long)r.dstats.messages,
-			(unsigned long long)r.dstats.recv_calls, (unsigned long long)r.dstats.bytes,
-			r.socks.n, (unsigned long long)r.socks.dup_dropped,
-			(unsigned long long)r.dstats.malformed);
-	if (r.dstats.malformed)
-		fprintf(stderr, "sockmem: %llu malformed sock_diag replies skipped; totals miss them\n",
-			(unsigned long long)r.dstats.malformed);
-	/* permission denials are expected without root and shown in the output;
-	 * read errors are not, and every format should make them known */
-	if (r.owners.procs_incomplete)
-		fprintf(
-		    stderr,
-		    "sockmem: /proc/[pid]/fd walk: %llu processes not fully read (read errors); "
-		    "their sockets are not attributed\n",
-		    (unsigned long long)r.owners.procs_incomplete);
-	rc = out_render(&r, &o, stdout);
-	int worst = findings_worst(r.findings, r.nfindings);
-
+	warn_data(&r, &o);
+	rc = c->render(&r, &o, stdout);
+	worst = findings_worst(r.findings, r.nfindings);
 	report_free(&r);
-	if (rc == -EINTR || sig_interrupted()) {
-		fputs("sockmem: interrupted\n", stderr);
-		return EXIT_INTERRUPTED;
-	}
+	if (rc == -EINTR || sig_interrupted())
+		return interrupted();
 	if (rc && rc != -EPIPE) {
 		fprintf(stderr, "sockmem: write error: %s\n", strerror(-rc));
 		return EXIT_RUNTIME;

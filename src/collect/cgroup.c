@@ -560,59 +560,6 @@ int cgroup_resolve(struct cgroups *cg, const uint64_t *ids, size_t n)
 
 /* ------------------------------------------------------------ user paths */
 
-int cgroup_path_normalize(const char *in, char *out, size_t len)
-{
-	size_t o = 1;
-
-	if (!*in)
-		return -EINVAL;
-	if (len < 2)
-		return -ENAMETOOLONG;
-	out[0] = '/';
-	out[1] = '\0';
-	for (const char *p = in; *p;) {
-		const char *c;
-		size_t cl;
-
-		while (*p == '/')
-			p++;
-		for (c = p; *p && *p != '/'; p++)
-			;
-		cl = (size_t)(p - c);
-		if (cl == 0 || (cl == 1 && c[0] == '.'))
-			continue;
-		if (cl == 2 && c[0] == '.' && c[1] == '.') {
-			if (o == 1)
-				return -EINVAL; /* above the start */
-			while (out[o - 1] != '/')
-				o--;
-			if (o > 1)
-				o--;
-			out[o] = '\0';
-			continue;
-		}
-		if (o + (o > 1) + cl + 1 > len)
-			return -ENAMETOOLONG;
-		if (o > 1)
-			out[o++] = '/';
-		memcpy(out + o, c, cl);
-		o += cl;
-		out[o] = '\0';
-	}
-	return 0;
-}
-
-const char *cgroup_path_rel(const char *norm, const char *mount)
-{
-	size_t ml = strlen(mount);
-
-	if (ml <= 1 || strncmp(norm, mount, ml) != 0)
-		return norm;
-	if (norm[ml] == '\0')
-		return "/";
-	return norm[ml] == '/' ? norm + ml : norm;
-}
-
 int cgroup_path_id(const struct cgroups *cg, const char *path, uint64_t *id)
 {
 	size_t len = strlen(path) + 2;

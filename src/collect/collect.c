@@ -55,7 +55,7 @@ static int collect_ifnames(struct report *r)
 	return 0;
 }
 
-/* report_fail() for a dump, keeping what the kernel said about it. */
+/* Fills e from a failed dump: its step, errno and the kernel's message. */
 static int fail_dump(struct report_err *e, const struct diag_err *de, int err)
 {
 	report_fail(e, de->where, err);
@@ -148,46 +148,6 @@ static int dump_all_netns(const struct procfs *p, const struct opts *o, const st
 	return 0;
 }
 
-/* Keeps sockets with keep[i] set; remaps owner links. keep is freed.
- * Returns 0 or -ENOMEM (then nothing changed). */
-static int retain(struct report *r, unsigned char *keep)
-{
-	uint32_t *map = malloc((r->socks.n + 1) * sizeof(*map));
-	size_t n = 0, nl = 0;
-
-	if (!map) {
-		free(keep);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < r->socks.n; i++) {
-		map[i] = keep[i] ? (uint32_t)n : UINT32_MAX;
-		if (keep[i])
-			r->socks.v[n++] = r->socks.v[i];
-	}
-	r->socks.n = n;
-	idmap_free(&r->socks.cookies); /* indexes changed; no more adds after this */
-	for (size_t i = 0; i < r->owners.nlinks; i++) {
-		struct owner_link l = r->owners.links[i];
-
-		if (map[l.sock] == UINT32_MAX)
-			continue;
-		l.sock = map[l.sock];
-		r->owners.links[nl++] = l;
-	}
-	r->owners.nlinks = nl;
-	for (size_t i = 0; i < n; i++)
-		r->socks.v[i].own_n = 0;
-	for (size_t i = 0; i < nl; i++) {
-		struct sock_rec *s = &r->socks.v[r->owners.links[i].sock];
-
-		if (s->own_n++ == 0)
-			s->own_first = (uint32_t)i;
-	}
-	free(map);
-	free(keep);
-	return 0;
-}
-
 /* The fd walk runs on its own thread while the netlink dump runs: the two
  * are independent kernel work (sock_diag vs procfs), and the 2-core floor
  * is the longer of them instead of their sum. */
@@ -226,144 +186,205 @@ static int walker_finish(struct walker *w)
 	return w->err;
 }
 
-static int resolve_cgroups(const struct procfs *p, struct report *r)
+/* The ids of the --cgroup paths on this host's cgroup2 tree (cg's mounts
+ * found): a path that is no cgroup2 directory fails here, with the reason. */
+static int filter_cgroup_ids(const struct filter *f, const struct cgroups *cg, uint64_t *ids,
+			     struct report_err *e)
 {
-	uint64_t *ids = malloc((r->socks.n + 1) * sizeof(*ids));
+	for (size_t i = 0; i < f->ncgroup; i++) {
+		int err = cgroup_path_id(cg, f->cgroup[i], &ids[i]);
+
+		if (err) {
+			snprintf(e->what, sizeof(e->what), "--cgroup %.200s%s", f->cgroup[i],
+				 err == -EXDEV	  ? ": not a cgroup2 directory"
+				 : err == -EINVAL ? ": outside the cgroup2 hierarchy"
+						  : "");
+			return report_fail(e, e->what, err);
+		}
+	}
+	return 0;
+}
+
+/* Resolves the sockets' cgroup ids, and those of the --cgroup paths (so that
+ * the filter finds them by path, live or in a snapshot). */
+static int resolve_cgroups(const struct procfs *p, const struct filter *f, struct report *r,
+			   struct report_err *e)
+{
+	uint64_t *ids = malloc((r->socks.n + FILTER_MAX_VALUES) * sizeof(*ids));
 	size_t n = 0;
 	int err;
 
 	if (!ids)
-		return -ENOMEM;
+		return report_fail(e, "memory", ENOMEM);
+	err = cgroup_find_mounts(p, &r->cg);
+	if (err) {
+		free(ids);
+		return report_fail(e, "cgroup2 hierarchy", err);
+	}
+	if (filter_cgroup_ids(f, &r->cg, ids, e)) {
+		free(ids);
+		return -1;
+	}
+	n = f->ncgroup;
 	for (size_t i = 0; i < r->socks.n; i++)
 		if (r->socks.v[i].flags & SOCK_HAS_CGROUP)
 			ids[n++] = r->socks.v[i].cgroup_id;
-	err = cgroup_find_mounts(p, &r->cg);
-	if (!err)
-		err = cgroup_resolve(&r->cg, ids, n);
+	err = cgroup_resolve(&r->cg, ids, n);
 	free(ids);
 	r->cg_resolved = err == 0;
-	return err;
+	return err ? report_fail(e, "cgroup2 hierarchy", err) : 0;
 }
 
-/* Socket-level filters the kernel cannot evaluate: uid and cgroup (cgid[i]
- * is the id of f->cgroup[i]; a socket matches in that cgroup or below it). */
-static bool match_uid_cgroup(const struct report *r, const struct filter *f, const uint64_t *cgid,
-			     const struct sock_rec *s)
+static int uid_cmp(const void *a, const void *b)
 {
-	bool ok = f->nuid == 0;
+	const struct user_ent *x = a, *y = b;
 
-	for (size_t i = 0; i < f->nuid && !ok; i++)
-		ok = sock_has_uid(s) && s->uid == f->uid[i];
-	if (!ok || !f->ncgroup)
-		return ok;
-	for (size_t i = 0; i < f->ncgroup; i++)
-		if ((s->flags & SOCK_HAS_CGROUP) && cgroup_within(&r->cg, s->cgroup_id, cgid[i]))
-			return true;
-	return false;
+	return (x->uid > y->uid) - (x->uid < y->uid);
 }
 
-static bool match_owner(const struct report *r, const struct filter *f, const struct sock_rec *s)
+/* Names of the uids the sockets carry, from the user database (NSS). */
+static int lookup_users(struct report *r)
 {
-	for (uint32_t k = 0; k < s->own_n; k++) {
-		const struct proc_ent *p = &r->owners.procs[r->owners.links[s->own_first + k].proc];
+	size_t n = 0;
 
-		for (size_t i = 0; i < f->npid; i++)
-			if (p->pid == f->pid[i])
-				goto pid_ok;
-		if (f->npid)
-			continue;
-	pid_ok:
-		if (!f->ncomm)
-			return true;
-		for (size_t i = 0; i < f->ncomm; i++)
-			if (strcmp(p->comm, f->comm[i]) == 0)
-				return true;
-	}
-	return false;
-}
-
-static int apply_filters(const struct procfs *p, const struct opts *o, struct report *r,
-			 bool owners_pass, struct report_err *e)
-{
-	const struct filter *f = &o->filt;
-	unsigned char *keep = malloc(r->socks.n + 1);
-
-	if (!keep)
-		return report_fail(e, "filter", ENOMEM);
-	if (!owners_pass && f->ncgroup && !r->cg_resolved) {
-		int err = resolve_cgroups(p, r);
-
-		if (err) {
-			free(keep);
-			return report_fail(e, "cgroup2 hierarchy", err);
-		}
-	}
-	/* a --cgroup path that names no cgroup2 directory is an error, not an
-	 * empty answer; so is one whose subtree could not all be read */
-	uint64_t cgid[FILTER_MAX_VALUES];
-
-	for (size_t i = 0; !owners_pass && i < f->ncgroup; i++) {
-		int err = cgroup_path_id(&r->cg, f->cgroup[i], &cgid[i]);
-		bool blind = !err && cgroup_blind_within(&r->cg, cgid[i]);
-
-		if (err || blind) {
-			free(keep);
-			snprintf(e->what, sizeof(e->what), "--cgroup %.200s%s", f->cgroup[i],
-				 blind		  ? ": a cgroup below it cannot be read"
-				 : err == -EXDEV  ? ": not a cgroup2 directory"
-				 : err == -EINVAL ? ": outside the cgroup2 hierarchy"
-						  : "");
-			return report_fail(e, e->what, blind ? EACCES : err);
-		}
-	}
-	for (size_t i = 0; i < r->socks.n; i++) {
-		const struct sock_rec *s = &r->socks.v[i];
-
-		keep[i] = owners_pass ? match_owner(r, f, s)
-				      : filter_match_sock(f, s) && match_uid_cgroup(r, f, cgid, s);
-	}
-	if (retain(r, keep))
-		return report_fail(e, "filter", ENOMEM);
-	return 0;
-}
-
-static void lookup_usernames(struct report *r)
-{
-	r->usernames = calloc(r->ngroups + 1, sizeof(*r->usernames));
-	if (!r->usernames)
-		return;
-	for (size_t i = 0; i < r->ngroups; i++) {
+	r->users = calloc(r->socks.n + 1, sizeof(*r->users));
+	if (!r->users)
+		return -ENOMEM;
+	for (size_t i = 0; i < r->socks.n; i++)
+		if (sock_has_uid(&r->socks.v[i]))
+			r->users[n++].uid = r->socks.v[i].uid;
+	qsort(r->users, n, sizeof(*r->users), uid_cmp);
+	r->nusers = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct user_ent *u = &r->users[r->nusers];
 		struct passwd pw, *res = NULL;
 		char buf[1024];
 
-		if (r->groups[i].key != AGG_NO_KEY &&
-		    getpwuid_r((uid_t)r->groups[i].key, &pw, buf, sizeof(buf), &res) == 0 && res)
-			snprintf(r->usernames[i], sizeof(r->usernames[i]), "%s", pw.pw_name);
+		if (r->nusers && r->users[r->nusers - 1].uid == r->users[i].uid)
+			continue;
+		u->uid = r->users[i].uid;
+		u->name[0] = '\0';
+		if (getpwuid_r((uid_t)u->uid, &pw, buf, sizeof(buf), &res) == 0 && res)
+			snprintf(u->name, sizeof(u->name), "%s", pw.pw_name);
+		r->nusers++;
 	}
+	return 0;
 }
 
+/* The limits the dump itself applies: families, and the kernel-side part of
+ * the filter (states, ports, addresses). */
+static void set_coverage(const struct opts *o, struct report *r)
+{
+	struct filter *d = &r->cov.dump;
 
-int report_build(const struct opts *o, struct report *r, struct report_err *e)
+	r->cov.v4 = o->want_v4;
+	r->cov.v6 = o->want_v6;
+	memset(d, 0, sizeof(*d));
+	d->states = o->filt.states;
+	memcpy(d->sport, o->filt.sport, sizeof(d->sport));
+	memcpy(d->dport, o->filt.dport, sizeof(d->dport));
+	memcpy(d->src, o->filt.src, sizeof(d->src));
+	memcpy(d->dst, o->filt.dst, sizeof(d->dst));
+	d->nsport = o->filt.nsport;
+	d->ndport = o->filt.ndport;
+	d->nsrc = o->filt.nsrc;
+	d->ndst = o->filt.ndst;
+	r->filtered = !o->want_v4 || !o->want_v6 || d->states || filter_has_kernel_part(d);
+}
+
+/* Enters the -N namespace (home: an fd of ours to come back to). */
+static int enter_named(const struct procfs *p, const char *name, int *home, struct report_err *e)
+{
+	int fd = netns_open_name(RUN_NETNS, name), err;
+
+	*home = openat(p->dirfd, "self/ns/net", O_RDONLY | O_CLOEXEC);
+	err = fd < 0 ? fd : *home < 0 ? -errno : netns_enter(fd);
+	if (fd >= 0)
+		close(fd);
+	if (!err)
+		return 0;
+	if (fd == -EINVAL) {
+		snprintf(e->what, sizeof(e->what),
+			 "network namespace (-N): %.200s is not a network namespace", name);
+		return report_fail(e, e->what, err);
+	}
+	return report_fail(e, "network namespace (-N)", err);
+}
+
+/* Dumps the one namespace we are in (-N's or our own). */
+static int dump_one(const struct opts *o, const struct diag_req *req, struct report *r,
+		    struct report_err *e)
+{
+	struct diag_err de;
+	int err;
+
+	r->netns = calloc(1, sizeof(*r->netns));
+	if (!r->netns)
+		return report_fail(e, "memory", ENOMEM);
+	r->nnetns = 1;
+	r->netns[0].ino = r->netns_ino;
+	if (o->netns)
+		snprintf(r->netns[0].name, sizeof(r->netns[0].name), "%s", o->netns);
+	ns_values_from(&r->netns[0], &r->sys);
+	err = dump_here(o, req, r->netns_ino, r, &de);
+	return err ? fail_dump(e, &de, err) : 0;
+}
+
+/* The collection in the namespace the sockets live in: sysinfo overlay for
+ * -N, the dumps, cgroups, the walk's end, interface names. */
+static int collect_inside(const struct procfs *p, const struct opts *o, unsigned need,
+			  const struct diag_req *req, struct walker *walker, struct report *r,
+			  struct report_err *e)
+{
+	const char *where = NULL;
+	int err;
+
+	r->netns_ino = procfs_netns_ino(p, 0);
+	if (o->netns) {
+		struct sysinfo ns;
+
+		err = procfs_read_sysinfo(p, &ns, &where);
+		if (err)
+			return report_fail(e, where, err);
+		procfs_overlay_netns(&r->sys, &ns);
+	}
+	if (o->all_netns ? dump_all_netns(p, o, req, r, e) : dump_one(o, req, r, e))
+		return -1;
+	if ((need & COLLECT_CGROUPS) && resolve_cgroups(p, &o->filt, r, e))
+		return -1;
+	if (walker->p) {
+		err = walker_finish(walker);
+		walker->p = NULL;
+		if (!err)
+			err = owners_join(&r->owners, &r->socks);
+		if (err)
+			return report_fail(e, "/proc/[pid]/fd walk", err);
+		r->owners_scanned = true;
+	}
+	if ((need & COLLECT_USERS) && lookup_users(r))
+		return report_fail(e, "user names", ENOMEM);
+	/* names from the namespace the sockets were dumped in (-N: that one) */
+	if (collect_ifnames(r))
+		return report_fail(e, "interface names", ENOMEM);
+	return 0;
+}
+
+int collect_live(const struct opts *o, unsigned need, struct report *r, struct report_err *e)
 {
 	struct procfs p;
 	uint8_t bc[4096];
 	struct diag_req req = { o->filt.states ? o->filt.states : ALL_STATES, NULL, 0 };
 	const char *where = NULL;
-	int err, home = -1;
+	int err, home = -1, rc = -1;
 	long ps = sysconf(_SC_PAGESIZE), nc = sysconf(_SC_NPROCESSORS_CONF);
-	bool want_owners = (!o->no_owners && o->cmd != CMD_SYSTEM) || filter_needs_owners(&o->filt);
 	struct walker walker = { 0 };
 
 	memset(r, 0, sizeof(*r));
 	r->when = time(NULL);
 	r->page_size = ps > 0 ? (uint64_t)ps : 4096;
 	r->ncpu = nc > 0 ? (uint64_t)nc : 0;
-	r->by = o->by;
 	r->all_netns = o->all_netns;
-	r->filtered = !o->want_v4 || !o->want_v6 || o->filt.states ||
-		      filter_has_kernel_part(&o->filt) || o->filt.npid || o->filt.ncomm ||
-		      o->filt.nuid || o->filt.ncgroup;
-	r->partial = r->filtered;
+	set_coverage(o, r);
 	if (filter_has_kernel_part(&o->filt)) {
 		err = filter_bytecode(&o->filt, bc, sizeof(bc));
 		if (err < 0)
@@ -377,119 +398,26 @@ int report_build(const struct opts *o, struct report *r, struct report_err *e)
 	/* Host-global values (tcp_mem, orphans, mem_pcpu_rsv) are read at home:
 	 * a child namespace does not show them. */
 	err = procfs_read_sysinfo(&p, &r->sys, &where);
-	if (err)
-		goto out_err;
-	if (want_owners)
+	if (err) {
+		report_fail(e, where, err);
+		goto out;
+	}
+	if (need & COLLECT_OWNERS)
 		walker_start(&walker, &p, &r->owners);
-	if (o->netns) {
-		int fd = netns_open_name(RUN_NETNS, o->netns);
-
-		home = openat(p.dirfd, "self/ns/net", O_RDONLY | O_CLOEXEC);
-		err = fd < 0 ? fd : home < 0 ? -errno : netns_enter(fd);
-		if (fd >= 0)
-			close(fd);
-		if (err) {
-			where = "network namespace (-N)";
-			if (fd == -EINVAL) {
-				snprintf(e->what, sizeof(e->what),
-					 "network namespace (-N): %.200s is not a network namespace",
-					 o->netns);
-				where = e->what;
-			}
-			goto out_err;
-		}
-	}
-	r->netns_ino = procfs_netns_ino(&p, 0);
-	if (o->netns) {
-		struct sysinfo ns;
-
-		err = procfs_read_sysinfo(&p, &ns, &where);
-		if (err)
-			goto out_err;
-		procfs_overlay_netns(&r->sys, &ns);
-	}
-	if (o->all_netns) {
-		if (dump_all_netns(&p, o, &req, r, e))
-			goto out_cleanup; /* e already says what failed */
-		for (size_t i = 0; i < r->nnetns; i++)
-			r->netns_skipped += r->netns[i].skipped != 0;
-		if (r->netns_skipped)
-			r->partial = true; /* sockets we could not see */
-	} else {
-		r->netns = calloc(1, sizeof(*r->netns));
-		if (!r->netns) {
-			err = -ENOMEM;
-			where = "memory";
-			goto out_err;
-		}
-		r->nnetns = 1;
-		r->netns[0].ino = r->netns_ino;
-		if (o->netns)
-			snprintf(r->netns[0].name, sizeof(r->netns[0].name), "%s", o->netns);
-		ns_values_from(&r->netns[0], &r->sys);
-		struct diag_err de;
-
-		err = dump_here(o, &req, r->netns_ino, r, &de);
-		if (err) {
-			fail_dump(e, &de, err);
-			goto out_cleanup;
-		}
-	}
-	if (o->by == BY_CGROUP) {
-		err = resolve_cgroups(&p, r);
-		if (err) {
-			where = "cgroup2 hierarchy";
-			goto out_err;
-		}
-	}
-	if (want_owners) {
-		err = walker_finish(&walker);
-		want_owners = false;
-		if (!err)
-			err = owners_join(&r->owners, &r->socks);
-		if (err) {
-			where = "/proc/[pid]/fd walk";
-			goto out_err;
-		}
-		r->owners_scanned = true;
-	}
-	if (r->filtered && apply_filters(&p, o, r, false, e))
-		goto out_cleanup;
-	if (r->owners_scanned && (o->filt.npid || o->filt.ncomm) && apply_filters(&p, o, r, true, e))
-		goto out_cleanup;
-	/* names from the namespace the sockets were dumped in (-N: that one) */
-	if (collect_ifnames(r)) {
-		err = -ENOMEM;
-		where = "interface names";
-		goto out_err;
-	}
-	if (home >= 0) {
-		err = netns_enter(home);
-		close(home);
-		home = -1;
-		if (err) {
-			procfs_close(&p);
-			return report_fail(e, "returning to the original network namespace", err);
-		}
-	}
-	procfs_close(&p);
-	if (report_derive(o, r, e))
-		return -1;
-	if (o->by == BY_USER && (o->cmd == CMD_TOP || o->cmd == CMD_REPORT || o->cmd == CMD_CHECK))
-		lookup_usernames(r); /* names come from the system: collection, not derivation */
-	return 0;
-out_err:
-	report_fail(e, where, err);
-out_cleanup:
+	if (o->netns && enter_named(&p, o->netns, &home, e))
+		goto out;
+	rc = collect_inside(&p, o, need, &req, &walker, r, e);
+out:
 	/* a thread that was started must be joined before p closes; a walk
 	 * that never started (failure before walker_start) must not run */
 	if (walker.started)
 		pthread_join(walker.tid, NULL);
 	if (home >= 0) {
-		netns_enter(home); /* best effort: we are failing already */
+		err = netns_enter(home);
 		close(home);
+		if (err && rc == 0)
+			rc = report_fail(e, "returning to the original network namespace", err);
 	}
 	procfs_close(&p);
-	return -1;
+	return rc;
 }
-

@@ -87,9 +87,43 @@ static int read_comm(int piddir, struct proc_ent *e)
 	return 0;
 }
 
+/* Field 22 of /proc/[pid]/stat (starttime: clock ticks after boot) into e,
+ * absent if unreadable; 0, or -errno if descriptors or memory ran out.
+ * comm (field 2) may hold spaces and ')': the fields follow the last ')'. */
+static int read_start_time(int piddir, struct proc_ent *e)
+{
+	int fd = openat(piddir, "stat", O_RDONLY | O_CLOEXEC);
+	char buf[1024];
+	const char *p, *end;
+	int64_t v;
+	ssize_t n;
+
+	e->start_time = maybe_none();
+	if (fd < 0)
+		return errno == EMFILE || errno == ENFILE || errno == ENOMEM ? -errno : 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	if (p)
+		p++;
+	/* fields 3 to 22 follow, each after one space */
+	for (int field = 3; p && field <= 22; field++) {
+		p = *p == ' ' ? p + 1 : NULL;
+		if (p && field < 22)
+			p += strcspn(p, " ");
+	}
+	if (p && num_i64_prefix(p, &end, &v) == 0 && (*end == ' ' || *end == '\n' || !*end))
+		e->start_time = maybe_of(v);
+	return 0;
+}
+
 static int add_proc(struct owners *o, int piddir, int32_t pid, uint32_t uid)
 {
 	struct proc_ent *e;
+	int err;
 
 	if (o->nprocs == o->procs_cap) {
 		size_t cap = o->procs_cap ? o->procs_cap * 2 : 64;
@@ -104,7 +138,8 @@ static int add_proc(struct owners *o, int piddir, int32_t pid, uint32_t uid)
 	memset(e, 0, sizeof(*e));
 	e->pid = pid;
 	e->uid = uid;
-	return read_comm(piddir, e);
+	err = read_comm(piddir, e);
+	return err ? err : read_start_time(piddir, e);
 }
 
 /* One process being walked. */

@@ -310,6 +310,7 @@ int procfs_read_sysinfo(const struct procfs *p, struct sysinfo *si, const char *
 	read_ints(p, "sys/net/core/mem_pcpu_rsv", &sc->mem_pcpu_rsv, 1);
 	read_line(p, "sys/kernel/hostname", si->hostname, sizeof(si->hostname));
 	read_line(p, "sys/kernel/osrelease", si->release, sizeof(si->release));
+	read_line(p, "sys/kernel/random/boot_id", si->boot_id, sizeof(si->boot_id));
 	return 0;
 }
 

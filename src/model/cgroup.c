@@ -2,6 +2,7 @@
 /* cgroup.c - lookups in the resolved cgroup table. */
 #include "model/cgroup.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,6 +67,122 @@ bool cgroup_blind_within(const struct cgroups *cg, uint64_t ancestor)
 		if (cgroup_within(cg, cg->blind[i], ancestor))
 			return true;
 	return false;
+}
+
+/* ------------------------------------------------------------------- paths */
+
+int cgroup_path_normalize(const char *in, char *out, size_t len)
+{
+	size_t o = 1;
+
+	if (!*in)
+		return -EINVAL;
+	if (len < 2)
+		return -ENAMETOOLONG;
+	out[0] = '/';
+	out[1] = '\0';
+	for (const char *p = in; *p;) {
+		const char *c;
+		size_t cl;
+
+		while (*p == '/')
+			p++;
+		for (c = p; *p && *p != '/'; p++)
+			;
+		cl = (size_t)(p - c);
+		if (cl == 0 || (cl == 1 && c[0] == '.'))
+			continue;
+		if (cl == 2 && c[0] == '.' && c[1] == '.') {
+			if (o == 1)
+				return -EINVAL; /* above the start */
+			while (out[o - 1] != '/')
+				o--;
+			if (o > 1)
+				o--;
+			out[o] = '\0';
+			continue;
+		}
+		if (o + (o > 1) + cl + 1 > len)
+			return -ENAMETOOLONG;
+		if (o > 1)
+			out[o++] = '/';
+		memcpy(out + o, c, cl);
+		o += cl;
+		out[o] = '\0';
+	}
+	return 0;
+}
+
+const char *cgroup_path_rel(const char *norm, const char *mount)
+{
+	size_t ml = strlen(mount);
+
+	if (ml <= 1 || strncmp(norm, mount, ml) != 0)
+		return norm;
+	if (norm[ml] == '\0')
+		return "/";
+	return norm[ml] == '/' ? norm + ml : norm;
+}
+
+/* Number of components of a normalised path ("/" has none). */
+static size_t path_depth(const char *norm)
+{
+	size_t d = 0;
+
+	for (const char *p = norm; *p; p++)
+		d += *p == '/' && p[1];
+	return d;
+}
+
+/* Whether normalised path anc is normalised path p or a directory above it. */
+static bool path_under(const char *p, const char *anc)
+{
+	size_t n = strlen(anc);
+
+	if (n == 1)
+		return true; /* "/" */
+	return strncmp(p, anc, n) == 0 && (p[n] == '\0' || p[n] == '/');
+}
+
+int cgroup_path_lookup(const struct cgroups *cg, const char *path, uint64_t *id)
+{
+	size_t len = strlen(path) + 2, depth;
+	char *norm = malloc(len), mnt[PATH_MAX];
+	const char *rel;
+	int err = norm ? cgroup_path_normalize(path, norm, len) : -ENOMEM;
+
+	if (!err && cg->v2_mount[0] && cgroup_path_normalize(cg->v2_mount, mnt, sizeof(mnt)) == 0)
+		rel = cgroup_path_rel(norm, mnt);
+	else
+		rel = norm;
+	if (err) {
+		free(norm);
+		return err;
+	}
+	depth = path_depth(rel);
+	err = -ENOENT;
+	for (size_t i = 0; i < cg->n && err; i++) {
+		const struct cgroup_ent *e = &cg->v[i];
+		uint64_t at = e->id;
+		size_t up;
+
+		if (!e->path || !path_under(e->path, rel))
+			continue;
+		up = path_depth(e->path) - depth;
+		for (; up; up--) {
+			const struct cgroup_node *nd = node_get(cg, at);
+
+			if (!nd || !nd->parent)
+				break;
+			at = nd->parent;
+		}
+		if (!up) {
+			*id = at;
+			err = 0;
+		}
+	}
+	free(norm);
+	return err;
 }
 
 void cgroup_free(struct cgroups *cg)

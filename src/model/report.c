@@ -16,6 +16,24 @@ const struct sysctls *report_sysctls(const struct report *r, uint64_t netns_ino)
 	return &r->sys.sysctl;
 }
 
+static int user_cmp(const void *a, const void *b)
+{
+	const struct user_ent *x = a, *y = b;
+
+	return (x->uid > y->uid) - (x->uid < y->uid);
+}
+
+const char *report_username(const struct report *r, uint32_t uid)
+{
+	struct user_ent key = { .uid = uid };
+	const struct user_ent *u;
+
+	if (!r->nusers)
+		return NULL;
+	u = bsearch(&key, r->users, r->nusers, sizeof(*r->users), user_cmp);
+	return u && u->name[0] ? u->name : NULL;
+}
+
 const char *report_ifname(const struct report *r, const struct sock_rec *s)
 {
 	uint32_t index = s->ifindex;
@@ -52,7 +70,9 @@ void report_err_message(const struct report_err *e, char *buf, size_t len)
 			k += (size_t)snprintf(kmsg + k, sizeof(kmsg) - k, "\\x%02x", c);
 	}
 	kmsg[k] = '\0';
-	if (k)
+	if (!e->err) /* where says it all */
+		snprintf(buf, len, "%s", e->where);
+	else if (k)
 		snprintf(buf, len, "%s: %s (kernel: %s)", e->where, strerror(e->err), kmsg);
 	else
 		snprintf(buf, len, "%s: %s", e->where, strerror(e->err));
@@ -60,8 +80,13 @@ void report_err_message(const struct report_err *e, char *buf, size_t len)
 
 int report_derive(const struct opts *o, struct report *r, struct report_err *e)
 {
-	/* replies the parser rejected mean sockets are missing from the sums */
-	if (r->dstats.malformed)
+	r->by = o->by;
+	r->netns_skipped = 0;
+	for (size_t i = 0; i < r->nnetns; i++)
+		r->netns_skipped += r->netns[i].skipped != 0;
+	/* sockets left out by a filter, in namespaces not entered, or in
+	 * replies the parser rejected are missing from the sums */
+	if (r->filtered || r->netns_skipped || r->dstats.malformed)
 		r->partial = true;
 
 	agg_totals(&r->socks, r->page_size, &r->totals);
@@ -97,6 +122,6 @@ void report_free(struct report *r)
 	free(r->ifnames);
 	free(r->findings);
 	free(r->netns);
-	free(r->usernames);
+	free(r->users);
 	memset(r, 0, sizeof(*r));
 }

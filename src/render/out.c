@@ -30,7 +30,7 @@ void out_json_head(struct jw *w, const struct report *r, const struct opts *o)
 	char ts[32];
 
 	jw_kv_str(w, "schema", SOCKMEM_SCHEMA);
-	jw_kv_str(w, "command", query_cmd_name(o->cmd));
+	jw_kv_str(w, "command", o->cmd_name);
 	jw_key(w, "host");
 	jw_obj_begin(w);
 	str_or_null(w, "hostname", r->sys.hostname);

@@ -203,9 +203,11 @@ static struct cell key_get(const void *ctx, size_t row, const struct field *f, e
 	case K_UID: return g->key == AGG_NO_KEY ? cell_absent() : cell_u64(g->key);
 	case K_MEMCG: return cell_maybe(e ? e->memcg_sock_bytes : maybe_none(), CELL_U64);
 	case K_V1TCP: return cell_maybe(e ? e->v1_tcp_bytes : maybe_none(), CELL_U64);
-	case K_USER:
-		return r->usernames && r->usernames[row][0] ? untrusted(r->usernames[row])
-							    : cell_absent();
+	case K_USER: {
+		const char *u = g->key == AGG_NO_KEY ? NULL : report_username(r, (uint32_t)g->key);
+
+		return u ? untrusted(u) : cell_absent();
+	}
 	case K_PORT:
 	case K_NETNS: return cell_u64(g->key);
 	case K_STATE: return cell_text(sock_state_name((unsigned)g->key));

@@ -5,6 +5,7 @@
 #include "util/sig.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -273,6 +274,18 @@ void ob_json_str(struct outbuf *b, const char *str)
 		}
 	}
 	ob_ch(b, '"');
+}
+
+bool ob_utf8_valid(const char *str)
+{
+	for (const unsigned char *s = (const unsigned char *)str; *s;) {
+		size_t n = utf8_len(s);
+
+		if (n == 0)
+			return false;
+		s += n;
+	}
+	return true;
 }
 
 void ob_tsv_str(struct outbuf *b, const char *str, const char *extra)

@@ -48,7 +48,7 @@ REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 # The contract's vocabulary, in the order the file is kept.
 BY_KEYS = ["process", "cgroup", "user", "port", "state", "netns"]
 VIEWS = (["*", "sockets", "top"] + [f"top --by={k}" for k in BY_KEYS] +
-         ["system", "check", "report"])
+         ["system", "check", "report", "snapshot"])
 FORMATS = ["table", "tsv", "json", "*"]
 KINDS = ["column", "label", "key", "finding", "evidence"]
 FORMAT_KINDS = {"table": {"column", "label", "key"}, "tsv": {"column", "label", "key"},
@@ -563,6 +563,17 @@ class Runner:
         self.run("sockets", "table", ["-n"], ns)
         self.run("top", "table", ["-n"], ns)
         self.run("system", "table", ["-n"], ns)
+        # the snapshot document, whole and limited, and the views rendered
+        # from it (--from prints the names a live run prints)
+        self.run("snapshot", "json", [], ns)
+        self.run("snapshot", "json", ["--no-owners", "-4", "--sport", "1-65535"], ns)
+        snap = os.path.join(self.tmp, "snapshot.json")
+        with open(snap, "w") as f:
+            f.write(self.sh([*ns, self.sockmem, "snapshot"]))
+        for fmt in TEXT_FORMATS:
+            self.run("report", fmt, ["--from", snap, *fopts])
+            self.run("top", fmt, ["--from", snap, "--by", "cgroup"])
+            self.run("sockets", fmt, ["--from", snap])
 
         # 2. host-level findings through fixture proc roots, dumped in the
         # same namespace (no owners: the fixture has no pid directories)
@@ -597,6 +608,8 @@ class Runner:
                 self.run("system", fmt, ["--all-netns"], nobody, binary=exe)
                 self.run("top", fmt, ["--all-netns", "--by", "netns"], nobody, binary=exe)
                 self.run("top", fmt, ["--all-netns"], nobody, binary=exe)
+            self.run("snapshot", "json", ["--all-netns"], ns)
+            self.run("snapshot", "json", ["--all-netns"], nobody, binary=exe)
         finally:
             name, self.netns_name = self.netns_name, None
             self.sh(["ip", "netns", "delete", name])

@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 
 #include "cmd/cli.h"
+#include "cmd/cmds.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -31,13 +32,13 @@ static void check_opts(int ret, const struct opts *o, const char *err, size_t er
 		__builtin_trap();
 	if (ret != 0)
 		return;
-	if ((unsigned)o->cmd > CMD_CHECK || (unsigned)o->fmt > FMT_JSON)
+	if ((unsigned)o->cmd > CMD_SNAPSHOT || (unsigned)o->fmt > FMT_JSON)
 		__builtin_trap();
 	if (!o->want_v4 && !o->want_v6)
 		__builtin_trap();
 	if (o->top_n > 1000000000)
 		__builtin_trap();
-	if (!o->proc_root || !query_cmd_name(o->cmd))
+	if (!o->proc_root || !cmd_get(o->cmd) || strcmp(cmd_get(o->cmd)->name, o->cmd_name) != 0)
 		__builtin_trap();
 	(void)strlen(o->proc_root); /* must point at live memory */
 

@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "cmd/cmds.h"
 #include "collect/owners.h"
 #include "render/out.h"
 #include "model/report.h"
@@ -347,7 +348,7 @@ static void check_json(const char *doc, size_t len, enum cmd cmd)
 	CHECK(len >= 2 && doc[len - 1] == '\n' && doc[len - 2] == '}');
 	CHECK(json_is_object(j));
 	CHECK(schema && strcmp(schema, SOCKMEM_SCHEMA) == 0);
-	CHECK(command && strcmp(command, query_cmd_name(cmd)) == 0);
+	CHECK(command && strcmp(command, cmd_get(cmd)->name) == 0);
 	/* sockets and top hold unsigned kernel values and sums only */
 	if ((cmd == CMD_SOCKETS || cmd == CMD_TOP) && has_negative(j)) {
 		fprintf(stderr, "negative number in %s -j:\n%.*s\n", command, (int)len, doc);
@@ -441,6 +442,29 @@ static void render_full(const struct report *r, const struct opts *o, size_t cap
 	fclose(f);
 }
 
+/* Names from the passwd database (any bytes, or none) for the sockets'
+ * uids, as collect_live looks them up: sorted by uid, each once. */
+static int take_users(struct in *in, struct report *r)
+{
+	r->users = calloc(r->socks.n + 1, sizeof(*r->users));
+	if (!r->users)
+		return -1;
+	for (size_t i = 0; i < r->socks.n; i++) {
+		uint32_t uid = r->socks.v[i].uid;
+		size_t k = 0;
+
+		while (k < r->nusers && r->users[k].uid < uid)
+			k++;
+		if (k < r->nusers && r->users[k].uid == uid)
+			continue;
+		memmove(&r->users[k + 1], &r->users[k], (r->nusers - k) * sizeof(*r->users));
+		r->users[k].uid = uid;
+		take_text(in, r->users[k].name, sizeof(r->users[k].name) - 1);
+		r->nusers++;
+	}
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint64_t page_sizes[] = { 4096, 16384, 65536 };
@@ -470,7 +494,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r.netns_ino = u8(&in) % 4 ? 4026531840u + u8(&in) : 0;
 	r.by = o.by;
 	r.all_netns = flags & 4;
-	r.partial = flags & 8;
+	r.filtered = flags & 8;
 	r.dstats.malformed = flags & 16 ? 1 : 0;
 	take_sysinfo(&in, &r.sys);
 	if (take_netns(&in, &r))
@@ -507,13 +531,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* one command per input (each render allocates its 256 KiB buffer,
 	 * which ASan maps and unmaps: every command each time is 5x slower) */
 	o.cmd = (enum cmd)(u8(&in) % 5);
+	o.cmd_name = cmd_get(o.cmd)->name;
+	if (o.by == BY_USER && take_users(&in, &r))
+		goto out;
 	CHECK(report_derive(&o, &r, &e) == 0);
-	if (o.by == BY_USER && r.groups) {
-		/* names from the passwd database: any bytes */
-		r.usernames = calloc(r.ngroups + 1, sizeof(*r.usernames));
-		for (size_t i = 0; r.usernames && i < r.ngroups; i++)
-			take_text(&in, r.usernames[i], sizeof(r.usernames[i]) - 1);
-	}
 	for (int f = FMT_TABLE; f <= FMT_JSON; f++) {
 		o.fmt = (enum fmt)f;
 		render_check(&r, &o);

@@ -26,7 +26,7 @@ FUZZ_TIMEOUT=${FUZZ_TIMEOUT:-10}
 FUZZ_FLAGS=${FUZZ_FLAGS:-}
 OUT=build/fuzz
 ALL_TARGETS="fuzz_diag fuzz_procfs fuzz_cli fuzz_escape fuzz_cgroup fuzz_netns"
-ALL_TARGETS="$ALL_TARGETS fuzz_nl fuzz_bc fuzz_dedup fuzz_numfmt fuzz_render"
+ALL_TARGETS="$ALL_TARGETS fuzz_nl fuzz_bc fuzz_dedup fuzz_numfmt fuzz_render fuzz_snapshot"
 
 mode=fuzz
 case "${1:-}" in
@@ -48,7 +48,8 @@ command -v "$CLANG" >/dev/null 2>&1 || {
 }
 MNL_CFLAGS=$($PKG_CONFIG --cflags libmnl 2>/dev/null || true)
 MNL_LIBS=$($PKG_CONFIG --libs libmnl 2>/dev/null || echo -lmnl)
-# jansson: fuzz_render checks that every JSON document parses.
+# jansson: the snapshot reader (collect/snapfile.c); fuzz_render also checks
+# that every JSON document parses.
 JANSSON_CFLAGS=$($PKG_CONFIG --cflags jansson 2>/dev/null || true)
 JANSSON_LIBS=$($PKG_CONFIG --libs jansson 2>/dev/null || echo -ljansson)
 # -fno-sanitize-recover: a UBSan finding must stop the run like an ASan one.

@@ -1056,6 +1056,148 @@ def t_json_every_command():
     check(not problems, "; ".join(problems))
 
 
+SNAP_VIEWS = ([["report"], ["sockets"], ["system"], ["check"], ["top"]] +
+              [["top", "--by", k] for k in ("process", "cgroup", "user", "port", "state", "netns")])
+
+
+def take_snapshot(path, prefix=(), args=()):
+    """sockmem snapshot ARGS > path; returns the parsed document."""
+    with open(path, "wb") as f:
+        r = run([*prefix, SOCKMEM, "snapshot", *args], stdout=f, text=False)
+    what = f"sockmem snapshot {' '.join(args)}"
+    check(r.returncode == 0, f"{what}: exit {r.returncode}, stderr {r.stderr[:300]!r}")
+    eq(r.stderr, b"", f"{what}: stderr")
+    with open(path) as f:
+        doc = parse_json(f.read(), what, unique_keys=True)
+    eq(doc["command"], "snapshot", f"{what}: command")
+    return doc
+
+
+def stat_starttime(pid):
+    """Field 22 of /proc/PID/stat (after the last ')')."""
+    with open(f"/proc/{pid}/stat") as f:
+        rest = f.read().rsplit(")", 1)[1].split()
+    return int(rest[22 - 3])
+
+
+def t_snapshot_round_trip():
+    """sockmem snapshot > f; every view x format renders f the same twice
+    (exit status and stderr too), snapshot --from f (file and stdin)
+    reproduces f byte for byte, and the sockets read back from f carry the
+    helper's exact values: the document loses nothing a view shows."""
+    h = Helper("--family", "4", "--pairs", "2", "--unread", "3000", "--unread-step", "1000",
+               "--rcvbuf", "40000", "--timewait", "1", netns=True)
+    try:
+        pre = h.nsenter()
+        f = nextname("snap") + ".json"
+        doc = take_snapshot(f, pre)
+        with open(f, "rb") as fh:
+            raw = fh.read()
+        # what a later diff keys on
+        with open("/proc/sys/kernel/random/boot_id") as fh:
+            eq(doc["boot_id"], fh.read().strip(), "snapshot boot_id")
+        procs = {p["pid"]: p for p in doc["owners"]["procs"]}
+        check(h.pid in procs, "snapshot: the helper is not among owners.procs")
+        eq((procs[h.pid]["comm"], procs[h.pid]["start_time"]), ("sockpair", stat_starttime(h.pid)),
+           "snapshot: helper comm and start_time (stat field 22)")
+        check(all(isinstance(s["cookie"], str) and s["cookie"].isdigit() for s in doc["sockets"]),
+              "snapshot: a cookie that is not a decimal string")
+        eq(len(doc["sockets"]), 1 + 2 * 2 + 1, "snapshot sockets (listener, 2 pairs, TIME-WAIT)")
+        # the document renders the helper's sockets exactly, as live does
+        r = sm(["sockets", "--from", f, "-j"])
+        eq((r.returncode, r.stderr), (0, ""), "sockets --from -j: exit, stderr")
+        check_helper_sockets(h, parse_json(r.stdout, "sockets --from -j"), "sockets --from -j")
+        # a filter applies to the loaded sockets as to live ones
+        r = sm(["sockets", "--from", f, "-j", "--sport", str(h.lport)])
+        got = sorted((s["state"], s["local"]) for s in parse_json(r.stdout, "--sport")["sockets"])
+        eq(got, sorted([("LISTEN", h.addr(h.lport))] + [("ESTAB", h.addr(h.lport))] * 2),
+           "sockets --from --sport LPORT")
+        # every view x format: twice the same (no state leaks in from the host)
+        runs = 0
+        for view in SNAP_VIEWS:
+            for fmt in (["-o", "table"], ["-o", "tsv"], ["-j"]):
+                argv = [*view, "--from", f, *fmt]
+                a, b = sm(argv), sm(argv)
+                what = "sockmem " + " ".join(argv)
+                ok_rc = (0, 3, 4) if view[0] == "check" else (0,)
+                check(a.returncode in ok_rc, f"{what}: exit {a.returncode} ({a.stderr.strip()[:200]!r})")
+                eq(a.stderr, "", f"{what}: stderr")
+                eq((b.returncode, b.stdout, b.stderr), (a.returncode, a.stdout, a.stderr),
+                   f"{what}: second rendering")
+                check(a.stdout, f"{what}: empty output")
+                runs += 1
+        # a snapshot of a snapshot is the same document, from a file or stdin
+        r = run([SOCKMEM, "snapshot", "--from", f], text=False)
+        eq((r.returncode, r.stderr), (0, b""), "snapshot --from f: exit, stderr")
+        check(r.stdout == raw, "snapshot --from f differs from f")
+        with open(f, "rb") as fh:
+            r = subprocess.run([SOCKMEM, "snapshot", "--from", "-"], stdin=fh,
+                               capture_output=True, timeout=CMD_TIMEOUT)
+        eq(r.returncode, 0, "snapshot --from - < f: exit")
+        check(r.stdout == raw, "snapshot --from - < f differs from f")
+        return f"{runs} view x format renderings, {len(raw)} bytes"
+    finally:
+        h.stop()
+
+
+def t_snapshot_host_round_trip():
+    """The same on the host's own namespace (every process, cgroups with
+    long paths, users): snapshot --from reproduces it, every view renders
+    it twice the same."""
+    fixture("v4")
+    f = nextname("hostsnap") + ".json"
+    doc = take_snapshot(f)
+    check(doc["cgroups"] is not None and doc["users"] is not None, "snapshot: no cgroups or users")
+    with open(f, "rb") as fh:
+        raw = fh.read()
+    r = run([SOCKMEM, "snapshot", "--from", f], text=False)
+    check(r.returncode == 0 and r.stdout == raw, "host snapshot --from f differs from f")
+    for view in SNAP_VIEWS:
+        for fmt in (["-o", "table"], ["-j"]):
+            argv = [*view, "--from", f, *fmt]
+            a, b = sm(argv), sm(argv)
+            eq((b.returncode, b.stdout), (a.returncode, a.stdout), " ".join(argv) + ": twice")
+            check(a.returncode in ((0, 3, 4) if view[0] == "check" else (0,)),
+                  f"{' '.join(argv)}: exit {a.returncode} ({a.stderr.strip()[:200]!r})")
+    return f"{len(doc['sockets'])} sockets, {len(raw)} bytes"
+
+
+def t_snapshot_refusals():
+    """A file that is no snapshot, is truncated, or has a newer major
+    schema: one line on stderr naming the file, exit 2, nothing on stdout."""
+    fixture("v4")
+    good = nextname("good") + ".json"
+    take_snapshot(good)
+    with open(good) as fh:
+        text = fh.read()
+    top = sm(["top", "-j"]).stdout
+    cases = [
+        ("notjson", "hello\n", "not JSON: "),
+        ("empty", "", "empty, not a snapshot"),
+        ("truncated", text[:len(text) // 2], "truncated: "),
+        ("newer", text.replace('"sockmem/1"', '"sockmem/2"', 1),
+         "written by a newer sockmem (schema major above 1"),
+        ("top", top, 'a sockmem "top" document, not a snapshot'),
+        ("nosockets", text.replace('"sockets":[', '"sockets_":[', 1), "sockets: missing"),
+    ]
+    for name, body, want in cases:
+        path = nextname(name) + ".json"
+        with open(path, "w") as fh:
+            fh.write(body)
+        for view in (["top"], ["sockets", "-j"], ["snapshot"]):
+            r = sm([*view, "--from", path])
+            what = f"{' '.join(view)} --from {name}"
+            eq(r.returncode, 2, f"{what}: exit")
+            eq(r.stdout, "", f"{what}: stdout")
+            check(r.stderr.startswith(f"sockmem: {path}: {want}"), f"{what}: stderr {r.stderr!r}")
+            eq(r.stderr.count("\n"), 1, f"{what}: one line")
+    r = sm(["top", "--from", "/nonexistent/snap.json"])
+    eq((r.returncode, r.stdout, r.stderr),
+       (2, "", "sockmem: /nonexistent/snap.json: No such file or directory\n"), "missing file")
+    r = sm(["top", "--from", good, "--all-netns"])
+    eq((r.returncode, r.stdout), (2, ""), "--from with --all-netns: usage")
+
+
 def t_family_filters():
     h4, h6 = fixture("v4"), fixture("v6")
     d4 = sm_json(["sockets", "-4"])
@@ -1172,14 +1314,19 @@ def t_sanitizer_runs():
     env = dict(os.environ)
     env["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=0:exitcode=86"
     env["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1:exitcode=87"
+    snap = nextname("sansnap") + ".json"
+    r = sm(["snapshot"], binary=SAN, env=env)
+    eq((r.returncode, r.stderr), (0, ""), "sockmem-san snapshot: exit, stderr")
+    with open(snap, "w") as f:
+        f.write(r.stdout)
     for cmd in ("report", "sockets", "top", "system"):
-        for fmt in (["-j"], ["-o", "table"], ["-o", "tsv"], ["-n", "-H"]):
+        for fmt in (["-j"], ["-o", "table"], ["-o", "tsv"], ["-n", "-H"], ["-j", "--from", snap]):
             r = sm([cmd, *fmt], binary=SAN, env=env)
             eq(r.returncode, 0, f"sockmem-san {cmd} {' '.join(fmt)}: exit "
                                 f"(stderr {r.stderr.strip()[:300]!r})")
             eq(r.stderr, "", f"sockmem-san {cmd} {' '.join(fmt)}: stderr")
-            if fmt == ["-j"]:
-                doc = parse_json(r.stdout, f"sockmem-san {cmd} -j")
+            if fmt[0] == "-j":
+                doc = parse_json(r.stdout, f"sockmem-san {cmd} {' '.join(fmt)}")
                 if cmd == "sockets":
                     check_helper_sockets(h4, doc, "sockmem-san sockets -j")
                     check_helper_sockets(h6, doc, "sockmem-san sockets -j")
@@ -1189,11 +1336,15 @@ def t_valgrind():
     if not shutil.which("valgrind"):
         return "skipped: valgrind not installed"
     fixture("v4")
-    for args in (["sockets", "-j"], ["report", "-j"]):
+    snap = nextname("vgsnap") + ".json"
+    for args in (["sockets", "-j"], ["report", "-j"], ["snapshot"], ["top", "-j", "--from", snap]):
         r = run(["valgrind", "-q", "--error-exitcode=99", "--leak-check=full",
                  "--errors-for-leak-kinds=definite,indirect", SOCKMEM, *args], timeout=120)
         eq(r.returncode, 0, f"valgrind sockmem {' '.join(args)}: exit (stderr {r.stderr.strip()[-400:]!r})")
         parse_json(r.stdout, f"valgrind sockmem {' '.join(args)}")
+        if args == ["snapshot"]:
+            with open(snap, "w") as f:
+                f.write(r.stdout)
 
 
 def t_repeat_stability():
@@ -1850,6 +2001,9 @@ TESTS = [
     ("write_error_dev_full", t_write_error_dev_full),
     ("json_every_command", t_json_every_command),
     ("family_filters", t_family_filters),
+    ("snapshot_round_trip", t_snapshot_round_trip),
+    ("snapshot_host_round_trip", t_snapshot_host_round_trip),
+    ("snapshot_refusals", t_snapshot_refusals),
     ("unprivileged", t_unprivileged),
     ("skipped_netns_absent", t_skipped_netns_absent),
     ("container_netns", t_container_netns),

@@ -413,6 +413,61 @@ static void test_blind_within(void **state)
 	assert_false(cgroup_blind_within(&cg, 1));
 }
 
+/* --- cgroup_path_lookup: paths among the collected ones (pure) --- */
+
+static void test_path_lookup(void **state)
+{
+	/* "/" 1, "/a" 10, "/a/b" 15 (no entry: only an ancestor), "/a/b/c" 20,
+	 * "/x" 30 (its node lost: the walk could not record its parent),
+	 * 40 unresolved */
+	struct cgroup_node nodes[] = { { 1, 0 }, { 10, 1 }, { 15, 10 }, { 20, 15 } };
+	struct cgroup_ent ents[] = {
+		{ .id = 1, .path = "/" },	{ .id = 10, .path = "/a" },
+		{ .id = 20, .path = "/a/b/c" }, { .id = 30, .path = "/x/y" },
+		{ .id = 40, .path = NULL },
+	};
+	struct cgroups cg;
+	uint64_t id;
+
+	(void)state;
+	memset(&cg, 0, sizeof(cg));
+	cg.nodes = nodes;
+	cg.nnodes = 4;
+	cg.v = ents;
+	cg.n = 5;
+	snprintf(cg.v2_mount, sizeof(cg.v2_mount), "/sys/fs/cgroup");
+	static const struct {
+		const char *path;
+		uint64_t id;
+	} ok[] = {
+		{ "/", 1 },
+		{ "/a", 10 },
+		{ "a", 10 },
+		{ "/a/b", 15 },
+		{ "a//b/", 15 },
+		{ "/a/b/c", 20 },
+		{ "/a/b/c/..", 15 },
+		{ "/sys/fs/cgroup/a/b", 15 },
+		{ "/sys/fs/cgroup", 1 },
+		{ "/x/y", 30 },
+	};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		id = 0;
+		if (cgroup_path_lookup(&cg, ok[i].path, &id) != 0 || id != ok[i].id)
+			fail_msg("%s: id %llu, want %llu", ok[i].path, (unsigned long long)id,
+				 (unsigned long long)ok[i].id);
+	}
+	/* not there, or above the hierarchy */
+	assert_int_equal(cgroup_path_lookup(&cg, "/a/bb", &id), -ENOENT);
+	assert_int_equal(cgroup_path_lookup(&cg, "/a/b/c/d", &id), -ENOENT);
+	assert_int_equal(cgroup_path_lookup(&cg, "/x", &id), -ENOENT); /* no node for 30 */
+	assert_int_equal(cgroup_path_lookup(&cg, "/..", &id), -EINVAL);
+	assert_int_equal(cgroup_path_lookup(&cg, "", &id), -EINVAL);
+	/* nothing collected */
+	cg.n = 0;
+	assert_int_equal(cgroup_path_lookup(&cg, "/", &id), -ENOENT);
+}
+
 /* --- cgroup_path_id refusals (a plain directory is not cgroup2) --- */
 
 static void test_path_id_refuses(void **state)
@@ -526,6 +581,7 @@ int main(void)
 		cmocka_unit_test(test_walk_root_only),
 		cmocka_unit_test(test_within_nodes),
 		cmocka_unit_test(test_blind_within),
+		cmocka_unit_test(test_path_lookup),
 		cmocka_unit_test(test_path_id_refuses),
 		cmocka_unit_test(test_path_id_cgroup2),
 		cmocka_unit_test(test_find_mounts_large),

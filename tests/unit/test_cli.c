@@ -5,6 +5,7 @@
 #include <errno.h>
 
 #include "cmd/cli.h"
+#include "cmd/cmds.h"
 
 /*
  * Every case runs in one process, so these also check that cli_parse fully
@@ -55,6 +56,8 @@ static int parse(struct opts *o, char *err, size_t errlen, const char *const *wo
 static void check_defaults(const struct opts *o)
 {
 	assert_int_equal(o->cmd, CMD_REPORT);
+	assert_string_equal(o->cmd_name, "report");
+	assert_null(o->from);
 	assert_int_equal(o->fmt, FMT_TABLE);
 	assert_false(o->no_header);
 	assert_false(o->numeric);
@@ -94,18 +97,61 @@ static void test_commands(void **state)
 	static const struct {
 		const char *word;
 		enum cmd cmd;
-	} cmds[] = {
+	} words[] = {
 		{ "report", CMD_REPORT }, { "sockets", CMD_SOCKETS }, { "top", CMD_TOP },
-		{ "system", CMD_SYSTEM }, { "check", CMD_CHECK },
+		{ "system", CMD_SYSTEM }, { "check", CMD_CHECK }, { "snapshot", CMD_SNAPSHOT },
 	};
 	struct opts o;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		PARSE_OK(&o, cmds[i].word);
-		assert_int_equal(o.cmd, cmds[i].cmd);
-		assert_string_equal(query_cmd_name(cmds[i].cmd), cmds[i].word);
+	/* the table holds exactly these, each once */
+	assert_int_equal(ncmds, sizeof(words) / sizeof(words[0]));
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		PARSE_OK(&o, words[i].word);
+		assert_int_equal(o.cmd, words[i].cmd);
+		assert_string_equal(o.cmd_name, words[i].word);
+		assert_string_equal(cmd_get(words[i].cmd)->name, words[i].word);
+		assert_ptr_equal(cmd_find(words[i].word), cmd_get(words[i].cmd));
 	}
+	assert_null(cmd_find("Report"));
+	assert_null(cmd_find("snap"));
+}
+
+/* --from and snapshot: what goes with them and what does not. */
+static void test_from_and_snapshot(void **state)
+{
+	static const char scope[] = "--from: -N, --all-netns, --proc-root and --no-owners choose "
+				    "what to collect; a snapshot is collected already";
+	struct opts o;
+
+	(void)state;
+	PARSE_OK(&o, "top", "--from", "f.json", "--by", "cgroup", "--sport", "443", "-4", "-j");
+	assert_string_equal(o.from, "f.json");
+	assert_int_equal(o.cmd, CMD_TOP);
+	PARSE_OK(&o, "--from", "-", "check");
+	assert_string_equal(o.from, "-");
+	PARSE_OK(&o, "snapshot", "--sport", "443", "-6", "--state", "established", "-N", "x");
+	PARSE_OK(&o, "snapshot", "-j", "--from", "f.json");
+	PARSE_OK(&o, "snapshot", "-o", "json");
+	PARSE_FAIL("--from needs a file name (- for stdin)", "top", "--from", "");
+	PARSE_FAIL(scope, "top", "--from", "f", "-N", "x");
+	PARSE_FAIL(scope, "top", "--from", "f", "--all-netns");
+	PARSE_FAIL(scope, "top", "--from", "f", "--proc-root", "/proc");
+	PARSE_FAIL(scope, "sockets", "--from", "f", "--no-owners");
+	PARSE_FAIL("snapshot writes JSON only", "snapshot", "-o", "tsv");
+	PARSE_FAIL("snapshot writes JSON only", "snapshot", "-o", "table");
+	PARSE_FAIL("snapshot --from copies a snapshot whole: filter when rendering a view (VIEW "
+		   "--from FILE ...)",
+		   "snapshot", "--from", "f", "--sport", "1");
+	PARSE_FAIL("snapshot --from copies a snapshot whole: filter when rendering a view (VIEW "
+		   "--from FILE ...)",
+		   "snapshot", "--from", "f", "-4");
+	PARSE_FAIL("snapshot keeps every socket the dump returns: --pid, --comm, --uid and "
+		   "--cgroup apply when a view renders it (VIEW --from FILE ...)",
+		   "snapshot", "--pid", "1");
+	PARSE_FAIL("snapshot keeps every socket the dump returns: --pid, --comm, --uid and "
+		   "--cgroup apply when a view renders it (VIEW --from FILE ...)",
+		   "snapshot", "--cgroup", "/a");
 }
 
 static void test_command_before_and_after_options(void **state)
@@ -406,7 +452,7 @@ static void test_usage_text(void **state)
 	fclose(f);
 	assert_true(strncmp(mem, "Usage: sockmem [COMMAND] [OPTIONS]\n", 35) == 0);
 	/* every command and the options exercised above are documented */
-	static const char *const words[] = { "report", "sockets", "top", "system", "check",
+	static const char *const words[] = { "report", "sockets", "top", "system", "check", "snapshot", "--from FILE",
 					     "--output", "--json", "--no-header", "--numeric",
 					     "--ipv4", "--ipv6", "--top N", "--sort", "--no-owners",
 					     "--stats", "--proc-root", "--help", "--version", "--by" };
@@ -420,6 +466,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_commands),
+		cmocka_unit_test(test_from_and_snapshot),
 		cmocka_unit_test(test_command_before_and_after_options),
 		cmocka_unit_test(test_output_formats),
 		cmocka_unit_test(test_flags),

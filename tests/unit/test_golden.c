@@ -30,6 +30,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include "cmd/cmds.h"
 #include "collect/owners.h"
 #include "render/out.h"
 #include "model/report.h"
@@ -268,14 +269,14 @@ static void host_sockets(struct report *r)
 static void host_owners(struct report *r)
 {
 	static const struct proc_ent procs[] = {
-		{ 300, 0, "sshd" },
-		{ 100, 33, "nginx" },
-		{ 101, 33, "nginx" },
-		{ 200, 1000, "" },
-		{ 400, 109, "pg-caf\xc3\xa9" },
-		{ 102, 33, "nginx" },
-		{ 103, 33, "nginx" },
-		{ 999, 0, "idle" }, /* holds no dumped socket: dropped */
+		{ .pid = 300, .uid = 0, .comm = "sshd" },
+		{ .pid = 100, .uid = 33, .comm = "nginx" },
+		{ .pid = 101, .uid = 33, .comm = "nginx" },
+		{ .pid = 200, .uid = 1000, .comm = "" },
+		{ .pid = 400, .uid = 109, .comm = "pg-caf\xc3\xa9" },
+		{ .pid = 102, .uid = 33, .comm = "nginx" },
+		{ .pid = 103, .uid = 33, .comm = "nginx" },
+		{ .pid = 999, .uid = 0, .comm = "idle" }, /* holds no dumped socket: dropped */
 	};
 	/* (inode, index into procs above, fd); the listener has four holders,
 	 * one more than a table shows */
@@ -501,7 +502,7 @@ static void add_case(struct gcase *c, size_t *n, enum snap snap, enum cmd cmd, e
 	if (top_n)
 		snprintf(toptxt, sizeof(toptxt), "-top%zu", top_n);
 	*g = (struct gcase){ snap, cmd, fmt, by, no_header, numeric, top_n, "" };
-	snprintf(g->name, sizeof(g->name), "%s-%s%s%s%s%s.%s", snap_names[snap], query_cmd_name(cmd),
+	snprintf(g->name, sizeof(g->name), "%s-%s%s%s%s%s.%s", snap_names[snap], cmd_get(cmd)->name,
 		 bytxt, toptxt, no_header ? "-H" : "", numeric ? "-n" : "", fmt_ext[fmt]);
 }
 
@@ -638,21 +639,18 @@ static void check_golden(const char *name, char *got, size_t len)
 
 /* ---- tests ---- */
 
-/* Names from the passwd database for --by user (report_build looks them up
- * after aggregation); uid 1000 has none. */
+/* Names from the passwd database for --by user (collected with the data,
+ * sorted by uid); uid 1000 has none. */
 static void usernames(struct report *r)
 {
-	r->usernames = calloc(r->ngroups + 1, sizeof(*r->usernames));
-	assert_non_null(r->usernames);
-	for (size_t i = 0; i < r->ngroups; i++) {
-		uint64_t uid = r->groups[i].key;
-		const char *nm = uid == 0     ? "root"
-				 : uid == 33  ? "www-data"
-				 : uid == 109 ? "postgres"
-					      : "";
+	static const struct user_ent users[] = {
+		{ 0, "root" }, { 33, "www-data" }, { 109, "postgres" }, { 1000, "" }
+	};
 
-		snprintf(r->usernames[i], sizeof(r->usernames[i]), "%s", nm);
-	}
+	r->users = malloc(sizeof(users));
+	assert_non_null(r->users);
+	memcpy(r->users, users, sizeof(users));
+	r->nusers = sizeof(users) / sizeof(users[0]);
 }
 
 static void build(struct report *r, enum snap snap)
@@ -681,6 +679,7 @@ static void test_golden(void **state)
 
 	memset(&o, 0, sizeof(o));
 	o.cmd = g->cmd;
+	o.cmd_name = cmd_get(g->cmd)->name;
 	o.fmt = g->fmt;
 	o.by = g->by;
 	o.no_header = g->no_header;

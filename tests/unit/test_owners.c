@@ -174,6 +174,12 @@ static void test_procs(void **state)
 	/* A 15-byte name (the kernel's TASK_COMM_LEN - 1) is kept whole. */
 	e = &o.procs[proc_by_pid(&o, 500)];
 	assert_string_equal(e->comm, "0123456789abcde");
+
+	/* start time: field 22 of stat, counted after the last ')' (a name may
+	 * hold ") (" and spaces); absent without a stat file, never 0 */
+	assert_maybe(o.procs[proc_by_pid(&o, 100)].start_time, 123456);
+	assert_maybe(o.procs[proc_by_pid(&o, 500)].start_time, 987654321);
+	assert_absent(o.procs[proc_by_pid(&o, 200)].start_time);
 	owners_free(&o);
 	sock_table_free(&t);
 }

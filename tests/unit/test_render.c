@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "model/agg.h"
-#include "model/query.h"
+#include "cmd/cmds.h"
 #include "render/out.h"
 #include "collect/procfs.h"
 #include "model/report.h"
@@ -45,6 +45,7 @@ static char *render(const struct report *r, enum cmd cmd, enum fmt fmt)
 	assert_non_null(f);
 	memset(&o, 0, sizeof(o));
 	o.cmd = cmd;
+	o.cmd_name = cmd_get(cmd)->name;
 	o.fmt = fmt;
 	o.numeric = true;
 	assert_int_equal(out_render(r, &o, f), 0);

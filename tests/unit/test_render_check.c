@@ -43,6 +43,7 @@ static void test_check_table_escapes_comm_separators(void **state)
 	r.findings = &f;
 	r.nfindings = 1;
 	o.cmd = CMD_CHECK;
+	o.cmd_name = "check";
 	o.fmt = FMT_TABLE;
 	o.no_header = true;
 	text = render(&r, &o);

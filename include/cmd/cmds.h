@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* cmds.h - the command table: each command is collect -> view -> render. */
+#ifndef SOCKMEM_CMDS_H
+#define SOCKMEM_CMDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "model/query.h"
+#include "model/report.h"
+
+/* Writes one command's output for r to f; 0 or -errno of the first write error. */
+typedef int (*cmd_render_fn)(const struct report *r, const struct opts *o, FILE *f);
+
+struct cmd_def {
+	const char *name; /* the command word, and JSON "command" */
+	enum cmd id;
+	unsigned need; /* COLLECT_* it wants (owners: unless --no-owners) */
+	bool by;       /* groups by --by, whose key may need cgroups or user names */
+	bool raw;      /* writes the collection itself: no filter, no derivation */
+	cmd_render_fn render;
+	const char *help; /* one line for usage() */
+};
+
+extern const struct cmd_def cmds[];
+extern const size_t ncmds;
+
+/* The command named name (exact spelling), or NULL. */
+const struct cmd_def *cmd_find(const char *name);
+
+/* The table entry of id (every enum cmd has one). */
+const struct cmd_def *cmd_get(enum cmd id);
+
+/* COLLECT_* flags a live run of c with options o needs: the command's own,
+ * less owners under --no-owners, plus what the filters and --by need. */
+unsigned cmd_needs(const struct cmd_def *c, const struct opts *o);
+
+#endif

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* cmds.c - the command table (as bpftool's cmds[]): names, what each
+ * command needs collected, and its renderer. The one list of command
+ * names: cli.c parses them, usage() prints them, JSON prints "command". */
+#include "cmd/cmds.h"
+
+#include <string.h>
+
+#include "collect/collect.h"
+#include "render/out.h"
+#include "render/snapshot.h"
+
+const struct cmd_def cmds[] = {
+	{ "report", CMD_REPORT, COLLECT_OWNERS, true, false, out_render,
+	  "system summary, then per-process top (default)" },
+	{ "sockets", CMD_SOCKETS, COLLECT_OWNERS, false, false, out_render,
+	  "one row per TCP socket" },
+	{ "top", CMD_TOP, COLLECT_OWNERS, true, false, out_render,
+	  "one row per process, by charged memory (r+w+f)" },
+	{ "system", CMD_SYSTEM, 0, false, false, out_render,
+	  "sockstat, tcp_mem, sysctls and reconciliation" },
+	{ "check", CMD_CHECK, COLLECT_OWNERS, true, false, out_render, "findings only" },
+	{ "snapshot", CMD_SNAPSHOT, COLLECT_OWNERS | COLLECT_CGROUPS | COLLECT_USERS, false, true,
+	  snapshot_write, "everything collected, as one JSON document (VIEW --from FILE)" },
+};
+const size_t ncmds = sizeof(cmds) / sizeof(cmds[0]);
+
+const struct cmd_def *cmd_find(const char *name)
+{
+	for (size_t i = 0; i < ncmds; i++)
+		if (strcmp(name, cmds[i].name) == 0)
+			return &cmds[i];
+	return NULL;
+}
+
+const struct cmd_def *cmd_get(enum cmd id)
+{
+	for (size_t i = 0; i < ncmds; i++)
+		if (cmds[i].id == id)
+			return &cmds[i];
+	return NULL;
+}
+
+unsigned cmd_needs(const struct cmd_def *c, const struct opts *o)
+{
+	unsigned need = c->need;
+
+	if (o->no_owners)
+		need &= ~(unsigned)COLLECT_OWNERS;
+	if (filter_needs_owners(&o->filt))
+		need |= COLLECT_OWNERS;
+	if (o->filt.ncgroup || (c->by && o->by == BY_CGROUP))
+		need |= COLLECT_CGROUPS;
+	if (c->by && o->by == BY_USER)
+		need |= COLLECT_USERS;
+	return need;
+}
