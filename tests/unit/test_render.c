@@ -209,6 +209,7 @@ static void test_json_streams(void **state)
 	}
 	memset(&o, 0, sizeof(o));
 	o.cmd = CMD_SOCKETS;
+	o.cmd_name = cmd_get(CMD_SOCKETS)->name;
 	o.fmt = FMT_JSON;
 	f = fopencookie(&k, "w", io);
 	assert_non_null(f);
@@ -236,6 +237,7 @@ static char *render_by(const struct report *r, enum cmd cmd, enum fmt fmt, enum 
 	assert_non_null(f);
 	memset(&o, 0, sizeof(o));
 	o.cmd = cmd;
+	o.cmd_name = cmd_get(cmd)->name;
 	o.fmt = fmt;
 	o.by = by;
 	assert_int_equal(out_render(r, &o, f), 0);
@@ -355,6 +357,7 @@ static void test_top_fields_every_format(void **state)
 		}
 		memset(&o, 0, sizeof(o));
 		o.cmd = CMD_TOP;
+		o.cmd_name = cmd_get(CMD_TOP)->name;
 		o.by = bys[b];
 		r.by = bys[b]; /* as report_build sets it */
 		assert_int_equal(report_derive(&o, &r, &e), 0);
