@@ -122,6 +122,26 @@ def nextname(prefix):
     return os.path.join(TMP, f"{prefix}.{_counter[0]}")
 
 
+def start_ready(h, cmd, what):
+    """Starts a helper (its stderr to h.errfile) and waits, bounded, for the
+    ready file h.ready it writes; returns (Popen, the file's JSON). On a
+    timeout h.stop() ends it by PID."""
+    with open(h.errfile, "w") as err:
+        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+    PROCS.append(p)
+    h.p = p
+    deadline = time.monotonic() + 20
+    while not os.path.exists(h.ready):
+        if p.poll() is not None:
+            raise Fail(f"{what} exited {p.returncode}: {open(h.errfile).read().strip()}")
+        if time.monotonic() > deadline:
+            h.stop()
+            raise Fail(f"{what} did not become ready within 20 s")
+        time.sleep(0.02)
+    with open(h.ready) as f:
+        return p, json.load(f)
+
+
 class Helper:
     """One running sockpair: its ready-file description and what to expect."""
 
@@ -136,21 +156,7 @@ class Helper:
         if nobody:
             cmd = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", *cmd]
         self.netns = netns
-        with open(self.errfile, "w") as err:
-            self.p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
-                                      stdout=subprocess.DEVNULL, stderr=err)
-        PROCS.append(self.p)
-        deadline = time.monotonic() + 20
-        while not os.path.exists(self.ready):
-            if self.p.poll() is not None:
-                raise Fail(f"helper {' '.join(cmd)} exited {self.p.returncode}: "
-                           f"{open(self.errfile).read().strip()}")
-            if time.monotonic() > deadline:
-                self.stop()
-                raise Fail("helper did not become ready within 20 s")
-            time.sleep(0.02)
-        with open(self.ready) as f:
-            self.info = json.load(f)
+        self.p, self.info = start_ready(self, cmd, f"helper {' '.join(cmd)}")
         # unshare/setpriv exec the helper, so the PID we kill is the helper's.
         eq(self.info["pid"], self.p.pid, "helper pid in ready file")
         self.pid = self.p.pid
@@ -1766,21 +1772,7 @@ class FdHide:
         cmd = (["unshare", "-n", "-p", "-m", "--mount-proc", "--kill-child", *cmd] if pidns
                else ["unshare", "-n", *cmd])
         self.pidns = pidns
-        with open(self.errfile, "w") as err:
-            self.p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
-                                      stdout=subprocess.DEVNULL, stderr=err)
-        PROCS.append(self.p)
-        deadline = time.monotonic() + 20
-        while not os.path.exists(self.ready):
-            if self.p.poll() is not None:
-                raise Fail(f"fdhide {mode} exited {self.p.returncode}: "
-                           f"{open(self.errfile).read().strip()}")
-            if time.monotonic() > deadline:
-                self.stop()
-                raise Fail("fdhide did not become ready within 20 s")
-            time.sleep(0.02)
-        with open(self.ready) as f:
-            self.info = json.load(f)
+        self.p, self.info = start_ready(self, cmd, f"fdhide {mode}")
         self.pid = self.info["pid"]  # as the helper's own namespace numbers it
         if pidns:
             kids = open(f"/proc/{self.p.pid}/task/{self.p.pid}/children").read().split()
