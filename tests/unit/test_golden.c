@@ -16,8 +16,9 @@
  *     git diff tests/golden      # every changed byte is a change users see
  *
  * On a mismatch the test names the first differing line and writes what it
- * rendered to build/golden-actual/NAME.FMT, so that
- * `diff -u tests/golden build/golden-actual` shows the whole difference.
+ * rendered to build/golden-actual/NAME.FMT (emptied at the start of each
+ * run), so that `diff -u tests/golden build/golden-actual` shows the whole
+ * difference.
  * A file in tests/golden that no case writes fails the last test.
  * make check also runs every tests/golden/ *.json through `jq .`.
  */
@@ -29,6 +30,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "collect/owners.h"
 #include "render/out.h"
@@ -485,7 +487,7 @@ struct gcase {
 	enum group_by by;
 	bool no_header, numeric;
 	size_t top_n;
-	char name[64];
+	char name[128];
 };
 
 #define MAX_CASES 96
@@ -495,7 +497,7 @@ static void add_case(struct gcase *c, size_t *n, enum snap snap, enum cmd cmd, e
 		     enum group_by by, bool no_header, bool numeric, size_t top_n)
 {
 	struct gcase *g;
-	char bytxt[24] = "", toptxt[16] = "";
+	char bytxt[32] = "", toptxt[32] = "";
 
 	assert_true(*n < MAX_CASES);
 	g = &c[(*n)++];
@@ -742,11 +744,27 @@ static void test_no_stale_golden_files(void **state)
 	assert_int_equal(stale, 0);
 }
 
+/* Empties build/golden-actual, so it holds this run's mismatches only. */
+static void clear_actual(void)
+{
+	DIR *d = opendir(ACTUAL_DIR);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			unlinkat(dirfd(d), de->d_name, 0);
+	closedir(d);
+}
+
 int main(void)
 {
 	static struct gcase cases[MAX_CASES];
 	static struct CMUnitTest tests[MAX_CASES + 1];
 	struct case_list cl = { cases, all_cases(cases) };
+
+	clear_actual();
 
 	for (size_t i = 0; i < cl.n; i++)
 		tests[i] = (struct CMUnitTest){ cases[i].name, test_golden, NULL, NULL, &cases[i] };
