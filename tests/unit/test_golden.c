@@ -16,8 +16,9 @@
  *     git diff tests/golden      # every changed byte is a change users see
  *
  * On a mismatch the test names the first differing line and writes what it
- * rendered to build/golden-actual/NAME.FMT, so that
- * `diff -u tests/golden build/golden-actual` shows the whole difference.
+ * rendered to build/golden-actual/NAME.FMT (emptied at the start of each
+ * run), so that `diff -u tests/golden build/golden-actual` shows the whole
+ * difference.
  * A file in tests/golden that no case writes fails the last test.
  * make check also runs every tests/golden/ *.json through `jq .`.
  */
@@ -29,6 +30,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmd/cmds.h"
 #include "collect/owners.h"
@@ -225,12 +227,12 @@ static void host_sockets(struct report *r)
 	s = sock4(14, 6, "127.0.0.1", 51999, "127.0.0.1", 8080);
 	add_sock(r, &s);
 
-	/* CLOSE-WAIT with a file but no descriptor seen; 4 skmem values (charged
-	 * absent), two tcp_info fields */
+	/* CLOSE-WAIT with a file but no descriptor seen; a short skmem (5
+	 * values: w is missing, so charged is absent), two tcp_info fields */
 	s = sock4(15, 8, "10.1.2.3", 40000, "10.9.8.7", 443);
 	s.inode = 2005;
 	s.uid = 1000;
-	skmem(&s, 4, 0, 131072, 0, 87040, 0, 0, 0, 0, 0);
+	skmem(&s, 5, 0, 131072, 0, 87040, 0, 0, 0, 0, 0);
 	ti(&s, TI_RTT, 1500);
 	ti(&s, TI_RTTVAR, 750);
 	s.flags |= SOCK_HAS_CGROUP;
@@ -388,7 +390,7 @@ static void build_quiet(struct report *r)
 }
 
 /* --all-netns --no-owners in a container-like view: tcp_mem, the per-CPU
- * reserve, pressure and some counters unreadable; four namespaces, one
+ * reserve, pressure and some counters unreadable; five namespaces, one
  * skipped, one found through a process only (no name), one with its own
  * tcp_rmem under which a socket is at max. */
 static void build_netns(struct report *r)
@@ -413,9 +415,9 @@ static void build_netns(struct report *r)
 		si->tcpext[i] = maybe_none();
 	si->hostname[0] = '\0';
 
-	r->netns = calloc(4, sizeof(*r->netns));
+	r->netns = calloc(5, sizeof(*r->netns));
 	assert_non_null(r->netns);
-	r->nnetns = 4;
+	r->nnetns = 5;
 	r->netns[0] = (struct netns_ent){ .ino = HOME_INO,
 					  .sysctl = si->sysctl,
 					  .inuse = si->sockstat.inuse,
@@ -433,6 +435,10 @@ static void build_netns(struct report *r)
 	r->netns[3] = (struct netns_ent){
 		.ino = 4026532400u, .pid = 777, .sysctl = si->sysctl, .inuse = val(0), .tw = val(0)
 	};
+	r->netns[4] = r->netns[3];
+	r->netns[4].ino = 4026532500u;
+	r->netns[4].pid = 0;
+	snprintf(r->netns[4].name, sizeof(r->netns[4].name), "g"); /* one letter */
 	r->netns_skipped = 1;
 	r->partial = true;
 
@@ -482,7 +488,7 @@ struct gcase {
 	enum group_by by;
 	bool no_header, numeric;
 	size_t top_n;
-	char name[64];
+	char name[128];
 };
 
 #define MAX_CASES 96
@@ -492,7 +498,7 @@ static void add_case(struct gcase *c, size_t *n, enum snap snap, enum cmd cmd, e
 		     enum group_by by, bool no_header, bool numeric, size_t top_n)
 {
 	struct gcase *g;
-	char bytxt[24] = "", toptxt[16] = "";
+	char bytxt[32] = "", toptxt[32] = "";
 
 	assert_true(*n < MAX_CASES);
 	g = &c[(*n)++];
@@ -737,11 +743,27 @@ static void test_no_stale_golden_files(void **state)
 	assert_int_equal(stale, 0);
 }
 
+/* Empties build/golden-actual, so it holds this run's mismatches only. */
+static void clear_actual(void)
+{
+	DIR *d = opendir(ACTUAL_DIR);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			unlinkat(dirfd(d), de->d_name, 0);
+	closedir(d);
+}
+
 int main(void)
 {
 	static struct gcase cases[MAX_CASES];
 	static struct CMUnitTest tests[MAX_CASES + 1];
 	struct case_list cl = { cases, all_cases(cases) };
+
+	clear_actual();
 
 	for (size_t i = 0; i < cl.n; i++)
 		tests[i] = (struct CMUnitTest){ cases[i].name, test_golden, NULL, NULL, &cases[i] };
