@@ -101,7 +101,7 @@ static int read_host(struct rd *d, json_t *root)
 	if (sr_get_int(d, host, "host", "page_size", 1, 1 << 30, &v))
 		return -1;
 	r->page_size = (uint64_t)v;
-	if (sr_get_int(d, host, "host", "ncpu", 0, UINT32_MAX, &v))
+	if (sr_get_nz(d, host, "host", "ncpu", UINT32_MAX, &v))
 		return -1;
 	r->ncpu = (uint64_t)v;
 	if (sr_get_nz(d, host, "host", "netns_ino", INT64_MAX, &v))

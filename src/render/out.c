@@ -38,7 +38,7 @@ void out_json_head(struct jw *w, const struct report *r, const struct opts *o)
 	fmt_time(r->when, ts, sizeof(ts));
 	jw_kv_str(w, "time", ts);
 	jw_kv_u64(w, "page_size", r->page_size);
-	jw_kv_u64(w, "ncpu", r->ncpu);
+	jw_kv_opt_u64(w, "ncpu", r->ncpu != 0, r->ncpu); /* 0: sysconf did not say */
 	jw_kv_opt_u64(w, "netns_ino", r->netns_ino != 0, r->netns_ino);
 	jw_obj_end(w);
 }

@@ -184,7 +184,7 @@ static void write_head(struct sw *w, const struct report *r)
 	sw_text_nz(w, "kernel", r->sys.release);
 	sw_time(w, "time", r->when);
 	sw_u64(w, "page_size", r->page_size);
-	sw_u64(w, "ncpu", r->ncpu);
+	sw_u64_nz(w, "ncpu", r->ncpu);
 	sw_u64_nz(w, "netns_ino", r->netns_ino);
 	sw_close(w, '}');
 	sw_text_nz(w, "boot_id", r->sys.boot_id);

@@ -34,8 +34,10 @@ static void load(struct report *r, const char *root)
 		      &r->rec);
 }
 
-/* Renders cmd in fmt; returns the malloc'd NUL-terminated text. */
-static char *render(const struct report *r, enum cmd cmd, enum fmt fmt)
+/* Renders cmd in fmt with --by by (exact numbers with -n when numeric);
+ * returns the malloc'd NUL-terminated text. */
+static char *render_opts(const struct report *r, enum cmd cmd, enum fmt fmt, enum group_by by,
+			 bool numeric)
 {
 	struct opts o;
 	char *text = NULL;
@@ -47,11 +49,18 @@ static char *render(const struct report *r, enum cmd cmd, enum fmt fmt)
 	o.cmd = cmd;
 	o.cmd_name = cmd_get(cmd)->name;
 	o.fmt = fmt;
-	o.numeric = true;
+	o.by = by;
+	o.numeric = numeric;
 	assert_int_equal(out_render(r, &o, f), 0);
 	assert_int_equal(fclose(f), 0);
 	assert_int_equal(strlen(text), len);
 	return text;
+}
+
+/* Renders cmd in fmt with -n. */
+static char *render(const struct report *r, enum cmd cmd, enum fmt fmt)
+{
+	return render_opts(r, cmd, fmt, BY_PROCESS, true);
 }
 
 static void assert_contains(const char *text, const char *want)
@@ -124,6 +133,25 @@ static void test_system_sockets_used(void **state)
 	free(t);
 	t = render(&r, CMD_SYSTEM, FMT_JSON);
 	assert_contains(t, "\"inuse6\":23,\"sockets_used\":2317},");
+	free(t);
+}
+
+/* A CPU count sysconf did not give is absent (null), never 0; a known one
+ * is printed as it is. */
+static void test_ncpu_absent_is_null(void **state)
+{
+	struct report r;
+	char *t;
+
+	(void)state;
+	load(&r, FIX_HOST);
+	r.ncpu = 0;
+	t = render(&r, CMD_SYSTEM, FMT_JSON);
+	assert_contains(t, "\"ncpu\":null,");
+	free(t);
+	r.ncpu = 2;
+	t = render(&r, CMD_SYSTEM, FMT_JSON);
+	assert_contains(t, "\"ncpu\":2,");
 	free(t);
 }
 
@@ -229,20 +257,7 @@ static void test_json_streams(void **state)
 /* Renders with the given --by. */
 static char *render_by(const struct report *r, enum cmd cmd, enum fmt fmt, enum group_by by)
 {
-	struct opts o;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-
-	assert_non_null(f);
-	memset(&o, 0, sizeof(o));
-	o.cmd = cmd;
-	o.cmd_name = cmd_get(cmd)->name;
-	o.fmt = fmt;
-	o.by = by;
-	assert_int_equal(out_render(r, &o, f), 0);
-	assert_int_equal(fclose(f), 0);
-	return text;
+	return render_opts(r, cmd, fmt, by, false);
 }
 
 /* Scans the JSON object at obj: returns the number of its members (at any
@@ -395,6 +410,7 @@ int main(void)
 		cmocka_unit_test(test_negative_sockstat_mem),
 		cmocka_unit_test(test_positive_sockstat_mem),
 		cmocka_unit_test(test_system_sockets_used),
+		cmocka_unit_test(test_ncpu_absent_is_null),
 		cmocka_unit_test(test_sockets_json_u64),
 		cmocka_unit_test(test_json_streams),
 		cmocka_unit_test(test_sockets_fields_every_format),
