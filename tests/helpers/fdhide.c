@@ -130,33 +130,6 @@ static void parse_args(int argc, char **argv, struct cfg *c)
 		usage();
 }
 
-static void lo_up(void)
-{
-	struct ifreq ifr;
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		die("socket for SIOCSIFFLAGS");
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
-		die("SIOCGIFFLAGS lo");
-	ifr.ifr_flags |= IFF_UP;
-	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
-		die("SIOCSIFFLAGS lo");
-	close(fd);
-}
-
-static unsigned local_port(int fd)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-
-	if (getsockname(fd, (struct sockaddr *)&sin, &len) < 0)
-		die("getsockname");
-	return ntohs(sin.sin_port);
-}
-
 static unsigned long inode_of(int fd)
 {
 	struct stat st;

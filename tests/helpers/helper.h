@@ -6,14 +6,17 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Set by SIGTERM/SIGINT handlers; the main loops poll it. */
 static volatile sig_atomic_t g_stop;
@@ -83,6 +86,37 @@ static socklen_t loopback(int family, unsigned port, struct sockaddr_storage *ss
 	s4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	s4->sin_port = htons((uint16_t)port);
 	return sizeof(*s4);
+}
+
+/* Brings the loopback interface up (needed in a fresh network namespace). */
+static inline void lo_up(void)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		die("socket for SIOCSIFFLAGS");
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		die("SIOCGIFFLAGS lo");
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		die("SIOCSIFFLAGS lo");
+	close(fd);
+}
+
+/* The local port of a bound socket (IPv4 or IPv6). */
+static inline unsigned local_port(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+		die("getsockname");
+	if (ss.ss_family == AF_INET6)
+		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	return ntohs(((struct sockaddr_in *)&ss)->sin_port);
 }
 
 #endif
