@@ -68,8 +68,9 @@ struct reconcile {
 /* Adds one socket to a sum (page_size > 0). */
 void agg_add(struct sums *s, const struct sock_rec *r, uint64_t page_size);
 
-/* Sums every socket once. */
-void agg_totals(const struct sock_table *t, uint64_t page_size, struct sums *out);
+/* Sums every socket once (with keep, only sockets i with keep[i] set; NULL: all). */
+void agg_totals(const struct sock_table *t, const unsigned char *keep, uint64_t page_size,
+		struct sums *out);
 
 /* Whether a group's proc names a process (not AGG_NO_HOLDER or AGG_NO_PROC). */
 static inline bool agg_is_proc(uint32_t proc)
@@ -81,16 +82,17 @@ static inline bool agg_is_proc(uint32_t proc)
  * Builds one group per process holding sockets, plus the AGG_NO_HOLDER and
  * AGG_NO_PROC groups when some sockets have no holder. A socket held by
  * several processes counts in each of them; several fds of one process
- * count once.
+ * count once. keep as for agg_totals: links of sockets left out do not count.
  * Returns 0 or -ENOMEM; *out is malloc'd, caller frees.
  */
-int agg_by_process(const struct sock_table *t, const struct owners *o, uint64_t page_size,
-		   struct group **out, size_t *n);
+int agg_by_process(const struct sock_table *t, const unsigned char *keep, const struct owners *o,
+		   uint64_t page_size, struct group **out, size_t *n);
 
 /* Groups sockets by a per-socket key (every --by but process): each socket
- * lands in exactly one group. Returns 0 or -ENOMEM; *out is malloc'd. */
-int agg_by_key(const struct sock_table *t, enum group_by by, uint64_t page_size, struct group **out,
-	       size_t *n);
+ * (that keep keeps, as for agg_totals) lands in exactly one group.
+ * Returns 0 or -ENOMEM; *out is malloc'd. */
+int agg_by_key(const struct sock_table *t, const unsigned char *keep, enum group_by by,
+	       uint64_t page_size, struct group **out, size_t *n);
 
 /* Parses a --by name. Returns 0 or -EINVAL. */
 int agg_by_parse(const char *name, enum group_by *by);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* out.h - renderers: every view in every format, over one const report. */
+/* out.h - renderers: every view in every format, over one const view of a snapshot. */
 #ifndef SOCKMEM_OUT_H
 #define SOCKMEM_OUT_H
 
@@ -12,14 +12,14 @@
 #include "util/jsonw.h"
 #include "util/maybe.h"
 #include "util/outbuf.h"
-#include "model/report.h"
+#include "model/view.h"
 
 /* JSON "schema" value; bumped on any incompatible change of names. */
 #define SOCKMEM_SCHEMA "sockmem/1"
 
 /* Renders the view o->cmd in format o->fmt to f.
  * Returns 0 or -errno of the first write error. */
-int out_render(const struct report *r, const struct opts *o, FILE *f);
+int out_render(const struct view *v, const struct opts *o, FILE *f);
 
 /* --- shared by the view renderers (out_*.c) --- */
 
@@ -85,8 +85,8 @@ struct field {
 	field_json json; /* NULL: JSON writes the cell */
 };
 
-/* The fields of a view and how its JSON objects are laid out. */
-struct view {
+/* The fields of an output view and how its JSON objects are laid out. */
+struct fieldset {
 	const struct field *f;
 	size_t n;
 	/* JSON member order as indexes into f (fields of a group adjacent);
@@ -94,15 +94,17 @@ struct view {
 	const uint8_t *json_order;
 	/* JSON: whether a group's object is null in this row; NULL: never */
 	bool (*group_null)(const void *ctx, size_t row, const char *group);
+	/* whether a row is shown (rows a view's filters left out are not); NULL: all */
+	bool (*row_kept)(const void *ctx, size_t row);
 };
 
-/* Writes rows 0..nrows-1 of v as an aligned table (fmt TABLE) or TSV (fmt TSV). */
-void out_grid(struct outbuf *b, const struct opts *o, const struct view *v, size_t nrows,
+/* Writes the kept rows of 0..nrows-1 of fs as an aligned table (fmt TABLE) or TSV (fmt TSV). */
+void out_grid(struct outbuf *b, const struct opts *o, const struct fieldset *fs, size_t nrows,
 	      const void *ctx);
 
-/* Writes row `row` of v as one JSON object; scratch is a memory buffer for
+/* Writes row `row` of fs as one JSON object; scratch is a memory buffer for
  * the getters' text. */
-void out_json_obj(struct jw *w, const struct view *v, const void *ctx, size_t row,
+void out_json_obj(struct jw *w, const struct fieldset *fs, const void *ctx, size_t row,
 		  struct outbuf *scratch);
 
 /* A CELL_RAW of the text written to scratch since offset start (NUL added). */
@@ -127,23 +129,23 @@ static inline struct cell cell_absent(void)
 }
 
 /* "local" and "peer" members for a socket (ss -n spelling). */
-void out_json_endpoints(struct jw *w, const struct report *r, const struct sock_rec *s);
+void out_json_endpoints(struct jw *w, const struct snapshot *r, const struct sock_rec *s);
 
 /* Escapes untrusted s for fmt into b (table, TSV or bare JSON string). */
 void out_untrusted(struct outbuf *b, enum fmt fmt, const char *s, const char *extra);
 
 /* Per-view renderers, table and TSV. */
-void out_sockets(struct outbuf *b, const struct report *r, const struct opts *o);
-void out_top(struct outbuf *b, const struct report *r, const struct opts *o);
-void out_system(struct outbuf *b, const struct report *r, const struct opts *o);
-void out_check(struct outbuf *b, const struct report *r, const struct opts *o);
+void out_sockets(struct outbuf *b, const struct view *v, const struct opts *o);
+void out_top(struct outbuf *b, const struct view *v, const struct opts *o);
+void out_system(struct outbuf *b, const struct view *v, const struct opts *o);
+void out_check(struct outbuf *b, const struct view *v, const struct opts *o);
 
 /* JSON members of the document object (the caller opens and closes it):
  * "schema", "command", "host"; then those of each view. */
-void out_json_head(struct jw *w, const struct report *r, const struct opts *o);
-void out_json_sockets(struct jw *w, const struct report *r);
-void out_json_system(struct jw *w, const struct report *r);
-void out_json_top(struct jw *w, const struct report *r, const struct opts *o);
-void out_json_findings(struct jw *w, const struct report *r);
+void out_json_head(struct jw *w, const struct view *v, const struct opts *o);
+void out_json_sockets(struct jw *w, const struct view *v);
+void out_json_system(struct jw *w, const struct view *v);
+void out_json_top(struct jw *w, const struct view *v, const struct opts *o);
+void out_json_findings(struct jw *w, const struct view *v);
 
 #endif

@@ -27,15 +27,17 @@ void agg_add(struct sums *s, const struct sock_rec *r, uint64_t page_size)
 	s->charged_pages += (c + page_size - 1) / page_size;
 }
 
-void agg_totals(const struct sock_table *t, uint64_t page_size, struct sums *out)
+void agg_totals(const struct sock_table *t, const unsigned char *keep, uint64_t page_size,
+		struct sums *out)
 {
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < t->n; i++)
-		agg_add(out, &t->v[i], page_size);
+		if (!keep || keep[i])
+			agg_add(out, &t->v[i], page_size);
 }
 
-int agg_by_process(const struct sock_table *t, const struct owners *o, uint64_t page_size,
-		   struct group **out, size_t *n)
+int agg_by_process(const struct sock_table *t, const unsigned char *keep, const struct owners *o,
+		   uint64_t page_size, struct group **out, size_t *n)
 {
 	/* One slot per process, then the no-holder and no-process rows. */
 	size_t ng = o->nprocs + 2;
@@ -58,6 +60,8 @@ int agg_by_process(const struct sock_table *t, const struct owners *o, uint64_t 
 	for (size_t i = 0; i < t->n; i++) {
 		const struct sock_rec *s = &t->v[i];
 
+		if (keep && !keep[i])
+			continue;
 		if (s->own_n == 0) {
 			/* an inode means a file still refers to the socket */
 			bool holder_unseen = o->walked && s->inode != 0;
@@ -99,8 +103,8 @@ static uint64_t sock_key(const struct sock_rec *s, enum group_by by)
 	}
 }
 
-int agg_by_key(const struct sock_table *t, enum group_by by, uint64_t page_size, struct group **out,
-	       size_t *n)
+int agg_by_key(const struct sock_table *t, const unsigned char *keep, enum group_by by,
+	       uint64_t page_size, struct group **out, size_t *n)
 {
 	struct idmap keys; /* key -> group index */
 	struct group *g = malloc((t->n + 1) * sizeof(*g));
@@ -108,6 +112,8 @@ int agg_by_key(const struct sock_table *t, enum group_by by, uint64_t page_size,
 	int err = g ? idmap_init(&keys, t->n) : -ENOMEM;
 
 	for (size_t i = 0; !err && i < t->n; i++) {
+		if (keep && !keep[i])
+			continue;
 		uint64_t k = sock_key(&t->v[i], by);
 		uint32_t gi = (uint32_t)ng;
 		int added = idmap_put(&keys, k, gi, &gi);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* view.c - the query's filters over collected records: which sockets (and
- * owner links) a view sees. Pure: works on a live collection and on a
- * loaded snapshot alike. */
+/* view.c - a query's view over a const snapshot: the filters as a keep-mask,
+ * then totals, groups and findings over the kept sockets.
+ * Pure: works on a live collection and on a loaded snapshot alike. */
 #include "model/view.h"
 
 #include <errno.h>
@@ -10,49 +10,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-/* Keeps sockets with keep[i] set; remaps owner links. keep is freed.
- * Returns 0 or -ENOMEM (then nothing changed). */
-static int retain(struct report *r, unsigned char *keep)
-{
-	uint32_t *map = malloc((r->socks.n + 1) * sizeof(*map));
-	size_t n = 0, nl = 0;
-
-	if (!map) {
-		free(keep);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < r->socks.n; i++) {
-		map[i] = keep[i] ? (uint32_t)n : UINT32_MAX;
-		if (keep[i])
-			r->socks.v[n++] = r->socks.v[i];
-	}
-	r->socks.n = n;
-	idmap_free(&r->socks.cookies); /* indexes changed; no more adds after this */
-	for (size_t i = 0; i < r->owners.nlinks; i++) {
-		struct owner_link l = r->owners.links[i];
-
-		if (map[l.sock] == UINT32_MAX)
-			continue;
-		l.sock = map[l.sock];
-		r->owners.links[nl++] = l;
-	}
-	r->owners.nlinks = nl;
-	for (size_t i = 0; i < n; i++)
-		r->socks.v[i].own_n = 0;
-	for (size_t i = 0; i < nl; i++) {
-		struct sock_rec *s = &r->socks.v[r->owners.links[i].sock];
-
-		if (s->own_n++ == 0)
-			s->own_first = (uint32_t)i;
-	}
-	free(map);
-	free(keep);
-	return 0;
-}
-
 /* Socket-level filters over collected data: family, uid and cgroup (cgid[i]
  * is the id of f->cgroup[i]; a socket matches in that cgroup or below it). */
-static bool match_collected(const struct report *r, const struct opts *o, const uint64_t *cgid,
+static bool match_collected(const struct snapshot *r, const struct opts *o, const uint64_t *cgid,
 			    const struct sock_rec *s)
 {
 	const struct filter *f = &o->filt;
@@ -70,7 +30,7 @@ static bool match_collected(const struct report *r, const struct opts *o, const 
 	return false;
 }
 
-static bool match_owner(const struct report *r, const struct filter *f, const struct sock_rec *s)
+static bool match_owner(const struct snapshot *r, const struct filter *f, const struct sock_rec *s)
 {
 	for (uint32_t k = 0; k < s->own_n; k++) {
 		const struct proc_ent *p = &r->owners.procs[r->owners.links[s->own_first + k].proc];
@@ -93,7 +53,7 @@ static bool match_owner(const struct report *r, const struct filter *f, const st
 /* The ids of the --cgroup paths, from the paths the collection resolved.
  * A path that names no cgroup, or whose subtree could not all be read, is
  * an error, not an empty answer. */
-static int cgroup_ids(const struct report *r, const struct filter *f, uint64_t *cgid,
+static int cgroup_ids(const struct snapshot *r, const struct filter *f, uint64_t *cgid,
 		      struct report_err *e)
 {
 	for (size_t i = 0; i < f->ncgroup; i++) {
@@ -122,16 +82,21 @@ static bool any_filter(const struct opts *o)
 	       f->ncomm || f->nuid || f->ncgroup;
 }
 
-int report_filter(const struct opts *o, struct report *r, struct report_err *e)
+/* Sets v->keep and v->nkept to the sockets o's filters select (keep stays
+ * NULL without a filter). Returns 0, or -1 with *e filled. */
+static int select_socks(const struct snapshot *r, const struct opts *o, struct view *v,
+			struct report_err *e)
 {
 	const struct filter *f = &o->filt;
 	uint64_t cgid[FILTER_MAX_VALUES];
+	bool owner_filter = f->npid || f->ncomm;
 	unsigned char *keep;
+	size_t n = 0;
 
 	if (!any_filter(o))
 		return 0;
-	r->filtered = true;
-	if ((f->npid || f->ncomm) && !r->owners_scanned)
+	v->filtered = true;
+	if (owner_filter && !r->owners_scanned)
 		return report_fail(
 		    e, "--pid/--comm: no process owners were collected (--no-owners)", 0);
 	if (cgroup_ids(r, f, cgid, e))
@@ -139,21 +104,78 @@ int report_filter(const struct opts *o, struct report *r, struct report_err *e)
 	keep = malloc(r->socks.n + 1);
 	if (!keep)
 		return report_fail(e, "filter", ENOMEM);
+	/* a socket's owner links are its own: --pid/--comm see the same
+	 * holders whether or not other sockets are kept */
 	for (size_t i = 0; i < r->socks.n; i++) {
 		const struct sock_rec *s = &r->socks.v[i];
 
-		keep[i] = filter_match_sock(f, s) && match_collected(r, o, cgid, s);
+		keep[i] = filter_match_sock(f, s) && match_collected(r, o, cgid, s) &&
+			  (!owner_filter || match_owner(r, f, s));
+		n += keep[i];
 	}
-	if (retain(r, keep))
-		return report_fail(e, "filter", ENOMEM);
-	if (!f->npid && !f->ncomm)
-		return 0;
-	keep = malloc(r->socks.n + 1);
-	if (!keep)
-		return report_fail(e, "filter", ENOMEM);
-	for (size_t i = 0; i < r->socks.n; i++)
-		keep[i] = match_owner(r, f, &r->socks.v[i]);
-	if (retain(r, keep))
-		return report_fail(e, "filter", ENOMEM);
+	v->keep = keep;
+	v->nkept = n;
 	return 0;
+}
+
+/* Partial, totals, reconciliation, groups and findings of the kept sockets. */
+static int derive(const struct snapshot *r, const struct opts *o, struct view *v,
+		  struct report_err *e)
+{
+	for (size_t i = 0; i < r->nnetns; i++)
+		v->netns_skipped += r->netns[i].skipped != 0;
+	/* sockets left out by a filter, in namespaces not entered, or in
+	 * replies the parser rejected are missing from the sums */
+	v->partial = v->filtered || v->netns_skipped || r->dstats.malformed;
+
+	agg_totals(&r->socks, v->keep, r->page_size, &v->totals);
+	agg_reconcile(&v->totals, r->sys.sockstat.mem_pages, r->ncpu, r->sys.sysctl.mem_pcpu_rsv,
+		      &v->rec);
+	if (o->cmd == CMD_TOP || o->cmd == CMD_REPORT || o->cmd == CMD_CHECK) {
+		int err = o->by == BY_PROCESS
+			      ? agg_by_process(&r->socks, v->keep, &r->owners, r->page_size,
+					       &v->groups, &v->ngroups)
+			      : agg_by_key(&r->socks, v->keep, o->by, r->page_size, &v->groups,
+					   &v->ngroups);
+
+		if (!err)
+			err = agg_sort(v->groups, v->ngroups, o->sort, &r->owners);
+		if (err)
+			return report_fail(e, "aggregation", err);
+	}
+	if (o->cmd == CMD_REPORT || o->cmd == CMD_CHECK) {
+		int n = findings_run(v, &o->find, &v->findings);
+
+		if (n < 0)
+			return report_fail(e, "findings", n);
+		v->nfindings = (size_t)n;
+	}
+	return 0;
+}
+
+void view_all(const struct snapshot *r, struct view *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->snap = r;
+	v->nkept = r->socks.n;
+	v->filtered = r->dump_filtered;
+}
+
+int view_build(const struct snapshot *r, const struct opts *o, struct view *v, struct report_err *e)
+{
+	view_all(r, v);
+	v->by = o->by;
+	if (select_socks(r, o, v, e) || derive(r, o, v, e)) {
+		view_free(v);
+		return -1;
+	}
+	return 0;
+}
+
+void view_free(struct view *v)
+{
+	free((void *)v->keep);
+	free(v->groups);
+	free(v->findings);
+	memset(v, 0, sizeof(*v));
 }

@@ -21,7 +21,7 @@ static void ev_value(struct outbuf *b, const struct evidence *e, enum fmt fmt, i
 	}
 }
 
-static void put_sock(struct outbuf *b, const struct report *r, uint32_t si)
+static void put_sock(struct outbuf *b, const struct snapshot *r, uint32_t si)
 {
 	char buf[SOCK_ENDPOINT_MAX];
 	const struct sock_rec *s = &r->socks.v[si];
@@ -33,7 +33,7 @@ static void put_sock(struct outbuf *b, const struct report *r, uint32_t si)
 	ob_str(b, buf);
 }
 
-static void table_finding(struct outbuf *b, const struct report *r, const struct finding *f,
+static void table_finding(struct outbuf *b, const struct snapshot *r, const struct finding *f,
 			  const struct opts *o)
 {
 	char h[16];
@@ -102,7 +102,7 @@ static void table_finding(struct outbuf *b, const struct report *r, const struct
 	ob_ch(b, '\n');
 }
 
-static void tsv_finding(struct outbuf *b, const struct report *r, const struct finding *f)
+static void tsv_finding(struct outbuf *b, const struct snapshot *r, const struct finding *f)
 {
 	ob_str(b, f->id);
 	ob_ch(b, '\t');
@@ -153,7 +153,7 @@ static void json_evidence(struct jw *w, const struct evidence *e)
 		jw_i64(w, e->v.v);
 }
 
-static void json_top_sock(struct jw *w, const struct report *r, const struct sock_rec *s)
+static void json_top_sock(struct jw *w, const struct snapshot *r, const struct sock_rec *s)
 {
 	jw_obj_begin(w);
 	jw_kv_str(w, "state", sock_state_name(s->state));
@@ -172,7 +172,7 @@ static void json_top_sock(struct jw *w, const struct report *r, const struct soc
 	jw_obj_end(w);
 }
 
-static void json_finding(struct jw *w, const struct report *r, const struct finding *f)
+static void json_finding(struct jw *w, const struct snapshot *r, const struct finding *f)
 {
 	jw_obj_begin(w);
 	jw_kv_str(w, "id", f->id);
@@ -205,37 +205,37 @@ static void json_finding(struct jw *w, const struct report *r, const struct find
 	jw_obj_end(w);
 }
 
-void out_json_findings(struct jw *w, const struct report *r)
+void out_json_findings(struct jw *w, const struct view *v)
 {
 	jw_key(w, "findings");
 	jw_arr_begin(w, JW_LINES);
-	for (size_t i = 0; i < r->nfindings; i++)
-		json_finding(w, r, &r->findings[i]);
+	for (size_t i = 0; i < v->nfindings; i++)
+		json_finding(w, v->snap, &v->findings[i]);
 	jw_arr_end(w);
 }
 
-void out_check(struct outbuf *b, const struct report *r, const struct opts *o)
+void out_check(struct outbuf *b, const struct view *v, const struct opts *o)
 {
 	if (o->fmt == FMT_TSV) {
 		if (!o->no_header)
 			ob_str(
 			    b,
 			    "id\tseverity\tsummary\tevidence\tprocesses\tsockets\texplanation\n");
-		for (size_t i = 0; i < r->nfindings; i++)
-			tsv_finding(b, r, &r->findings[i]);
+		for (size_t i = 0; i < v->nfindings; i++)
+			tsv_finding(b, v->snap, &v->findings[i]);
 		return;
 	}
 	if (!o->no_header) {
-		int worst = findings_worst(r->findings, r->nfindings);
+		int worst = findings_worst(v->findings, v->nfindings);
 
 		ob_str(b, "findings: ");
-		ob_u64(b, r->nfindings);
+		ob_u64(b, v->nfindings);
 		ob_str(b, worst < 0		  ? " (healthy)"
 			  : worst == SEV_CRITICAL ? " (worst: critical)"
 			  : worst == SEV_WARNING  ? " (worst: warning)"
 						  : " (info only)");
 		ob_ch(b, '\n');
 	}
-	for (size_t i = 0; i < r->nfindings; i++)
-		table_finding(b, r, &r->findings[i], o);
+	for (size_t i = 0; i < v->nfindings; i++)
+		table_finding(b, v->snap, &v->findings[i], o);
 }

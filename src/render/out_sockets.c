@@ -42,22 +42,22 @@ static const uint8_t json_order[C_N] = {
 };
 _Static_assert(TI_N == 11 && SKM_N == 9, "json_order lists every field once");
 
-void out_json_endpoints(struct jw *w, const struct report *r, const struct sock_rec *s)
+void out_json_endpoints(struct jw *w, const struct snapshot *r, const struct sock_rec *s)
 {
 	char buf[SOCK_ENDPOINT_MAX];
 
-	sock_fmt_endpoint(buf, sizeof(buf), s->family, s->saddr, s->sport, report_ifname(r, s));
+	sock_fmt_endpoint(buf, sizeof(buf), s->family, s->saddr, s->sport, snapshot_ifname(r, s));
 	jw_kv_str(w, "local", buf);
 	sock_fmt_endpoint(buf, sizeof(buf), s->family, s->daddr, s->dport, NULL);
 	jw_kv_str(w, "peer", buf);
 }
 
 /* Appends "addr:port" for one end of s to b. */
-static void put_endpoint(struct outbuf *b, const struct report *r, const struct sock_rec *s,
+static void put_endpoint(struct outbuf *b, const struct snapshot *r, const struct sock_rec *s,
 			 int peer)
 {
 	char buf[SOCK_ENDPOINT_MAX];
-	const char *ifn = peer ? NULL : report_ifname(r, s);
+	const char *ifn = peer ? NULL : snapshot_ifname(r, s);
 
 	sock_fmt_endpoint(buf, sizeof(buf), s->family, peer ? s->daddr : s->saddr,
 			  peer ? s->dport : s->sport, ifn);
@@ -65,7 +65,7 @@ static void put_endpoint(struct outbuf *b, const struct report *r, const struct 
 }
 
 /* Holder list "comm/pid/fd,...": comm escaped, with ',' and '/' as \xHH. */
-static void put_owners(struct outbuf *b, const struct report *r, const struct sock_rec *s,
+static void put_owners(struct outbuf *b, const struct snapshot *r, const struct sock_rec *s,
 		       enum fmt fmt)
 {
 	uint32_t n = s->own_n;
@@ -93,7 +93,7 @@ static void put_owners(struct outbuf *b, const struct report *r, const struct so
 /* JSON owners: null when not scanned, else [{"pid","comm","fd"}...]. */
 static void json_owners(struct jw *w, const void *ctx, size_t row)
 {
-	const struct report *r = ctx;
+	const struct snapshot *r = ((const struct view *)ctx)->snap;
 	const struct sock_rec *s = &r->socks.v[row];
 
 	if (!r->owners_scanned) {
@@ -124,7 +124,7 @@ static struct cell u64_if(bool has, uint64_t v)
 static struct cell sock_get(const void *ctx, size_t row, const struct field *f, enum fmt fmt,
 			    struct outbuf *scratch)
 {
-	const struct report *r = ctx;
+	const struct snapshot *r = ((const struct view *)ctx)->snap;
 	const struct sock_rec *s = &r->socks.v[row];
 	int id = f->arg;
 	size_t start = scratch->len;
@@ -158,10 +158,16 @@ static struct cell sock_get(const void *ctx, size_t row, const struct field *f, 
  * without any tcp_info field. */
 static bool group_null(const void *ctx, size_t row, const char *group)
 {
-	const struct report *r = ctx;
+	const struct snapshot *r = ((const struct view *)ctx)->snap;
 	const struct sock_rec *s = &r->socks.v[row];
 
 	return strcmp(group, "skmem") == 0 ? s->skmem_n == 0 : s->ti_mask == 0;
+}
+
+/* Rows are the snapshot's sockets; the view's filters leave some out. */
+static bool row_kept(const void *ctx, size_t row)
+{
+	return view_keeps(ctx, row);
 }
 
 /* The sockets field table. tcp_info names come from the model's list, so
@@ -197,18 +203,19 @@ static void sock_fields(struct field *f)
 	f[C_OWNERS].json = json_owners;
 }
 
-void out_json_sockets(struct jw *w, const struct report *r)
+void out_json_sockets(struct jw *w, const struct view *v)
 {
 	struct field f[C_N];
-	struct view v = { f, C_N, json_order, group_null };
+	struct fieldset fs = { f, C_N, json_order, group_null, row_kept };
 	struct outbuf scratch;
 
 	sock_fields(f);
 	jw_key(w, "sockets");
 	jw_arr_begin(w, JW_LINES);
 	if (ob_init_mem(&scratch) == 0) {
-		for (size_t i = 0; i < r->socks.n && !w->b->err; i++)
-			out_json_obj(w, &v, r, i, &scratch);
+		for (size_t i = 0; i < v->snap->socks.n && !w->b->err; i++)
+			if (view_keeps(v, i))
+				out_json_obj(w, &fs, v, i, &scratch);
 		ob_finish(&scratch);
 	} else {
 		w->b->err = w->b->err ? w->b->err : ENOMEM;
@@ -216,11 +223,11 @@ void out_json_sockets(struct jw *w, const struct report *r)
 	jw_arr_end(w);
 }
 
-void out_sockets(struct outbuf *b, const struct report *r, const struct opts *o)
+void out_sockets(struct outbuf *b, const struct view *v, const struct opts *o)
 {
 	struct field f[C_N];
-	struct view v = { f, C_N, NULL, NULL };
+	struct fieldset fs = { f, C_N, NULL, NULL, row_kept };
 
 	sock_fields(f);
-	out_grid(b, o, &v, r->socks.n, r);
+	out_grid(b, o, &fs, v->snap->socks.n, v);
 }

@@ -63,12 +63,13 @@ static struct maybe times(struct maybe m, uint64_t k)
 }
 
 /* The flat list every format renders; returns the count. */
-static size_t sys_fields(const struct report *r, struct sysfield *f)
+static size_t sys_fields(const struct view *v, struct sysfield *f)
 {
+	const struct snapshot *r = v->snap;
 	const struct sysinfo *si = &r->sys;
 	const struct sockstat *ss = &si->sockstat;
 	const struct sysctls *sc = &si->sysctl;
-	const struct reconcile *rc = &r->rec;
+	const struct reconcile *rc = &v->rec;
 	size_t n = 0;
 
 #define F(sec, key, val, unit, line) (f[n++] = (struct sysfield){ sec, key, val, unit, line, NULL })
@@ -116,28 +117,29 @@ static size_t sys_fields(const struct report *r, struct sysfield *f)
 	F("reconcile", "sockstat_pages", rc->sockstat_pages, UNIT_PAGES, TL_RECONCILE);
 	F("reconcile", "gap_pages", rc->gap_pages, UNIT_PAGES, TL_RECONCILE);
 	F("reconcile", "tolerance_pages", rc->tolerance_pages, UNIT_PAGES, TL_RECONCILE);
-	F("reconcile", "within_tolerance", r->partial ? maybe_none() : rc->within, UNIT_BOOL,
+	F("reconcile", "within_tolerance", v->partial ? maybe_none() : rc->within, UNIT_BOOL,
 	  TL_RECONCILE);
 #undef F
 	return n;
 }
 
 /* One sentence on the reconciliation, for every format. */
-static void reconcile_sentence(const struct report *r, char *buf, size_t len)
+static void reconcile_sentence(const struct view *v, char *buf, size_t len)
 {
-	const struct reconcile *rc = &r->rec;
+	const struct snapshot *r = v->snap;
+	const struct reconcile *rc = &v->rec;
 
-	if (r->filtered)
+	if (v->filtered)
 		snprintf(buf, len,
 			 "a filter or -4/-6 limited the dump, so its sockets are not "
 			 "comparable with sockstat's host-wide count.");
-	else if (r->netns_skipped)
+	else if (v->netns_skipped)
 		snprintf(buf, len,
 			 "%zu network namespace%s could not be entered, so %s sockets are missing "
 			 "from the dump and the gap with sockstat's host-wide count cannot be judged.",
-			 r->netns_skipped, r->netns_skipped == 1 ? "" : "s",
-			 r->netns_skipped == 1 ? "its" : "their");
-	else if (r->partial)
+			 v->netns_skipped, v->netns_skipped == 1 ? "" : "s",
+			 v->netns_skipped == 1 ? "its" : "their");
+	else if (v->partial)
 		snprintf(buf, len,
 			 "%llu malformed sock_diag replies were skipped, so the dump misses "
 			 "sockets and cannot be compared with sockstat's host-wide count.",
@@ -184,24 +186,26 @@ static void json_field(struct jw *w, const struct sysfield *f)
 		jw_maybe(w, f->v);
 }
 
-/* Sockets of one namespace in the dump. */
-static uint64_t ns_sockets(const struct report *r, uint64_t ino)
+/* Sockets of one namespace in the view. */
+static uint64_t ns_sockets(const struct view *v, uint64_t ino)
 {
 	uint64_t n = 0;
 
-	for (size_t i = 0; i < r->socks.n; i++)
-		n += r->socks.v[i].netns_ino == ino;
+	view_for_each_sock(v, i)
+		n += v->snap->socks.v[i].netns_ino == ino;
 	return n;
 }
 
 /* Sockets of one namespace, absent when it was skipped (nothing was dumped). */
-static struct maybe ns_count(const struct report *r, const struct netns_ent *ns)
+static struct maybe ns_count(const struct view *v, const struct netns_ent *ns)
 {
-	return ns->skipped ? maybe_none() : maybe_of((int64_t)ns_sockets(r, ns->ino));
+	return ns->skipped ? maybe_none() : maybe_of((int64_t)ns_sockets(v, ns->ino));
 }
 
-static void json_namespaces(struct jw *w, const struct report *r)
+static void json_namespaces(struct jw *w, const struct view *v)
 {
+	const struct snapshot *r = v->snap;
+
 	jw_key(w, "namespaces");
 	jw_arr_begin(w, 0);
 	for (size_t i = 0; i < r->nnetns; i++) {
@@ -220,7 +224,7 @@ static void json_namespaces(struct jw *w, const struct report *r)
 		else
 			jw_null(w);
 		/* a namespace we could not enter has no count, not 0 */
-		jw_kv_maybe(w, "sockets", ns_count(r, ns));
+		jw_kv_maybe(w, "sockets", ns_count(v, ns));
 		jw_kv_maybe(w, "inuse", ns->inuse);
 		jw_kv_maybe(w, "tw", ns->tw);
 		jw_key(w, "tcp_rmem");
@@ -244,10 +248,10 @@ static bool same_section(const struct sysfield *a, const struct sysfield *b)
 	return a->section && b->section && strcmp(a->section, b->section) == 0;
 }
 
-void out_json_system(struct jw *w, const struct report *r)
+void out_json_system(struct jw *w, const struct view *v)
 {
 	struct sysfield f[SYSF_MAX];
-	size_t n = sys_fields(r, f);
+	size_t n = sys_fields(v, f);
 	char sentence[512];
 
 	jw_key(w, "system");
@@ -264,20 +268,21 @@ void out_json_system(struct jw *w, const struct report *r)
 		json_field(w, &f[i]);
 		if (i + 1 == n || !same_section(&f[i], &f[i + 1])) {
 			if (strcmp(f[i].section, "reconcile") == 0) {
-				reconcile_sentence(r, sentence, sizeof(sentence));
+				reconcile_sentence(v, sentence, sizeof(sentence));
 				jw_kv_str(w, "explanation", sentence);
 			}
 			jw_obj_end(w);
 		}
 	}
-	json_namespaces(w, r);
+	json_namespaces(w, v);
 	jw_obj_end(w);
 }
 
-static void tsv_system(struct outbuf *b, const struct report *r, const struct opts *o)
+static void tsv_system(struct outbuf *b, const struct view *v, const struct opts *o)
 {
+	const struct snapshot *r = v->snap;
 	struct sysfield f[SYSF_MAX];
-	size_t n = sys_fields(r, f);
+	size_t n = sys_fields(v, f);
 	char sentence[512];
 
 	if (!o->no_header)
@@ -299,7 +304,7 @@ static void tsv_system(struct outbuf *b, const struct report *r, const struct op
 		}
 		ob_ch(b, '\n');
 	}
-	reconcile_sentence(r, sentence, sizeof(sentence));
+	reconcile_sentence(v, sentence, sizeof(sentence));
 	ob_str(b, "reconcile.explanation\t");
 	ob_tsv_str(b, sentence, NULL);
 	ob_ch(b, '\n');
@@ -307,7 +312,7 @@ static void tsv_system(struct outbuf *b, const struct report *r, const struct op
 	for (size_t i = 0; i < r->nnetns; i++) {
 		const struct netns_ent *ns = &r->netns[i];
 		const struct sysfield nf[] = {
-			{ NULL, "sockets", ns_count(r, ns), UNIT_COUNT, TL_NONE, NULL },
+			{ NULL, "sockets", ns_count(v, ns), UNIT_COUNT, TL_NONE, NULL },
 			{ NULL, "inuse", ns->inuse, UNIT_COUNT, TL_NONE, NULL },
 			{ NULL, "tw", ns->tw, UNIT_COUNT, TL_NONE, NULL },
 			{ NULL, "tcp_rmem_max", ns->sysctl.tcp_rmem[2], UNIT_BYTES, TL_NONE, NULL },
@@ -392,13 +397,14 @@ static void kv_line(struct outbuf *b, const struct opts *o, const struct sysfiel
 	ob_ch(b, '\n');
 }
 
-static void table_system(struct outbuf *b, const struct report *r, const struct opts *o)
+static void table_system(struct outbuf *b, const struct view *v, const struct opts *o)
 {
+	const struct snapshot *r = v->snap;
 	const struct sysinfo *si = &r->sys;
 	const struct sockstat *ss = &si->sockstat;
 	const struct sysctls *sc = &si->sysctl;
 	struct sysfield f[SYSF_MAX];
-	size_t n = sys_fields(r, f);
+	size_t n = sys_fields(v, f);
 	char sentence[512];
 
 	label(b, "TCP sockets");
@@ -443,18 +449,18 @@ static void table_system(struct outbuf *b, const struct report *r, const struct 
 	kv_line(b, o, f, n, TL_TCPEXT, 4);
 	label(b, "reconcile");
 	ob_str(b, "  sockets ");
-	ob_u64(b, r->rec.sockets_pages);
+	ob_u64(b, v->rec.sockets_pages);
 	ob_str(b, " pages (");
-	ob_u64(b, r->totals.sockets);
+	ob_u64(b, v->totals.sockets);
 	ob_str(b, " dumped)  sockstat ");
-	tv(b, o, r->rec.sockstat_pages, UNIT_PAGES);
+	tv(b, o, v->rec.sockstat_pages, UNIT_PAGES);
 	ob_str(b, "  gap ");
-	tv(b, o, r->rec.gap_pages, UNIT_PAGES);
+	tv(b, o, v->rec.gap_pages, UNIT_PAGES);
 	ob_str(b, "  tolerance ");
-	tv(b, o, r->rec.tolerance_pages, UNIT_PAGES);
+	tv(b, o, v->rec.tolerance_pages, UNIT_PAGES);
 	ob_str(b, " pages\n");
 	label(b, "");
-	reconcile_sentence(r, sentence, sizeof(sentence));
+	reconcile_sentence(v, sentence, sizeof(sentence));
 	ob_str(b, "  ");
 	ob_str(b, sentence);
 	ob_ch(b, '\n');
@@ -478,7 +484,7 @@ static void table_system(struct outbuf *b, const struct report *r, const struct 
 			continue;
 		}
 		ob_str(b, "  sockets ");
-		ob_u64(b, ns_sockets(r, ns->ino));
+		ob_u64(b, ns_sockets(v, ns->ino));
 		kv(b, o, "inuse", ns->inuse, UNIT_COUNT);
 		kv(b, o, "tw", ns->tw, UNIT_COUNT);
 		kv(b, o, "tcp_rmem_max", ns->sysctl.tcp_rmem[2], UNIT_BYTES);
@@ -487,10 +493,10 @@ static void table_system(struct outbuf *b, const struct report *r, const struct 
 	}
 }
 
-void out_system(struct outbuf *b, const struct report *r, const struct opts *o)
+void out_system(struct outbuf *b, const struct view *v, const struct opts *o)
 {
 	if (o->fmt == FMT_TSV)
-		tsv_system(b, r, o);
+		tsv_system(b, v, o);
 	else
-		table_system(b, r, o);
+		table_system(b, v, o);
 }

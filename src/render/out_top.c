@@ -9,14 +9,14 @@
 /* The rows of top: groups 0..n-1 as shown after --top, and at row n the
  * total, each socket counted once (TSV's last row, JSON's "totals"). */
 struct top_ctx {
-	const struct report *r;
+	const struct view *v;
 	size_t n;
 };
 
 /* Number of groups to show after --top. */
-static size_t shown(const struct report *r, const struct opts *o)
+static size_t shown(const struct view *v, const struct opts *o)
 {
-	return o->top_n && o->top_n < r->ngroups ? o->top_n : r->ngroups;
+	return o->top_n && o->top_n < v->ngroups ? o->top_n : v->ngroups;
 }
 
 /* --- sums: the same fields for every --by, and for the total --- */
@@ -25,7 +25,7 @@ static struct cell sum_get(const void *ctx, size_t row, const struct field *f, e
 			   struct outbuf *scratch)
 {
 	const struct top_ctx *c = ctx;
-	const struct sums *s = row == c->n ? &c->r->totals : &c->r->groups[row].s;
+	const struct sums *s = row == c->n ? &c->v->totals : &c->v->groups[row].s;
 	uint64_t v;
 
 	(void)fmt;
@@ -51,8 +51,8 @@ static const struct field sum_fields[T_NSUMS] = {
 
 /* --- key fields, per --by --- */
 
-/* Name of a namespace inode from the report, or NULL. */
-static const char *netns_name(const struct report *r, uint64_t ino)
+/* Name of a namespace inode from the snapshot, or NULL. */
+static const char *netns_name(const struct snapshot *r, uint64_t ino)
 {
 	for (size_t i = 0; i < r->nnetns; i++)
 		if (r->netns[i].ino == ino && r->netns[i].name[0])
@@ -74,7 +74,7 @@ static const struct {
 	[PC_NOT_ATTRIBUTED] = { "not_attributed", "(not attributed)" },
 };
 
-static enum pcat proc_category(const struct report *r, uint32_t proc)
+static enum pcat proc_category(const struct snapshot *r, uint32_t proc)
 {
 	if (agg_is_proc(proc))
 		return PC_PROCESS;
@@ -88,7 +88,7 @@ static enum pcat proc_category(const struct report *r, uint32_t proc)
 
 /* comm of a row without a process, for tables and TSV; the not-attributed
  * label carries a count and is written into scratch. */
-static struct cell no_proc_comm(const struct report *r, uint32_t proc, struct outbuf *scratch)
+static struct cell no_proc_comm(const struct snapshot *r, uint32_t proc, struct outbuf *scratch)
 {
 	enum pcat c = proc_category(r, proc);
 	size_t start = scratch->len;
@@ -182,20 +182,21 @@ static struct cell key_get(const void *ctx, size_t row, const struct field *f, e
 			   struct outbuf *scratch)
 {
 	const struct top_ctx *c = ctx;
-	const struct report *r = c->r;
+	const struct view *v = c->v;
+	const struct snapshot *r = v->snap;
 	const struct cgroup_ent *e = NULL;
 	const struct proc_ent *p = NULL;
 	const struct group *g;
 	const struct field *k;
 
 	if (row == c->n) { /* the total: its first key column says so */
-		key_fields(r->by, &k);
+		key_fields(v->by, &k);
 		return f->arg == k[0].arg ? cell_text("total") : cell_absent();
 	}
-	g = &r->groups[row];
-	if (r->by == BY_CGROUP && g->key != AGG_NO_KEY)
+	g = &v->groups[row];
+	if (v->by == BY_CGROUP && g->key != AGG_NO_KEY)
 		e = cgroup_get(&r->cg, g->key);
-	if (r->by == BY_PROCESS && agg_is_proc(g->proc))
+	if (v->by == BY_PROCESS && agg_is_proc(g->proc))
 		p = &r->owners.procs[g->proc];
 	switch ((enum key_id)f->arg) {
 	case K_CGROUP: return e && e->path ? untrusted(e->path) : cell_absent();
@@ -204,7 +205,7 @@ static struct cell key_get(const void *ctx, size_t row, const struct field *f, e
 	case K_MEMCG: return cell_maybe(e ? e->memcg_sock_bytes : maybe_none(), CELL_U64);
 	case K_V1TCP: return cell_maybe(e ? e->v1_tcp_bytes : maybe_none(), CELL_U64);
 	case K_USER: {
-		const char *u = g->key == AGG_NO_KEY ? NULL : report_username(r, (uint32_t)g->key);
+		const char *u = g->key == AGG_NO_KEY ? NULL : snapshot_username(r, (uint32_t)g->key);
 
 		return u ? untrusted(u) : cell_absent();
 	}
@@ -229,20 +230,21 @@ static struct cell key_get(const void *ctx, size_t row, const struct field *f, e
 
 /* Sums of the shown groups' charged memory cannot be added up to the total
  * when sockets are shared, so the total is its own line. */
-static void top_footer(struct outbuf *b, const struct report *r, const struct opts *o)
+static void top_footer(struct outbuf *b, const struct view *v, const struct opts *o)
 {
+	const struct snapshot *r = v->snap;
 	char h[16];
 
-	fmt_human(h, r->totals.charged_bytes);
+	fmt_human(h, v->totals.charged_bytes);
 	ob_str(b, "total (each socket once): ");
-	ob_u64(b, r->totals.sockets);
+	ob_u64(b, v->totals.sockets);
 	ob_str(b, " sockets, charged ");
 	if (o->numeric)
-		ob_u64(b, r->totals.charged_bytes);
+		ob_u64(b, v->totals.charged_bytes);
 	else
 		ob_str(b, h);
 	ob_str(b, " (");
-	ob_u64(b, r->totals.charged_pages);
+	ob_u64(b, v->totals.charged_pages);
 	ob_str(b, " pages)\n");
 	for (size_t i = 0; i < r->nnetns; i++)
 		if (r->netns[i].skipped) {
@@ -280,36 +282,37 @@ static void top_footer(struct outbuf *b, const struct report *r, const struct op
 	}
 }
 
-void out_top(struct outbuf *b, const struct report *r, const struct opts *o)
+void out_top(struct outbuf *b, const struct view *v, const struct opts *o)
 {
 	struct field f[MAX_KEYS + T_NSUMS];
-	struct top_ctx c = { r, shown(r, o) };
-	struct view v = { f, top_fields(r->by, f), NULL, NULL };
+	struct top_ctx c = { v, shown(v, o) };
+	struct fieldset fs = { f, top_fields(v->by, f), NULL, NULL, NULL };
 
 	/* TSV ends with the total row (unless -H), as the table ends with its
 	 * total line */
-	out_grid(b, o, &v, c.n + (o->fmt == FMT_TSV && !o->no_header), &c);
+	out_grid(b, o, &fs, c.n + (o->fmt == FMT_TSV && !o->no_header), &c);
 	if (o->fmt == FMT_TABLE && !o->no_header)
-		top_footer(b, r, o);
+		top_footer(b, v, o);
 }
 
-void out_json_top(struct jw *w, const struct report *r, const struct opts *o)
+void out_json_top(struct jw *w, const struct view *v, const struct opts *o)
 {
+	const struct snapshot *r = v->snap;
 	struct field f[MAX_KEYS + T_NSUMS];
-	struct top_ctx c = { r, shown(r, o) };
-	struct view v = { f, top_fields(r->by, f), NULL, NULL };
-	struct view sums = { sum_fields, T_NSUMS, NULL, NULL };
+	struct top_ctx c = { v, shown(v, o) };
+	struct fieldset fs = { f, top_fields(v->by, f), NULL, NULL, NULL };
+	struct fieldset sums = { sum_fields, T_NSUMS, NULL, NULL, NULL };
 	struct outbuf scratch;
 
 	if (ob_init_mem(&scratch)) {
 		w->b->err = w->b->err ? w->b->err : ENOMEM;
 		return;
 	}
-	jw_kv_str(w, "by", agg_by_name(r->by));
+	jw_kv_str(w, "by", agg_by_name(v->by));
 	jw_key(w, "groups");
 	jw_arr_begin(w, JW_LINES);
 	for (size_t i = 0; i < c.n; i++)
-		out_json_obj(w, &v, &c, i, &scratch);
+		out_json_obj(w, &fs, &c, i, &scratch);
 	jw_arr_end(w);
 	jw_key(w, "totals");
 	out_json_obj(w, &sums, &c, c.n, &scratch);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * snapshot.c - writes a report's collected data as one JSON document
+ * snapshot.c - writes a snapshot (the collected data) as one JSON document
  * (sockmem snapshot), which collect/snapfile.c reads back into the same
  * structs: every value, absent ones as null, nothing derived.
  *
@@ -175,7 +175,7 @@ static void sw_time(struct sw *w, const char *key, time_t t)
 
 /* ---------------------------------------------------------------- sections */
 
-static void write_head(struct sw *w, const struct report *r)
+static void write_head(struct sw *w, const struct snapshot *r)
 {
 	sw_ascii(w, "schema", SOCKMEM_SCHEMA);
 	sw_ascii(w, "command", "snapshot");
@@ -224,7 +224,7 @@ static void write_cidrs(struct sw *w, const char *key, const struct cidr *c, siz
 }
 
 /* What the dumps were limited to: families and the kernel-side filter. */
-static void write_coverage(struct sw *w, const struct report *r)
+static void write_coverage(struct sw *w, const struct snapshot *r)
 {
 	const struct filter *f = &r->cov.dump;
 
@@ -294,7 +294,7 @@ static void write_sysinfo(struct sw *w, const struct sysinfo *si)
 	sw_close(w, '}');
 }
 
-static void write_dump(struct sw *w, const struct report *r)
+static void write_dump(struct sw *w, const struct snapshot *r)
 {
 	sw_open(w, "dump", '{');
 	sw_u64(w, "messages", r->dstats.messages);
@@ -305,7 +305,7 @@ static void write_dump(struct sw *w, const struct report *r)
 	sw_close(w, '}');
 }
 
-static void write_names(struct sw *w, const struct report *r)
+static void write_names(struct sw *w, const struct snapshot *r)
 {
 	sw_open(w, "ifnames", '[');
 	for (size_t i = 0; i < r->nifnames; i++) {
@@ -329,7 +329,7 @@ static void write_names(struct sw *w, const struct report *r)
 	sw_close(w, ']');
 }
 
-static void write_netns(struct sw *w, const struct report *r)
+static void write_netns(struct sw *w, const struct snapshot *r)
 {
 	sw_open(w, "netns", '[');
 	for (size_t i = 0; i < r->nnetns; i++) {
@@ -348,7 +348,7 @@ static void write_netns(struct sw *w, const struct report *r)
 	sw_close(w, ']');
 }
 
-static void write_cgroups(struct sw *w, const struct report *r)
+static void write_cgroups(struct sw *w, const struct snapshot *r)
 {
 	const struct cgroups *cg = &r->cg;
 
@@ -384,7 +384,7 @@ static void write_cgroups(struct sw *w, const struct report *r)
 	sw_close(w, '}');
 }
 
-static void write_owners(struct sw *w, const struct report *r)
+static void write_owners(struct sw *w, const struct snapshot *r)
 {
 	const struct owners *o = &r->owners;
 
@@ -442,7 +442,7 @@ static void write_tcp_info(struct sw *w, const struct sock_rec *s)
 	sw_close(w, '}');
 }
 
-static void write_socket(struct sw *w, const struct report *r, const struct sock_rec *s)
+static void write_socket(struct sw *w, const struct snapshot *r, const struct sock_rec *s)
 {
 	sw_open_line(w, '{');
 	sw_u64_str(w, "cookie", s->cookie);
@@ -484,7 +484,7 @@ static void write_socket(struct sw *w, const struct report *r, const struct sock
 	sw_close(w, '}');
 }
 
-void snapshot_emit(struct outbuf *b, const struct report *r)
+void snapshot_emit(struct outbuf *b, const struct snapshot *r)
 {
 	struct sw w = { b, 0, { false }, false };
 
@@ -513,11 +513,10 @@ void snapshot_emit(struct outbuf *b, const struct report *r)
 	ob_str(b, "}\n");
 }
 
-int snapshot_write(const struct report *r, const struct opts *o, FILE *f)
+int snapshot_write(const struct snapshot *r, FILE *f)
 {
 	struct outbuf b;
 
-	(void)o;
 	if (ob_init(&b, f))
 		return -ENOMEM;
 	snapshot_emit(&b, r);

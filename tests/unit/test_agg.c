@@ -139,7 +139,7 @@ static void test_totals(void **state)
 	(void)state;
 	world_build(&w);
 	memset(&tot, 0xff, sizeof(tot));
-	agg_totals(&w.t, PAGE, &tot);
+	agg_totals(&w.t, NULL, PAGE, &tot);
 	/* A shared by two processes and held through two fds: counted once. */
 	assert_int_equal(tot.sockets, 5);
 	assert_int_equal(tot.r, 105728 + 0 + 1 + 4097);
@@ -163,7 +163,7 @@ static void test_by_process(void **state)
 
 	(void)state;
 	world_build(&w);
-	assert_int_equal(agg_by_process(&w.t, &w.o, PAGE, &g, &n), 0);
+	assert_int_equal(agg_by_process(&w.t, NULL, &w.o, PAGE, &g, &n), 0);
 	assert_int_equal(n, 4); /* 3 processes + no-process row */
 
 	/* nginx: A once, although it holds it through fds 3 and 4. */
@@ -231,7 +231,7 @@ static void test_by_process_no_orphan_row(void **state)
 	o.nprocs = 1;
 	o.links = &l;
 	o.nlinks = 1;
-	assert_int_equal(agg_by_process(&t, &o, PAGE, &g, &n), 0);
+	assert_int_equal(agg_by_process(&t, NULL, &o, PAGE, &g, &n), 0);
 	/* Every socket has a holder: no empty no-process row. */
 	assert_int_equal(n, 1);
 	assert_int_equal(g[0].proc, 0);
@@ -254,7 +254,7 @@ static void test_by_process_without_owners(void **state)
 		w.t.v[i].own_n = 0;
 	memset(&none, 0, sizeof(none));
 	/* --no-owners: everything lands in the one no-process row, once. */
-	assert_int_equal(agg_by_process(&w.t, &none, PAGE, &g, &n), 0);
+	assert_int_equal(agg_by_process(&w.t, NULL, &none, PAGE, &g, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(g[0].proc, AGG_NO_PROC);
 	assert_int_equal(g[0].s.sockets, 5);
@@ -279,7 +279,7 @@ static void test_by_process_no_holder(void **state)
 	/* an orphan (inode 0) with memory: no process, however complete the walk */
 	assert_int_equal(sock_table_add(&w.t, &orphan), 1);
 	w.o.walked = true;
-	assert_int_equal(agg_by_process(&w.t, &w.o, PAGE, &g, &n), 0);
+	assert_int_equal(agg_by_process(&w.t, NULL, &w.o, PAGE, &g, &n), 0);
 	assert_int_equal(n, 5);
 	x = find_group(g, n, AGG_NO_HOLDER);
 	assert_int_equal(x->s.sockets, 1);
@@ -331,7 +331,7 @@ static void check_order(enum agg_sort key, const uint32_t want[4])
 	size_t n = 0;
 
 	world_build(&w);
-	assert_int_equal(agg_by_process(&w.t, &w.o, PAGE, &g, &n), 0);
+	assert_int_equal(agg_by_process(&w.t, NULL, &w.o, PAGE, &g, &n), 0);
 	assert_int_equal(n, 4);
 	agg_sort(g, n, key, &w.o);
 	for (size_t i = 0; i < 4; i++)
@@ -503,7 +503,7 @@ static void test_table_dedupe(void **state)
 
 	struct sums tot;
 
-	agg_totals(&t, PAGE, &tot);
+	agg_totals(&t, NULL, PAGE, &tot);
 	assert_int_equal(tot.sockets, 3);
 	assert_int_equal(tot.r, 103);
 	sock_table_free(&t);
@@ -537,7 +537,7 @@ static void test_table_growth(void **state)
 	}
 	struct sums tot;
 
-	agg_totals(&t, PAGE, &tot);
+	agg_totals(&t, NULL, PAGE, &tot);
 	assert_int_equal(tot.sockets, N);
 	assert_int_equal(tot.charged_pages, N);
 	sock_table_free(&t);
