@@ -2,7 +2,7 @@
 /*
  * view.h - one query's view over a const snapshot: which sockets it keeps
  * (a mask, the snapshot is never rewritten) and what is derived from them
- * (totals, reconciliation, groups, findings). Several
+ * (totals, reconciliation, groups with stable keys, findings). Several
  * views of one snapshot can live at once.
  */
 #ifndef SOCKMEM_MODEL_VIEW_H
@@ -64,5 +64,42 @@ void view_all(const struct snapshot *r, struct view *v);
 
 /* Frees what the view derived (not the snapshot) and empties it. */
 void view_free(struct view *v);
+
+/* --- stable group keys --- */
+
+/* What a group key identifies. */
+enum key_kind {
+	KEY_PROCESS,	/* id: pid; start: its start time */
+	KEY_NO_HOLDER,	/* the row of sockets no descriptor the walk read holds */
+	KEY_NO_PROCESS, /* the row of sockets no process can hold (or owners not walked) */
+	KEY_CGROUP,	/* id: cgroup id, AGG_NO_KEY: sockets without one */
+	KEY_USER,	/* id: uid, AGG_NO_KEY: sockets without one */
+	KEY_PORT,	/* id: local port */
+	KEY_STATE,	/* id: TCP state (NEW_SYN_RECV counted as SYN-RECV) */
+	KEY_NETNS,	/* id: network namespace inode */
+	KEY_SOCKET,	/* id: socket cookie */
+};
+
+/*
+ * A key that means the same thing in two snapshots: a process is its pid and
+ * start time (field 22 of /proc/PID/stat, clock ticks after boot: a reused
+ * pid has another), a cgroup its id, a socket its cookie, the others their
+ * value. Valid across snapshots of one boot.
+ */
+struct group_key {
+	enum key_kind kind;
+	uint64_t id;
+	struct maybe start; /* KEY_PROCESS: start time in clock ticks after boot, if read */
+};
+
+/* The stable key of group g of view v. */
+struct group_key view_group_key(const struct view *v, const struct group *g);
+
+/* The stable key of a socket. */
+struct group_key view_sock_key(const struct sock_rec *s);
+
+/* Orders keys (kind, id, then start time, absent first); 0 when they name
+ * the same thing. */
+int group_key_cmp(const struct group_key *a, const struct group_key *b);
 
 #endif

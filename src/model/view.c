@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* view.c - a query's view over a const snapshot: the filters as a keep-mask,
- * then totals, groups and findings over the kept sockets.
+ * then totals, groups and findings over the kept sockets; stable group keys.
  * Pure: works on a live collection and on a loaded snapshot alike. */
 #include "model/view.h"
 
@@ -178,4 +178,44 @@ void view_free(struct view *v)
 	free(v->groups);
 	free(v->findings);
 	memset(v, 0, sizeof(*v));
+}
+
+/* --- stable group keys --- */
+
+struct group_key view_group_key(const struct view *v, const struct group *g)
+{
+	static const enum key_kind by_kind[] = {
+		[BY_PROCESS] = KEY_PROCESS, [BY_CGROUP] = KEY_CGROUP, [BY_USER] = KEY_USER,
+		[BY_PORT] = KEY_PORT,	    [BY_STATE] = KEY_STATE,   [BY_NETNS] = KEY_NETNS,
+	};
+	struct group_key k = { by_kind[v->by], g->key, maybe_none() };
+
+	if (v->by != BY_PROCESS)
+		return k;
+	if (!agg_is_proc(g->proc)) {
+		k.kind = g->proc == AGG_NO_HOLDER ? KEY_NO_HOLDER : KEY_NO_PROCESS;
+		k.id = 0;
+		return k;
+	}
+	k.id = (uint64_t)(int64_t)v->snap->owners.procs[g->proc].pid;
+	k.start = v->snap->owners.procs[g->proc].start_time;
+	return k;
+}
+
+struct group_key view_sock_key(const struct sock_rec *s)
+{
+	return (struct group_key){ KEY_SOCKET, s->cookie, maybe_none() };
+}
+
+int group_key_cmp(const struct group_key *a, const struct group_key *b)
+{
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if (a->id != b->id)
+		return a->id < b->id ? -1 : 1;
+	if (a->start.has != b->start.has)
+		return a->start.has ? 1 : -1;
+	if (a->start.has && a->start.v != b->start.v)
+		return a->start.v < b->start.v ? -1 : 1;
+	return 0;
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* test_view.c - views over a const snapshot (as collected or loaded): the
  * filters as a keep-mask (families, cgroups by collected path, owners, what
- * "filtered" says), two views of one snapshot at once. */
+ * "filtered" says), two views of one snapshot at once, stable group keys. */
 #include "testutil.h"
 
 #include <sys/socket.h>
@@ -264,6 +264,78 @@ static void test_two_views_one_snapshot(void **state)
 	snapshot_free(&r);
 }
 
+/* A process key is pid and start time: the same pid started again is
+ * another process; keys of other kinds compare by value. */
+static void test_group_keys(void **state)
+{
+	struct snapshot a, b;
+	struct view va, vb;
+	struct group_key ka, kb;
+	struct opts o;
+
+	(void)state;
+	build(&a);
+	build(&b);
+	a.owners.procs[1].start_time = maybe_of(5000);
+	b.owners.procs[1].start_time = maybe_of(5000);
+	opts_all(&o);
+	o.cmd = CMD_TOP;
+	o.by = BY_PROCESS;
+	must_view(&a, &o, &va);
+	must_view(&b, &o, &vb);
+	/* groups sort by charged bytes: no holder (2, 3, 6), then pid 200 (4, 5) */
+	assert_int_equal(va.ngroups, 3);
+	assert_int_equal(va.groups[1].proc, 1);
+	assert_int_equal(vb.groups[1].proc, 1);
+	ka = view_group_key(&va, &va.groups[1]);
+	kb = view_group_key(&vb, &vb.groups[1]);
+	assert_int_equal(ka.kind, KEY_PROCESS);
+	assert_int_equal(ka.id, 200);
+	assert_int_equal(group_key_cmp(&ka, &kb), 0);
+	/* pid 200 reused by a process started later */
+	b.owners.procs[1].start_time = maybe_of(7000);
+	kb = view_group_key(&vb, &vb.groups[1]);
+	assert_int_equal(kb.id, 200);
+	assert_true(group_key_cmp(&ka, &kb) < 0);
+	assert_true(group_key_cmp(&kb, &ka) > 0);
+	/* a start time that could not be read is not a match either */
+	b.owners.procs[1].start_time = maybe_none();
+	kb = view_group_key(&vb, &vb.groups[1]);
+	assert_true(group_key_cmp(&ka, &kb) != 0);
+	/* rows without a process have keys of their own */
+	for (size_t i = 0; i < va.ngroups; i++)
+		if (va.groups[i].proc == AGG_NO_HOLDER) {
+			ka = view_group_key(&va, &va.groups[i]);
+			assert_int_equal(ka.kind, KEY_NO_HOLDER);
+		}
+	view_free(&va);
+	view_free(&vb);
+
+	/* --by cgroup: the id; sockets are their cookies */
+	o.by = BY_CGROUP;
+	must_view(&a, &o, &va);
+	for (size_t i = 0; i < va.ngroups; i++) {
+		ka = view_group_key(&va, &va.groups[i]);
+		assert_int_equal(ka.kind, KEY_CGROUP);
+		assert_int_equal(ka.id, va.groups[i].key);
+		assert_false(ka.start.has);
+	}
+	view_free(&va);
+	ka = view_sock_key(&a.socks.v[2]);
+	kb = view_sock_key(&b.socks.v[2]);
+	assert_int_equal(ka.kind, KEY_SOCKET);
+	assert_int_equal(ka.id, 3);
+	assert_int_equal(group_key_cmp(&ka, &kb), 0);
+	kb = view_sock_key(&b.socks.v[3]);
+	assert_true(group_key_cmp(&ka, &kb) < 0);
+	/* a uid and a port of the same value are different keys */
+	ka = (struct group_key){ KEY_USER, 443, maybe_none() };
+	kb = (struct group_key){ KEY_PORT, 443, maybe_none() };
+	assert_true(group_key_cmp(&ka, &kb) != 0);
+	snapshot_free(&a);
+	snapshot_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -272,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_cgroup_by_collected_path),
 		cmocka_unit_test(test_owner_filter_needs_owners),
 		cmocka_unit_test(test_two_views_one_snapshot),
+		cmocka_unit_test(test_group_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
