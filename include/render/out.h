@@ -67,7 +67,7 @@ typedef void (*field_json)(struct jw *w, const void *ctx, size_t row);
 
 #define FIELD_LEFT	1u /* left-aligned in tables */
 #define FIELD_EXACT	2u /* UNIT_BYTES printed exactly in tables too (sizes like MSS) */
-#define FIELD_JSON_ONLY 4u /* a JSON member only: tables and TSV say it in another column */
+#define FIELD_JSON_ONLY 4u /* JSON only: tables and TSV say it elsewhere, or omit a machine key */
 
 /*
  * One output field of a view: the single description every format

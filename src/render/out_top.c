@@ -115,6 +115,7 @@ enum key_id {
 	K_PID,
 	K_COMM,
 	K_PROC_UID,
+	K_START,
 	K_CATEGORY,
 };
 
@@ -122,7 +123,7 @@ static struct cell key_get(const void *ctx, size_t row, const struct field *f, e
 			   struct outbuf *scratch);
 
 #define KEY(key, title, unit, flags, id) { key, title, NULL, unit, flags, key_get, id, NULL }
-#define MAX_KEYS 4
+#define MAX_KEYS 5
 static const struct field keys_cgroup[] = {
 	KEY("cgroup", "CGROUP", UNIT_TEXT, FIELD_LEFT, K_CGROUP),
 	KEY("cgroup_id", "CGROUP-ID", UNIT_ID, 0, K_CGROUP_ID),
@@ -144,6 +145,8 @@ static const struct field keys_process[] = {
 	KEY("pid", "PID", UNIT_ID, 0, K_PID),
 	KEY("comm", "COMM", UNIT_TEXT, FIELD_LEFT, K_COMM),
 	KEY("uid", "UID", UNIT_ID, 0, K_PROC_UID),
+	/* with pid, the key of the process across runs of one boot (clock ticks) */
+	KEY("start_time", "START", UNIT_ID, FIELD_JSON_ONLY, K_START),
 	KEY("category", "category", UNIT_TEXT, FIELD_JSON_ONLY, K_CATEGORY),
 };
 
@@ -205,7 +208,8 @@ static struct cell key_get(const void *ctx, size_t row, const struct field *f, e
 	case K_MEMCG: return cell_maybe(e ? e->memcg_sock_bytes : maybe_none(), CELL_U64);
 	case K_V1TCP: return cell_maybe(e ? e->v1_tcp_bytes : maybe_none(), CELL_U64);
 	case K_USER: {
-		const char *u = g->key == AGG_NO_KEY ? NULL : snapshot_username(r, (uint32_t)g->key);
+		const char *u =
+		    g->key == AGG_NO_KEY ? NULL : snapshot_username(r, (uint32_t)g->key);
 
 		return u ? untrusted(u) : cell_absent();
 	}
@@ -223,6 +227,7 @@ static struct cell key_get(const void *ctx, size_t row, const struct field *f, e
 			return untrusted(p->comm);
 		return fmt == FMT_JSON ? cell_absent() : no_proc_comm(r, g->proc, scratch);
 	case K_PROC_UID: return p ? cell_u64(p->uid) : cell_absent();
+	case K_START: return cell_maybe(p ? p->start_time : maybe_none(), CELL_U64);
 	case K_CATEGORY: return cell_text(pcat_names[proc_category(r, g->proc)].json);
 	}
 	return cell_absent();

@@ -267,17 +267,20 @@ static void host_sockets(struct snapshot *r)
 		r->socks.v[i].netns_ino = r->netns_ino;
 }
 
+/* A start time read from /proc/[pid]/stat (clock ticks after boot). */
+#define TICKS(t) { .v = (t), .has = true }
+
 /* What owners_walk hands owners_join: processes, and links by inode. */
 static void host_owners(struct snapshot *r)
 {
 	static const struct proc_ent procs[] = {
-		{ .pid = 300, .uid = 0, .comm = "sshd" },
-		{ .pid = 100, .uid = 33, .comm = "nginx" },
-		{ .pid = 101, .uid = 33, .comm = "nginx" },
-		{ .pid = 200, .uid = 1000, .comm = "" },
-		{ .pid = 400, .uid = 109, .comm = "pg-caf\xc3\xa9" },
-		{ .pid = 102, .uid = 33, .comm = "nginx" },
-		{ .pid = 103, .uid = 33, .comm = "nginx" },
+		{ .pid = 300, .uid = 0, .comm = "sshd", .start_time = TICKS(1523) },
+		{ .pid = 100, .uid = 33, .comm = "nginx", .start_time = TICKS(8840) },
+		{ .pid = 101, .uid = 33, .comm = "nginx", .start_time = TICKS(8841) },
+		{ .pid = 200, .uid = 1000, .comm = "" }, /* start time not read */
+		{ .pid = 400, .uid = 109, .comm = "pg-caf\xc3\xa9", .start_time = TICKS(2210) },
+		{ .pid = 102, .uid = 33, .comm = "nginx", .start_time = TICKS(8843) },
+		{ .pid = 103, .uid = 33, .comm = "nginx", .start_time = TICKS(8845) },
 		{ .pid = 999, .uid = 0, .comm = "idle" }, /* holds no dumped socket: dropped */
 	};
 	/* (inode, index into procs above, fd); the listener has four holders,
