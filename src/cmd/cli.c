@@ -14,12 +14,13 @@
 void cli_usage(FILE *f)
 {
 	fputs("Usage: sockmem [COMMAND] [OPTIONS]\n"
+	      "       sockmem plot RECORDING [-o svg]\n"
 	      "Commands:\n",
 	      f);
 	for (size_t i = 0; i < ncmds; i++)
 		fprintf(f, "  %-9s %s\n", cmds[i].name, cmds[i].help);
 	fputs("Options:\n"
-	      "  -o, --output FMT   table (default), tsv or json\n"
+	      "  -o, --output FMT   table (default), tsv or json (plot: svg)\n"
 	      "  -j, --json         same as -o json\n"
 	      "  -H, --no-header    no header line (table, tsv)\n"
 	      "  -n, --numeric      exact byte counts in tables\n"
@@ -172,6 +173,44 @@ int cli_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* A word that is no option: the command, or one its words (plot RECORDING). */
+static int take_word(struct opts *o, const char *w, int *seen_cmd, char *err, size_t errlen)
+{
+	const struct cmd_def *found;
+
+	if (*seen_cmd && o->nargs < cmd_get(o->cmd)->nargs) {
+		o->args[o->nargs++] = w;
+		return 0;
+	}
+	found = cmd_find(w);
+	if (!found)
+		return fail(err, errlen, "unknown command '%s'", w);
+	if ((*seen_cmd)++)
+		return fail(err, errlen, "more than one command ('%s')", w);
+	o->cmd = found->id;
+	o->cmd_name = found->name;
+	return 0;
+}
+
+/* plot: one RECORDING, SVG only, nothing collected. */
+static int check_plot(struct opts *o, int fmt_given, char *err, size_t errlen)
+{
+	if (o->cmd != CMD_PLOT)
+		return o->fmt == FMT_SVG
+			   ? fail(err, errlen, "%s", "-o svg is the format of plot RECORDING only")
+			   : 0;
+	if (o->nargs != 1 || !*o->args[0])
+		return fail(err, errlen, "%s",
+			    "plot needs a RECORDING: a file of sockmem watch -o json lines (- for "
+			    "stdin)");
+	if (o->from)
+		return fail(err, errlen, "%s", "plot reads its RECORDING, not --from");
+	if (fmt_given && o->fmt != FMT_SVG)
+		return fail(err, errlen, "%s", "plot writes SVG only (-o svg)");
+	o->fmt = FMT_SVG;
+	return 0;
+}
+
 /* Options that do not go together with --from or with snapshot. */
 static int check_combination(const struct opts *o, int root_given, int not_json, char *err,
 			     size_t errlen)
@@ -265,17 +304,15 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 
 			if (optind >= argc)
 				break;
-			/* A non-option word: the command, accepted once. */
-			const char *w = argv[optind++];
-			const struct cmd_def *found = cmd_find(w);
+			/* A non-option word: the command, accepted once, then
+			 * the words it takes (plot RECORDING) */
+			int rc = take_word(o, argv[optind++], &seen_cmd, err, errlen);
 
-			if (!found)
-				return fail(err, errlen, "unknown command '%s'", w);
-			if (seen_cmd++)
-				return fail(err, errlen, "more than one command ('%s')", w);
-			o->cmd = found->id;
-			o->cmd_name = found->name;
+			if (rc)
+				return rc;
 			if (rest) {
+				while (optind < argc && o->nargs < cmd_get(o->cmd)->nargs)
+					o->args[o->nargs++] = argv[optind++];
 				if (optind < argc)
 					return fail(err, errlen,
 						    "unexpected word '%s' after the command",
@@ -293,9 +330,12 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 				o->fmt = FMT_TSV;
 			else if (strcmp(optarg, "json") == 0)
 				o->fmt = FMT_JSON;
+			else if (strcmp(optarg, "svg") == 0)
+				o->fmt = FMT_SVG;
 			else
 				return fail(err, errlen,
-					    "unknown output format '%s' (table, tsv, json)",
+					    "unknown output format '%s' (table, tsv, json; svg for "
+					    "plot)",
 					    optarg);
 			break;
 		case 'j': o->fmt = FMT_JSON; break;
@@ -401,5 +441,7 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 	/* -4 and -6 together mean both, as in ss. */
 	o->want_v4 = only4 || !only6;
 	o->want_v6 = only6 || !only4;
+	if (check_plot(o, fmt_given || o->fmt == FMT_JSON, err, errlen))
+		return EXIT_USAGE;
 	return check_combination(o, root_given, fmt_given && o->fmt != FMT_JSON, err, errlen);
 }
