@@ -362,8 +362,35 @@ static bool blank(const char *text, size_t len)
 	return true;
 }
 
-/* One line, without its newline. 0, or -1 with the reason in rr->d. */
-static int read_line(struct rr *rr, const char *text, size_t len)
+/* Whether the first line that is no JSON document starts another sockmem
+ * document printed over several lines (sockmem report -j): then says so. */
+static bool other_document(struct rd *d, const char *text, size_t len)
+{
+	static const char head[] = "{\"schema\":\"sockmem/", cmd[] = "\"command\":\"";
+	const char *c;
+	size_t n;
+
+	if (len < sizeof(head) - 1 || memcmp(text, head, sizeof(head) - 1) != 0)
+		return false;
+	c = memmem(text, len, cmd, sizeof(cmd) - 1);
+	if (!c)
+		return false;
+	c += sizeof(cmd) - 1;
+	for (n = 0; c + n < text + len && c[n] >= 'a' && c[n] <= 'z' && n <= 15; n++)
+		;
+	if (n == 0 || n > 15 || c + n >= text + len || c[n] != '"' ||
+	    (n == 5 && memcmp(c, "watch", 5) == 0))
+		return false;
+	sr_bad(d,
+	       "a sockmem \"%.*s\" document, not a watch recording (sockmem watch -o json "
+	       "writes one)",
+	       (int)n, c);
+	return true;
+}
+
+/* One line, without its newline (cut: the input ended without one). 0, or
+ * -1 with the reason in rr->d. */
+static int read_line(struct rr *rr, const char *text, size_t len, bool cut)
 {
 	struct rd *d = &rr->d;
 	json_error_t je;
@@ -375,9 +402,16 @@ static int read_line(struct rr *rr, const char *text, size_t len)
 	if (memchr(text, '\0', len))
 		return sr_bad(d, "a NUL byte: not JSON text");
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	if (!root && rr->rec->n == 0 && other_document(d, text, len))
+		return -1;
 	if (!root) {
 		if (json_error_code(&je) == json_error_premature_end_of_input)
 			return sr_bad(d, "truncated: the JSON document ends early");
+		if (cut)
+			return sr_bad(d,
+				      "truncated: the last line is no JSON document and has no "
+				      "newline (%s)",
+				      je.text);
 		sr_bad(d, "not JSON: %s (column %d)", je.text, je.column);
 		for (char *p = d->why; *p; p++)
 			if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
@@ -427,7 +461,7 @@ int recfile_parse(const char *text, size_t len, struct recording *rec, size_t *l
 			sr_bad(&rr.d, "a line longer than %u bytes", RECFILE_MAX_LINE);
 			return -EINVAL;
 		}
-		if (read_line(&rr, text + at, n)) {
+		if (read_line(&rr, text + at, n, !nl)) {
 			*line = no;
 			return -EINVAL;
 		}
@@ -437,8 +471,9 @@ int recfile_parse(const char *text, size_t len, struct recording *rec, size_t *l
 }
 
 /* Reads one line of f into *buf (without its newline, NUL-terminated) in
- * length *len. Returns 1, 0 at the end of f, -E2BIG when the line is longer
- * than RECFILE_MAX_LINE (read no further), or -errno. */
+ * length *len. Returns 1; 2 for a last line without a newline; 0 at the
+ * end of f; -E2BIG when the line is longer than RECFILE_MAX_LINE (read no
+ * further); or -errno. */
 static int next_line(FILE *f, char **buf, size_t *cap, size_t *len)
 {
 	int c;
@@ -463,7 +498,7 @@ static int next_line(FILE *f, char **buf, size_t *cap, size_t *len)
 		return errno ? -errno : -EIO;
 	if (c == EOF && *len == 0)
 		return 0;
-	return 1;
+	return c == EOF ? 2 : 1;
 }
 
 int recfile_read(FILE *f, struct recording *rec, size_t *line, char *why, size_t whylen)
@@ -478,7 +513,7 @@ int recfile_read(FILE *f, struct recording *rec, size_t *line, char *why, size_t
 	errno = 0;
 	while ((rc = next_line(f, &buf, &cap, &len)) > 0) {
 		no++;
-		if (read_line(&rr, buf, len)) {
+		if (read_line(&rr, buf, len, rc == 2)) {
 			rc = -EINVAL;
 			break;
 		}

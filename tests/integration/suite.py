@@ -1965,6 +1965,233 @@ def t_owners_few_fds():
               f"{what}: stderr {r.stderr!r}")
 
 
+# ------------------------------------------------------------------ plot
+
+def plot_recording(n=24):
+    """A watch recording written by hand after WATCH_FORMAT: known values,
+    a hostile comm, a group that leaves, a null rate, pressure in the middle."""
+    docs = []
+    for i in range(1, n + 1):
+        press = 10 <= i <= 14
+        groups = []
+        for k, comm in enumerate(["nginx", "<b>&\"x\"\u0001</b>", "redis", "java", "sshd",
+                                  "tiny", "node"]):
+            if comm == "redis" and i > 18:
+                continue        # gone: absent, not 0
+            groups.append({"pid": 100 + k, "comm": comm, "uid": 0, "category": None,
+                           "start_time": 5000 + k, "sockets": 2,
+                           "charged_bytes": (7 - k) * 65536 * i + (k == 6) * 3 * 2**20})
+        rates = {"PruneCalled": 2.5 if press else 0.0,
+                 "TCPRcvCollapsed": round(i * 0.37, 3),
+                 "TCPRcvQDrop": 0.0,            # never moves: not drawn
+                 "TCPWantZeroWindowAdv": None if i == 6 else float(i % 5)}
+        docs.append({
+            "schema": "sockmem/1", "command": "watch",
+            "host": {"hostname": "web&<1>", "kernel": "6.1.0-plot", "page_size": 4096,
+                     "time": f"2026-11-30T10:{i // 60:02d}:{i % 60:02d}Z", "ncpu": 2},
+            "system": {"sockstat": {"mem_pages": 1500 + 90 * i + (400 if press else 0)},
+                       "tcp_mem": {"low_pages": 2500, "pressure_pages": 3500,
+                                   "high_pages": 6000 if i < 12 else 6100},
+                       "pressure": press, "tcpext": {}},
+            "by": "process", "groups": groups, "totals": {}, "findings": [],
+            "sample": i, "elapsed_s": round((i - 1) * 0.5, 3), "interval_s": 0.5,
+            "delta": None if i == 1 else {"seconds": 0.5, "tcpext_per_s": rates},
+            "unknown_future_member": {"x": [1]}})
+    return docs
+
+
+def svg_panels(root):
+    ns = "{http://www.w3.org/2000/svg}"
+    out = []
+    for g in root.iter(ns + "g"):
+        if g.get("class") == "panel":
+            out.append(g)
+    return ns, out
+
+
+def check_path_values(ns, panel, path, want_i, want_v, what):
+    """data-i/data-v are the recording's; and the drawn points, read back
+    through the panel's scale, are those values."""
+    eq(path.get("data-i").split(), [str(i) for i in want_i], f"{what}: data-i")
+    got_v = path.get("data-v").split()
+    eq([float(v) for v in got_v], [float(v) for v in want_v], f"{what}: data-v")
+    x0, x1, t1 = (float(panel.get(k)) for k in ("data-x0", "data-x1", "data-t1"))
+    y0, y1, v1 = (float(panel.get(k)) for k in ("data-y0", "data-y1", "data-v0"))
+    pts = re.findall(r"([ML])(-?[\d.]+) (-?[\d.]+)", path.get("d"))
+    eq(len(pts), len(want_v), f"{what}: points drawn")
+    tol_v = 0.006 * v1 / (y1 - y0)
+    tol_t = 0.006 * t1 / (x1 - x0)
+    for (op, x, y), v, i in zip(pts, want_v, want_i):
+        val = (y1 - float(y)) / (y1 - y0) * v1
+        t = (float(x) - x0) / (x1 - x0) * t1
+        check(abs(val - float(v)) <= tol_v, f"{what}: point {i} drawn at {val}, value {v}")
+        check(abs(t - (i * 0.5)) <= tol_t, f"{what}: point {i} drawn at t={t}")
+
+
+def t_plot_recording():
+    """plot draws a hand-built recording: valid, self-contained XML whose
+    lines hold exactly the recording's values; rendered to PNG by rsvg-convert."""
+    import xml.etree.ElementTree as ET
+    docs = plot_recording()
+    path = nextname("rec") + ".jsonl"
+    with open(path, "w") as fh:
+        for d in docs:
+            fh.write(json.dumps(d, separators=(",", ":")) + "\n")
+    r = sm(["plot", path])
+    eq((r.returncode, r.stderr), (0, ""), "plot: exit and stderr")
+    with open(path) as fh:
+        r_san = subprocess.run([SAN, "plot", "-", "-o", "svg"], stdin=fh, capture_output=True,
+                               text=True, timeout=CMD_TIMEOUT)
+    eq((r_san.returncode, r_san.stderr), (0, ""), "plot under ASan: exit and stderr")
+    eq(r_san.stdout, r.stdout, "the sanitizer build draws the same bytes")
+    svg = r.stdout
+    try:
+        root = ET.fromstring(svg)
+    except ET.ParseError as e:
+        raise Fail(f"plot's SVG is not well-formed XML: {e}")
+    ns, panels = svg_panels(root)
+    eq(root.tag, ns + "svg", "root element")
+    eq((root.get("width"), root.get("height")), ("1200", "800"), "size")
+    # self-contained: no scripts, links, images, foreign content or url()
+    for el in root.iter():
+        tag = el.tag.replace(ns, "")
+        check(tag not in ("script", "image", "foreignObject", "a", "use", "style"),
+              f"element {tag}")
+        for k, v in el.attrib.items():
+            check("href" not in k and "url(" not in v and not k.startswith("on"),
+                  f"attribute {k}={v!r}")
+    texts = ["".join(t.itertext()) for t in root.iter(ns + "text")]
+    check(any("web&<1>" in t for t in texts), f"hostname in the title: {texts[:3]}")
+    check(any("6.1.0-plot" in t and "2026-11-30T10:00:01Z to 2026-11-30T10:00:24Z" in t
+              for t in texts), "kernel and time range in the subtitle")
+    check(any(t.startswith('<b>&"x"\\x01</b> [101]') for t in texts),
+          "the hostile comm is shown escaped, as text")
+    eq(len(panels), 3, "panels")
+    paths = {}
+    for k, pnl in enumerate(panels):
+        for p in pnl.iter(ns + "path"):
+            paths[(k, p.get("class"), p.get("data-name"))] = (pnl, p)
+    # upper panel: mem_pages and all three thresholds (within 3x of the peak)
+    idx = list(range(len(docs)))
+    mem = [d["system"]["sockstat"]["mem_pages"] for d in docs]
+    check_path_values(ns, *paths[(0, "mem", "mem_pages")], idx, mem, "mem_pages")
+    for name in ("low", "pressure", "high"):
+        want = [d["system"]["tcp_mem"][name + "_pages"] for d in docs]
+        check_path_values(ns, *paths[(0, "threshold", "tcp_mem " + name)], idx, want,
+                          f"tcp_mem {name}")
+    shades = [r_ for r_ in panels[0].iter(ns + "rect") if r_.get("class") == "pressure"]
+    eq(len(shades), 1, "one pressure period")
+    # middle panel: the 5 highest peaks, redis ending at sample 18
+    def shown(comm):  # as plot escapes it: control bytes as \xHH
+        return re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", comm)
+
+    peaks = {}
+    for d in docs:
+        for g in d["groups"]:
+            key = f"{shown(g['comm'])} [{g['pid']}]"
+            peaks[key] = max(peaks.get(key, 0), g["charged_bytes"])
+    top5 = sorted(peaks, key=lambda k: -peaks[k])[:5]
+    drawn = sorted(n for (k, c, n) in paths if k == 1)
+    eq(drawn, sorted(top5), "groups drawn: the top 5 by peak")
+    for key in top5:
+        pts = [(i, g["charged_bytes"]) for i, d in enumerate(docs) for g in d["groups"]
+               if f"{shown(g['comm'])} [{g['pid']}]" == key]
+        check_path_values(ns, *paths[(1, "group", key)], [i for i, _ in pts],
+                          [v for _, v in pts], key)
+    # lower panel: counters that moved; null is no point, never 0
+    drawn = sorted(n for (k, c, n) in paths if k == 2)
+    eq(drawn, ["PruneCalled", "TCPRcvCollapsed", "TCPWantZeroWindowAdv"], "rates drawn")
+    for name in drawn:
+        pts = [(i, d["delta"]["tcpext_per_s"][name]) for i, d in enumerate(docs)
+               if d["delta"] and d["delta"]["tcpext_per_s"][name] is not None]
+        check_path_values(ns, *paths[(2, "rate", name)], [i for i, _ in pts],
+                          [v for _, v in pts], name)
+    # rendered: rsvg-convert reads it and writes a 1200x800 PNG
+    if not shutil.which("rsvg-convert"):
+        return "PNG not rendered: rsvg-convert not installed (apt-get install librsvg2-bin)"
+    png = nextname("plot") + ".png"
+    svgp = nextname("plot") + ".svg"
+    with open(svgp, "w") as fh:
+        fh.write(svg)
+    r = run(["rsvg-convert", "-o", png, svgp])
+    eq((r.returncode, r.stderr), (0, ""), "rsvg-convert")
+    with open(png, "rb") as fh:
+        head = fh.read(24)
+    eq(head[:8], b"\x89PNG\r\n\x1a\n", "PNG signature")
+    eq((int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")), (1200, 800),
+       "PNG size")
+    if os.environ.get("PLOT_PNG"):
+        shutil.copy(png, os.environ["PLOT_PNG"])
+    return None
+
+
+def t_plot_refusals():
+    """Input that is not a recording: one line "sockmem: FILE:LINE: reason",
+    exit 2, nothing on stdout; truncations and bit flips of a good recording
+    never crash the sanitizer build."""
+    good = [json.dumps(d, separators=(",", ":")) for d in plot_recording(6)]
+    text = "\n".join(good) + "\n"
+    report = sm(["report", "-j"]).stdout
+    cases = [
+        ("empty", "", 1, "empty: no watch samples"),
+        ("truncated", text[:len(text) - 40], 6, "truncated: "),
+        ("cutstring", text[:text.rindex('"kernel"') + 4], 6,
+         "truncated: the JSON document ends early"),
+        ("nonobject", good[0] + "\n[1,2,3]\n", 2, "not a JSON object"),
+        ("notjson", good[0] + "\nhello\n", 2, "not JSON: "),
+        ("report", report, 1, 'a sockmem "report" document, not a watch recording'),
+        ("nosample", text.replace('"sample":3,', ""), 3, "sample: missing"),
+        ("nohost", good[0].replace('"host":', '"hostx":'), 1, "host: missing"),
+        ("hugeint", text.replace('"mem_pages":1770', '"mem_pages":1' + "0" * 30), 3,
+         "not JSON: "),
+        ("hugereal", text.replace('"elapsed_s":1.0', '"elapsed_s":1e300'), 3,
+         "elapsed_s: out of range"),
+        ("negative", text.replace('"mem_pages":1770', '"mem_pages":-1770'), 3,
+         "system.sockstat.mem_pages: out of range"),
+        ("twice", text + text, 7, "sample 1 after sample 6"),
+        ("newer", text.replace('"sockmem/1"', '"sockmem/2"'), 1, "written by a newer sockmem"),
+    ]
+    for name, body, line, want in cases:
+        path = nextname(name) + ".jsonl"
+        with open(path, "w") as fh:
+            fh.write(body)
+        for binary in (SOCKMEM, SAN):
+            r = run([binary, "plot", path])
+            what = f"plot {name} ({os.path.basename(binary)})"
+            eq((r.returncode, r.stdout), (2, ""), f"{what}: exit, stdout")
+            check(r.stderr.startswith(f"sockmem: {path}:{line}: {want}"),
+                  f"{what}: stderr {r.stderr!r}")
+            eq(r.stderr.count("\n"), 1, f"{what}: one line")
+    r = subprocess.run([SOCKMEM, "plot", "-"], input="", capture_output=True, text=True,
+                       timeout=CMD_TIMEOUT)
+    eq((r.returncode, r.stdout, r.stderr),
+       (2, "", "sockmem: stdin:1: empty: no watch samples\n"), "plot - (empty stdin)")
+    r = run([SOCKMEM, "plot", "/nonexistent/rec.jsonl"])
+    eq((r.returncode, r.stdout, r.stderr),
+       (2, "", "sockmem: /nonexistent/rec.jsonl: No such file or directory\n"), "missing file")
+    for args, msg in ((["plot"], "plot needs a RECORDING"),
+                      (["plot", "a", "b"], "unknown command 'b'"),
+                      (["plot", "x", "-o", "json"], "plot writes SVG only"),
+                      (["top", "-o", "svg"], "-o svg is the format of plot RECORDING only")):
+        r = run([SOCKMEM, *args])
+        eq((r.returncode, r.stdout), (2, ""), f"{args}: exit, stdout")
+        check(r.stderr.startswith(f"sockmem: {msg}"), f"{args}: stderr {r.stderr!r}")
+    # fuzz-style: cut everywhere, flip bytes; exit 0 or 2, never a crash
+    data = text.encode()
+    cuts = list(range(1, len(data), max(1, len(data) // 60)))
+    for k, cut in enumerate(cuts):
+        body = data[:cut]
+        if k % 2:
+            pos = (cut * 7919) % len(data)
+            body = data[:pos] + bytes([data[pos] ^ 0x5a]) + data[pos + 1:]
+        r = subprocess.run([SAN, "plot", "-"], input=body, capture_output=True,
+                           timeout=CMD_TIMEOUT)
+        check(r.returncode in (0, 2), f"mangled input {k}: exit {r.returncode}: "
+              f"{r.stderr[-300:]!r}")
+        check(r.returncode == 0 or (r.stdout == b"" and r.stderr.count(b"\n") == 1),
+              f"mangled input {k}: refused with output or several lines: {r.stderr!r}")
+
+
 TESTS = [
     ("sockets_ipv4_exact", t_sockets_ipv4_exact),
     ("sockets_ipv6_exact", t_sockets_ipv6_exact),
@@ -2009,6 +2236,8 @@ TESTS = [
     ("owners_in_flight", t_owners_in_flight),
     ("owners_read_error", t_owners_read_error),
     ("owners_few_fds", t_owners_few_fds),
+    ("plot_recording", t_plot_recording),
+    ("plot_refusals", t_plot_refusals),
 ]
 
 
