@@ -445,19 +445,212 @@ def t_totals_isolated_netns():
         want = sums_of(a["sockets"])
         eq(want["sockets"], 9, "sockets summed")
         eq(top["totals"], want, "top -j totals vs sums over sockets -j")
-        eq(len(top["groups"]), 2, "top -j groups in the private netns (the helper, no process)")
+        eq(len(top["groups"]), 2, "top -j groups in the private netns (the helper, time-wait)")
         g = group_of(top, h.pid)
         check(g is not None, "top -j: no group for the helper")
         eq(strip_group(g), sums_of([s for s in a["sockets"] if s["owners"]]),
            "top -j helper group vs sums over its sockets")
         eq(g["sockets"], 7, "helper group sockets")
         nog = group_of(top, None)
-        check(nog is not None, "top -j: no (no process) group for the TIME-WAIT sockets")
-        eq((nog["comm"], nog["uid"]), (None, None), "no-process group comm/uid")
-        eq(strip_group(nog), dict(empty_sums(), sockets=2), "no-process group: 2 sockets, no memory")
+        check(nog is not None, "top -j: no (time-wait) group for the TIME-WAIT sockets")
+        eq((nog["comm"], nog["uid"], nog["category"]), (None, None, "time_wait"),
+           "time-wait group comm/uid/category")
+        eq(strip_group(nog), dict(empty_sums(), sockets=2), "time-wait group: 2 sockets, no memory")
         eq(sysd["system"]["reconcile"]["sockets_pages"], want["charged_pages"],
            "system -j reconcile.sockets_pages vs sum of per-socket pages")
         check(want["r"] >= 7000 + 12000 + 17000, f"sum of r {want['r']} below the unread bytes")
+    finally:
+        h.stop()
+
+
+# Sockets no process holds, one of each kind, made in a private namespace:
+# orphans (closed with data queued toward a peer that does not read),
+# children a listener never accepted (one with data, one whose peer closed),
+# request sockets (TCP_DEFER_ACCEPT holds back a bare ACK), TIME-WAIT (two
+# active closes) and a FIN-WAIT-2 time-wait socket (an orphan whose FIN was
+# acked). Writes {"pid", "orphans": [ports], ...} to argv[1] when settled.
+CATEGORY_WORLD = r"""
+import json, os, socket, subprocess, sys, time
+signal_timeout = int(sys.argv[2])
+import signal; signal.alarm(signal_timeout)
+subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+with open("/proc/sys/net/ipv4/tcp_notsent_lowat", "w") as f:
+    f.write("131313")    # per namespace: this one only
+def lst(defer=False):
+    l = socket.socket()
+    if defer:
+        l.setsockopt(socket.IPPROTO_TCP, socket.TCP_DEFER_ACCEPT, 60)
+    l.bind(("127.0.0.1", 0)); l.listen(64)
+    return l
+keep = []
+# orphans: a peer that accepts and never reads; the client fills its send
+# buffer and closes (FIN-WAIT-1 with w charged)
+sink = lst(); keep.append(sink)
+orphans = []
+for i in range(3):
+    c = socket.socket()
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 262144)
+    c.connect(sink.getsockname()); s, _ = sink.accept(); keep.append(s)
+    c.setblocking(False)
+    try:
+        while True:
+            c.send(b"o" * 65536)
+    except BlockingIOError:
+        pass
+    orphans.append(c.getsockname()[1]); c.close()
+# unaccepted children: one with 1000 unread bytes, one whose peer closed
+acc = lst(); keep.append(acc)
+c = socket.socket(); c.connect(acc.getsockname()); c.send(b"u" * 1000); keep.append(c)
+unacc = [c.getsockname()[1]]
+c = socket.socket(); c.connect(acc.getsockname()); unacc.append(c.getsockname()[1])
+c.close()          # the child: CLOSE-WAIT; this side: FIN-WAIT-2 time-wait socket
+fw2 = unacc[1]
+# request sockets
+dl = lst(defer=True); keep.append(dl)
+req = []
+for i in range(2):
+    c = socket.socket(); c.connect(dl.getsockname()); keep.append(c); req.append(c.getsockname()[1])
+# TIME-WAIT: the client closes first
+tw = []
+for i in range(2):
+    c = socket.socket(); c.connect(sink.getsockname()); s, _ = sink.accept()
+    tw.append(c.getsockname()[1]); c.close(); time.sleep(0.05); s.close()
+time.sleep(0.5)
+tmp = sys.argv[1] + ".tmp"
+with open(tmp, "w") as f:
+    json.dump({"pid": os.getpid(), "sink": sink.getsockname()[1], "acc": acc.getsockname()[1],
+               "defer": dl.getsockname()[1], "orphans": orphans, "unaccepted": unacc,
+               "fw2": fw2, "request": req, "timewait": tw}, f)
+os.rename(tmp, sys.argv[1])
+time.sleep(signal_timeout)
+"""
+
+
+class CategoryWorld:
+    def __init__(self):
+        _counter[0] += 1
+        self.ready = os.path.join(TMP, f"catworld.{_counter[0]}.json")
+        self.errfile = self.ready + ".err"
+        cmd = ["unshare", "-n", sys.executable, "-c", CATEGORY_WORLD, self.ready, str(HELPER_TIMEOUT)]
+        self.p, self.info = start_ready(self, cmd, "category world")
+        self.pid = self.p.pid
+
+    def stop(self):
+        kill_proc(self.p)
+
+
+def ss_skmem(pre, ports):
+    """r, w, f of the sockets whose local port is in ports, from ss -tmnH."""
+    r = run([*pre, "ss", "-tmnH"])
+    eq(r.returncode, 0, "ss -tmnH")
+    out = {}
+    lines = r.stdout.split("\n")
+    for i, ln in enumerate(lines):
+        t = ln.split()
+        if len(t) < 4:
+            continue
+        port = int(t[3].rpartition(":")[2])
+        m = re.search(r"skmem:\(r(\d+),rb\d+,t\d+,tb\d+,f(\d+),w(\d+)",
+                      ln + (lines[i + 1] if i + 1 < len(lines) else ""))
+        if port in ports and m:
+            out[port] = {"r": int(m.group(1)), "f": int(m.group(2)), "w": int(m.group(3))}
+    return out
+
+
+def sockstat_orphans():
+    with open("/proc/net/sockstat") as f:
+        return int(re.search(r"TCP: .*orphan (\d+)", f.read()).group(1))
+
+
+def t_no_process_categories():
+    """Each kind of socket no process holds has its own top row, exact:
+    orphans (count = sockstat's orphan delta, memory = ss -tmn's), children
+    not yet accepted, request sockets, TIME-WAIT (with the FIN-WAIT-2
+    time-wait socket); in every format, and with --no-owners."""
+    base = sockstat_orphans()
+    h = CategoryWorld()
+    try:
+        pre = ["nsenter", "-t", str(h.pid), "-n"]
+        info = h.info
+        socks = sm_json(["sockets"], prefix=pre)
+        idx = {(s["state"], int(s["local"].rpartition(":")[2])): s for s in socks["sockets"]}
+        for port in info["orphans"]:
+            s = idx.get(("FIN-WAIT-1", port))
+            check(s is not None, f"orphan {port} is not FIN-WAIT-1 in sockets -j")
+            eq((s["inode"], s["owners"]), (0, []), f"orphan {port}: inode, owners")
+            check(s["skmem"]["w"] > 0, f"orphan {port}: no queued data (w {s['skmem']['w']})")
+        fw2 = idx.get(("FIN-WAIT-2", info["fw2"]))
+        check(fw2 is not None and fw2["skmem"] is None and fw2["inode"] == 0,
+              f"FIN-WAIT-2 time-wait socket {info['fw2']}: {fw2!r}")
+        top = sm_json(["top"], prefix=pre)
+        rows = {g["category"]: g for g in top["groups"] if g["pid"] is None}
+        eq(sorted(rows), ["orphan", "request", "time_wait", "unaccepted"],
+           "top -j categories of the sockets without a process")
+        # orphans: count equal to sockstat's (host-wide, so as a delta from
+        # before the world was made; retried against other tests' orphans),
+        # memory equal to ss's for those sockets
+        for attempt in range(5):
+            delta = sockstat_orphans() - base
+            if delta == len(info["orphans"]):
+                break
+            time.sleep(0.5)
+        eq(delta, len(info["orphans"]), "sockstat orphan increase while the world lives")
+        o = rows["orphan"]
+        eq(o["sockets"], len(info["orphans"]), "top -j (orphan) sockets")
+        ss = ss_skmem(pre, set(info["orphans"]))
+        eq(sorted(ss), sorted(info["orphans"]), "ss -tmn shows every orphan")
+        for k in ("r", "w", "f"):
+            eq(o[k], sum(v[k] for v in ss.values()), f"top -j (orphan) {k} vs ss -tmn")
+        eq(o["charged_bytes"], sum(v["r"] + v["w"] + v["f"] for v in ss.values()),
+           "top -j (orphan) charged_bytes vs ss -tmn")
+        check(o["charged_bytes"] > 0, "orphans hold no memory")
+        # unaccepted: the child with 1000 unread bytes and the CLOSE-WAIT one
+        u = rows["unaccepted"]
+        eq(u["sockets"], 2, "top -j (unaccepted) sockets")
+        child = [s for s in socks["sockets"] if s["inode"] == 0 and
+                 int(s["peer"].rpartition(":")[2]) in info["unaccepted"]]
+        eq(sorted(s["state"] for s in child), ["CLOSE-WAIT", "ESTAB"], "unaccepted children's states")
+        eq(u["r"], sum(s["skmem"]["r"] for s in child), "top -j (unaccepted) r")
+        eq(u["charged_bytes"], sum(s["charged_bytes"] for s in child), "top -j (unaccepted) charged")
+        check(u["r"] >= 1000, f"(unaccepted) r {u['r']} below the 1000 unread bytes")
+        # request sockets and TIME-WAIT: no memory
+        eq(strip_group(rows["request"]), dict(empty_sums(), sockets=len(info["request"])),
+           "top -j (request)")
+        eq(strip_group(rows["time_wait"]), dict(empty_sums(), sockets=len(info["timewait"]) + 1),
+           "top -j (time-wait): two TIME-WAIT and one FIN-WAIT-2")
+        with open(f"/proc/{h.pid}/net/sockstat") as f:
+            tw = int(re.search(r"TCP: .*tw (\d+)", f.read()).group(1))
+        eq(tw, len(info["timewait"]) + 1, "sockstat tw in the namespace")
+        eq(top["totals"], sums_of(socks["sockets"]), "top -j totals vs sums over sockets -j")
+        # counters read in a child namespace count since it was created
+        sysd = sm_json(["system"], prefix=pre)
+        eq(sysd["system"]["counters_since_boot"], False, "system -j counters_since_boot (child netns)")
+        # the namespace's own tcp_notsent_lowat (set there), in every format
+        eq(sysd["system"]["sysctl"]["tcp_notsent_lowat"], 131313, "system -j tcp_notsent_lowat")
+        r = sm(["system", "-o", "tsv"], prefix=pre)
+        check("\nsysctl.tcp_notsent_lowat\t131313\n" in r.stdout, "system -o tsv tcp_notsent_lowat")
+        r = sm(["system"], prefix=pre)
+        check("tcp_notsent_lowat 131313" in r.stdout and "(counters since the namespace was created)"
+              in r.stdout, f"system table:\n{r.stdout}")
+        # the same rows in TSV and the table, and without the owner walk
+        r = sm(["top", "-o", "tsv", "-n"], prefix=pre)
+        eq(r.returncode, 0, "top -o tsv")
+        tsv = {ln.split("\t")[1]: ln.split("\t") for ln in r.stdout.splitlines()[1:]}
+        for cat, comm in (("orphan", "(orphan)"), ("unaccepted", "(unaccepted)"),
+                          ("request", "(request)"), ("time_wait", "(time-wait)")):
+            check(comm in tsv, f"top -o tsv: no {comm} row:\n{r.stdout}")
+            eq(int(tsv[comm][3]), rows[cat]["sockets"], f"top -o tsv {comm} sockets")
+            eq(int(tsv[comm][10]), rows[cat]["charged_bytes"], f"top -o tsv {comm} charged_bytes")
+        r = sm(["top", "-n"], prefix=pre)
+        eq(r.returncode, 0, "top")
+        for comm in ("(orphan)", "(unaccepted)", "(request)", "(time-wait)"):
+            check(re.search(r"^ +- " + re.escape(comm) + " ", r.stdout, re.M), f"top: no {comm} row")
+        noown = sm_json(["top", "--no-owners"], prefix=pre)
+        rows2 = {g["category"]: g for g in noown["groups"]}
+        for cat in ("orphan", "unaccepted", "request", "time_wait"):
+            eq(rows2.get(cat), rows[cat], f"top -j --no-owners: the {cat} row")
+        eq(rows2["not_scanned"]["sockets"],
+           sum(1 for s in socks["sockets"] if s["inode"] != 0), "--no-owners: sockets with an inode")
     finally:
         h.stop()
 
@@ -2197,6 +2390,7 @@ TESTS = [
     ("sockets_ipv6_exact", t_sockets_ipv6_exact),
     ("top_process_sums", t_top_process_sums),
     ("totals_isolated_netns", t_totals_isolated_netns),
+    ("no_process_categories", t_no_process_categories),
     ("report_reconcile_same_document", t_report_reconcile_same_document),
     ("shared_socket", t_shared_socket),
     ("scale_30k", t_scale_30k),
