@@ -60,9 +60,12 @@ build/san/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(DEPFLAGS) $(CPPFLAGS) -c -o $@ $<
 
-build/obj/cmd/main.o build/san/cmd/main.o: CPPFLAGS += -DSOCKMEM_VERSION='"$(VERSION)"'
-# a version change rebuilds main.o
-build/obj/cmd/main.o build/san/cmd/main.o: Makefile
+# (and render/out_prom.c, for sockmem_build_info)
+VERSIONED := build/obj/cmd/main.o build/san/cmd/main.o build/obj/render/out_prom.o \
+	build/san/render/out_prom.o
+$(VERSIONED): CPPFLAGS += -DSOCKMEM_VERSION='"$(VERSION)"'
+# a version change rebuilds them
+$(VERSIONED): Makefile
 
 build/sockmem-san: $(SAN_LIB_OBJS) build/san/cmd/main.o
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(MNL_LIBS) $(JANSSON_LIBS) -pthread
