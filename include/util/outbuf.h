@@ -58,8 +58,9 @@ size_t fmt_human(char *buf, uint64_t bytes);
  * table: '\\' as \\; every byte outside 0x20-0x7e as \xHH, so one byte is
  *        one column and alignment holds.
  * prom:  a Prometheus label value (text exposition format): '\\' '"' and
- *        newline as \\ \" \n; invalid UTF-8 bytes as U+FFFD (the format is
- *        UTF-8); other bytes as they are.
+ *        newline as \\ \" \n; other control bytes and invalid UTF-8 bytes
+ *        as U+FFFD (the format is UTF-8 and has no other escapes); the rest
+ *        as it is (systemd's "\x2d" in a unit name stays those 4 bytes).
  * extra: further bytes to write as \xHH (tsv/table), e.g. "," in lists.
  */
 void ob_json_str(struct outbuf *b, const char *s); /* writes the quotes too */

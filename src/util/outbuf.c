@@ -300,8 +300,10 @@ void ob_prom_label_str(struct outbuf *b, const char *str)
 			ob_ch(b, (char)*s);
 		} else if (*s == '\n') {
 			ob_str(b, "\\n");
-		} else if (n == 0) {
-			ob_str(b, "\xef\xbf\xbd"); /* U+FFFD for an invalid byte */
+		} else if (n == 0 || *s < 0x20 || *s == 0x7f) {
+			/* U+FFFD for an invalid byte, and for a control byte a
+			 * terminal showing the metrics would act on */
+			ob_str(b, "\xef\xbf\xbd");
 		} else {
 			ob_write(b, (const char *)s, n);
 		}
