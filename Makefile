@@ -1,9 +1,11 @@
 # sockmem - where TCP socket buffer memory goes.
 # Targets: all install uninstall check clean run deps bench fuzz fuzz-build fuzz-regress
+#          deb deb-check
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR ?=
 PKG_CONFIG ?= pkg-config
 CC ?= cc
@@ -122,12 +124,25 @@ check: lint sockmem build/sockmem-san $(UNIT_BINS) $(SAN_UNIT_BINS) $(HELPER_BIN
 	@tests/check.sh
 
 install: sockmem
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR)
 	install -m 0755 sockmem $(DESTDIR)$(BINDIR)/sockmem
 	install -m 0644 man/sockmem.8 $(DESTDIR)$(MANDIR)/man8/sockmem.8
+	install -m 0644 contrib/bash-completion/sockmem $(DESTDIR)$(BASHCOMPDIR)/sockmem
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/sockmem $(DESTDIR)$(MANDIR)/man8/sockmem.8
+	rm -f $(DESTDIR)$(BINDIR)/sockmem $(DESTDIR)$(MANDIR)/man8/sockmem.8 \
+		$(DESTDIR)$(BASHCOMPDIR)/sockmem
+
+# The Debian package (debian/), built by dpkg-buildpackage -us -uc -b from a
+# clean copy of the tree (the files git tracks) in build/deb/, where the
+# .deb lands: nothing is written into the source tree. About a minute.
+deb:
+	tests/deb/build.sh build/deb
+
+# deb, then lintian, dpkg -i, sockmem --version, man -w, and dpkg --purge
+# leaving nothing behind (root; installs into this system).
+deb-check:
+	tests/deb/check.sh build/deb
 
 # Benchmark at 10k/50k/100k loopback sockets against ss and the floor programs.
 bench: sockmem
@@ -141,7 +156,7 @@ clean:
 	rm -rf build sockmem
 
 .PHONY: lint all deps run unit unit-san integration manlint fuzz-build fuzz-regress check install uninstall \
-	clean bench fuzz
+	clean bench fuzz deb deb-check
 .DELETE_ON_ERROR:
 
 # Layering: model/ and render/ never include collect/ (they work on data,
