@@ -3,6 +3,7 @@
 #ifndef SOCKMEM_FINDINGS_H
 #define SOCKMEM_FINDINGS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -66,5 +67,10 @@ const char *findings_sev_name(enum sev s);
 
 /* Worst severity among n findings, or -1 if n == 0. */
 int findings_worst(const struct finding *f, size_t n);
+
+/* The i-th distinct (id, severity) pair the rules can report, in table order
+ * (every finding any run can produce is one of them): fills *id and *sev and
+ * returns true, or false past the last. */
+bool findings_known(size_t i, const char **id, enum sev *sev);
 
 #endif

@@ -13,7 +13,7 @@
 #include "model/findings.h"
 
 enum cmd { CMD_REPORT, CMD_SOCKETS, CMD_TOP, CMD_SYSTEM, CMD_CHECK, CMD_SNAPSHOT, CMD_PLOT };
-enum fmt { FMT_TABLE, FMT_TSV, FMT_JSON, FMT_SVG /* plot only */ };
+enum fmt { FMT_TABLE, FMT_TSV, FMT_JSON, FMT_PROM, FMT_SVG /* plot only */ };
 
 struct opts {
 	enum cmd cmd;
@@ -36,6 +36,9 @@ struct opts {
 	size_t nargs;
 	struct find_opts find; /* check thresholds */
 	bool help, version;
+	/* -o prom without --by: cgroup, or process where no cgroup2 is mounted */
+	bool by_auto;
+	const char *textfile; /* --textfile PATH: the output goes there atomically */
 };
 
 #endif

@@ -20,7 +20,7 @@ void cli_usage(FILE *f)
 	for (size_t i = 0; i < ncmds; i++)
 		fprintf(f, "  %-9s %s\n", cmds[i].name, cmds[i].help);
 	fputs("Options:\n"
-	      "  -o, --output FMT   table (default), tsv or json (plot: svg)\n"
+	      "  -o, --output FMT   table (default), tsv, json or prom (plot: svg)\n"
 	      "  -j, --json         same as -o json\n"
 	      "  -H, --no-header    no header line (table, tsv)\n"
 	      "  -n, --numeric      exact byte counts in tables\n"
@@ -32,6 +32,7 @@ void cli_usage(FILE *f)
 	      "      --all-netns    every network namespace on the host (root)\n"
 	      "  -N, --netns NAME   the named network namespace (ip netns)\n"
 	      "      --from FILE    render a saved snapshot (- for stdin) instead of collecting\n"
+	      "      --textfile PATH  write the output to PATH atomically\n"
 	      "filters (repeat an option to OR values; different options AND):\n"
 	      "      --state STATE  ss state name or group (connected, synchronized, bucket, big, "
 	      "all)\n"
@@ -83,6 +84,7 @@ enum {
 	OPT_CGROUP,
 	OPT_UID,
 	OPT_FROM,
+	OPT_TEXTFILE,
 };
 
 /* Parses one filter option value into o->filt. Returns 0 or EXIT_USAGE. */
@@ -270,11 +272,12 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 		{ "cgroup", required_argument, NULL, OPT_CGROUP },
 		{ "uid", required_argument, NULL, OPT_UID },
 		{ "from", required_argument, NULL, OPT_FROM },
+		{ "textfile", required_argument, NULL, OPT_TEXTFILE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, only4 = 0, only6 = 0, seen_cmd = 0, root_given = 0, fmt_given = 0;
+	int c, only4 = 0, only6 = 0, seen_cmd = 0, root_given = 0, fmt_given = 0, by_given = 0;
 	char optname[3] = "-?";
 
 	memset(o, 0, sizeof(*o));
@@ -330,12 +333,14 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 				o->fmt = FMT_TSV;
 			else if (strcmp(optarg, "json") == 0)
 				o->fmt = FMT_JSON;
+			else if (strcmp(optarg, "prom") == 0)
+				o->fmt = FMT_PROM;
 			else if (strcmp(optarg, "svg") == 0)
 				o->fmt = FMT_SVG;
 			else
 				return fail(err, errlen,
-					    "unknown output format '%s' (table, tsv, json; svg for "
-					    "plot)",
+					    "unknown output format '%s' (table, tsv, json, prom; svg "
+					    "for plot)",
 					    optarg);
 			break;
 		case 'j': o->fmt = FMT_JSON; break;
@@ -373,6 +378,11 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 					    "--from needs a file name (- for stdin)");
 			o->from = optarg;
 			break;
+		case OPT_TEXTFILE:
+			if (!*optarg)
+				return fail(err, errlen, "%s", "--textfile needs a file name");
+			o->textfile = optarg;
+			break;
 		case OPT_UNSENT_MIN:
 		case OPT_ZERO_WINDOW:
 		case OPT_UNREAD_MIN: {
@@ -391,6 +401,7 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 			break;
 		}
 		case OPT_BY:
+			by_given = 1;
 			if (agg_by_parse(optarg, &o->by) != 0)
 				return fail(err, errlen,
 					    "unknown --by key '%s' (process, cgroup, user, port, "
@@ -435,6 +446,16 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 			}
 			return fail(err, errlen, "unknown option '%s'", argv[optind - 1]);
 		}
+	}
+	if (o->fmt == FMT_PROM && (o->cmd == CMD_SOCKETS || o->cmd == CMD_SNAPSHOT))
+		return fail(err, errlen, "%s",
+			    "-o prom: system, top, check and report only (no per-socket series)");
+	/* -o prom: bounded series by default, cgroups where there are some */
+	if (o->fmt == FMT_PROM && !o->top_n)
+		o->top_n = CLI_PROM_TOP;
+	if (o->fmt == FMT_PROM && !by_given) {
+		o->by = BY_CGROUP;
+		o->by_auto = true;
 	}
 	if (o->all_netns && o->netns)
 		return fail(err, errlen, "%s", "--all-netns and -N exclude each other");

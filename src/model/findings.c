@@ -658,3 +658,26 @@ int findings_run(const struct report *r, const struct find_opts *fo, struct find
 	*out = l.v;
 	return (int)l.n;
 }
+
+/* Whether rules[k] repeats the id and severity of an earlier row. */
+static bool known_earlier(size_t k)
+{
+	for (size_t j = 0; j < k; j++)
+		if (rules[j].sev == rules[k].sev && strcmp(rules[j].id, rules[k].id) == 0)
+			return true;
+	return false;
+}
+
+bool findings_known(size_t i, const char **id, enum sev *sev)
+{
+	for (size_t k = 0; k < NRULES; k++) {
+		if (known_earlier(k))
+			continue;
+		if (i-- == 0) {
+			*id = rules[k].id;
+			*sev = rules[k].sev;
+			return true;
+		}
+	}
+	return false;
+}

@@ -522,3 +522,15 @@ void out_system(struct outbuf *b, const struct report *r, const struct opts *o)
 	else
 		table_system(b, r, o);
 }
+
+void out_system_each(const struct report *r,
+		     void (*fn)(void *arg, const char *section, const char *key, struct maybe v,
+				enum unit unit),
+		     void *arg)
+{
+	struct sysfield f[SYSF_MAX];
+	size_t n = sys_fields(r, f);
+
+	for (size_t i = 0; i < n; i++)
+		fn(arg, f[i].section, f[i].key, f[i].v, f[i].unit);
+}

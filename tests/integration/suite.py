@@ -2383,6 +2383,223 @@ def t_plot_refusals():
               f"{r.stderr[-300:]!r}")
         check(r.returncode == 0 or (r.stdout == b"" and r.stderr.count(b"\n") == 1),
               f"mangled input {k}: refused with output or several lines: {r.stderr!r}")
+# ------------------------------------------------------------- -o prom
+
+PROM_SAMPLE = re.compile(r'([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)')
+PROM_LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\\n]|\\.)*)"(?:,|$)')
+
+
+def prom_parse(text, what):
+    """Samples of Prometheus text: [(name, {label: raw escaped value}, value)]."""
+    check(text.endswith("\n"), f"{what}: no trailing newline")
+    out = []
+    for ln in text.split("\n")[:-1]:
+        if ln.startswith("#"):
+            continue
+        m = PROM_SAMPLE.fullmatch(ln)
+        check(m, f"{what}: not a sample: {ln!r}")
+        labels, pos, lt = {}, 0, m.group(2) or ""
+        while pos < len(lt):
+            lm = PROM_LABEL.match(lt, pos)
+            check(lm, f"{what}: bad labels in {ln!r}")
+            labels[lm.group(1)] = lm.group(2)
+            pos = lm.end()
+        out.append((m.group(1), labels, float(m.group(3))))
+    return out
+
+
+def prom_values(samples, name, **labels):
+    return [v for n, lb, v in samples if n == name and all(lb.get(k) == x for k, x in labels.items())]
+
+
+def prom_one(samples, name, **labels):
+    v = prom_values(samples, name, **labels)
+    eq(len(v), 1, f"samples of {name}{labels}")
+    return v[0]
+
+
+def promtool_check(text, what):
+    r = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True,
+                       text=True, timeout=CMD_TIMEOUT)
+    eq((r.returncode, r.stdout + r.stderr), (0, ""), f"promtool check metrics on {what}")
+
+
+def t_prom_promtool():
+    """promtool check metrics accepts the -o prom output of every command on
+    this host's real sockets, and with a hostile process name in a label,
+    which comes out escaped (quote, backslash, newline) or as U+FFFD
+    (tab, control byte, invalid UTF-8)."""
+    if not shutil.which("promtool"):
+        return "skipped: promtool not found (apt-get install prometheus)"
+    p = subprocess.Popen([sys.executable, "-c", HOSTILE_HOLDER, "30"], stdout=subprocess.PIPE,
+                         stdin=subprocess.DEVNULL)
+    PROCS.append(p)
+    try:
+        p.stdout.readline()
+        for cmd in ("system", "top", "check", "report"):
+            for extra in ([], ["--by", "process"], ["--by", "user", "--top", "1"]):
+                r = sm([cmd, "-o", "prom", *extra])
+                what = f"sockmem {cmd} -o prom {' '.join(extra)}"
+                check(r.returncode in ((0, 3, 4) if cmd == "check" else (0,)),
+                      f"{what}: exit {r.returncode} {r.stderr.strip()[:200]!r}")
+                promtool_check(r.stdout, what)
+        r = sm(["top", "-o", "prom", "--by", "process", "--pid", str(p.pid)])
+        eq(r.returncode, 0, "top -o prom --pid: exit")
+        promtool_check(r.stdout, "top -o prom --by process with a hostile comm")
+        comms = [lb.get("comm") for n, lb, v in prom_parse(r.stdout, "top -o prom --pid")
+                 if n == "sockmem_group_sockets" and lb.get("pid") == str(p.pid)]
+        eq(comms, ['a\\"b\\\\c\ufffdd\\ne\ufffd\ufffd{}'], "hostile comm label (escaped text)")
+    finally:
+        kill_proc(p)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def scrape(url, deadline):
+    """GET url, retried until deadline (the exporter may not listen yet)."""
+    import urllib.request
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as resp:
+                return resp.read().decode()
+        except OSError as e:
+            last = e
+            time.sleep(0.1)
+    raise Fail(f"no answer from {url}: {last}")
+
+
+def t_prom_node_exporter():
+    """A real node_exporter (textfile collector only, on 127.0.0.1) serves
+    the file --textfile wrote: our series carry the values top -j gives for
+    the same population (a quiet private netns), and no scrape error."""
+    exporter = shutil.which("prometheus-node-exporter") or shutil.which("node_exporter")
+    if not exporter:
+        return "skipped: node_exporter not found (apt-get install prometheus-node-exporter)"
+    h = Helper("--family", "4", "--pairs", "3", "--unread", "7000", "--unread-step", "5000",
+               "--timewait", "1", netns=True)
+    tdir = nextname("textfile")
+    os.mkdir(tdir)
+    try:
+        pre = h.nsenter()
+        path = os.path.join(tdir, "sockmem.prom")
+        r = sm(["top", "-o", "prom", "--by", "port", "--textfile", path], prefix=pre)
+        eq((r.returncode, r.stdout, r.stderr), (0, "", ""), "top -o prom --textfile")
+        eq(os.stat(path).st_mode & 0o777, 0o644, "textfile mode")
+        eq(sorted(os.listdir(tdir)), ["sockmem.prom"], "textfile directory (no temporary left)")
+        top = sm_json(["top", "--by", "port"], prefix=pre)
+        port = free_port()
+        p = subprocess.Popen([exporter, f"--web.listen-address=127.0.0.1:{port}",
+                              "--collector.disable-defaults", "--collector.textfile",
+                              f"--collector.textfile.directory={tdir}"],
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        PROCS.append(p)
+        try:
+            body = scrape(f"http://127.0.0.1:{port}/metrics", time.monotonic() + 15)
+        finally:
+            kill_proc(p)
+        s = prom_parse(body, "node_exporter /metrics")
+        eq(prom_one(s, "node_textfile_scrape_error"), 0, "node_textfile_scrape_error")
+        check(len(top["groups"]) >= 2, f"top -j groups {len(top['groups'])}")
+        for g in top["groups"]:
+            for k in ("sockets", "r", "w", "f", "charged_bytes", "charged_pages"):
+                name = "sockmem_group_" + k + ("" if k in ("sockets", "charged_bytes",
+                                                           "charged_pages") else "_bytes")
+                eq(prom_one(s, name, by="port", port=str(g["port"])), g[k],
+                   f"{name}{{port={g['port']}}} scraped vs top -j")
+        for k, v in top["totals"].items():
+            name = {"rb": "rcvbuf", "tb": "sndbuf"}.get(k, k)
+            if k not in ("sockets", "charged_bytes", "charged_pages"):
+                name += "_bytes"
+            eq(prom_one(s, "sockmem_dumped_" + name), v, f"sockmem_dumped_{name} vs top -j totals")
+        check(top["totals"]["r"] >= 7000 + 12000 + 17000, "unread bytes in the population")
+        eq(prom_one(s, "sockmem_build_info"), 1, "sockmem_build_info")
+        return f"{len(s)} samples scraped"
+    finally:
+        h.stop()
+
+
+def t_prom_groups_add_up():
+    """The group series, other included, add up to sockmem_dumped_* for
+    --top 1, --top 2 and every group (per-socket --by keys), and a socket
+    count that top -j confirms."""
+    h = Helper("--family", "4", "--pairs", "3", "--unread", "3000", "--timewait", "1",
+               netns=True)
+    try:
+        pre = h.nsenter()
+        for by in ("port", "state", "cgroup"):
+            for top in ("1", "2", "50"):
+                r = sm(["top", "-o", "prom", "--by", by, "--top", top], prefix=pre)
+                what = f"top -o prom --by {by} --top {top}"
+                eq(r.returncode, 0, f"{what}: exit")
+                s = prom_parse(r.stdout, what)
+                for k in ("sockets", "r_bytes", "w_bytes", "f_bytes", "charged_bytes",
+                          "charged_pages", "rcvbuf_bytes"):
+                    eq(sum(prom_values(s, "sockmem_group_" + k)),
+                       prom_one(s, "sockmem_dumped_" + k), f"{what}: groups of {k} vs the total")
+                ngroups = len(prom_values(s, "sockmem_group_sockets"))
+                other = prom_one(s, "sockmem_group_sockets", other="true")
+                if top == "1":
+                    eq(ngroups, 2, f"{what}: one group and other")
+                    check(other > 0, f"{what}: other holds the rest")
+        eq(prom_one(prom_parse(sm(["top", "-o", "prom"], prefix=pre).stdout, "top -o prom"),
+                    "sockmem_dumped_sockets"), len(sm_json(["sockets"], prefix=pre)["sockets"]),
+           "sockmem_dumped_sockets vs sockets -j")
+    finally:
+        h.stop()
+
+
+def t_prom_textfile_atomic():
+    """--textfile: a failed write or rename leaves the old file and no
+    temporary; one line on stderr, exit 1, nothing on stdout."""
+    d = nextname("tf")
+    os.mkdir(d)
+    path = os.path.join(d, "m.prom")
+    r = sm(["system", "-o", "prom", "--textfile", path])
+    eq((r.returncode, r.stdout, r.stderr), (0, "", ""), "first --textfile")
+    old = open(path).read()
+    check(old.startswith("# HELP sockmem_build_info"), "textfile content")
+    # the first write(2) is the file's (the message comes after it)
+    cases = [("rename", "EACCES", "Permission denied"),
+             ("write", "ENOSPC:when=1", "No space left on device"),
+             ("fsync", "EIO", "Input/output error")]
+    for call, err, msg in cases:
+        r = run(["strace", "-f", "-qq", "-o", "/dev/null", "-e", f"inject={call}:error={err}",
+                 SOCKMEM, "report", "-o", "prom", "--textfile", path])
+        eq((r.returncode, r.stdout), (1, ""), f"{call} {err}: exit, stdout")
+        eq(r.stderr, f"sockmem: {path}: {msg}\n", f"{call} {err}: stderr")
+        eq(sorted(os.listdir(d)), ["m.prom"], f"{call} {err}: directory")
+        eq(open(path).read(), old, f"{call} {err}: the old file")
+    for bad in (os.path.join(d, "nodir", "x.prom"), d + "/"):
+        r = sm(["system", "-o", "prom", "--textfile", bad])
+        eq((r.returncode, r.stdout, len(r.stderr.splitlines())), (1, "", 1), f"--textfile {bad}")
+        check(r.stderr.startswith(f"sockmem: {bad}: "), f"--textfile {bad}: {r.stderr!r}")
+    os.chmod(path, 0o600)
+    r = sm(["top", "-o", "prom", "--textfile", path])
+    eq(r.returncode, 0, "--textfile over an existing file")
+    eq(os.stat(path).st_mode & 0o777, 0o644, "replaced file mode")
+    check("sockmem_group_sockets" in open(path).read(), "replaced file content")
+
+
+def t_prom_rules():
+    """The shipped alerting rules load, and their promtool unit tests pass."""
+    if not shutil.which("promtool"):
+        return "skipped: promtool not found (apt-get install prometheus)"
+    d = os.path.join(REPO, "contrib", "prometheus")
+    r = subprocess.run(["promtool", "check", "rules", "sockmem.rules.yml"], cwd=d,
+                       capture_output=True, text=True, timeout=CMD_TIMEOUT)
+    eq(r.returncode, 0, f"promtool check rules: {r.stdout}{r.stderr}")
+    r = subprocess.run(["promtool", "test", "rules", "sockmem.rules.test.yml"], cwd=d,
+                       capture_output=True, text=True, timeout=CMD_TIMEOUT)
+    eq(r.returncode, 0, f"promtool test rules: {r.stdout}{r.stderr}")
+    check("SUCCESS" in r.stdout, f"promtool test rules: {r.stdout}")
 
 
 TESTS = [
@@ -2432,6 +2649,11 @@ TESTS = [
     ("owners_few_fds", t_owners_few_fds),
     ("plot_recording", t_plot_recording),
     ("plot_refusals", t_plot_refusals),
+    ("prom_promtool", t_prom_promtool),
+    ("prom_node_exporter", t_prom_node_exporter),
+    ("prom_groups_add_up", t_prom_groups_add_up),
+    ("prom_textfile_atomic", t_prom_textfile_atomic),
+    ("prom_rules", t_prom_rules),
 ]
 
 

@@ -199,8 +199,43 @@ static void test_output_formats(void **state)
 	assert_int_equal(o.fmt, FMT_TABLE);
 	PARSE_OK(&o, "-o", "tsv", "-j");
 	assert_int_equal(o.fmt, FMT_JSON);
-	PARSE_FAIL("unknown output format 'xml' (table, tsv, json; svg for plot)", "-o", "xml");
-	PARSE_FAIL("unknown output format 'JSON' (table, tsv, json; svg for plot)", "-o", "JSON");
+	PARSE_FAIL("unknown output format 'xml' (table, tsv, json, prom; svg for plot)", "-o",
+		   "xml");
+	PARSE_FAIL("unknown output format 'JSON' (table, tsv, json, prom; svg for plot)", "-o",
+		   "JSON");
+}
+
+/* -o prom: --top 50 and --by cgroup (by_auto) unless given; views with
+ * bounded series only; --textfile. */
+static void test_prom_options(void **state)
+{
+	struct opts o;
+
+	(void)state;
+	PARSE_OK(&o, "top", "-o", "prom");
+	assert_int_equal(o.fmt, FMT_PROM);
+	assert_int_equal(o.top_n, CLI_PROM_TOP);
+	assert_int_equal(o.by, BY_CGROUP);
+	assert_true(o.by_auto);
+	assert_null(o.textfile);
+	PARSE_OK(&o, "report", "-o", "prom", "--top", "1", "--by", "process");
+	assert_int_equal(o.top_n, 1);
+	assert_int_equal(o.by, BY_PROCESS);
+	assert_false(o.by_auto);
+	PARSE_OK(&o, "--by", "user", "-oprom", "check");
+	assert_int_equal(o.by, BY_USER);
+	assert_false(o.by_auto);
+	/* other formats keep their defaults: every group, by process */
+	PARSE_OK(&o, "top", "-j");
+	assert_int_equal(o.top_n, 0);
+	assert_int_equal(o.by, BY_PROCESS);
+	assert_false(o.by_auto);
+	PARSE_OK(&o, "system", "-o", "prom", "--textfile", "/x/sockmem.prom");
+	assert_string_equal(o.textfile, "/x/sockmem.prom");
+	PARSE_FAIL("-o prom: system, top, check and report only (no per-socket series)", "sockets",
+		   "-o", "prom");
+	PARSE_FAIL("--textfile needs a file name", "--textfile", "");
+	PARSE_FAIL("option '--textfile' needs a value", "--textfile");
 }
 
 static void test_flags(void **state)
@@ -502,6 +537,7 @@ int main(void)
 		cmocka_unit_test(test_from_and_snapshot),
 		cmocka_unit_test(test_command_before_and_after_options),
 		cmocka_unit_test(test_output_formats),
+		cmocka_unit_test(test_prom_options),
 		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_families),
 		cmocka_unit_test(test_top_n),

@@ -526,7 +526,7 @@ struct gcase {
 };
 
 #define MAX_CASES 96
-static const char *const fmt_ext[] = { "table", "tsv", "json" };
+static const char *const fmt_ext[] = { "table", "tsv", "json", "prom" };
 
 static void add_case(struct gcase *c, size_t *n, enum snap snap, enum cmd cmd, enum fmt fmt,
 		     enum group_by by, bool no_header, bool numeric, size_t top_n)
@@ -581,6 +581,13 @@ static size_t all_cases(struct gcase *c)
 	for (int sn = SNAP_FILTERED; sn <= SNAP_NEGATIVE; sn++)
 		add_case(c, &n, sn, CMD_SYSTEM, FMT_TSV, BY_PROCESS, false, false, 0);
 	add_case(c, &n, SNAP_NEGATIVE, CMD_CHECK, FMT_TABLE, BY_PROCESS, false, false, 0);
+	/* -o prom: every view (a hostile comm in a label), the other series
+	 * after --top, a hostile cgroup path and memcg values */
+	for (int cmd = CMD_REPORT; cmd <= CMD_CHECK; cmd++)
+		if (cmd != CMD_SOCKETS)
+			add_case(c, &n, SNAP_HOST, cmd, FMT_PROM, BY_PROCESS, false, false, 0);
+	add_case(c, &n, SNAP_HOST, CMD_TOP, FMT_PROM, BY_PROCESS, false, false, 2);
+	add_case(c, &n, SNAP_CGROUP, CMD_TOP, FMT_PROM, BY_CGROUP, false, false, 1);
 	return n;
 }
 
