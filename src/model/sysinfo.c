@@ -30,4 +30,5 @@ void procfs_overlay_netns(struct sysinfo *home, const struct sysinfo *ns)
 	memcpy(home->sysctl.tcp_wmem, ns->sysctl.tcp_wmem, sizeof(home->sysctl.tcp_wmem));
 	home->sysctl.tcp_adv_win_scale = ns->sysctl.tcp_adv_win_scale;
 	home->sysctl.tcp_moderate_rcvbuf = ns->sysctl.tcp_moderate_rcvbuf;
+	home->sysctl.tcp_shrink_window = ns->sysctl.tcp_shrink_window;
 }

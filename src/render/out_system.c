@@ -103,6 +103,7 @@ static size_t sys_fields(const struct report *r, struct sysfield *f)
 	F("sysctl", "tcp_max_orphans", sc->tcp_max_orphans, UNIT_COUNT, TL_IPV4);
 	F("sysctl", "tcp_adv_win_scale", sc->tcp_adv_win_scale, UNIT_COUNT, TL_IPV4);
 	F("sysctl", "tcp_moderate_rcvbuf", sc->tcp_moderate_rcvbuf, UNIT_COUNT, TL_IPV4);
+	F("sysctl", "tcp_shrink_window", sc->tcp_shrink_window, UNIT_COUNT, TL_IPV4);
 	F("sysctl", "rmem_max", sc->rmem_max, UNIT_BYTES, TL_CORE);
 	F("sysctl", "wmem_max", sc->wmem_max, UNIT_BYTES, TL_CORE);
 	F("sysctl", "rmem_default", sc->rmem_default, UNIT_BYTES, TL_CORE);
