@@ -456,7 +456,7 @@ static void fill_reconcile(struct finding *f, const struct report *r)
 /* ---- the rules ---- */
 
 struct rule {
-	const char *id; /* stable; two rows may share one when their matches exclude each other */
+	const char *id; /* stable; rows may share one: the first that fires wins */
 	enum sev sev;
 	/* host-wide: whether it fires; its summary and evidence */
 	bool (*match)(const struct report *r);
@@ -720,13 +720,25 @@ static struct finding *flist_add(struct flist *l)
 	return &l->v[l->n++];
 }
 
-/* Adds rule rl's finding to l if it fires. Returns 0 or -ENOMEM. */
+/* Whether a finding with this id is already in l. */
+static bool flist_has(const struct flist *l, const char *id)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].id, id) == 0)
+			return true;
+	return false;
+}
+
+/* Adds rule rl's finding to l if it fires and no earlier row with its id
+ * did (an id appears at most once). Returns 0 or -ENOMEM. */
 static int run_rule(const struct rule *rl, const struct collector *c, const struct report *r,
 		    const struct find_opts *fo, struct flist *l)
 {
 	struct finding *f;
 
 	if (rl->sock_match ? c->sockets == 0 : !rl->match(r))
+		return 0;
+	if (flist_has(l, rl->id))
 		return 0;
 	f = flist_add(l);
 	if (!f)
