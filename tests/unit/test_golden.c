@@ -157,6 +157,7 @@ static void host_sysinfo(struct sysinfo *si)
 	sc->tcp_max_orphans = val(1024);
 	sc->tcp_adv_win_scale = val(1);
 	sc->tcp_moderate_rcvbuf = val(1);
+	sc->tcp_shrink_window = val(0);
 	sc->rmem_max = val(212992);
 	sc->wmem_max = val(212992);
 	sc->rmem_default = val(212992);
@@ -201,6 +202,8 @@ static void host_sockets(struct report *r)
 	ti(&s, TI_RTTVAR, 11);
 	ti(&s, TI_RCV_MSS, 65483);
 	ti(&s, TI_SND_MSS, 65483);
+	ti(&s, TI_SND_WSCALE, 7);
+	ti(&s, TI_RCV_WSCALE, 7);
 	s.flags |= SOCK_HAS_CGROUP;
 	s.cgroup_id = 7001;
 	add_sock(r, &s);
@@ -262,6 +265,8 @@ static void host_sockets(struct report *r)
 	skmem(&s, SKM_N, 1536, 6291456, 0, 16384, 2560, 0, 320, 0, 0);
 	ti(&s, TI_RCV_WND, 65536);
 	ti(&s, TI_RCV_MSS, 1448);
+	ti(&s, TI_SND_WSCALE, 7);
+	ti(&s, TI_RCV_WSCALE, 9);
 	add_sock(r, &s);
 	for (size_t i = 0; i < r->socks.n; i++)
 		r->socks.v[i].netns_ino = r->netns_ino;
