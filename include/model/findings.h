@@ -22,7 +22,7 @@ struct evidence {
 	struct maybe v;
 };
 
-#define FIND_MAX_EV 14
+#define FIND_MAX_EV 16
 #define FIND_TOP    5
 
 /* A process among the offenders: its offending sockets and their charge. */

@@ -227,6 +227,7 @@ static int read_sysctls(struct rd *d, json_t *obj, const char *path, struct sysc
 		       sr_get_maybe(d, s, p, "tcp_adv_win_scale", &sc->tcp_adv_win_scale) ||
 		       sr_get_maybe(d, s, p, "tcp_moderate_rcvbuf", &sc->tcp_moderate_rcvbuf) ||
 		       sr_get_maybe(d, s, p, "tcp_notsent_lowat", &sc->tcp_notsent_lowat) ||
+		       sr_get_maybe(d, s, p, "tcp_shrink_window", &sc->tcp_shrink_window) ||
 		       sr_get_maybe(d, s, p, "rmem_max", &sc->rmem_max) ||
 		       sr_get_maybe(d, s, p, "wmem_max", &sc->wmem_max) ||
 		       sr_get_maybe(d, s, p, "rmem_default", &sc->rmem_default) ||

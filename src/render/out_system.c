@@ -109,6 +109,7 @@ static size_t sys_fields(const struct report *r, struct sysfield *f)
 	/* the table says it in a sentence after the net.ipv4 line */
 	F("sysctl", "tcp_adv_win_scale_ignored", sysinfo_adv_win_scale_ignored(si), UNIT_BOOL,
 	  TL_NONE);
+	F("sysctl", "tcp_shrink_window", sc->tcp_shrink_window, UNIT_COUNT, TL_IPV4);
 	F("sysctl", "rmem_max", sc->rmem_max, UNIT_BYTES, TL_CORE);
 	F("sysctl", "wmem_max", sc->wmem_max, UNIT_BYTES, TL_CORE);
 	F("sysctl", "rmem_default", sc->rmem_default, UNIT_BYTES, TL_CORE);

@@ -258,6 +258,7 @@ static void write_sysctls(struct sw *w, const char *key, const struct sysctls *s
 	sw_maybe(w, "tcp_adv_win_scale", sc->tcp_adv_win_scale);
 	sw_maybe(w, "tcp_moderate_rcvbuf", sc->tcp_moderate_rcvbuf);
 	sw_maybe(w, "tcp_notsent_lowat", sc->tcp_notsent_lowat);
+	sw_maybe(w, "tcp_shrink_window", sc->tcp_shrink_window);
 	sw_maybe(w, "rmem_max", sc->rmem_max);
 	sw_maybe(w, "wmem_max", sc->wmem_max);
 	sw_maybe(w, "rmem_default", sc->rmem_default);

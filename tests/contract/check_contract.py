@@ -436,11 +436,11 @@ class Runner:
                            stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
-    def helper(self, args, wrapper=()):
-        """Starts build/helpers/sockpair and waits for its ready file."""
+    def helper(self, args, wrapper=(), exe="sockpair"):
+        """Starts build/helpers/EXE (sockpair, trickle) and waits for its ready file."""
         ready = os.path.join(self.tmp, f"ready.{len(self.procs)}.json")
         err = open(os.path.join(self.tmp, f"helper.{len(self.procs)}.err"), "w")
-        cmd = [*wrapper, os.path.join(self.helpers, "sockpair"), *args,
+        cmd = [*wrapper, os.path.join(self.helpers, exe), *args,
                "--ready-file", ready, "--timeout", str(HELPER_TIMEOUT)]
         p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
         err.close()
@@ -582,8 +582,10 @@ class Runner:
                     vals[names.index("PruneCalled")] = "7"
                 ns[i + 1] = " ".join(vals) + "\n"
         put("net/netstat", "".join(ns))
-        for n in ("tcp_rmem", "tcp_wmem", "tcp_adv_win_scale", "tcp_moderate_rcvbuf"):
-            put(f"sys/net/ipv4/{n}", real(f"sys/net/ipv4/{n}"))
+        for n in ("tcp_rmem", "tcp_wmem", "tcp_adv_win_scale", "tcp_moderate_rcvbuf",
+                  "tcp_shrink_window"):
+            if os.path.exists(f"/proc/sys/net/ipv4/{n}"):
+                put(f"sys/net/ipv4/{n}", real(f"sys/net/ipv4/{n}"))
         for n in ("rmem_max", "wmem_max", "rmem_default", "wmem_default"):
             put(f"sys/net/core/{n}", real(f"sys/net/core/{n}"))
         for n in ("hostname", "osrelease"):
@@ -604,9 +606,15 @@ class Runner:
         # unshare execs the helper: lo comes up through --netns-lo
         ns = ["nsenter", "-t", str(h1["pid"]), "-n"]
         self.helper(["--family", "6", "--pairs", "1", "--timewait", "1"], wrapper=ns)
+        # a receiver fed 4-byte segments it never reads: 2000 of them (r about
+        # 10 x the payload, near rb), then idle; growing_rcvbuf once tcp_rmem's
+        # default drops below its rb
+        self.helper(["--writes", "2000", "--interval-us", "500"], wrapper=ns, exe="trickle")
+        time.sleep(2.5)
         # per-netns sysctls only: every socket's budgets now reach the
         # maxima (rcvbuf_at_max, sndbuf_at_max) and lie outside autotuning
-        # (locked_buffers); --zero-window 1G makes the unread receivers an
+        # (outside_autotuning; locked_buffers from SO_RCVBUF 1's window
+        # scale); --zero-window 1G makes the unread receivers an
         # unread_backlog
         self.sh([*ns, "sysctl", "-q", "-w", "net.ipv4.tcp_rmem=4096 4096 4096",
                  "net.ipv4.tcp_wmem=4096 4096 4096"])

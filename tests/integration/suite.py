@@ -46,7 +46,8 @@ U31 = 1 << 31
 
 SKM_KEYS = ["r", "rb", "t", "tb", "f", "w", "o", "bl", "d"]
 TI_KEYS = ["rcv_space", "rcv_ssthresh", "rcv_wnd", "snd_wnd", "notsent_bytes",
-           "bytes_received", "bytes_acked", "rtt", "rttvar", "rcv_mss", "snd_mss"]
+           "bytes_received", "bytes_acked", "rtt", "rttvar", "rcv_mss", "snd_mss",
+           "snd_wscale", "rcv_wscale"]
 TSV_SOCKET_HEADER = (["state", "recv_q", "send_q", "local", "peer"] + SKM_KEYS +
                      ["charged_bytes"] + TI_KEYS + ["inode", "uid", "cookie", "family", "cgroup_id", "netns", "owners"])
 SUM_KEYS = ["sockets", "r", "w", "f", "t", "rb", "tb", "charged_bytes", "charged_pages"]
@@ -2600,6 +2601,224 @@ def t_prom_rules():
                        capture_output=True, text=True, timeout=CMD_TIMEOUT)
     eq(r.returncode, 0, f"promtool test rules: {r.stdout}{r.stderr}")
     check("SUCCESS" in r.stdout, f"promtool test rules: {r.stdout}")
+# ------------------------------------------- the growing receive buffer (trickle)
+
+TRICKLE = os.path.join(HELPERS, "trickle")
+SHRINK = "/proc/sys/net/ipv4/tcp_shrink_window"
+GROW_RMEM = (4096, 131072, 1048576)   # tcp_rmem inside the test's namespace
+
+
+class Trickle:
+    """One build/helpers/trickle in a network namespace of its own (unshare -n),
+    or in another helper's (nsenter): loopback connections fed SIZE-byte
+    segments every INTERVAL µs, toward a receiver that reads or does not."""
+
+    def __init__(self, *args, join=None):
+        _counter[0] += 1
+        self.ready = os.path.join(TMP, f"trickle.{_counter[0]}.json")
+        self.errfile = os.path.join(TMP, f"trickle.{_counter[0]}.err")
+        cmd = [TRICKLE, *args, "--ready-file", self.ready, "--timeout", str(HELPER_TIMEOUT)]
+        if join is None:
+            cmd = ["unshare", "-n", *cmd, "--netns-lo"]
+        else:
+            cmd = ["nsenter", "-t", str(join.pid), "-n", *cmd]
+        self.p, self.info = start_ready(self, cmd, f"trickle {' '.join(args)}")
+        eq(self.info["pid"], self.p.pid, "trickle pid in ready file")
+        self.pid = self.p.pid
+        self.ns = ["nsenter", "-t", str(self.pid), "-n"]
+        self.lport = self.info["listen_port"]
+
+    def stop(self):
+        kill_proc(self.p)
+
+    def receivers(self, doc):
+        """Our accepted sockets in a sockets/check document (local port = ours)."""
+        return [s for s in doc if s["state"] == "ESTAB" and s["local"] == f"127.0.0.1:{self.lport}"]
+
+
+def rmem_arg(v):
+    return f"net/ipv4/tcp_rmem={v[0]} {v[1]} {v[2]}"
+
+
+def check_run(prefix, args=()):
+    """sockmem check -j in a namespace: (exit status, {id: finding})."""
+    r = sm(["check", "-j", "--no-owners", *args], prefix=prefix)
+    check(r.returncode in (0, 3, 4) and r.stderr == "",
+          f"check exit {r.returncode}, stderr {r.stderr.strip()[:200]!r}")
+    doc = parse_json(r.stdout, "check -j")
+    by = {}
+    for f in doc["findings"]:
+        check(f["id"] not in by, f"finding {f['id']} twice")
+        by[f["id"]] = f
+    return r.returncode, by
+
+
+def wscale_expected(tcp_rmem_max):
+    """rcv_wscale the kernel gives an unlocked socket (tcp_select_initial_window)."""
+    space = max(tcp_rmem_max, read_ints("/proc/sys/net/core/rmem_max")[0])
+    return min(max(space.bit_length() - 1 - 15, 0), 14)
+
+
+def ss_wscale(prefix, lport):
+    """{(local, peer): (snd, rcv)} from ss -tin for our connections."""
+    r = run([*prefix, "ss", "-tinH", "state", "established"])
+    out, cur = {}, None
+    for ln in r.stdout.splitlines():
+        f = ln.split()
+        if len(f) >= 4 and not ln.startswith((" ", "\t")):
+            cur = (f[2], f[3])
+        m = re.search(r"\bwscale:(\d+),(\d+)", ln)
+        if m and cur:
+            out[cur] = (int(m.group(1)), int(m.group(2)))
+    return out
+
+
+def t_growing_rcvbuf():
+    """Issue 11 (1): a non-reader fed 4-byte segments. growing_rcvbuf (warning)
+    and check exit 3 while rb is still far below tcp_rmem max."""
+    args = ["--size", "4", "--interval-us", "1000", "--sysctl", rmem_arg(GROW_RMEM)]
+    if os.path.exists(SHRINK):
+        args += ["--sysctl", "net/ipv4/tcp_shrink_window=0"]
+    h = Trickle(*args)
+    try:
+        deadline, seen = time.monotonic() + 30, None
+        while time.monotonic() < deadline:
+            rc, by = check_run(h.ns)
+            f = by.get("growing_rcvbuf")
+            if f:
+                seen = (rc, f)
+                break
+            time.sleep(0.2)
+        check(seen, "growing_rcvbuf did not fire within 30 s")
+        rc, f = seen
+        eq((rc, f["severity"]), (3, "warning"), "check exit and severity")
+        ev = f["evidence"]
+        top = ev["top_sockets"][0]
+        check(GROW_RMEM[1] < top["rb"] < GROW_RMEM[2] // 2,
+              f"fired at rb {top['rb']}: above tcp_rmem default, well before the max")
+        check(top["recv_q"] * 4 <= top["r"] and top["r"] * 4 >= top["rb"],
+              f"thresholds hold for the top socket: {top}")
+        eq(top["local"], f"127.0.0.1:{h.lport}", "the offender is our receiver")
+        eq(top["rcv_wscale"], wscale_expected(GROW_RMEM[2]), "top socket rcv_wscale")
+        check(top["rcv_wnd"] > 0, f"window still open: {top['rcv_wnd']}")
+        eq((ev["sockets"], ev["tcp_rmem_default"], ev["tcp_rmem_max"]),
+           (1, GROW_RMEM[1], GROW_RMEM[2]), "evidence sockets, namespace tcp_rmem")
+        eq(ev["tcp_shrink_window"], 0 if os.path.exists(SHRINK) else None, "evidence tcp_shrink_window")
+        eq(ev["recv_q"], top["recv_q"], "evidence recv_q (one offender)")
+        check("tcp_clamp_window()" in f["explanation"] and "tcp_shrink_window=1" in f["explanation"],
+              "explanation names tcp_clamp_window() and the fix")
+        # the sockets view: window scales equal ss's, for every connection
+        ss = ss_wscale(h.ns, h.lport)
+        doc = sm_json(["sockets", "--no-owners"], prefix=h.ns)
+        mine = [s for s in doc["sockets"] if s["state"] == "ESTAB"]
+        eq(len(mine), 2, "two ESTAB sockets in the namespace")
+        for s in mine:
+            eq((s["tcp_info"]["snd_wscale"], s["tcp_info"]["rcv_wscale"]),
+               ss.get((s["local"], s["peer"])), f"wscale of {s['local']} vs ss")
+        lst = [s for s in doc["sockets"] if s["state"] == "LISTEN"]
+        eq([(s["tcp_info"]["snd_wscale"], s["tcp_info"]["rcv_wscale"]) for s in lst], [(None, None)],
+           "a listener has no window scale (null, not 0)")
+        # the system view shows the namespace's value
+        sysd = sm_json(["system"], prefix=h.ns)["system"]["sysctl"]
+        eq(sysd["tcp_shrink_window"], 0 if os.path.exists(SHRINK) else None, "system tcp_shrink_window")
+    finally:
+        h.stop()
+
+
+def t_growing_rcvbuf_shrink_window():
+    """The same with tcp_shrink_window=1: rb stays at tcp_rmem default, the
+    window closes, and growing_rcvbuf (info) says the fix is on."""
+    if not os.path.exists(SHRINK):
+        return "skipped: no net.ipv4.tcp_shrink_window (kernel before 6.5)"
+    h = Trickle("--size", "4", "--interval-us", "1000", "--sysctl", rmem_arg(GROW_RMEM),
+                "--sysctl", "net/ipv4/tcp_shrink_window=1")
+    try:
+        end, last, rbs = time.monotonic() + 5, None, []
+        while time.monotonic() < end:
+            rc, by = check_run(h.ns)
+            g = by.get("growing_rcvbuf")
+            check(not g or g["severity"] == "info", f"growing_rcvbuf {g and g['severity']} with the fix on")
+            doc = sm_json(["sockets", "--no-owners"], prefix=h.ns)
+            rbs += [s["skmem"]["rb"] for s in h.receivers(doc["sockets"])]
+            last = (rc, by)
+            time.sleep(0.3)
+        check(rbs and max(rbs) <= GROW_RMEM[1] + GROW_RMEM[1] // 8,
+              f"rb stayed near tcp_rmem default with the fix on: max {max(rbs or [0])}")
+        rc, by = last
+        g = by.get("growing_rcvbuf")
+        check(g, f"growing_rcvbuf (info) absent at the end: {sorted(by)}")
+        check("the fix for a growing receive buffer is on" in g["explanation"], "explanation: fix on")
+        eq(g["evidence"]["tcp_shrink_window"], 1, "evidence tcp_shrink_window")
+        ub = by.get("unread_backlog")
+        check(ub and ub["evidence"]["top_sockets"][0]["rcv_wnd"] == 0,
+              "the window closed instead (unread_backlog, rcv_wnd 0)")
+        eq(rc, 3, "check exit: unread_backlog is still a warning")
+        eq(sm_json(["system"], prefix=h.ns)["system"]["sysctl"]["tcp_shrink_window"], 1,
+           "system tcp_shrink_window")
+    finally:
+        h.stop()
+
+
+def t_growing_rcvbuf_healthy_reader():
+    """A reader that keeps up, with tiny segments or with bulk data: never
+    growing_rcvbuf, although bulk autotuning raises rb."""
+    for args, what in ((["--read", "--size", "4", "--interval-us", "1000"], "tiny segments"),
+                       (["--read", "--size", "65536", "--interval-us", "200"], "bulk")):
+        h = Trickle(*args, "--sysctl", rmem_arg(GROW_RMEM))
+        try:
+            end, rbs = time.monotonic() + 4, []
+            while time.monotonic() < end:
+                _, by = check_run(h.ns)
+                check("growing_rcvbuf" not in by, f"{what}: growing_rcvbuf fired for a reader: "
+                      f"{by.get('growing_rcvbuf', {}).get('evidence')}")
+                doc = sm_json(["sockets", "--no-owners"], prefix=h.ns)
+                rbs += [s["skmem"]["rb"] for s in h.receivers(doc["sockets"])]
+                time.sleep(0.3)
+            if what == "bulk":
+                check(max(rbs) > GROW_RMEM[1], f"bulk: autotuning raised rb ({max(rbs)})")
+        finally:
+            h.stop()
+
+
+def t_tuning_change_not_locked():
+    """Issue 11 (3): tcp_rmem changed in a namespace with existing autotuned
+    sockets: they are outside_autotuning, not locked_buffers; SO_RCVBUF set on
+    the listener (before the handshake) is still identified as locked, and
+    one set after accept() cannot be told apart."""
+    auto = Trickle("--pairs", "2", "--writes", "0")
+    try:
+        pre = Trickle("--pairs", "2", "--writes", "0", "--rcvbuf", "65536", join=auto)
+        post = Trickle("--pairs", "2", "--writes", "0", "--rcvbuf-after", "65536", join=auto)
+        rc, by = check_run(auto.ns)
+        f = by.get("locked_buffers")
+        check(f, f"locked_buffers absent before the change: {sorted(by)}")
+        locked = sorted(s["peer"] for s in f["evidence"]["top_sockets"])
+        eq(locked, sorted(f"127.0.0.1:{c['client_port']}" for c in pre.info["conns"]),
+           "locked_buffers = the accepted sockets of the SO_RCVBUF listener")
+        check(all(s["local"] == f"127.0.0.1:{pre.lport}" and s["rb"] == 131072
+                  for s in f["evidence"]["top_sockets"]), "locked sockets: rb 2 x 65536")
+        eq(f["evidence"]["sockets"], 2, "locked_buffers sockets")
+        floor = read_ints("/proc/sys/net/core/rmem_max")[0].bit_length() - 1 - 15
+        eq(f["evidence"]["rcv_wscale_floor"], floor, "rcv_wscale_floor")
+        check(all(s["rcv_wscale"] < floor for s in f["evidence"]["top_sockets"]), "their scale is below")
+        check("outside_autotuning" not in by, "nothing outside the range before the change")
+        # the tuning change: the default moves above every autotuned rb
+        run([*auto.ns, "sysctl", "-q", "-w", "net.ipv4.tcp_rmem=4096 262144 8388608"])
+        rc, by = check_run(auto.ns)
+        f = by.get("locked_buffers")
+        check(f and f["evidence"]["sockets"] == 2, "still exactly the 2 known locked sockets")
+        o = by.get("outside_autotuning")
+        check(o, f"outside_autotuning absent after the change: {sorted(by)}")
+        # 3 helpers x (listener + 2 clients + 2 servers) = 15, minus the 2 known locked
+        eq(o["evidence"]["sockets"], 13, "outside_autotuning sockets after the tcp_rmem change")
+        eq((o["evidence"]["tcp_rmem_default"], o["evidence"]["tcp_rmem_max"]), (262144, 8388608),
+           "outside_autotuning: the namespace's new range")
+        check("created before a tcp_rmem/tcp_wmem change" in o["summary"], f"summary: {o['summary']}")
+        eq(rc, 0, "check exit: info only")
+        for t in (pre, post):
+            t.stop()
+    finally:
+        auto.stop()
 
 
 TESTS = [
@@ -2654,6 +2873,10 @@ TESTS = [
     ("prom_groups_add_up", t_prom_groups_add_up),
     ("prom_textfile_atomic", t_prom_textfile_atomic),
     ("prom_rules", t_prom_rules),
+    ("growing_rcvbuf", t_growing_rcvbuf),
+    ("growing_rcvbuf_shrink_window", t_growing_rcvbuf_shrink_window),
+    ("growing_rcvbuf_healthy_reader", t_growing_rcvbuf_healthy_reader),
+    ("tuning_change_not_locked", t_tuning_change_not_locked),
 ]
 
 

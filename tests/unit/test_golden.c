@@ -168,6 +168,7 @@ static void host_sysinfo(struct sysinfo *si)
 	sc->tcp_adv_win_scale = val(1);
 	sc->tcp_moderate_rcvbuf = val(1);
 	sc->tcp_notsent_lowat = val(4294967295);
+	sc->tcp_shrink_window = val(0);
 	sc->rmem_max = val(212992);
 	sc->wmem_max = val(212992);
 	sc->rmem_default = val(212992);
@@ -212,6 +213,8 @@ static void host_sockets(struct report *r)
 	ti(&s, TI_RTTVAR, 11);
 	ti(&s, TI_RCV_MSS, 65483);
 	ti(&s, TI_SND_MSS, 65483);
+	ti(&s, TI_SND_WSCALE, 7);
+	ti(&s, TI_RCV_WSCALE, 7);
 	s.flags |= SOCK_HAS_CGROUP;
 	s.cgroup_id = 7001;
 	add_sock(r, &s);
@@ -273,6 +276,8 @@ static void host_sockets(struct report *r)
 	skmem(&s, SKM_N, 1536, 6291456, 0, 16384, 2560, 0, 320, 0, 0);
 	ti(&s, TI_RCV_WND, 65536);
 	ti(&s, TI_RCV_MSS, 1448);
+	ti(&s, TI_SND_WSCALE, 7);
+	ti(&s, TI_RCV_WSCALE, 9);
 	add_sock(r, &s);
 
 	/* an orphan: closed with data queued toward a peer that does not read

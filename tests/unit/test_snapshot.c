@@ -89,10 +89,12 @@ static void build(struct report *r)
 	s = sock4(BIG_COOKIE, "127.0.0.1", 443, "127.0.0.1", 50000);
 	s.flags |= SOCK_HAS_CGROUP;
 	s.cgroup_id = BIG_CGROUP;
-	s.ti_mask = (1u << TI_RCV_SPACE) | (1u << TI_BYTES_ACKED) | (1u << TI_SND_MSS);
+	s.ti_mask = (1u << TI_RCV_SPACE) | (1u << TI_BYTES_ACKED) | (1u << TI_SND_MSS) |
+		    (1u << TI_RCV_WSCALE);
 	s.ti[TI_RCV_SPACE] = 65483;
 	s.ti[TI_BYTES_ACKED] = UINT64_MAX;
 	s.ti[TI_SND_MSS] = 32768;
+	s.ti[TI_RCV_WSCALE] = 14; /* snd_wscale absent: window scaling not negotiated */
 	s.rqueue = 1000;
 	s.ifindex = 1;
 	add_sock(r, &s);
