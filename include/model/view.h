@@ -69,15 +69,19 @@ void view_free(struct view *v);
 
 /* What a group key identifies. */
 enum key_kind {
-	KEY_PROCESS,	/* id: pid; start: its start time */
-	KEY_NO_HOLDER,	/* the row of sockets no descriptor the walk read holds */
-	KEY_NO_PROCESS, /* the row of sockets no process can hold (or owners not walked) */
-	KEY_CGROUP,	/* id: cgroup id, AGG_NO_KEY: sockets without one */
-	KEY_USER,	/* id: uid, AGG_NO_KEY: sockets without one */
-	KEY_PORT,	/* id: local port */
-	KEY_STATE,	/* id: TCP state (NEW_SYN_RECV counted as SYN-RECV) */
-	KEY_NETNS,	/* id: network namespace inode */
-	KEY_SOCKET,	/* id: socket cookie */
+	KEY_PROCESS,   /* id: pid; start: its start time */
+	KEY_NO_HOLDER, /* the row of sockets with an inode no descriptor the walk read holds */
+	KEY_TIME_WAIT, /* the rows of sockets no process can hold, one per sock_category() */
+	KEY_REQUEST,
+	KEY_ORPHAN,
+	KEY_UNACCEPTED,
+	KEY_NOT_SCANNED, /* the row of sockets with an inode when owners were not walked */
+	KEY_CGROUP,	 /* id: cgroup id, AGG_NO_KEY: sockets without one */
+	KEY_USER,	 /* id: uid, AGG_NO_KEY: sockets without one */
+	KEY_PORT,	 /* id: local port */
+	KEY_STATE,	 /* id: TCP state (NEW_SYN_RECV counted as SYN-RECV) */
+	KEY_NETNS,	 /* id: network namespace inode */
+	KEY_SOCKET,	 /* id: socket cookie */
 };
 
 /*

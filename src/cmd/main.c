@@ -7,6 +7,7 @@
 
 #include "cmd/cli.h"
 #include "cmd/cmds.h"
+#include "cmd/textfile.h"
 #include "collect/collect.h"
 #include "collect/snapfile.h"
 #include "model/report.h"
@@ -26,10 +27,10 @@ static int interrupted(void)
 }
 
 /* Fills r for command c, loaded from o->from or collected live, and v, the
- * view of it o asks for (a raw command's: all of it). Returns 0 or the exit
+ * view of it o asks for (a raw command's: all of it); -o prom's default --by
+ * falls back to process where no cgroup2 is mounted. Returns 0 or the exit
  * status, with the message printed. */
-static int prepare(const struct cmd_def *c, const struct opts *o, struct snapshot *r,
-		   struct view *v)
+static int prepare(const struct cmd_def *c, struct opts *o, struct snapshot *r, struct view *v)
 {
 	struct report_err e = { 0 };
 	char why[512], msg[1024];
@@ -45,6 +46,8 @@ static int prepare(const struct cmd_def *c, const struct opts *o, struct snapsho
 	} else if (collect_live(o, cmd_needs(c, o), r, &e) != 0) {
 		goto fail;
 	}
+	if (o->by_auto && !r->cg.v2_mount[0])
+		o->by = BY_PROCESS;
 	if (c->raw)
 		view_all(r, v);
 	else if (view_build(r, o, v, &e) != 0)
@@ -112,6 +115,8 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	c = cmd_get(o.cmd);
+	if (c->run)
+		return c->run(&o);
 	memset(&r, 0, sizeof(r));
 	memset(&v, 0, sizeof(v));
 	rc = prepare(c, &o, &r, &v);
@@ -121,12 +126,17 @@ int main(int argc, char **argv)
 		return rc;
 	}
 	warn_data(&v, &o);
-	rc = c->render(&v, &o, stdout);
+	rc =
+	    o.textfile ? textfile_render(o.textfile, c->render, &v, &o) : c->render(&v, &o, stdout);
 	worst = findings_worst(v.findings, v.nfindings);
 	view_free(&v);
 	snapshot_free(&r);
 	if (rc == -EINTR || sig_interrupted())
 		return interrupted();
+	if (rc && o.textfile) {
+		fprintf(stderr, "sockmem: %s: %s\n", o.textfile, strerror(-rc));
+		return EXIT_RUNTIME;
+	}
 	if (rc && rc != -EPIPE) {
 		fprintf(stderr, "sockmem: write error: %s\n", strerror(-rc));
 		return EXIT_RUNTIME;

@@ -182,6 +182,19 @@ void view_free(struct view *v)
 
 /* --- stable group keys --- */
 
+/* The key kind of a BY_PROCESS row without a process (an AGG_ row). */
+static enum key_kind no_proc_kind(uint32_t proc)
+{
+	switch (proc) {
+	case AGG_NO_HOLDER: return KEY_NO_HOLDER;
+	case AGG_TIME_WAIT: return KEY_TIME_WAIT;
+	case AGG_REQUEST: return KEY_REQUEST;
+	case AGG_ORPHAN: return KEY_ORPHAN;
+	case AGG_UNACCEPTED: return KEY_UNACCEPTED;
+	default: return KEY_NOT_SCANNED;
+	}
+}
+
 struct group_key view_group_key(const struct view *v, const struct group *g)
 {
 	static const enum key_kind by_kind[] = {
@@ -193,7 +206,7 @@ struct group_key view_group_key(const struct view *v, const struct group *g)
 	if (v->by != BY_PROCESS)
 		return k;
 	if (!agg_is_proc(g->proc)) {
-		k.kind = g->proc == AGG_NO_HOLDER ? KEY_NO_HOLDER : KEY_NO_PROCESS;
+		k.kind = no_proc_kind(g->proc);
 		k.id = 0;
 		return k;
 	}

@@ -336,6 +336,56 @@ static void test_group_keys(void **state)
 	snapshot_free(&b);
 }
 
+/* Each row of sockets no process can hold has a key of its own kind: a
+ * TIME-WAIT row and an orphan row are never the same thing. */
+static void test_no_process_row_keys(void **state)
+{
+	struct snapshot r;
+	struct view v;
+	struct opts o;
+	bool seen_tw = false, seen_orphan = false, seen_no_holder = false;
+
+	(void)state;
+	build(&r);
+	/* cookie 3: TIME-WAIT, cookie 6: an orphan in FIN-WAIT-1 (both inode 0) */
+	r.socks.v[2].inode = 0;
+	r.socks.v[2].state = SOCK_TCP_TIME_WAIT;
+	r.socks.v[5].inode = 0;
+	r.socks.v[5].state = SOCK_TCP_FIN_WAIT1;
+	opts_all(&o);
+	o.cmd = CMD_TOP;
+	o.by = BY_PROCESS;
+	must_view(&r, &o, &v);
+	for (size_t i = 0; i < v.ngroups; i++) {
+		struct group_key k = view_group_key(&v, &v.groups[i]);
+
+		switch (v.groups[i].proc) {
+		case AGG_TIME_WAIT:
+			assert_int_equal(k.kind, KEY_TIME_WAIT);
+			assert_int_equal(v.groups[i].s.sockets, 1);
+			seen_tw = true;
+			break;
+		case AGG_ORPHAN:
+			assert_int_equal(k.kind, KEY_ORPHAN);
+			seen_orphan = true;
+			break;
+		case AGG_NO_HOLDER:
+			assert_int_equal(k.kind, KEY_NO_HOLDER);
+			seen_no_holder = true;
+			break;
+		default: assert_int_equal(k.kind, KEY_PROCESS);
+		}
+		for (size_t j = 0; j < i; j++) {
+			struct group_key kj = view_group_key(&v, &v.groups[j]);
+
+			assert_true(group_key_cmp(&k, &kj) != 0);
+		}
+	}
+	assert_true(seen_tw && seen_orphan && seen_no_holder);
+	view_free(&v);
+	snapshot_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -345,6 +395,7 @@ int main(void)
 		cmocka_unit_test(test_owner_filter_needs_owners),
 		cmocka_unit_test(test_two_views_one_snapshot),
 		cmocka_unit_test(test_group_keys),
+		cmocka_unit_test(test_no_process_row_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
