@@ -569,7 +569,12 @@ static char *small_doc(void)
 	r.page_size = 4096;
 	r.cov.v4 = r.cov.v6 = true;
 	add_sock(&r, &(struct sock_rec){ .cookie = 5, .family = AF_INET, .state = 1, .own_n = 1 });
-	add_sock(&r, &(struct sock_rec){ .cookie = 6, .family = AF_INET, .state = 1 });
+	add_sock(&r, &(struct sock_rec){ .cookie = 6,
+					 .family = AF_INET,
+					 .state = 1,
+					 .ti_mask = 1u << TI_SND_WSCALE | 1u << TI_RCV_WSCALE,
+					 .ti[TI_SND_WSCALE] = 7,
+					 .ti[TI_RCV_WSCALE] = 9 });
 	r.owners.procs = calloc(1, sizeof(*r.owners.procs));
 	r.owners.links = calloc(1, sizeof(*r.owners.links));
 	assert_non_null(r.owners.procs);
@@ -768,6 +773,59 @@ static void test_refuse_members(void **state)
 	free(doc);
 }
 
+/* Removes every member "key":SCALAR from doc in place (with its comma). */
+static void drop_member(char *doc, const char *key)
+{
+	char pat[64];
+	char *at;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	while ((at = strstr(doc, pat)) != NULL) {
+		char *end = at + strlen(pat);
+
+		end += strcspn(end, ",}");
+		if (*end == ',')
+			end++;
+		else if (at > doc && at[-1] == ',')
+			at--; /* the last member: drop the comma before it */
+		memmove(at, end, strlen(end) + 1);
+	}
+}
+
+/* A snapshot written by 0.1.0 lacks the members added since: it loads, and
+ * they read as absent, never as 0. Any other missing member is refused. */
+static void test_older_snapshot_loads(void **state)
+{
+	static const char *const added[] = { "tcp_notsent_lowat", "tcp_shrink_window",
+					     "initial_netns",	  "TCPRcvCoalesce",
+					     "TCPToZeroWindowAdv", "TCPFromZeroWindowAdv",
+					     "snd_wscale",	  "rcv_wscale" };
+	char *doc = small_doc();
+	struct report r;
+	char why[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(added) / sizeof(added[0]); i++) {
+		assert_non_null(strstr(doc, added[i]));
+		drop_member(doc, added[i]);
+		assert_null(strstr(doc, added[i]));
+	}
+	if (snapfile_parse(doc, strlen(doc), &r, why, sizeof(why)) != 0)
+		fail_msg("an older snapshot was refused: %s", why);
+	assert_false(r.sys.sysctl.tcp_notsent_lowat.has);
+	assert_false(r.sys.sysctl.tcp_shrink_window.has);
+	assert_false(r.sys.initial_netns.has);
+	assert_false(r.sys.tcpext[TX_RCV_COALESCE].has);
+	for (size_t i = 0; i < r.socks.n; i++) {
+		assert_false(sock_has_ti(&r.socks.v[i], TI_RCV_WSCALE));
+		assert_false(sock_has_ti(&r.socks.v[i], TI_SND_WSCALE));
+	}
+	report_free(&r);
+	drop_member(doc, "tcp_moderate_rcvbuf");
+	refused(doc, strlen(doc), "sysinfo.sysctl.tcp_moderate_rcvbuf: missing");
+	free(doc);
+}
+
 static void test_load_errors(void **state)
 {
 	struct report r;
@@ -792,6 +850,7 @@ int main(void)
 		cmocka_unit_test(test_refuse_newer_schema),
 		cmocka_unit_test(test_refuse_members),
 		cmocka_unit_test(test_load_errors),
+		cmocka_unit_test(test_older_snapshot_loads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
