@@ -16,6 +16,16 @@ const struct sysctls *report_sysctls(const struct report *r, uint64_t netns_ino)
 	return &r->sys.sysctl;
 }
 
+bool report_other_netns_possible(const struct report *r)
+{
+	const struct coverage *c = &r->cov;
+
+	if (r->all_netns)
+		return false; /* skipped namespaces make the dump partial instead */
+	return !c->other_netns.has || c->other_netns.v > 0 || !c->unreadable_pids.has ||
+	       c->unreadable_pids.v > 0 || !c->initial_netns.has || !c->initial_netns.v;
+}
+
 static int user_cmp(const void *a, const void *b)
 {
 	const struct user_ent *x = a, *y = b;

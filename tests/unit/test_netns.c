@@ -136,7 +136,7 @@ static void test_list(void **state)
 	make_tree(&t);
 	assert_int_equal(procfs_open(&p, t.proc), 0);
 	GUARD();
-	assert_int_equal(netns_list(&p, t.run, &v, &n), 0);
+	assert_int_equal(netns_list(&p, t.run, &v, &n, NULL), 0);
 	UNGUARD();
 	/* self (merged with 100 and "mine"), proc 101's FIFO, fifo, plain, dir */
 	assert_int_equal(n, 5);
@@ -219,12 +219,12 @@ static void test_list_run_dir(void **state)
 	make_tree(&t);
 	assert_int_equal(procfs_open(&p, t.proc), 0);
 	path(f, sizeof(f), t.run, "nosuch");
-	assert_int_equal(netns_list(&p, f, &v, &n), 0);
+	assert_int_equal(netns_list(&p, f, &v, &n, NULL), 0);
 	assert_int_equal(n, 2); /* self (with 100), 101 */
 	free(v);
 	v = NULL;
 	path(f, sizeof(f), t.run, "plain");
-	assert_int_equal(netns_list(&p, f, &v, &n), -ENOTDIR);
+	assert_int_equal(netns_list(&p, f, &v, &n, NULL), -ENOTDIR);
 	assert_null(v);
 	procfs_close(&p);
 	rm_tree(&t);
