@@ -137,10 +137,10 @@ static void scope_clause(const struct report *r, char *buf, size_t len)
 	size_t k = strlen(buf);
 	char h[32];
 
-#define ADD(...)                                                                   \
-	do {                                                                       \
-		if (k < len)                                                       \
-			k += (size_t)snprintf(buf + k, len - k, __VA_ARGS__);      \
+#define ADD(...)                                                                                   \
+	do {                                                                                       \
+		if (k < len)                                                                       \
+			k += (size_t)snprintf(buf + k, len - k, __VA_ARGS__);                      \
 	} while (0)
 	if (!report_other_netns_possible(r))
 		return;
