@@ -144,7 +144,7 @@ static void scope_clause(const struct report *r, char *buf, size_t len)
 	} while (0)
 	if (!report_other_netns_possible(r))
 		return;
-	ADD(" Only this network namespace was dumped");
+	ADD(" Only one network namespace was dumped");
 	if (!c->other_netns.has)
 		ADD("; the others could not be listed");
 	else
@@ -154,8 +154,8 @@ static void scope_clause(const struct report *r, char *buf, size_t len)
 		ADD(" (the namespace of %lld process%s could not be read)",
 		    (long long)c->unreadable_pids.v, c->unreadable_pids.v == 1 ? "" : "es");
 	if (!c->initial_netns.has || !c->initial_netns.v)
-		ADD("; this is %s the host's initial one",
-		    c->initial_netns.has ? "not" : "perhaps not");
+		ADD("; sockmem %s in the host's initial one",
+		    c->initial_netns.has ? "did not run" : "may not have run");
 	if (!r->partial && rc->within.has && !rc->within.v && rc->gap_pages.v > 0) {
 		fmt_human(h, (uint64_t)rc->gap_pages.v * r->page_size);
 		ADD(": sockstat's %lld pages (%s) outside the dumped sockets can be theirs",

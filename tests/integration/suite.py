@@ -1394,7 +1394,7 @@ def t_scope_default_all_netns():
         eq([n["netns"] for n in sysd["namespaces"]], [os.stat("/proc/self/ns/net").st_ino],
            "system --this-netns: namespaces dumped")
         expl = sysd["reconcile"]["explanation"]
-        check("Only this network namespace was dumped" in expl and
+        check("Only one network namespace was dumped" in expl and
               "outside the dumped sockets can be theirs" in expl,
               f"system --this-netns explanation: {expl!r}")
     finally:
