@@ -47,6 +47,10 @@ bool netns_may_enter(void);
  * namespace, -ESRCH if it is no longer e's, e->skipped if set. */
 int netns_open(const struct procfs *p, const char *run_netns, const struct netns_ent *e);
 
+/* A process in the network namespace of inode ino now (for an entry whose
+ * process exited or whose name went since the listing), or 0 if none. */
+int32_t netns_find_pid(const struct procfs *p, uint64_t ino);
+
 /* Whether name can be a /run/netns name (not "", ".", "..", no '/'). */
 bool netns_name_ok(const char *name);
 

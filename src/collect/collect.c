@@ -94,6 +94,25 @@ static void read_ns_values(const struct procfs *p, struct netns_ent *e)
 		ns_values_from(e, &si);
 }
 
+/* Opens a listed namespace. When its name or process went since the
+ * listing, another process in it is looked for; none: it is gone (ENOENT),
+ * with its sockets, and no part of the dump is missing. */
+static int open_listed(const struct procfs *p, struct netns_ent *ns)
+{
+	int fd = netns_open(p, RUN_NETNS, ns);
+
+	if (fd == -ENOENT || fd == -ESRCH) {
+		struct netns_ent again = *ns;
+
+		again.name[0] = '\0';
+		again.pid = netns_find_pid(p, ns->ino);
+		fd = again.pid ? netns_open(p, RUN_NETNS, &again) : -ENOENT;
+		if (fd == -ESRCH)
+			fd = -ENOENT;
+	}
+	return fd;
+}
+
 /* --all-netns: enter each namespace, dump it, come back. */
 static int dump_all_netns(const struct procfs *p, const struct opts *o, const struct diag_req *req,
 			  struct report *r, struct report_err *e)
@@ -122,7 +141,7 @@ static int dump_all_netns(const struct procfs *p, const struct opts *o, const st
 			}
 			continue;
 		}
-		int fd = netns_open(p, RUN_NETNS, ns);
+		int fd = open_listed(p, ns);
 
 		if (fd < 0) {
 			ns->skipped = -fd;
@@ -149,7 +168,8 @@ static int dump_all_netns(const struct procfs *p, const struct opts *o, const st
 	r->cov.unreadable_pids = maybe_of((int64_t)denied);
 	r->cov.other_netns = maybe_of(0);
 	for (size_t i = 0; i < r->nnetns; i++)
-		r->cov.other_netns.v += r->netns[i].skipped && r->netns[i].skipped != EINVAL;
+		r->cov.other_netns.v += r->netns[i].skipped && r->netns[i].skipped != EINVAL &&
+					r->netns[i].skipped != ENOENT;
 	return 0;
 }
 

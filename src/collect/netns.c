@@ -179,6 +179,33 @@ int netns_list(const struct procfs *p, const char *run_netns, struct netns_ent *
 	return 0;
 }
 
+int32_t netns_find_pid(const struct procfs *p, uint64_t ino)
+{
+	int dfd = openat(p->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	int32_t found = 0;
+	struct dirent *de;
+
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		return 0;
+	}
+	while (!found && (de = readdir(d)) != NULL) {
+		uint64_t pid;
+		char rel[64];
+		struct stat st;
+
+		if (num_u64(de->d_name, INT32_MAX, &pid) != 0 || pid == 0)
+			continue;
+		snprintf(rel, sizeof(rel), "%d/ns/net", (int)pid);
+		if (fstatat(p->dirfd, rel, &st, 0) == 0 && (uint64_t)st.st_ino == ino)
+			found = (int32_t)pid;
+	}
+	closedir(d);
+	return found;
+}
+
 bool netns_name_ok(const char *name)
 {
 	return name[0] && !strchr(name, '/') && strcmp(name, ".") != 0 && strcmp(name, "..") != 0;

@@ -92,8 +92,9 @@ int report_derive(const struct opts *o, struct report *r, struct report_err *e)
 {
 	r->by = o->by;
 	r->netns_skipped = 0;
+	/* ENOENT: gone since the listing, with its sockets: nothing is missing */
 	for (size_t i = 0; i < r->nnetns; i++)
-		r->netns_skipped += r->netns[i].skipped != 0;
+		r->netns_skipped += r->netns[i].skipped != 0 && r->netns[i].skipped != ENOENT;
 	/* sockets left out by a filter, in namespaces not entered, or in
 	 * replies the parser rejected are missing from the sums */
 	if (r->filtered || r->netns_skipped || r->dstats.malformed)
