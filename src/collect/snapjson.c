@@ -29,6 +29,7 @@ int sr_bad(struct rd *d, const char *fmt, ...)
 static const char *const added_since_0_1[] = {
 	"tcp_notsent_lowat", "tcp_shrink_window", "initial_netns",     "TCPRcvCoalesce",
 	"TCPToZeroWindowAdv", "TCPFromZeroWindowAdv", "snd_wscale", "rcv_wscale",
+	"other_netns", "unreadable_pids",
 };
 
 static bool added_later(const char *key)
