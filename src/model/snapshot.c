@@ -13,6 +13,16 @@ const struct sysctls *snapshot_sysctls(const struct snapshot *r, uint64_t netns_
 	return &r->sys.sysctl;
 }
 
+bool snapshot_other_netns_possible(const struct snapshot *r)
+{
+	const struct coverage *c = &r->cov;
+
+	if (r->all_netns)
+		return false; /* skipped namespaces make the dump partial instead */
+	return !c->other_netns.has || c->other_netns.v > 0 || !c->unreadable_pids.has ||
+	       c->unreadable_pids.v > 0 || !c->initial_netns.has || !c->initial_netns.v;
+}
+
 static int user_cmp(const void *a, const void *b)
 {
 	const struct user_ent *x = a, *y = b;

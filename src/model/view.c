@@ -122,8 +122,9 @@ static int select_socks(const struct snapshot *r, const struct opts *o, struct v
 static int derive(const struct snapshot *r, const struct opts *o, struct view *v,
 		  struct report_err *e)
 {
+	/* ENOENT: gone since the listing, with its sockets: nothing is missing */
 	for (size_t i = 0; i < r->nnetns; i++)
-		v->netns_skipped += r->netns[i].skipped != 0;
+		v->netns_skipped += r->netns[i].skipped != 0 && r->netns[i].skipped != ENOENT;
 	/* sockets left out by a filter, in namespaces not entered, or in
 	 * replies the parser rejected are missing from the sums */
 	v->partial = v->filtered || v->netns_skipped || r->dstats.malformed;

@@ -19,6 +19,7 @@ enum tline {
 	TL_IPV4,
 	TL_ORPHANS,
 	TL_TCPEXT,
+	TL_SCOPE,
 	TL_RECONCILE,
 	TL_N
 };
@@ -124,6 +125,10 @@ static size_t sys_fields(const struct view *v, struct sysfield *f)
 	F(NULL, "counters_since_boot", si->initial_netns, UNIT_BOOL, TL_NONE);
 	for (int i = 0; i < TX_N; i++)
 		F("tcpext", procfs_tcpext_names[i], si->tcpext[i], UNIT_COUNT, TL_TCPEXT);
+	F("scope", "all_netns", maybe_of(r->all_netns), UNIT_BOOL, TL_SCOPE);
+	F("scope", "initial_netns", r->cov.initial_netns, UNIT_BOOL, TL_SCOPE);
+	F("scope", "other_netns", r->cov.other_netns, UNIT_COUNT, TL_SCOPE);
+	F("scope", "unreadable_pids", r->cov.unreadable_pids, UNIT_COUNT, TL_SCOPE);
 	F("reconcile", "sockets_pages", maybe_of((int64_t)rc->sockets_pages), UNIT_PAGES,
 	  TL_RECONCILE);
 	F("reconcile", "sockstat_pages", rc->sockstat_pages, UNIT_PAGES, TL_RECONCILE);
@@ -133,6 +138,45 @@ static size_t sys_fields(const struct view *v, struct sysfield *f)
 	  TL_RECONCILE);
 #undef F
 	return n;
+}
+
+/* Appends, when one namespace was dumped and others can exist, what the
+ * dump left out: the other namespaces, and the part of sockstat outside the
+ * dumped sockets beyond the per-CPU tolerance. */
+static void scope_clause(const struct view *v, char *buf, size_t len)
+{
+	const struct snapshot *r = v->snap;
+	const struct coverage *c = &r->cov;
+	const struct reconcile *rc = &v->rec;
+	size_t k = strlen(buf);
+	char h[32];
+
+#define ADD(...)                                                                                   \
+	do {                                                                                       \
+		if (k < len)                                                                       \
+			k += (size_t)snprintf(buf + k, len - k, __VA_ARGS__);                      \
+	} while (0)
+	if (!snapshot_other_netns_possible(r))
+		return;
+	ADD(" Only one network namespace was dumped");
+	if (!c->other_netns.has)
+		ADD("; the others could not be listed");
+	else
+		ADD("; %lld other%s found", (long long)c->other_netns.v,
+		    c->other_netns.v == 1 ? " was" : "s were");
+	if (c->unreadable_pids.has && c->unreadable_pids.v)
+		ADD(" (the namespace of %lld process%s could not be read)",
+		    (long long)c->unreadable_pids.v, c->unreadable_pids.v == 1 ? "" : "es");
+	if (!c->initial_netns.has || !c->initial_netns.v)
+		ADD("; sockmem %s in the host's initial one",
+		    c->initial_netns.has ? "did not run" : "may not have run");
+	if (!v->partial && rc->within.has && !rc->within.v && rc->gap_pages.v > 0) {
+		fmt_human(h, (uint64_t)rc->gap_pages.v * r->page_size);
+		ADD(": sockstat's %lld pages (%s) outside the dumped sockets can be theirs",
+		    (long long)rc->gap_pages.v, h);
+	}
+	ADD(".");
+#undef ADD
 }
 
 /* One sentence on the reconciliation, for every format. */
@@ -185,6 +229,7 @@ static void reconcile_sentence(const struct view *v, char *buf, size_t len)
 		    "tolerance of %lld: memory outside tcp_mem accounting or a dump that raced "
 		    "with heavy traffic.",
 		    (long long)-rc->gap_pages.v, (long long)rc->tolerance_pages.v);
+	scope_clause(v, buf, len);
 }
 
 static void json_field(struct jw *w, const struct sysfield *f)
@@ -264,7 +309,7 @@ void out_json_system(struct jw *w, const struct view *v)
 {
 	struct sysfield f[SYSF_MAX];
 	size_t n = sys_fields(v, f);
-	char sentence[512];
+	char sentence[1024];
 
 	jw_key(w, "system");
 	jw_obj_begin(w);
@@ -295,7 +340,7 @@ static void tsv_system(struct outbuf *b, const struct view *v, const struct opts
 	const struct snapshot *r = v->snap;
 	struct sysfield f[SYSF_MAX];
 	size_t n = sys_fields(v, f);
-	char sentence[512];
+	char sentence[1024];
 
 	if (!o->no_header)
 		ob_str(b, "key\tvalue\n");
@@ -417,7 +462,7 @@ static void table_system(struct outbuf *b, const struct view *v, const struct op
 	const struct sysctls *sc = &si->sysctl;
 	struct sysfield f[SYSF_MAX];
 	size_t n = sys_fields(v, f);
-	char sentence[512];
+	char sentence[1024];
 
 	label(b, "TCP sockets");
 	kv_line(b, o, f, n, TL_SOCKETS, 0);
@@ -476,6 +521,8 @@ static void table_system(struct outbuf *b, const struct view *v, const struct op
 	else
 		ob_str(b, si->initial_netns.v ? "  (counters since boot)\n"
 					      : "  (counters since the namespace was created)\n");
+	label(b, "scope");
+	kv_line(b, o, f, n, TL_SCOPE, 0);
 	label(b, "reconcile");
 	ob_str(b, "  sockets ");
 	ob_u64(b, v->rec.sockets_pages);

@@ -236,6 +236,14 @@ static void write_coverage(struct sw *w, const struct snapshot *r)
 		sw_ascii(w, NULL, "inet6");
 	sw_close(w, ']');
 	sw_bool(w, "all_netns", r->all_netns);
+	if (r->cov.initial_netns.has) {
+		sw_bool(w, "initial_netns", r->cov.initial_netns.v != 0);
+	} else {
+		sw_member(w, "initial_netns");
+		ob_str(w->b, "null");
+	}
+	sw_maybe(w, "other_netns", r->cov.other_netns);
+	sw_maybe(w, "unreadable_pids", r->cov.unreadable_pids);
 	sw_open(w, "states", '[');
 	for (unsigned i = 0; i < 32; i++)
 		if (f->states & (1u << i))
