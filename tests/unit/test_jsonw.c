@@ -144,6 +144,56 @@ static void test_lines(void **state)
 	end_ok(&d, "{\"s\":[\n{\"a\":1,\"in\":[7,8]},\n{\"a\":2,\"in\":[7,8]}\n],\"e\":[\n]}\n");
 }
 
+/* jw_nl and JW_NL_ELEM: the snapshot's layout, a section per line and the
+ * elements of big arrays on their own lines, without a line for the ']'. */
+static void test_section_lines(void **state)
+{
+	struct doc d;
+
+	(void)state;
+	start(&d);
+	jw_obj_begin(&d.w);
+	jw_nl(&d.w); /* the first member: a newline, no comma */
+	jw_kv_u64(&d.w, "a", 1);
+	jw_kv_u64(&d.w, "b", 2);
+	jw_nl(&d.w);
+	jw_key(&d.w, "c");
+	jw_arr_begin(&d.w, JW_NL_ELEM);
+	jw_u64(&d.w, 3);
+	jw_arr_begin(&d.w, 0);
+	jw_nl(&d.w); /* within a compact array */
+	jw_u64(&d.w, 4);
+	jw_u64(&d.w, 5);
+	jw_arr_end(&d.w);
+	jw_arr_end(&d.w);
+	jw_key(&d.w, "e");
+	jw_arr_begin(&d.w, JW_NL_ELEM);
+	jw_arr_end(&d.w);
+	jw_obj_end(&d.w);
+	end_ok(&d, "{\n\"a\":1,\"b\":2,\n\"c\":[\n3,\n[\n4,5]],\"e\":[]}\n");
+}
+
+static void test_u64_str_and_hex(void **state)
+{
+	static const unsigned char bytes[] = { 0x00, 0x0f, 0x7f, 0x80, 0xff, 'a' };
+	struct doc d;
+
+	(void)state;
+	start(&d);
+	jw_arr_begin(&d.w, 0);
+	jw_u64_str(&d.w, UINT64_MAX);
+	jw_u64_str(&d.w, 0);
+	jw_hex(&d.w, bytes, sizeof(bytes));
+	jw_hex(&d.w, bytes, 0);
+	jw_arr_end(&d.w);
+	end_ok(&d, "[\"18446744073709551615\",\"0\",\"000f7f80ff61\",\"\"]\n");
+
+	start(&d);
+	jw_obj_begin(&d.w);
+	jw_hex(&d.w, bytes, 1); /* no key: misuse */
+	end_misuse(&d, "{");
+}
+
 static void test_scalar_document(void **state)
 {
 	struct doc d;
@@ -306,6 +356,8 @@ int main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_keys_escaped_and_opt),
 		cmocka_unit_test(test_lines),
+		cmocka_unit_test(test_section_lines),
+		cmocka_unit_test(test_u64_str_and_hex),
 		cmocka_unit_test(test_scalar_document),
 		cmocka_unit_test(test_depth_limit),
 		cmocka_unit_test(test_close_not_open),
