@@ -68,6 +68,9 @@ typedef void (*field_json)(struct jw *w, const void *ctx, size_t row);
 #define FIELD_LEFT	1u /* left-aligned in tables */
 #define FIELD_EXACT	2u /* UNIT_BYTES printed exactly in tables too (sizes like MSS) */
 #define FIELD_JSON_ONLY 4u /* a JSON member only: tables and TSV say it in another column */
+/* JSON: json writes the field's members (keys and values) into the row's
+ * object itself: a field whose JSON name or shape is not one member */
+#define FIELD_JSON_MEMBERS 8u
 
 /*
  * One output field of a view: the single description every format

@@ -208,6 +208,10 @@ static void json_field(struct jw *w, const struct field *f, const void *ctx, siz
 {
 	struct cell c;
 
+	if (f->flags & FIELD_JSON_MEMBERS) {
+		f->json(w, ctx, row);
+		return;
+	}
 	jw_key(w, f->key);
 	if (f->json) {
 		f->json(w, ctx, row);
