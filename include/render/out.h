@@ -132,7 +132,8 @@ static inline struct cell cell_absent(void)
 /* "local" and "peer" members for a socket (ss -n spelling). */
 void out_json_endpoints(struct jw *w, const struct report *r, const struct sock_rec *s);
 
-/* Escapes untrusted s for fmt into b (table, TSV or bare JSON string). */
+/* Escapes untrusted s for a TSV cell (fmt TSV) or else a table cell into
+ * b; JSON writes strings with jw_str. */
 void out_untrusted(struct outbuf *b, enum fmt fmt, const char *s, const char *extra);
 
 /* Per-view renderers, table and TSV. */
@@ -148,5 +149,8 @@ void out_json_sockets(struct jw *w, const struct report *r);
 void out_json_system(struct jw *w, const struct report *r);
 void out_json_top(struct jw *w, const struct report *r, const struct opts *o);
 void out_json_findings(struct jw *w, const struct report *r);
+/* "owners_scan": how complete the walk of /proc/PID/fd was (null when
+ * not walked), for the views that attribute sockets to processes. */
+void out_json_owners_scan(struct jw *w, const struct report *r);
 
 #endif

@@ -3,12 +3,18 @@
 #ifndef SOCKMEM_JSONW_H
 #define SOCKMEM_JSONW_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "util/maybe.h"
 #include "util/outbuf.h"
+
+/* The error a misused writer records, in w->err and in its outbuf: an errno
+ * no write returns (it belongs to robust mutexes), so that the caller tells
+ * a bug in sockmem from a failed write. */
+#define JW_EMISUSE ENOTRECOVERABLE
 
 /* Deepest nesting of objects and arrays a document may have. */
 #define JW_DEPTH 16
@@ -19,7 +25,7 @@
  * keep "first" flags or write closers. Misuse (a key outside an object, a
  * value without its key inside one, a second key, closing what is not open,
  * nesting deeper than JW_DEPTH, a second top-level value) is a bug in the
- * caller: the writer records EINVAL in err, stops writing and sets the
+ * caller: the writer records JW_EMISUSE in err, stops writing and sets the
  * outbuf's error too, so the run fails instead of printing a broken document.
  */
 struct jw {
@@ -31,7 +37,7 @@ struct jw {
 	bool key;		 /* a key was written and waits for its value */
 	bool nl;		 /* jw_nl: the next member or element starts a line */
 	bool done;		 /* the top-level value is complete */
-	int err;		 /* first misuse (EINVAL), or 0 */
+	int err;		 /* JW_EMISUSE after a misuse, else 0 */
 };
 
 /* Array flags. JW_NL_ELEM: each element starts on a new line;
@@ -43,9 +49,9 @@ struct jw {
 /* Starts a document on b (which the caller owns). */
 void jw_init(struct jw *w, struct outbuf *b);
 
-/* Ends the document with a newline. Returns 0, or -EINVAL when the writer
- * was misused or the document is unbalanced (nothing written, or something
- * still open); then the outbuf's error is set as well. */
+/* Ends the document with a newline. Returns 0, or -JW_EMISUSE when the
+ * writer was misused or the document is unbalanced (nothing written, or
+ * something still open); then the outbuf's error is set as well. */
 int jw_end(struct jw *w);
 
 void jw_obj_begin(struct jw *w);

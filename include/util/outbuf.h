@@ -66,7 +66,4 @@ bool ob_utf8_valid(const char *s);
 void ob_tsv_str(struct outbuf *b, const char *s, const char *extra);
 void ob_table_str(struct outbuf *b, const char *s, const char *extra);
 
-/* Display width of s after table escaping. */
-size_t table_str_width(const char *s, const char *extra);
-
 #endif

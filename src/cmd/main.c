@@ -117,6 +117,11 @@ int main(int argc, char **argv)
 	report_free(&r);
 	if (rc == -EINTR || sig_interrupted())
 		return interrupted();
+	if (rc == -JW_EMISUSE) {
+		/* not the system's fault: the JSON writer caught a bug in a renderer */
+		fprintf(stderr, "sockmem: internal error: malformed JSON output (a bug)\n");
+		return EXIT_RUNTIME;
+	}
 	if (rc && rc != -EPIPE) {
 		fprintf(stderr, "sockmem: write error: %s\n", strerror(-rc));
 		return EXIT_RUNTIME;

@@ -36,9 +36,7 @@ static const char *raw_text(const struct cell *c, const struct outbuf *scratch)
 
 void out_untrusted(struct outbuf *b, enum fmt fmt, const char *s, const char *extra)
 {
-	if (fmt == FMT_JSON)
-		ob_json_str(b, s);
-	else if (fmt == FMT_TSV)
+	if (fmt == FMT_TSV)
 		ob_tsv_str(b, s, extra);
 	else
 		ob_table_str(b, s, extra);

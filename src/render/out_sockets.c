@@ -214,6 +214,8 @@ void out_json_sockets(struct jw *w, const struct report *r)
 		w->b->err = w->b->err ? w->b->err : ENOMEM;
 	}
 	jw_arr_end(w);
+	/* an empty owners list means "no holder" only for a complete walk */
+	out_json_owners_scan(w, r);
 }
 
 void out_sockets(struct outbuf *b, const struct report *r, const struct opts *o)

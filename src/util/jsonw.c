@@ -2,8 +2,6 @@
 /* jsonw.c - streaming JSON writer: the nesting stack places commas and closers. */
 #include "util/jsonw.h"
 
-#include <errno.h>
-
 enum { JW_OBJ = 1, JW_ARR = 2 };
 
 void jw_init(struct jw *w, struct outbuf *b)
@@ -15,9 +13,9 @@ void jw_init(struct jw *w, struct outbuf *b)
 static void misuse(struct jw *w)
 {
 	if (!w->err)
-		w->err = EINVAL;
+		w->err = JW_EMISUSE;
 	if (!w->b->err)
-		w->b->err = EINVAL;
+		w->b->err = JW_EMISUSE;
 }
 
 /* Writes what precedes a value at the current level; false on misuse. */

@@ -331,12 +331,3 @@ void ob_table_str(struct outbuf *b, const char *str, const char *extra)
 			ob_hex_esc(b, "\\x", *s);
 	}
 }
-
-size_t table_str_width(const char *str, const char *extra)
-{
-	size_t w = 0;
-
-	for (const unsigned char *s = (const unsigned char *)str; *s; s++)
-		w += table_plain(*s, extra) ? 1 : (*s == '\\' ? 2 : 4);
-	return w;
-}
