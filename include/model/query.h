@@ -12,8 +12,8 @@
 #include "model/filter.h"
 #include "model/findings.h"
 
-enum cmd { CMD_REPORT, CMD_SOCKETS, CMD_TOP, CMD_SYSTEM, CMD_CHECK, CMD_SNAPSHOT };
-enum fmt { FMT_TABLE, FMT_TSV, FMT_JSON };
+enum cmd { CMD_REPORT, CMD_SOCKETS, CMD_TOP, CMD_SYSTEM, CMD_CHECK, CMD_SNAPSHOT, CMD_PLOT };
+enum fmt { FMT_TABLE, FMT_TSV, FMT_JSON, FMT_PROM, FMT_SVG /* plot only */ };
 
 struct opts {
 	enum cmd cmd;
@@ -32,8 +32,13 @@ struct opts {
 	size_t top_n;	    /* 0 = all */
 	const char *proc_root;
 	const char *from; /* --from FILE ("-": stdin): a snapshot instead of collecting */
+	const char *args[2]; /* words after the command (plot: RECORDING) */
+	size_t nargs;
 	struct find_opts find; /* check thresholds */
 	bool help, version;
+	/* -o prom without --by: cgroup, or process where no cgroup2 is mounted */
+	bool by_auto;
+	const char *textfile; /* --textfile PATH: the output goes there atomically */
 };
 
 #endif

@@ -37,6 +37,7 @@ struct coverage {
 
 struct report {
 	time_t when;
+	struct maybe collect_usec; /* how long the live collection took; absent --from a snapshot */
 	uint64_t page_size;
 	uint64_t ncpu;	    /* configured CPUs (per-CPU reserves) */
 	uint64_t netns_ino; /* namespace sockmem ran in, 0 if unknown */

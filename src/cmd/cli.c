@@ -14,12 +14,13 @@
 void cli_usage(FILE *f)
 {
 	fputs("Usage: sockmem [COMMAND] [OPTIONS]\n"
+	      "       sockmem plot RECORDING [-o svg]\n"
 	      "Commands:\n",
 	      f);
 	for (size_t i = 0; i < ncmds; i++)
 		fprintf(f, "  %-9s %s\n", cmds[i].name, cmds[i].help);
 	fputs("Options:\n"
-	      "  -o, --output FMT   table (default), tsv or json\n"
+	      "  -o, --output FMT   table (default), tsv, json or prom (plot: svg)\n"
 	      "  -j, --json         same as -o json\n"
 	      "  -H, --no-header    no header line (table, tsv)\n"
 	      "  -n, --numeric      exact byte counts in tables\n"
@@ -31,6 +32,7 @@ void cli_usage(FILE *f)
 	      "      --all-netns    every network namespace on the host (root)\n"
 	      "  -N, --netns NAME   the named network namespace (ip netns)\n"
 	      "      --from FILE    render a saved snapshot (- for stdin) instead of collecting\n"
+	      "      --textfile PATH  write the output to PATH atomically\n"
 	      "filters (repeat an option to OR values; different options AND):\n"
 	      "      --state STATE  ss state name or group (connected, synchronized, bucket, big, "
 	      "all)\n"
@@ -82,6 +84,7 @@ enum {
 	OPT_CGROUP,
 	OPT_UID,
 	OPT_FROM,
+	OPT_TEXTFILE,
 };
 
 /* Parses one filter option value into o->filt. Returns 0 or EXIT_USAGE. */
@@ -172,6 +175,44 @@ int cli_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* A word that is no option: the command, or one its words (plot RECORDING). */
+static int take_word(struct opts *o, const char *w, int *seen_cmd, char *err, size_t errlen)
+{
+	const struct cmd_def *found;
+
+	if (*seen_cmd && o->nargs < cmd_get(o->cmd)->nargs) {
+		o->args[o->nargs++] = w;
+		return 0;
+	}
+	found = cmd_find(w);
+	if (!found)
+		return fail(err, errlen, "unknown command '%s'", w);
+	if ((*seen_cmd)++)
+		return fail(err, errlen, "more than one command ('%s')", w);
+	o->cmd = found->id;
+	o->cmd_name = found->name;
+	return 0;
+}
+
+/* plot: one RECORDING, SVG only, nothing collected. */
+static int check_plot(struct opts *o, int fmt_given, char *err, size_t errlen)
+{
+	if (o->cmd != CMD_PLOT)
+		return o->fmt == FMT_SVG
+			   ? fail(err, errlen, "%s", "-o svg is the format of plot RECORDING only")
+			   : 0;
+	if (o->nargs != 1 || !*o->args[0])
+		return fail(err, errlen, "%s",
+			    "plot needs a RECORDING: a file of sockmem watch -o json lines (- for "
+			    "stdin)");
+	if (o->from)
+		return fail(err, errlen, "%s", "plot reads its RECORDING, not --from");
+	if (fmt_given && o->fmt != FMT_SVG)
+		return fail(err, errlen, "%s", "plot writes SVG only (-o svg)");
+	o->fmt = FMT_SVG;
+	return 0;
+}
+
 /* Options that do not go together with --from or with snapshot. */
 static int check_combination(const struct opts *o, int root_given, int not_json, char *err,
 			     size_t errlen)
@@ -231,11 +272,12 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 		{ "cgroup", required_argument, NULL, OPT_CGROUP },
 		{ "uid", required_argument, NULL, OPT_UID },
 		{ "from", required_argument, NULL, OPT_FROM },
+		{ "textfile", required_argument, NULL, OPT_TEXTFILE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, only4 = 0, only6 = 0, seen_cmd = 0, root_given = 0, fmt_given = 0;
+	int c, only4 = 0, only6 = 0, seen_cmd = 0, root_given = 0, fmt_given = 0, by_given = 0;
 	char optname[3] = "-?";
 
 	memset(o, 0, sizeof(*o));
@@ -265,17 +307,15 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 
 			if (optind >= argc)
 				break;
-			/* A non-option word: the command, accepted once. */
-			const char *w = argv[optind++];
-			const struct cmd_def *found = cmd_find(w);
+			/* A non-option word: the command, accepted once, then
+			 * the words it takes (plot RECORDING) */
+			int rc = take_word(o, argv[optind++], &seen_cmd, err, errlen);
 
-			if (!found)
-				return fail(err, errlen, "unknown command '%s'", w);
-			if (seen_cmd++)
-				return fail(err, errlen, "more than one command ('%s')", w);
-			o->cmd = found->id;
-			o->cmd_name = found->name;
+			if (rc)
+				return rc;
 			if (rest) {
+				while (optind < argc && o->nargs < cmd_get(o->cmd)->nargs)
+					o->args[o->nargs++] = argv[optind++];
 				if (optind < argc)
 					return fail(err, errlen,
 						    "unexpected word '%s' after the command",
@@ -293,9 +333,14 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 				o->fmt = FMT_TSV;
 			else if (strcmp(optarg, "json") == 0)
 				o->fmt = FMT_JSON;
+			else if (strcmp(optarg, "prom") == 0)
+				o->fmt = FMT_PROM;
+			else if (strcmp(optarg, "svg") == 0)
+				o->fmt = FMT_SVG;
 			else
 				return fail(err, errlen,
-					    "unknown output format '%s' (table, tsv, json)",
+					    "unknown output format '%s' (table, tsv, json, prom; svg "
+					    "for plot)",
 					    optarg);
 			break;
 		case 'j': o->fmt = FMT_JSON; break;
@@ -333,6 +378,11 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 					    "--from needs a file name (- for stdin)");
 			o->from = optarg;
 			break;
+		case OPT_TEXTFILE:
+			if (!*optarg)
+				return fail(err, errlen, "%s", "--textfile needs a file name");
+			o->textfile = optarg;
+			break;
 		case OPT_UNSENT_MIN:
 		case OPT_ZERO_WINDOW:
 		case OPT_UNREAD_MIN: {
@@ -351,6 +401,7 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 			break;
 		}
 		case OPT_BY:
+			by_given = 1;
 			if (agg_by_parse(optarg, &o->by) != 0)
 				return fail(err, errlen,
 					    "unknown --by key '%s' (process, cgroup, user, port, "
@@ -396,10 +447,22 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 			return fail(err, errlen, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (o->fmt == FMT_PROM && (o->cmd == CMD_SOCKETS || o->cmd == CMD_SNAPSHOT))
+		return fail(err, errlen, "%s",
+			    "-o prom: system, top, check and report only (no per-socket series)");
+	/* -o prom: bounded series by default, cgroups where there are some */
+	if (o->fmt == FMT_PROM && !o->top_n)
+		o->top_n = CLI_PROM_TOP;
+	if (o->fmt == FMT_PROM && !by_given) {
+		o->by = BY_CGROUP;
+		o->by_auto = true;
+	}
 	if (o->all_netns && o->netns)
 		return fail(err, errlen, "%s", "--all-netns and -N exclude each other");
 	/* -4 and -6 together mean both, as in ss. */
 	o->want_v4 = only4 || !only6;
 	o->want_v6 = only6 || !only4;
+	if (check_plot(o, fmt_given || o->fmt == FMT_JSON, err, errlen))
+		return EXIT_USAGE;
 	return check_combination(o, root_given, fmt_given && o->fmt != FMT_JSON, err, errlen);
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "collect/cgroup.h"
@@ -379,6 +380,9 @@ int collect_live(const struct opts *o, unsigned need, struct report *r, struct r
 	long ps = sysconf(_SC_PAGESIZE), nc = sysconf(_SC_NPROCESSORS_CONF);
 	struct walker walker = { 0 };
 
+	struct timespec t0, t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(r, 0, sizeof(*r));
 	r->when = time(NULL);
 	r->page_size = ps > 0 ? (uint64_t)ps : 4096;
@@ -419,5 +423,8 @@ out:
 			rc = report_fail(e, "returning to the original network namespace", err);
 	}
 	procfs_close(&p);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	r->collect_usec =
+	    maybe_of((int64_t)(t1.tv_sec - t0.tv_sec) * 1000000 + (t1.tv_nsec - t0.tv_nsec) / 1000);
 	return rc;
 }

@@ -34,6 +34,7 @@ enum {
 	TS_F,
 	TS_W,
 	TS_RCV_WND,
+	TS_RCV_WSCALE,
 	TS_INODE,
 	TS_COOKIE,
 	TS_SENDQ,
@@ -42,8 +43,8 @@ enum {
 };
 
 static const uint8_t ts_json_order[TS_N] = {
-	TS_STATE, TS_LOCAL, TS_PEER, TS_INODE, TS_COOKIE, TS_RECVQ,   TS_SENDQ,
-	TS_R,	  TS_RB,    TS_W,    TS_TB,    TS_F,	  TS_CHARGED, TS_RCV_WND,
+	TS_STATE, TS_LOCAL, TS_PEER, TS_INODE, TS_COOKIE,  TS_RECVQ,   TS_SENDQ,      TS_R,
+	TS_RB,	  TS_W,	    TS_TB,   TS_F,     TS_CHARGED, TS_RCV_WND, TS_RCV_WSCALE,
 };
 
 /* The skmem index of a top socket field, or -1. */
@@ -88,6 +89,9 @@ static struct cell ts_get(const void *ctx, size_t row, const struct field *f, en
 	case TS_SENDQ: return cell_u64(s->wqueue);
 	case TS_RCV_WND:
 		return sock_has_ti(s, TI_RCV_WND) ? cell_u64(s->ti[TI_RCV_WND]) : cell_absent();
+	case TS_RCV_WSCALE:
+		return sock_has_ti(s, TI_RCV_WSCALE) ? cell_u64(s->ti[TI_RCV_WSCALE])
+						     : cell_absent();
 	case TS_INODE: return cell_u64(s->inode);
 	case TS_COOKIE: return cell_u64(s->cookie);
 	default: /* TS_CHARGED */
@@ -119,6 +123,7 @@ static void ts_fields(struct field *f)
 	F(TS_F, "f", UNIT_BYTES, FIELD_EXACT);
 	F(TS_W, "w", UNIT_BYTES, FIELD_EXACT);
 	F(TS_RCV_WND, "rcv_wnd", UNIT_BYTES, FIELD_EXACT);
+	F(TS_RCV_WSCALE, "rcv_wscale", UNIT_COUNT, 0);
 	F(TS_INODE, "inode", UNIT_ID, FIELD_JSON_ONLY);
 	F(TS_COOKIE, "cookie", UNIT_ID, FIELD_JSON_ONLY);
 	F(TS_SENDQ, "send_q", UNIT_BYTES, FIELD_JSON_ONLY);

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-
 /* Lines of the system table, in order. TL_NONE: a value no table line shows. */
 enum tline {
 	TL_NONE,
@@ -17,6 +16,7 @@ enum tline {
 	TL_WMEM,
 	TL_CORE,
 	TL_IPV4,
+	TL_ORPHANS,
 	TL_TCPEXT,
 	TL_RECONCILE,
 	TL_N
@@ -43,7 +43,7 @@ struct sysfield {
 	bool table_only;	/* JSON says it elsewhere (host.page_size) */
 };
 
-#define SYSF_MAX 64
+#define SYSF_MAX 80
 
 /* Share of used pages against a threshold, in hundredths of a percent,
  * rounded half away from zero (a negative sockstat mem gives a negative share). */
@@ -128,12 +128,23 @@ static size_t sys_fields(const struct report *r, struct sysfield *f, bool table)
 	F("sysctl", "tcp_max_orphans", sc->tcp_max_orphans, UNIT_COUNT, TL_IPV4);
 	F("sysctl", "tcp_adv_win_scale", sc->tcp_adv_win_scale, UNIT_COUNT, TL_IPV4);
 	F("sysctl", "tcp_moderate_rcvbuf", sc->tcp_moderate_rcvbuf, UNIT_COUNT, TL_IPV4);
+	/* exact: 4294967295 is the "no limit" default */
+	F("sysctl", "tcp_notsent_lowat", sc->tcp_notsent_lowat, UNIT_COUNT, TL_IPV4);
+	/* the table says it in a sentence after the net.ipv4 line */
+	F("sysctl", "tcp_adv_win_scale_ignored", sysinfo_adv_win_scale_ignored(si), UNIT_BOOL,
+	  TL_NONE);
+	F("sysctl", "tcp_shrink_window", sc->tcp_shrink_window, UNIT_COUNT, TL_IPV4);
 	F("sysctl", "rmem_max", sc->rmem_max, UNIT_BYTES, TL_CORE);
 	F("sysctl", "wmem_max", sc->wmem_max, UNIT_BYTES, TL_CORE);
 	F("sysctl", "rmem_default", sc->rmem_default, UNIT_BYTES, TL_CORE);
 	F("sysctl", "wmem_default", sc->wmem_default, UNIT_BYTES, TL_CORE);
 	F("sysctl", "mem_pcpu_rsv_pages", sc->mem_pcpu_rsv, UNIT_PAGES, TL_CORE);
 	f[n - 1].title = "mem_pcpu_rsv";
+	F("orphan_headroom", "shift0", sysinfo_orphan_headroom(si, 0), UNIT_COUNT, TL_ORPHANS);
+	F("orphan_headroom", "shift1", sysinfo_orphan_headroom(si, 1), UNIT_COUNT, TL_ORPHANS);
+	F("orphan_headroom", "shift2", sysinfo_orphan_headroom(si, 2), UNIT_COUNT, TL_ORPHANS);
+	/* the table says it in a sentence after the TcpExt lines */
+	F(NULL, "counters_since_boot", si->initial_netns, UNIT_BOOL, TL_NONE);
 	for (int i = 0; i < TX_N; i++)
 		F("tcpext", procfs_tcpext_names[i], si->tcpext[i], UNIT_COUNT, TL_TCPEXT);
 	F("reconcile", "sockets_pages", maybe_of((int64_t)rc->sockets_pages), UNIT_PAGES,
@@ -406,27 +417,61 @@ static void kv(struct outbuf *b, const struct opts *o, const char *k, struct may
 	tv(b, o, m, u);
 }
 
+/* The note below the net.ipv4 line: tcp_adv_win_scale's caveat, when it applies. */
+static void note_ipv4(const struct report *r, char *buf, size_t len)
+{
+	struct maybe ignored = sysinfo_adv_win_scale_ignored(&r->sys);
+
+	snprintf(buf, len, "%s",
+		 ignored.has && ignored.v ? "tcp_adv_win_scale is ignored since Linux 6.6 (each "
+					    "socket's scaling_ratio replaced it)"
+					  : "");
+}
+
+static void note_orphans(const struct report *r, char *buf, size_t len)
+{
+	(void)r;
+	snprintf(buf, len,
+		 "(more orphans before tcp_too_many_orphans fires: orphans << shift > "
+		 "tcp_max_orphans)");
+}
+
+/* Since when TcpExt counts: the table's words for counters_since_boot. */
+static void note_tcpext(const struct report *r, char *buf, size_t len)
+{
+	struct maybe boot = r->sys.initial_netns;
+
+	snprintf(buf, len, "%s",
+		 !boot.has ? "(counters since boot or since the namespace was created)"
+		 : boot.v  ? "(counters since boot)"
+			   : "(counters since the namespace was created)");
+}
+
 /* One line of the system table: its label, and what it says around its fields. */
 struct tline_fmt {
 	const char *label;
+	const char *start;	 /* after the label, before the fields */
 	int wrap;		 /* > 0: an unlabelled continuation line every wrap fields */
 	const char *unavailable; /* instead of the fields when the first is absent */
 	const char *end;	 /* after the fields */
+	/* NULL, or writes a sentence ("" for none) for an unlabelled line below */
+	void (*note)(const struct report *r, char *buf, size_t len);
 };
 
 static const struct tline_fmt tlines[TL_N] = {
-	[TL_SOCKETS] = { "TCP sockets", 0, NULL, "" },
-	[TL_MEMORY] = { "TCP memory", 0, NULL, "" },
-	[TL_TCP_MEM] = { "tcp_mem", 0,
+	[TL_SOCKETS] = { "TCP sockets", "", 0, NULL, "", NULL },
+	[TL_MEMORY] = { "TCP memory", "", 0, NULL, "", NULL },
+	[TL_TCP_MEM] = { "tcp_mem", "", 0,
 			 "  unavailable (no net.ipv4.tcp_mem here: a container network namespace?)",
-			 "  pages (used %)" },
-	[TL_PRESSURE] = { "pressure", 0, NULL, "" },
-	[TL_RMEM] = { "tcp_rmem", 0, NULL, "" },
-	[TL_WMEM] = { "tcp_wmem", 0, NULL, "" },
-	[TL_CORE] = { "net.core", 0, NULL, "" },
-	[TL_IPV4] = { "net.ipv4", 0, NULL, "" },
-	[TL_TCPEXT] = { "TcpExt", 4, NULL, "" },
-	[TL_RECONCILE] = { "reconcile", 0, NULL, "" },
+			 "  pages (used %)", NULL },
+	[TL_PRESSURE] = { "pressure", "", 0, NULL, "", NULL },
+	[TL_RMEM] = { "tcp_rmem", "", 0, NULL, "", NULL },
+	[TL_WMEM] = { "tcp_wmem", "", 0, NULL, "", NULL },
+	[TL_CORE] = { "net.core", "", 0, NULL, "", NULL },
+	[TL_IPV4] = { "net.ipv4", "", 0, NULL, "", note_ipv4 },
+	[TL_ORPHANS] = { "orphans", "  headroom", 0, NULL, "", note_orphans },
+	[TL_TCPEXT] = { "TcpExt", "", 4, NULL, "", note_tcpext },
+	[TL_RECONCILE] = { "reconcile", "", 0, NULL, "", reconcile_sentence },
 };
 
 /* The next field of line l after table position `after` (order, then field
@@ -457,6 +502,7 @@ static void table_line(struct outbuf *b, const struct opts *o, const struct sysf
 	int k = 0;
 
 	label(b, t->label);
+	ob_str(b, t->start);
 	if (t->unavailable && i < n && !f[i].v.has) {
 		ob_str(b, t->unavailable);
 		ob_ch(b, '\n');
@@ -482,19 +528,31 @@ static void table_line(struct outbuf *b, const struct opts *o, const struct sysf
 	ob_ch(b, '\n');
 }
 
+/* Writes the note of table line l, if it has one. */
+static void table_note(struct outbuf *b, const struct report *r, enum tline l)
+{
+	char sentence[512];
+
+	if (!tlines[l].note)
+		return;
+	tlines[l].note(r, sentence, sizeof(sentence));
+	if (!sentence[0])
+		return;
+	label(b, "");
+	ob_str(b, "  ");
+	ob_str(b, sentence);
+	ob_ch(b, '\n');
+}
+
 static void table_system(struct outbuf *b, const struct report *r, const struct opts *o)
 {
 	struct sysfield f[SYSF_MAX];
 	size_t n = sys_fields(r, f, true);
-	char sentence[512];
 
-	for (int l = TL_SOCKETS; l < TL_N; l++)
+	for (int l = TL_SOCKETS; l < TL_N; l++) {
 		table_line(b, o, f, n, (enum tline)l);
-	label(b, "");
-	reconcile_sentence(r, sentence, sizeof(sentence));
-	ob_str(b, "  ");
-	ob_str(b, sentence);
-	ob_ch(b, '\n');
+		table_note(b, r, (enum tline)l);
+	}
 	if (!r->all_netns)
 		return;
 	for (size_t i = 0; i < r->nnetns; i++) {
@@ -530,4 +588,16 @@ void out_system(struct outbuf *b, const struct report *r, const struct opts *o)
 		tsv_system(b, r, o);
 	else
 		table_system(b, r, o);
+}
+
+void out_system_each(const struct report *r,
+		     void (*fn)(void *arg, const char *section, const char *key, struct maybe v,
+				enum unit unit),
+		     void *arg)
+{
+	struct sysfield f[SYSF_MAX];
+	size_t n = sys_fields(r, f, false);
+
+	for (size_t i = 0; i < n; i++)
+		fn(arg, f[i].section, f[i].key, f[i].v, f[i].unit);
 }

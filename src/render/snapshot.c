@@ -183,6 +183,8 @@ static void write_sysctls(struct jw *w, const char *key, const struct sysctls *s
 	jw_kv_maybe(w, "tcp_max_orphans", sc->tcp_max_orphans);
 	jw_kv_maybe(w, "tcp_adv_win_scale", sc->tcp_adv_win_scale);
 	jw_kv_maybe(w, "tcp_moderate_rcvbuf", sc->tcp_moderate_rcvbuf);
+	jw_kv_maybe(w, "tcp_notsent_lowat", sc->tcp_notsent_lowat);
+	jw_kv_maybe(w, "tcp_shrink_window", sc->tcp_shrink_window);
 	jw_kv_maybe(w, "rmem_max", sc->rmem_max);
 	jw_kv_maybe(w, "wmem_max", sc->wmem_max);
 	jw_kv_maybe(w, "rmem_default", sc->rmem_default);
@@ -221,6 +223,10 @@ static void write_sysinfo(struct jw *w, const struct sysinfo *si)
 		jw_kv_maybe(w, procfs_tcpext_names[i], si->tcpext[i]);
 	jw_obj_end(w);
 	write_sysctls(w, "sysctl", &si->sysctl);
+	if (si->initial_netns.has)
+		kv_bool(w, "initial_netns", si->initial_netns.v != 0);
+	else
+		kv_null(w, "initial_netns");
 	jw_obj_end(w);
 }
 

@@ -295,6 +295,29 @@ bool ob_utf8_valid(const char *str)
 	return true;
 }
 
+void ob_prom_label_str(struct outbuf *b, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	while (*s) {
+		size_t n = utf8_len(s);
+
+		if (*s == '\\' || *s == '"') {
+			ob_ch(b, '\\');
+			ob_ch(b, (char)*s);
+		} else if (*s == '\n') {
+			ob_str(b, "\\n");
+		} else if (n == 0 || *s < 0x20 || *s == 0x7f) {
+			/* U+FFFD for an invalid byte, and for a control byte a
+			 * terminal showing the metrics would act on */
+			ob_str(b, "\xef\xbf\xbd");
+		} else {
+			ob_write(b, (const char *)s, n);
+		}
+		s += n ? n : 1;
+	}
+}
+
 void ob_tsv_str(struct outbuf *b, const char *str, const char *extra)
 {
 	for (const unsigned char *s = (const unsigned char *)str; *s; s++) {
@@ -312,6 +335,35 @@ void ob_tsv_str(struct outbuf *b, const char *str, const char *extra)
 			ob_hex_esc(b, "\\x", c);
 		else
 			ob_ch(b, (char)c);
+	}
+}
+
+void ob_xml_str(struct outbuf *b, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	while (*s) {
+		unsigned char c = *s;
+		size_t n = c < 0x20 || c == 0x7f ? 0 : utf8_len(s);
+
+		/* U+FFFE and U+FFFF are no XML characters (EF BF BE, EF BF BF) */
+		if (n == 3 && s[0] == 0xef && s[1] == 0xbf && s[2] >= 0xbe)
+			n = 0;
+		if (n == 0) {
+			ob_hex_esc(b, "\\x", c);
+			s++;
+			continue;
+		}
+		switch (c) {
+		case '&': ob_str(b, "&amp;"); break;
+		case '<': ob_str(b, "&lt;"); break;
+		case '>': ob_str(b, "&gt;"); break;
+		case '"': ob_str(b, "&quot;"); break;
+		case '\'': ob_str(b, "&#39;"); break;
+		case '\\': ob_str(b, "\\\\"); break;
+		default: ob_write(b, (const char *)s, n); break;
+		}
+		s += n;
 	}
 }
 

@@ -46,7 +46,8 @@ U31 = 1 << 31
 
 SKM_KEYS = ["r", "rb", "t", "tb", "f", "w", "o", "bl", "d"]
 TI_KEYS = ["rcv_space", "rcv_ssthresh", "rcv_wnd", "snd_wnd", "notsent_bytes",
-           "bytes_received", "bytes_acked", "rtt", "rttvar", "rcv_mss", "snd_mss"]
+           "bytes_received", "bytes_acked", "rtt", "rttvar", "rcv_mss", "snd_mss",
+           "snd_wscale", "rcv_wscale"]
 TSV_SOCKET_HEADER = (["state", "recv_q", "send_q", "local", "peer"] + SKM_KEYS +
                      ["charged_bytes"] + TI_KEYS + ["inode", "uid", "cookie", "family", "cgroup_id", "netns", "owners"])
 SUM_KEYS = ["sockets", "r", "w", "f", "t", "rb", "tb", "charged_bytes", "charged_pages"]
@@ -445,19 +446,212 @@ def t_totals_isolated_netns():
         want = sums_of(a["sockets"])
         eq(want["sockets"], 9, "sockets summed")
         eq(top["totals"], want, "top -j totals vs sums over sockets -j")
-        eq(len(top["groups"]), 2, "top -j groups in the private netns (the helper, no process)")
+        eq(len(top["groups"]), 2, "top -j groups in the private netns (the helper, time-wait)")
         g = group_of(top, h.pid)
         check(g is not None, "top -j: no group for the helper")
         eq(strip_group(g), sums_of([s for s in a["sockets"] if s["owners"]]),
            "top -j helper group vs sums over its sockets")
         eq(g["sockets"], 7, "helper group sockets")
         nog = group_of(top, None)
-        check(nog is not None, "top -j: no (no process) group for the TIME-WAIT sockets")
-        eq((nog["comm"], nog["uid"]), (None, None), "no-process group comm/uid")
-        eq(strip_group(nog), dict(empty_sums(), sockets=2), "no-process group: 2 sockets, no memory")
+        check(nog is not None, "top -j: no (time-wait) group for the TIME-WAIT sockets")
+        eq((nog["comm"], nog["uid"], nog["category"]), (None, None, "time_wait"),
+           "time-wait group comm/uid/category")
+        eq(strip_group(nog), dict(empty_sums(), sockets=2), "time-wait group: 2 sockets, no memory")
         eq(sysd["system"]["reconcile"]["sockets_pages"], want["charged_pages"],
            "system -j reconcile.sockets_pages vs sum of per-socket pages")
         check(want["r"] >= 7000 + 12000 + 17000, f"sum of r {want['r']} below the unread bytes")
+    finally:
+        h.stop()
+
+
+# Sockets no process holds, one of each kind, made in a private namespace:
+# orphans (closed with data queued toward a peer that does not read),
+# children a listener never accepted (one with data, one whose peer closed),
+# request sockets (TCP_DEFER_ACCEPT holds back a bare ACK), TIME-WAIT (two
+# active closes) and a FIN-WAIT-2 time-wait socket (an orphan whose FIN was
+# acked). Writes {"pid", "orphans": [ports], ...} to argv[1] when settled.
+CATEGORY_WORLD = r"""
+import json, os, socket, subprocess, sys, time
+signal_timeout = int(sys.argv[2])
+import signal; signal.alarm(signal_timeout)
+subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+with open("/proc/sys/net/ipv4/tcp_notsent_lowat", "w") as f:
+    f.write("131313")    # per namespace: this one only
+def lst(defer=False):
+    l = socket.socket()
+    if defer:
+        l.setsockopt(socket.IPPROTO_TCP, socket.TCP_DEFER_ACCEPT, 60)
+    l.bind(("127.0.0.1", 0)); l.listen(64)
+    return l
+keep = []
+# orphans: a peer that accepts and never reads; the client fills its send
+# buffer and closes (FIN-WAIT-1 with w charged)
+sink = lst(); keep.append(sink)
+orphans = []
+for i in range(3):
+    c = socket.socket()
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 262144)
+    c.connect(sink.getsockname()); s, _ = sink.accept(); keep.append(s)
+    c.setblocking(False)
+    try:
+        while True:
+            c.send(b"o" * 65536)
+    except BlockingIOError:
+        pass
+    orphans.append(c.getsockname()[1]); c.close()
+# unaccepted children: one with 1000 unread bytes, one whose peer closed
+acc = lst(); keep.append(acc)
+c = socket.socket(); c.connect(acc.getsockname()); c.send(b"u" * 1000); keep.append(c)
+unacc = [c.getsockname()[1]]
+c = socket.socket(); c.connect(acc.getsockname()); unacc.append(c.getsockname()[1])
+c.close()          # the child: CLOSE-WAIT; this side: FIN-WAIT-2 time-wait socket
+fw2 = unacc[1]
+# request sockets
+dl = lst(defer=True); keep.append(dl)
+req = []
+for i in range(2):
+    c = socket.socket(); c.connect(dl.getsockname()); keep.append(c); req.append(c.getsockname()[1])
+# TIME-WAIT: the client closes first
+tw = []
+for i in range(2):
+    c = socket.socket(); c.connect(sink.getsockname()); s, _ = sink.accept()
+    tw.append(c.getsockname()[1]); c.close(); time.sleep(0.05); s.close()
+time.sleep(0.5)
+tmp = sys.argv[1] + ".tmp"
+with open(tmp, "w") as f:
+    json.dump({"pid": os.getpid(), "sink": sink.getsockname()[1], "acc": acc.getsockname()[1],
+               "defer": dl.getsockname()[1], "orphans": orphans, "unaccepted": unacc,
+               "fw2": fw2, "request": req, "timewait": tw}, f)
+os.rename(tmp, sys.argv[1])
+time.sleep(signal_timeout)
+"""
+
+
+class CategoryWorld:
+    def __init__(self):
+        _counter[0] += 1
+        self.ready = os.path.join(TMP, f"catworld.{_counter[0]}.json")
+        self.errfile = self.ready + ".err"
+        cmd = ["unshare", "-n", sys.executable, "-c", CATEGORY_WORLD, self.ready, str(HELPER_TIMEOUT)]
+        self.p, self.info = start_ready(self, cmd, "category world")
+        self.pid = self.p.pid
+
+    def stop(self):
+        kill_proc(self.p)
+
+
+def ss_skmem(pre, ports):
+    """r, w, f of the sockets whose local port is in ports, from ss -tmnH."""
+    r = run([*pre, "ss", "-tmnH"])
+    eq(r.returncode, 0, "ss -tmnH")
+    out = {}
+    lines = r.stdout.split("\n")
+    for i, ln in enumerate(lines):
+        t = ln.split()
+        if len(t) < 4:
+            continue
+        port = int(t[3].rpartition(":")[2])
+        m = re.search(r"skmem:\(r(\d+),rb\d+,t\d+,tb\d+,f(\d+),w(\d+)",
+                      ln + (lines[i + 1] if i + 1 < len(lines) else ""))
+        if port in ports and m:
+            out[port] = {"r": int(m.group(1)), "f": int(m.group(2)), "w": int(m.group(3))}
+    return out
+
+
+def sockstat_orphans():
+    with open("/proc/net/sockstat") as f:
+        return int(re.search(r"TCP: .*orphan (\d+)", f.read()).group(1))
+
+
+def t_no_process_categories():
+    """Each kind of socket no process holds has its own top row, exact:
+    orphans (count = sockstat's orphan delta, memory = ss -tmn's), children
+    not yet accepted, request sockets, TIME-WAIT (with the FIN-WAIT-2
+    time-wait socket); in every format, and with --no-owners."""
+    base = sockstat_orphans()
+    h = CategoryWorld()
+    try:
+        pre = ["nsenter", "-t", str(h.pid), "-n"]
+        info = h.info
+        socks = sm_json(["sockets"], prefix=pre)
+        idx = {(s["state"], int(s["local"].rpartition(":")[2])): s for s in socks["sockets"]}
+        for port in info["orphans"]:
+            s = idx.get(("FIN-WAIT-1", port))
+            check(s is not None, f"orphan {port} is not FIN-WAIT-1 in sockets -j")
+            eq((s["inode"], s["owners"]), (0, []), f"orphan {port}: inode, owners")
+            check(s["skmem"]["w"] > 0, f"orphan {port}: no queued data (w {s['skmem']['w']})")
+        fw2 = idx.get(("FIN-WAIT-2", info["fw2"]))
+        check(fw2 is not None and fw2["skmem"] is None and fw2["inode"] == 0,
+              f"FIN-WAIT-2 time-wait socket {info['fw2']}: {fw2!r}")
+        top = sm_json(["top"], prefix=pre)
+        rows = {g["category"]: g for g in top["groups"] if g["pid"] is None}
+        eq(sorted(rows), ["orphan", "request", "time_wait", "unaccepted"],
+           "top -j categories of the sockets without a process")
+        # orphans: count equal to sockstat's (host-wide, so as a delta from
+        # before the world was made; retried against other tests' orphans),
+        # memory equal to ss's for those sockets
+        for attempt in range(5):
+            delta = sockstat_orphans() - base
+            if delta == len(info["orphans"]):
+                break
+            time.sleep(0.5)
+        eq(delta, len(info["orphans"]), "sockstat orphan increase while the world lives")
+        o = rows["orphan"]
+        eq(o["sockets"], len(info["orphans"]), "top -j (orphan) sockets")
+        ss = ss_skmem(pre, set(info["orphans"]))
+        eq(sorted(ss), sorted(info["orphans"]), "ss -tmn shows every orphan")
+        for k in ("r", "w", "f"):
+            eq(o[k], sum(v[k] for v in ss.values()), f"top -j (orphan) {k} vs ss -tmn")
+        eq(o["charged_bytes"], sum(v["r"] + v["w"] + v["f"] for v in ss.values()),
+           "top -j (orphan) charged_bytes vs ss -tmn")
+        check(o["charged_bytes"] > 0, "orphans hold no memory")
+        # unaccepted: the child with 1000 unread bytes and the CLOSE-WAIT one
+        u = rows["unaccepted"]
+        eq(u["sockets"], 2, "top -j (unaccepted) sockets")
+        child = [s for s in socks["sockets"] if s["inode"] == 0 and
+                 int(s["peer"].rpartition(":")[2]) in info["unaccepted"]]
+        eq(sorted(s["state"] for s in child), ["CLOSE-WAIT", "ESTAB"], "unaccepted children's states")
+        eq(u["r"], sum(s["skmem"]["r"] for s in child), "top -j (unaccepted) r")
+        eq(u["charged_bytes"], sum(s["charged_bytes"] for s in child), "top -j (unaccepted) charged")
+        check(u["r"] >= 1000, f"(unaccepted) r {u['r']} below the 1000 unread bytes")
+        # request sockets and TIME-WAIT: no memory
+        eq(strip_group(rows["request"]), dict(empty_sums(), sockets=len(info["request"])),
+           "top -j (request)")
+        eq(strip_group(rows["time_wait"]), dict(empty_sums(), sockets=len(info["timewait"]) + 1),
+           "top -j (time-wait): two TIME-WAIT and one FIN-WAIT-2")
+        with open(f"/proc/{h.pid}/net/sockstat") as f:
+            tw = int(re.search(r"TCP: .*tw (\d+)", f.read()).group(1))
+        eq(tw, len(info["timewait"]) + 1, "sockstat tw in the namespace")
+        eq(top["totals"], sums_of(socks["sockets"]), "top -j totals vs sums over sockets -j")
+        # counters read in a child namespace count since it was created
+        sysd = sm_json(["system"], prefix=pre)
+        eq(sysd["system"]["counters_since_boot"], False, "system -j counters_since_boot (child netns)")
+        # the namespace's own tcp_notsent_lowat (set there), in every format
+        eq(sysd["system"]["sysctl"]["tcp_notsent_lowat"], 131313, "system -j tcp_notsent_lowat")
+        r = sm(["system", "-o", "tsv"], prefix=pre)
+        check("\nsysctl.tcp_notsent_lowat\t131313\n" in r.stdout, "system -o tsv tcp_notsent_lowat")
+        r = sm(["system"], prefix=pre)
+        check("tcp_notsent_lowat 131313" in r.stdout and "(counters since the namespace was created)"
+              in r.stdout, f"system table:\n{r.stdout}")
+        # the same rows in TSV and the table, and without the owner walk
+        r = sm(["top", "-o", "tsv", "-n"], prefix=pre)
+        eq(r.returncode, 0, "top -o tsv")
+        tsv = {ln.split("\t")[1]: ln.split("\t") for ln in r.stdout.splitlines()[1:]}
+        for cat, comm in (("orphan", "(orphan)"), ("unaccepted", "(unaccepted)"),
+                          ("request", "(request)"), ("time_wait", "(time-wait)")):
+            check(comm in tsv, f"top -o tsv: no {comm} row:\n{r.stdout}")
+            eq(int(tsv[comm][3]), rows[cat]["sockets"], f"top -o tsv {comm} sockets")
+            eq(int(tsv[comm][10]), rows[cat]["charged_bytes"], f"top -o tsv {comm} charged_bytes")
+        r = sm(["top", "-n"], prefix=pre)
+        eq(r.returncode, 0, "top")
+        for comm in ("(orphan)", "(unaccepted)", "(request)", "(time-wait)"):
+            check(re.search(r"^ +- " + re.escape(comm) + " ", r.stdout, re.M), f"top: no {comm} row")
+        noown = sm_json(["top", "--no-owners"], prefix=pre)
+        rows2 = {g["category"]: g for g in noown["groups"]}
+        for cat in ("orphan", "unaccepted", "request", "time_wait"):
+            eq(rows2.get(cat), rows[cat], f"top -j --no-owners: the {cat} row")
+        eq(rows2["not_scanned"]["sockets"],
+           sum(1 for s in socks["sockets"] if s["inode"] != 0), "--no-owners: sockets with an inode")
     finally:
         h.stop()
 
@@ -1965,11 +2159,674 @@ def t_owners_few_fds():
               f"{what}: stderr {r.stderr!r}")
 
 
+# ------------------------------------------------------------------ plot
+
+def plot_recording(n=24):
+    """A watch recording written by hand after WATCH_FORMAT: known values,
+    a hostile comm, a group that leaves, a null rate, pressure in the middle."""
+    docs = []
+    for i in range(1, n + 1):
+        press = 10 <= i <= 14
+        groups = []
+        for k, comm in enumerate(["nginx", "<b>&\"x\"\u0001</b>", "redis", "java", "sshd",
+                                  "tiny", "node"]):
+            if comm == "redis" and i > 18:
+                continue        # gone: absent, not 0
+            groups.append({"pid": 100 + k, "comm": comm, "uid": 0, "category": None,
+                           "start_time": 5000 + k, "sockets": 2,
+                           "charged_bytes": (7 - k) * 65536 * i + (k == 6) * 3 * 2**20})
+        rates = {"PruneCalled": 2.5 if press else 0.0,
+                 "TCPRcvCollapsed": round(i * 0.37, 3),
+                 "TCPRcvQDrop": 0.0,            # never moves: not drawn
+                 "TCPWantZeroWindowAdv": None if i == 6 else float(i % 5)}
+        docs.append({
+            "schema": "sockmem/1", "command": "watch",
+            "host": {"hostname": "web&<1>", "kernel": "6.1.0-plot", "page_size": 4096,
+                     "time": f"2026-11-30T10:{i // 60:02d}:{i % 60:02d}Z", "ncpu": 2},
+            "system": {"sockstat": {"mem_pages": 1500 + 90 * i + (400 if press else 0)},
+                       "tcp_mem": {"low_pages": 2500, "pressure_pages": 3500,
+                                   "high_pages": 6000 if i < 12 else 6100},
+                       "pressure": press, "tcpext": {}},
+            "by": "process", "groups": groups, "totals": {}, "findings": [],
+            "sample": i, "elapsed_s": round((i - 1) * 0.5, 3), "interval_s": 0.5,
+            "delta": None if i == 1 else {"seconds": 0.5, "tcpext_per_s": rates},
+            "unknown_future_member": {"x": [1]}})
+    return docs
+
+
+def svg_panels(root):
+    ns = "{http://www.w3.org/2000/svg}"
+    out = []
+    for g in root.iter(ns + "g"):
+        if g.get("class") == "panel":
+            out.append(g)
+    return ns, out
+
+
+def check_path_values(ns, panel, path, want_i, want_v, what):
+    """data-i/data-v are the recording's; and the drawn points, read back
+    through the panel's scale, are those values."""
+    eq(path.get("data-i").split(), [str(i) for i in want_i], f"{what}: data-i")
+    got_v = path.get("data-v").split()
+    eq([float(v) for v in got_v], [float(v) for v in want_v], f"{what}: data-v")
+    x0, x1, t1 = (float(panel.get(k)) for k in ("data-x0", "data-x1", "data-t1"))
+    y0, y1, v1 = (float(panel.get(k)) for k in ("data-y0", "data-y1", "data-v0"))
+    pts = re.findall(r"([ML])(-?[\d.]+) (-?[\d.]+)", path.get("d"))
+    eq(len(pts), len(want_v), f"{what}: points drawn")
+    tol_v = 0.006 * v1 / (y1 - y0)
+    tol_t = 0.006 * t1 / (x1 - x0)
+    for (op, x, y), v, i in zip(pts, want_v, want_i):
+        val = (y1 - float(y)) / (y1 - y0) * v1
+        t = (float(x) - x0) / (x1 - x0) * t1
+        check(abs(val - float(v)) <= tol_v, f"{what}: point {i} drawn at {val}, value {v}")
+        check(abs(t - (i * 0.5)) <= tol_t, f"{what}: point {i} drawn at t={t}")
+
+
+def t_plot_recording():
+    """plot draws a hand-built recording: valid, self-contained XML whose
+    lines hold exactly the recording's values; rendered to PNG by rsvg-convert."""
+    import xml.etree.ElementTree as ET
+    docs = plot_recording()
+    path = nextname("rec") + ".jsonl"
+    with open(path, "w") as fh:
+        for d in docs:
+            fh.write(json.dumps(d, separators=(",", ":")) + "\n")
+    r = sm(["plot", path])
+    eq((r.returncode, r.stderr), (0, ""), "plot: exit and stderr")
+    with open(path) as fh:
+        r_san = subprocess.run([SAN, "plot", "-", "-o", "svg"], stdin=fh, capture_output=True,
+                               text=True, timeout=CMD_TIMEOUT)
+    eq((r_san.returncode, r_san.stderr), (0, ""), "plot under ASan: exit and stderr")
+    eq(r_san.stdout, r.stdout, "the sanitizer build draws the same bytes")
+    svg = r.stdout
+    try:
+        root = ET.fromstring(svg)
+    except ET.ParseError as e:
+        raise Fail(f"plot's SVG is not well-formed XML: {e}")
+    ns, panels = svg_panels(root)
+    eq(root.tag, ns + "svg", "root element")
+    eq((root.get("width"), root.get("height")), ("1200", "800"), "size")
+    # self-contained: no scripts, links, images, foreign content or url()
+    for el in root.iter():
+        tag = el.tag.replace(ns, "")
+        check(tag not in ("script", "image", "foreignObject", "a", "use", "style"),
+              f"element {tag}")
+        for k, v in el.attrib.items():
+            check("href" not in k and "url(" not in v and not k.startswith("on"),
+                  f"attribute {k}={v!r}")
+    texts = ["".join(t.itertext()) for t in root.iter(ns + "text")]
+    check(any("web&<1>" in t for t in texts), f"hostname in the title: {texts[:3]}")
+    check(any("6.1.0-plot" in t and "2026-11-30T10:00:01Z to 2026-11-30T10:00:24Z" in t
+              for t in texts), "kernel and time range in the subtitle")
+    check(any(t.startswith('<b>&"x"\\x01</b> [101]') for t in texts),
+          "the hostile comm is shown escaped, as text")
+    eq(len(panels), 3, "panels")
+    paths = {}
+    for k, pnl in enumerate(panels):
+        for p in pnl.iter(ns + "path"):
+            paths[(k, p.get("class"), p.get("data-name"))] = (pnl, p)
+    # upper panel: mem_pages and all three thresholds (within 3x of the peak)
+    idx = list(range(len(docs)))
+    mem = [d["system"]["sockstat"]["mem_pages"] for d in docs]
+    check_path_values(ns, *paths[(0, "mem", "mem_pages")], idx, mem, "mem_pages")
+    for name in ("low", "pressure", "high"):
+        want = [d["system"]["tcp_mem"][name + "_pages"] for d in docs]
+        check_path_values(ns, *paths[(0, "threshold", "tcp_mem " + name)], idx, want,
+                          f"tcp_mem {name}")
+    shades = [r_ for r_ in panels[0].iter(ns + "rect") if r_.get("class") == "pressure"]
+    eq(len(shades), 1, "one pressure period")
+    # middle panel: the 5 highest peaks, redis ending at sample 18
+    def shown(comm):  # as plot escapes it: control bytes as \xHH
+        return re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", comm)
+
+    peaks = {}
+    for d in docs:
+        for g in d["groups"]:
+            key = f"{shown(g['comm'])} [{g['pid']}]"
+            peaks[key] = max(peaks.get(key, 0), g["charged_bytes"])
+    top5 = sorted(peaks, key=lambda k: -peaks[k])[:5]
+    drawn = sorted(n for (k, c, n) in paths if k == 1)
+    eq(drawn, sorted(top5), "groups drawn: the top 5 by peak")
+    for key in top5:
+        pts = [(i, g["charged_bytes"]) for i, d in enumerate(docs) for g in d["groups"]
+               if f"{shown(g['comm'])} [{g['pid']}]" == key]
+        check_path_values(ns, *paths[(1, "group", key)], [i for i, _ in pts],
+                          [v for _, v in pts], key)
+    # lower panel: counters that moved; null is no point, never 0
+    drawn = sorted(n for (k, c, n) in paths if k == 2)
+    eq(drawn, ["PruneCalled", "TCPRcvCollapsed", "TCPWantZeroWindowAdv"], "rates drawn")
+    for name in drawn:
+        pts = [(i, d["delta"]["tcpext_per_s"][name]) for i, d in enumerate(docs)
+               if d["delta"] and d["delta"]["tcpext_per_s"][name] is not None]
+        check_path_values(ns, *paths[(2, "rate", name)], [i for i, _ in pts],
+                          [v for _, v in pts], name)
+    # rendered: rsvg-convert reads it and writes a 1200x800 PNG
+    if not shutil.which("rsvg-convert"):
+        return "PNG not rendered: rsvg-convert not installed (apt-get install librsvg2-bin)"
+    png = nextname("plot") + ".png"
+    svgp = nextname("plot") + ".svg"
+    with open(svgp, "w") as fh:
+        fh.write(svg)
+    r = run(["rsvg-convert", "-o", png, svgp])
+    eq((r.returncode, r.stderr), (0, ""), "rsvg-convert")
+    with open(png, "rb") as fh:
+        head = fh.read(24)
+    eq(head[:8], b"\x89PNG\r\n\x1a\n", "PNG signature")
+    eq((int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")), (1200, 800),
+       "PNG size")
+    if os.environ.get("PLOT_PNG"):
+        shutil.copy(png, os.environ["PLOT_PNG"])
+    return None
+
+
+def t_plot_refusals():
+    """Input that is not a recording: one line "sockmem: FILE:LINE: reason",
+    exit 2, nothing on stdout; truncations and bit flips of a good recording
+    never crash the sanitizer build."""
+    good = [json.dumps(d, separators=(",", ":")) for d in plot_recording(6)]
+    text = "\n".join(good) + "\n"
+    report = sm(["report", "-j"]).stdout
+    cases = [
+        ("empty", "", 1, "empty: no watch samples"),
+        ("truncated", text[:len(text) - 40], 6, "truncated: "),
+        ("cutstring", text[:text.rindex('"kernel"') + 4], 6,
+         "truncated: the JSON document ends early"),
+        ("nonobject", good[0] + "\n[1,2,3]\n", 2, "not a JSON object"),
+        ("notjson", good[0] + "\nhello\n", 2, "not JSON: "),
+        ("report", report, 1, 'a sockmem "report" document, not a watch recording'),
+        ("nosample", text.replace('"sample":3,', ""), 3, "sample: missing"),
+        ("nohost", good[0].replace('"host":', '"hostx":'), 1, "host: missing"),
+        ("hugeint", text.replace('"mem_pages":1770', '"mem_pages":1' + "0" * 30), 3,
+         "not JSON: "),
+        ("hugereal", text.replace('"elapsed_s":1.0', '"elapsed_s":1e300'), 3,
+         "elapsed_s: out of range"),
+        ("negative", text.replace('"mem_pages":1770', '"mem_pages":-1770'), 3,
+         "system.sockstat.mem_pages: out of range"),
+        ("twice", text + text, 7, "sample 1 after sample 6"),
+        ("newer", text.replace('"sockmem/1"', '"sockmem/2"'), 1, "written by a newer sockmem"),
+    ]
+    for name, body, line, want in cases:
+        path = nextname(name) + ".jsonl"
+        with open(path, "w") as fh:
+            fh.write(body)
+        for binary in (SOCKMEM, SAN):
+            r = run([binary, "plot", path])
+            what = f"plot {name} ({os.path.basename(binary)})"
+            eq((r.returncode, r.stdout), (2, ""), f"{what}: exit, stdout")
+            check(r.stderr.startswith(f"sockmem: {path}:{line}: {want}"),
+                  f"{what}: stderr {r.stderr!r}")
+            eq(r.stderr.count("\n"), 1, f"{what}: one line")
+    r = subprocess.run([SOCKMEM, "plot", "-"], input="", capture_output=True, text=True,
+                       timeout=CMD_TIMEOUT)
+    eq((r.returncode, r.stdout, r.stderr),
+       (2, "", "sockmem: stdin:1: empty: no watch samples\n"), "plot - (empty stdin)")
+    r = run([SOCKMEM, "plot", "/nonexistent/rec.jsonl"])
+    eq((r.returncode, r.stdout, r.stderr),
+       (2, "", "sockmem: /nonexistent/rec.jsonl: No such file or directory\n"), "missing file")
+    for args, msg in ((["plot"], "plot needs a RECORDING"),
+                      (["plot", "a", "b"], "unknown command 'b'"),
+                      (["plot", "x", "-o", "json"], "plot writes SVG only"),
+                      (["top", "-o", "svg"], "-o svg is the format of plot RECORDING only")):
+        r = run([SOCKMEM, *args])
+        eq((r.returncode, r.stdout), (2, ""), f"{args}: exit, stdout")
+        check(r.stderr.startswith(f"sockmem: {msg}"), f"{args}: stderr {r.stderr!r}")
+    # fuzz-style: cut everywhere, flip bytes; exit 0 or 2, never a crash
+    data = text.encode()
+    cuts = list(range(1, len(data), max(1, len(data) // 60)))
+    for k, cut in enumerate(cuts):
+        body = data[:cut]
+        if k % 2:
+            pos = (cut * 7919) % len(data)
+            body = data[:pos] + bytes([data[pos] ^ 0x5a]) + data[pos + 1:]
+        r = subprocess.run([SAN, "plot", "-"], input=body, capture_output=True,
+                           timeout=CMD_TIMEOUT)
+        check(r.returncode in (0, 2), f"mangled input {k}: exit {r.returncode}: "
+              f"{r.stderr[-300:]!r}")
+        check(r.returncode == 0 or (r.stdout == b"" and r.stderr.count(b"\n") == 1),
+              f"mangled input {k}: refused with output or several lines: {r.stderr!r}")
+# ------------------------------------------------------------- -o prom
+
+PROM_SAMPLE = re.compile(r'([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)')
+PROM_LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\\n]|\\.)*)"(?:,|$)')
+
+
+def prom_parse(text, what):
+    """Samples of Prometheus text: [(name, {label: raw escaped value}, value)]."""
+    check(text.endswith("\n"), f"{what}: no trailing newline")
+    out = []
+    for ln in text.split("\n")[:-1]:
+        if ln.startswith("#"):
+            continue
+        m = PROM_SAMPLE.fullmatch(ln)
+        check(m, f"{what}: not a sample: {ln!r}")
+        labels, pos, lt = {}, 0, m.group(2) or ""
+        while pos < len(lt):
+            lm = PROM_LABEL.match(lt, pos)
+            check(lm, f"{what}: bad labels in {ln!r}")
+            labels[lm.group(1)] = lm.group(2)
+            pos = lm.end()
+        out.append((m.group(1), labels, float(m.group(3))))
+    return out
+
+
+def prom_values(samples, name, **labels):
+    return [v for n, lb, v in samples if n == name and all(lb.get(k) == x for k, x in labels.items())]
+
+
+def prom_one(samples, name, **labels):
+    v = prom_values(samples, name, **labels)
+    eq(len(v), 1, f"samples of {name}{labels}")
+    return v[0]
+
+
+def promtool_check(text, what):
+    r = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True,
+                       text=True, timeout=CMD_TIMEOUT)
+    eq((r.returncode, r.stdout + r.stderr), (0, ""), f"promtool check metrics on {what}")
+
+
+def t_prom_promtool():
+    """promtool check metrics accepts the -o prom output of every command on
+    this host's real sockets, and with a hostile process name in a label,
+    which comes out escaped (quote, backslash, newline) or as U+FFFD
+    (tab, control byte, invalid UTF-8)."""
+    if not shutil.which("promtool"):
+        return "skipped: promtool not found (apt-get install prometheus)"
+    p = subprocess.Popen([sys.executable, "-c", HOSTILE_HOLDER, "30"], stdout=subprocess.PIPE,
+                         stdin=subprocess.DEVNULL)
+    PROCS.append(p)
+    try:
+        p.stdout.readline()
+        for cmd in ("system", "top", "check", "report"):
+            for extra in ([], ["--by", "process"], ["--by", "user", "--top", "1"]):
+                r = sm([cmd, "-o", "prom", *extra])
+                what = f"sockmem {cmd} -o prom {' '.join(extra)}"
+                check(r.returncode in ((0, 3, 4) if cmd == "check" else (0,)),
+                      f"{what}: exit {r.returncode} {r.stderr.strip()[:200]!r}")
+                promtool_check(r.stdout, what)
+        r = sm(["top", "-o", "prom", "--by", "process", "--pid", str(p.pid)])
+        eq(r.returncode, 0, "top -o prom --pid: exit")
+        promtool_check(r.stdout, "top -o prom --by process with a hostile comm")
+        comms = [lb.get("comm") for n, lb, v in prom_parse(r.stdout, "top -o prom --pid")
+                 if n == "sockmem_group_sockets" and lb.get("pid") == str(p.pid)]
+        eq(comms, ['a\\"b\\\\c\ufffdd\\ne\ufffd\ufffd{}'], "hostile comm label (escaped text)")
+    finally:
+        kill_proc(p)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def scrape(url, deadline):
+    """GET url, retried until deadline (the exporter may not listen yet)."""
+    import urllib.request
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as resp:
+                return resp.read().decode()
+        except OSError as e:
+            last = e
+            time.sleep(0.1)
+    raise Fail(f"no answer from {url}: {last}")
+
+
+def t_prom_node_exporter():
+    """A real node_exporter (textfile collector only, on 127.0.0.1) serves
+    the file --textfile wrote: our series carry the values top -j gives for
+    the same population (a quiet private netns), and no scrape error."""
+    exporter = shutil.which("prometheus-node-exporter") or shutil.which("node_exporter")
+    if not exporter:
+        return "skipped: node_exporter not found (apt-get install prometheus-node-exporter)"
+    h = Helper("--family", "4", "--pairs", "3", "--unread", "7000", "--unread-step", "5000",
+               "--timewait", "1", netns=True)
+    tdir = nextname("textfile")
+    os.mkdir(tdir)
+    try:
+        pre = h.nsenter()
+        path = os.path.join(tdir, "sockmem.prom")
+        r = sm(["top", "-o", "prom", "--by", "port", "--textfile", path], prefix=pre)
+        eq((r.returncode, r.stdout, r.stderr), (0, "", ""), "top -o prom --textfile")
+        eq(os.stat(path).st_mode & 0o777, 0o644, "textfile mode")
+        eq(sorted(os.listdir(tdir)), ["sockmem.prom"], "textfile directory (no temporary left)")
+        top = sm_json(["top", "--by", "port"], prefix=pre)
+        port = free_port()
+        p = subprocess.Popen([exporter, f"--web.listen-address=127.0.0.1:{port}",
+                              "--collector.disable-defaults", "--collector.textfile",
+                              f"--collector.textfile.directory={tdir}"],
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        PROCS.append(p)
+        try:
+            body = scrape(f"http://127.0.0.1:{port}/metrics", time.monotonic() + 15)
+        finally:
+            kill_proc(p)
+        s = prom_parse(body, "node_exporter /metrics")
+        eq(prom_one(s, "node_textfile_scrape_error"), 0, "node_textfile_scrape_error")
+        check(len(top["groups"]) >= 2, f"top -j groups {len(top['groups'])}")
+        for g in top["groups"]:
+            for k in ("sockets", "r", "w", "f", "charged_bytes", "charged_pages"):
+                name = "sockmem_group_" + k + ("" if k in ("sockets", "charged_bytes",
+                                                           "charged_pages") else "_bytes")
+                eq(prom_one(s, name, by="port", port=str(g["port"])), g[k],
+                   f"{name}{{port={g['port']}}} scraped vs top -j")
+        for k, v in top["totals"].items():
+            name = {"rb": "rcvbuf", "tb": "sndbuf"}.get(k, k)
+            if k not in ("sockets", "charged_bytes", "charged_pages"):
+                name += "_bytes"
+            eq(prom_one(s, "sockmem_dumped_" + name), v, f"sockmem_dumped_{name} vs top -j totals")
+        check(top["totals"]["r"] >= 7000 + 12000 + 17000, "unread bytes in the population")
+        eq(prom_one(s, "sockmem_build_info"), 1, "sockmem_build_info")
+        return f"{len(s)} samples scraped"
+    finally:
+        h.stop()
+
+
+def t_prom_groups_add_up():
+    """The group series, other included, add up to sockmem_dumped_* for
+    --top 1, --top 2 and every group (per-socket --by keys), and a socket
+    count that top -j confirms."""
+    h = Helper("--family", "4", "--pairs", "3", "--unread", "3000", "--timewait", "1",
+               netns=True)
+    try:
+        pre = h.nsenter()
+        for by in ("port", "state", "cgroup"):
+            for top in ("1", "2", "50"):
+                r = sm(["top", "-o", "prom", "--by", by, "--top", top], prefix=pre)
+                what = f"top -o prom --by {by} --top {top}"
+                eq(r.returncode, 0, f"{what}: exit")
+                s = prom_parse(r.stdout, what)
+                for k in ("sockets", "r_bytes", "w_bytes", "f_bytes", "charged_bytes",
+                          "charged_pages", "rcvbuf_bytes"):
+                    eq(sum(prom_values(s, "sockmem_group_" + k)),
+                       prom_one(s, "sockmem_dumped_" + k), f"{what}: groups of {k} vs the total")
+                ngroups = len(prom_values(s, "sockmem_group_sockets"))
+                other = prom_one(s, "sockmem_group_sockets", other="true")
+                if top == "1":
+                    eq(ngroups, 2, f"{what}: one group and other")
+                    check(other > 0, f"{what}: other holds the rest")
+        eq(prom_one(prom_parse(sm(["top", "-o", "prom"], prefix=pre).stdout, "top -o prom"),
+                    "sockmem_dumped_sockets"), len(sm_json(["sockets"], prefix=pre)["sockets"]),
+           "sockmem_dumped_sockets vs sockets -j")
+    finally:
+        h.stop()
+
+
+def t_prom_textfile_atomic():
+    """--textfile: a failed write or rename leaves the old file and no
+    temporary; one line on stderr, exit 1, nothing on stdout."""
+    d = nextname("tf")
+    os.mkdir(d)
+    path = os.path.join(d, "m.prom")
+    r = sm(["system", "-o", "prom", "--textfile", path])
+    eq((r.returncode, r.stdout, r.stderr), (0, "", ""), "first --textfile")
+    old = open(path).read()
+    check(old.startswith("# HELP sockmem_build_info"), "textfile content")
+    # the first write(2) is the file's (the message comes after it)
+    cases = [("rename", "EACCES", "Permission denied"),
+             ("write", "ENOSPC:when=1", "No space left on device"),
+             ("fsync", "EIO", "Input/output error")]
+    for call, err, msg in cases:
+        r = run(["strace", "-f", "-qq", "-o", "/dev/null", "-e", f"inject={call}:error={err}",
+                 SOCKMEM, "report", "-o", "prom", "--textfile", path])
+        eq((r.returncode, r.stdout), (1, ""), f"{call} {err}: exit, stdout")
+        eq(r.stderr, f"sockmem: {path}: {msg}\n", f"{call} {err}: stderr")
+        eq(sorted(os.listdir(d)), ["m.prom"], f"{call} {err}: directory")
+        eq(open(path).read(), old, f"{call} {err}: the old file")
+    for bad in (os.path.join(d, "nodir", "x.prom"), d + "/"):
+        r = sm(["system", "-o", "prom", "--textfile", bad])
+        eq((r.returncode, r.stdout, len(r.stderr.splitlines())), (1, "", 1), f"--textfile {bad}")
+        check(r.stderr.startswith(f"sockmem: {bad}: "), f"--textfile {bad}: {r.stderr!r}")
+    os.chmod(path, 0o600)
+    r = sm(["top", "-o", "prom", "--textfile", path])
+    eq(r.returncode, 0, "--textfile over an existing file")
+    eq(os.stat(path).st_mode & 0o777, 0o644, "replaced file mode")
+    check("sockmem_group_sockets" in open(path).read(), "replaced file content")
+
+
+def t_prom_rules():
+    """The shipped alerting rules load, and their promtool unit tests pass."""
+    if not shutil.which("promtool"):
+        return "skipped: promtool not found (apt-get install prometheus)"
+    d = os.path.join(REPO, "contrib", "prometheus")
+    r = subprocess.run(["promtool", "check", "rules", "sockmem.rules.yml"], cwd=d,
+                       capture_output=True, text=True, timeout=CMD_TIMEOUT)
+    eq(r.returncode, 0, f"promtool check rules: {r.stdout}{r.stderr}")
+    r = subprocess.run(["promtool", "test", "rules", "sockmem.rules.test.yml"], cwd=d,
+                       capture_output=True, text=True, timeout=CMD_TIMEOUT)
+    eq(r.returncode, 0, f"promtool test rules: {r.stdout}{r.stderr}")
+    check("SUCCESS" in r.stdout, f"promtool test rules: {r.stdout}")
+# ------------------------------------------- the growing receive buffer (trickle)
+
+TRICKLE = os.path.join(HELPERS, "trickle")
+SHRINK = "/proc/sys/net/ipv4/tcp_shrink_window"
+GROW_RMEM = (4096, 131072, 1048576)   # tcp_rmem inside the test's namespace
+
+
+class Trickle:
+    """One build/helpers/trickle in a network namespace of its own (unshare -n),
+    or in another helper's (nsenter): loopback connections fed SIZE-byte
+    segments every INTERVAL µs, toward a receiver that reads or does not."""
+
+    def __init__(self, *args, join=None):
+        _counter[0] += 1
+        self.ready = os.path.join(TMP, f"trickle.{_counter[0]}.json")
+        self.errfile = os.path.join(TMP, f"trickle.{_counter[0]}.err")
+        cmd = [TRICKLE, *args, "--ready-file", self.ready, "--timeout", str(HELPER_TIMEOUT)]
+        if join is None:
+            cmd = ["unshare", "-n", *cmd, "--netns-lo"]
+        else:
+            cmd = ["nsenter", "-t", str(join.pid), "-n", *cmd]
+        self.p, self.info = start_ready(self, cmd, f"trickle {' '.join(args)}")
+        eq(self.info["pid"], self.p.pid, "trickle pid in ready file")
+        self.pid = self.p.pid
+        self.ns = ["nsenter", "-t", str(self.pid), "-n"]
+        self.lport = self.info["listen_port"]
+
+    def stop(self):
+        kill_proc(self.p)
+
+    def receivers(self, doc):
+        """Our accepted sockets in a sockets/check document (local port = ours)."""
+        return [s for s in doc if s["state"] == "ESTAB" and s["local"] == f"127.0.0.1:{self.lport}"]
+
+
+def rmem_arg(v):
+    return f"net/ipv4/tcp_rmem={v[0]} {v[1]} {v[2]}"
+
+
+def check_run(prefix, args=()):
+    """sockmem check -j in a namespace: (exit status, {id: finding})."""
+    r = sm(["check", "-j", "--no-owners", *args], prefix=prefix)
+    check(r.returncode in (0, 3, 4) and r.stderr == "",
+          f"check exit {r.returncode}, stderr {r.stderr.strip()[:200]!r}")
+    doc = parse_json(r.stdout, "check -j")
+    by = {}
+    for f in doc["findings"]:
+        check(f["id"] not in by, f"finding {f['id']} twice")
+        by[f["id"]] = f
+    return r.returncode, by
+
+
+def wscale_expected(tcp_rmem_max):
+    """rcv_wscale the kernel gives an unlocked socket (tcp_select_initial_window)."""
+    space = max(tcp_rmem_max, read_ints("/proc/sys/net/core/rmem_max")[0])
+    return min(max(space.bit_length() - 1 - 15, 0), 14)
+
+
+def ss_wscale(prefix, lport):
+    """{(local, peer): (snd, rcv)} from ss -tin for our connections."""
+    r = run([*prefix, "ss", "-tinH", "state", "established"])
+    out, cur = {}, None
+    for ln in r.stdout.splitlines():
+        f = ln.split()
+        if len(f) >= 4 and not ln.startswith((" ", "\t")):
+            cur = (f[2], f[3])
+        m = re.search(r"\bwscale:(\d+),(\d+)", ln)
+        if m and cur:
+            out[cur] = (int(m.group(1)), int(m.group(2)))
+    return out
+
+
+def t_growing_rcvbuf():
+    """Issue 11 (1): a non-reader fed 4-byte segments. growing_rcvbuf (warning)
+    and check exit 3 while rb is still far below tcp_rmem max."""
+    args = ["--size", "4", "--interval-us", "1000", "--sysctl", rmem_arg(GROW_RMEM)]
+    if os.path.exists(SHRINK):
+        args += ["--sysctl", "net/ipv4/tcp_shrink_window=0"]
+    h = Trickle(*args)
+    try:
+        deadline, seen = time.monotonic() + 30, None
+        while time.monotonic() < deadline:
+            rc, by = check_run(h.ns)
+            f = by.get("growing_rcvbuf")
+            if f:
+                seen = (rc, f)
+                break
+            time.sleep(0.2)
+        check(seen, "growing_rcvbuf did not fire within 30 s")
+        rc, f = seen
+        eq((rc, f["severity"]), (3, "warning"), "check exit and severity")
+        ev = f["evidence"]
+        top = ev["top_sockets"][0]
+        check(GROW_RMEM[1] < top["rb"] < GROW_RMEM[2] // 2,
+              f"fired at rb {top['rb']}: above tcp_rmem default, well before the max")
+        check(top["recv_q"] * 4 <= top["r"] and top["r"] * 4 >= top["rb"],
+              f"thresholds hold for the top socket: {top}")
+        eq(top["local"], f"127.0.0.1:{h.lport}", "the offender is our receiver")
+        eq(top["rcv_wscale"], wscale_expected(GROW_RMEM[2]), "top socket rcv_wscale")
+        check(top["rcv_wnd"] > 0, f"window still open: {top['rcv_wnd']}")
+        eq((ev["sockets"], ev["tcp_rmem_default"], ev["tcp_rmem_max"]),
+           (1, GROW_RMEM[1], GROW_RMEM[2]), "evidence sockets, namespace tcp_rmem")
+        eq(ev["tcp_shrink_window"], 0 if os.path.exists(SHRINK) else None, "evidence tcp_shrink_window")
+        eq(ev["recv_q"], top["recv_q"], "evidence recv_q (one offender)")
+        check("tcp_clamp_window()" in f["explanation"] and "tcp_shrink_window=1" in f["explanation"],
+              "explanation names tcp_clamp_window() and the fix")
+        # the sockets view: window scales equal ss's, for every connection
+        ss = ss_wscale(h.ns, h.lport)
+        doc = sm_json(["sockets", "--no-owners"], prefix=h.ns)
+        mine = [s for s in doc["sockets"] if s["state"] == "ESTAB"]
+        eq(len(mine), 2, "two ESTAB sockets in the namespace")
+        for s in mine:
+            eq((s["tcp_info"]["snd_wscale"], s["tcp_info"]["rcv_wscale"]),
+               ss.get((s["local"], s["peer"])), f"wscale of {s['local']} vs ss")
+        lst = [s for s in doc["sockets"] if s["state"] == "LISTEN"]
+        eq([(s["tcp_info"]["snd_wscale"], s["tcp_info"]["rcv_wscale"]) for s in lst], [(None, None)],
+           "a listener has no window scale (null, not 0)")
+        # the system view shows the namespace's value
+        sysd = sm_json(["system"], prefix=h.ns)["system"]["sysctl"]
+        eq(sysd["tcp_shrink_window"], 0 if os.path.exists(SHRINK) else None, "system tcp_shrink_window")
+    finally:
+        h.stop()
+
+
+def t_growing_rcvbuf_shrink_window():
+    """The same with tcp_shrink_window=1: rb stays at tcp_rmem default, the
+    window closes, and growing_rcvbuf (info) says the fix is on."""
+    if not os.path.exists(SHRINK):
+        return "skipped: no net.ipv4.tcp_shrink_window (kernel before 6.5)"
+    h = Trickle("--size", "4", "--interval-us", "1000", "--sysctl", rmem_arg(GROW_RMEM),
+                "--sysctl", "net/ipv4/tcp_shrink_window=1")
+    try:
+        end, last, rbs = time.monotonic() + 5, None, []
+        while time.monotonic() < end:
+            rc, by = check_run(h.ns)
+            g = by.get("growing_rcvbuf")
+            check(not g or g["severity"] == "info", f"growing_rcvbuf {g and g['severity']} with the fix on")
+            doc = sm_json(["sockets", "--no-owners"], prefix=h.ns)
+            rbs += [s["skmem"]["rb"] for s in h.receivers(doc["sockets"])]
+            last = (rc, by)
+            time.sleep(0.3)
+        check(rbs and max(rbs) <= GROW_RMEM[1] + GROW_RMEM[1] // 8,
+              f"rb stayed near tcp_rmem default with the fix on: max {max(rbs or [0])}")
+        rc, by = last
+        g = by.get("growing_rcvbuf")
+        check(g, f"growing_rcvbuf (info) absent at the end: {sorted(by)}")
+        check("the fix for a growing receive buffer is on" in g["explanation"], "explanation: fix on")
+        eq(g["evidence"]["tcp_shrink_window"], 1, "evidence tcp_shrink_window")
+        ub = by.get("unread_backlog")
+        check(ub and ub["evidence"]["top_sockets"][0]["rcv_wnd"] == 0,
+              "the window closed instead (unread_backlog, rcv_wnd 0)")
+        eq(rc, 3, "check exit: unread_backlog is still a warning")
+        eq(sm_json(["system"], prefix=h.ns)["system"]["sysctl"]["tcp_shrink_window"], 1,
+           "system tcp_shrink_window")
+    finally:
+        h.stop()
+
+
+def t_growing_rcvbuf_healthy_reader():
+    """A reader that keeps up, with tiny segments or with bulk data: never
+    growing_rcvbuf, although bulk autotuning raises rb."""
+    for args, what in ((["--read", "--size", "4", "--interval-us", "1000"], "tiny segments"),
+                       (["--read", "--size", "65536", "--interval-us", "200"], "bulk")):
+        h = Trickle(*args, "--sysctl", rmem_arg(GROW_RMEM))
+        try:
+            end, rbs = time.monotonic() + 4, []
+            while time.monotonic() < end:
+                _, by = check_run(h.ns)
+                check("growing_rcvbuf" not in by, f"{what}: growing_rcvbuf fired for a reader: "
+                      f"{by.get('growing_rcvbuf', {}).get('evidence')}")
+                doc = sm_json(["sockets", "--no-owners"], prefix=h.ns)
+                rbs += [s["skmem"]["rb"] for s in h.receivers(doc["sockets"])]
+                time.sleep(0.3)
+            if what == "bulk":
+                check(max(rbs) > GROW_RMEM[1], f"bulk: autotuning raised rb ({max(rbs)})")
+        finally:
+            h.stop()
+
+
+def t_tuning_change_not_locked():
+    """Issue 11 (3): tcp_rmem changed in a namespace with existing autotuned
+    sockets: they are outside_autotuning, not locked_buffers; SO_RCVBUF set on
+    the listener (before the handshake) is still identified as locked, and
+    one set after accept() cannot be told apart."""
+    auto = Trickle("--pairs", "2", "--writes", "0")
+    try:
+        pre = Trickle("--pairs", "2", "--writes", "0", "--rcvbuf", "65536", join=auto)
+        post = Trickle("--pairs", "2", "--writes", "0", "--rcvbuf-after", "65536", join=auto)
+        rc, by = check_run(auto.ns)
+        f = by.get("locked_buffers")
+        check(f, f"locked_buffers absent before the change: {sorted(by)}")
+        locked = sorted(s["peer"] for s in f["evidence"]["top_sockets"])
+        eq(locked, sorted(f"127.0.0.1:{c['client_port']}" for c in pre.info["conns"]),
+           "locked_buffers = the accepted sockets of the SO_RCVBUF listener")
+        check(all(s["local"] == f"127.0.0.1:{pre.lport}" and s["rb"] == 131072
+                  for s in f["evidence"]["top_sockets"]), "locked sockets: rb 2 x 65536")
+        eq(f["evidence"]["sockets"], 2, "locked_buffers sockets")
+        floor = read_ints("/proc/sys/net/core/rmem_max")[0].bit_length() - 1 - 15
+        eq(f["evidence"]["rcv_wscale_floor"], floor, "rcv_wscale_floor")
+        check(all(s["rcv_wscale"] < floor for s in f["evidence"]["top_sockets"]), "their scale is below")
+        check("outside_autotuning" not in by, "nothing outside the range before the change")
+        # the tuning change: the default moves above every autotuned rb
+        run([*auto.ns, "sysctl", "-q", "-w", "net.ipv4.tcp_rmem=4096 262144 8388608"])
+        rc, by = check_run(auto.ns)
+        f = by.get("locked_buffers")
+        check(f and f["evidence"]["sockets"] == 2, "still exactly the 2 known locked sockets")
+        o = by.get("outside_autotuning")
+        check(o, f"outside_autotuning absent after the change: {sorted(by)}")
+        # 3 helpers x (listener + 2 clients + 2 servers) = 15, minus the 2 known locked
+        eq(o["evidence"]["sockets"], 13, "outside_autotuning sockets after the tcp_rmem change")
+        eq((o["evidence"]["tcp_rmem_default"], o["evidence"]["tcp_rmem_max"]), (262144, 8388608),
+           "outside_autotuning: the namespace's new range")
+        check("created before a tcp_rmem/tcp_wmem change" in o["summary"], f"summary: {o['summary']}")
+        eq(rc, 0, "check exit: info only")
+        for t in (pre, post):
+            t.stop()
+    finally:
+        auto.stop()
+
+
 TESTS = [
     ("sockets_ipv4_exact", t_sockets_ipv4_exact),
     ("sockets_ipv6_exact", t_sockets_ipv6_exact),
     ("top_process_sums", t_top_process_sums),
     ("totals_isolated_netns", t_totals_isolated_netns),
+    ("no_process_categories", t_no_process_categories),
     ("report_reconcile_same_document", t_report_reconcile_same_document),
     ("shared_socket", t_shared_socket),
     ("scale_30k", t_scale_30k),
@@ -2009,6 +2866,17 @@ TESTS = [
     ("owners_in_flight", t_owners_in_flight),
     ("owners_read_error", t_owners_read_error),
     ("owners_few_fds", t_owners_few_fds),
+    ("plot_recording", t_plot_recording),
+    ("plot_refusals", t_plot_refusals),
+    ("prom_promtool", t_prom_promtool),
+    ("prom_node_exporter", t_prom_node_exporter),
+    ("prom_groups_add_up", t_prom_groups_add_up),
+    ("prom_textfile_atomic", t_prom_textfile_atomic),
+    ("prom_rules", t_prom_rules),
+    ("growing_rcvbuf", t_growing_rcvbuf),
+    ("growing_rcvbuf_shrink_window", t_growing_rcvbuf_shrink_window),
+    ("growing_rcvbuf_healthy_reader", t_growing_rcvbuf_healthy_reader),
+    ("tuning_change_not_locked", t_tuning_change_not_locked),
 ]
 
 

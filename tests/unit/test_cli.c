@@ -104,8 +104,9 @@ static void test_commands(void **state)
 	struct opts o;
 
 	(void)state;
-	/* the table holds exactly these, each once */
-	assert_int_equal(ncmds, sizeof(words) / sizeof(words[0]));
+	/* the table holds exactly these, each once, and plot (test_plot) */
+	assert_int_equal(ncmds, sizeof(words) / sizeof(words[0]) + 1);
+	assert_non_null(cmd_find("plot"));
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
 		PARSE_OK(&o, words[i].word);
 		assert_int_equal(o.cmd, words[i].cmd);
@@ -198,8 +199,43 @@ static void test_output_formats(void **state)
 	assert_int_equal(o.fmt, FMT_TABLE);
 	PARSE_OK(&o, "-o", "tsv", "-j");
 	assert_int_equal(o.fmt, FMT_JSON);
-	PARSE_FAIL("unknown output format 'xml' (table, tsv, json)", "-o", "xml");
-	PARSE_FAIL("unknown output format 'JSON' (table, tsv, json)", "-o", "JSON");
+	PARSE_FAIL("unknown output format 'xml' (table, tsv, json, prom; svg for plot)", "-o",
+		   "xml");
+	PARSE_FAIL("unknown output format 'JSON' (table, tsv, json, prom; svg for plot)", "-o",
+		   "JSON");
+}
+
+/* -o prom: --top 50 and --by cgroup (by_auto) unless given; views with
+ * bounded series only; --textfile. */
+static void test_prom_options(void **state)
+{
+	struct opts o;
+
+	(void)state;
+	PARSE_OK(&o, "top", "-o", "prom");
+	assert_int_equal(o.fmt, FMT_PROM);
+	assert_int_equal(o.top_n, CLI_PROM_TOP);
+	assert_int_equal(o.by, BY_CGROUP);
+	assert_true(o.by_auto);
+	assert_null(o.textfile);
+	PARSE_OK(&o, "report", "-o", "prom", "--top", "1", "--by", "process");
+	assert_int_equal(o.top_n, 1);
+	assert_int_equal(o.by, BY_PROCESS);
+	assert_false(o.by_auto);
+	PARSE_OK(&o, "--by", "user", "-oprom", "check");
+	assert_int_equal(o.by, BY_USER);
+	assert_false(o.by_auto);
+	/* other formats keep their defaults: every group, by process */
+	PARSE_OK(&o, "top", "-j");
+	assert_int_equal(o.top_n, 0);
+	assert_int_equal(o.by, BY_PROCESS);
+	assert_false(o.by_auto);
+	PARSE_OK(&o, "system", "-o", "prom", "--textfile", "/x/sockmem.prom");
+	assert_string_equal(o.textfile, "/x/sockmem.prom");
+	PARSE_FAIL("-o prom: system, top, check and report only (no per-socket series)", "sockets",
+		   "-o", "prom");
+	PARSE_FAIL("--textfile needs a file name", "--textfile", "");
+	PARSE_FAIL("option '--textfile' needs a value", "--textfile");
 }
 
 static void test_flags(void **state)
@@ -461,14 +497,47 @@ static void test_usage_text(void **state)
 	free(mem);
 }
 
+static void test_plot(void **state)
+{
+	struct opts o;
+
+	(void)state;
+	PARSE_OK(&o, "plot", "rec.jsonl");
+	assert_int_equal(o.cmd, CMD_PLOT);
+	assert_int_equal(o.fmt, FMT_SVG); /* its only format, without -o */
+	assert_int_equal(o.nargs, 1);
+	assert_string_equal(o.args[0], "rec.jsonl");
+	PARSE_OK(&o, "-o", "svg", "plot", "-");
+	assert_string_equal(o.args[0], "-");
+	PARSE_OK(&o, "plot", "--", "-o");    /* after --, a file named -o */
+	assert_string_equal(o.args[0], "-o");
+	assert_int_equal(o.fmt, FMT_SVG);
+	PARSE_OK(&o, "plot", "top");	     /* a file named top, not a command */
+	assert_int_equal(o.cmd, CMD_PLOT);
+	assert_string_equal(o.args[0], "top");
+#define NEED "plot needs a RECORDING: a file of sockmem watch -o json lines (- for stdin)"
+	PARSE_FAIL(NEED, "plot");
+	PARSE_FAIL(NEED, "plot", "");
+#undef NEED
+	PARSE_FAIL("unknown command 'b'", "plot", "a", "b");
+	PARSE_FAIL("unexpected word 'b' after the command", "plot", "--", "a", "b");
+	PARSE_FAIL("plot writes SVG only (-o svg)", "plot", "a", "-j");
+	PARSE_FAIL("plot writes SVG only (-o svg)", "plot", "a", "-o", "tsv");
+	PARSE_FAIL("plot reads its RECORDING, not --from", "plot", "a", "--from", "x");
+	PARSE_FAIL("-o svg is the format of plot RECORDING only", "top", "-o", "svg");
+	PARSE_FAIL("unknown command 'x'", "top", "x"); /* views take no words */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_commands),
+		cmocka_unit_test(test_plot),
 		cmocka_unit_test(test_from_and_snapshot),
 		cmocka_unit_test(test_command_before_and_after_options),
 		cmocka_unit_test(test_output_formats),
+		cmocka_unit_test(test_prom_options),
 		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_families),
 		cmocka_unit_test(test_top_n),
