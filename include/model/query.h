@@ -28,6 +28,7 @@ struct opts {
 	enum group_by by;   /* --by */
 	struct filter filt; /* --state, --sport, --src, --pid, ... */
 	bool all_netns;	    /* --all-netns */
+	bool this_netns;    /* --this-netns */
 	const char *netns;  /* -N NAME */
 	size_t top_n;	    /* 0 = all */
 	const char *proc_root;

@@ -29,7 +29,9 @@ void cli_usage(FILE *f)
 	      "      --top N        at most N groups in top/report\n"
 	      "      --by KEY       group top by process (default), cgroup, user, port, state, "
 	      "netns\n"
-	      "      --all-netns    every network namespace on the host (root)\n"
+	      "      --all-netns    every network namespace on the host (the default as\n"
+	      "                     root in the host's initial network namespace)\n"
+	      "      --this-netns   only the network namespace sockmem runs in\n"
 	      "  -N, --netns NAME   the named network namespace (ip netns)\n"
 	      "      --from FILE    render a saved snapshot (- for stdin) instead of collecting\n"
 	      "      --textfile PATH  write the output to PATH atomically\n"
@@ -74,6 +76,7 @@ enum {
 	OPT_UNREAD_MIN,
 	OPT_BY,
 	OPT_ALL_NETNS,
+	OPT_THIS_NETNS,
 	OPT_STATE,
 	OPT_SPORT,
 	OPT_DPORT,
@@ -222,10 +225,10 @@ static int check_combination(const struct opts *o, int root_given, int not_json,
 		   f->npid || f->ncomm || f->nuid || f->ncgroup;
 
 	/* the scope of a collection: a snapshot was collected already */
-	if (o->from && (o->netns || o->all_netns || root_given || o->no_owners))
+	if (o->from && (o->netns || o->all_netns || o->this_netns || root_given || o->no_owners))
 		return fail(err, errlen, "%s",
-			    "--from: -N, --all-netns, --proc-root and --no-owners choose what to "
-			    "collect; a snapshot is collected already");
+			    "--from: -N, --all-netns, --this-netns, --proc-root and --no-owners "
+			    "choose what to collect; a snapshot is collected already");
 	if (o->cmd != CMD_SNAPSHOT)
 		return 0;
 	if (not_json)
@@ -261,6 +264,7 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 		{ "unread-min", required_argument, NULL, OPT_UNREAD_MIN },
 		{ "by", required_argument, NULL, OPT_BY },
 		{ "all-netns", no_argument, NULL, OPT_ALL_NETNS },
+		{ "this-netns", no_argument, NULL, OPT_THIS_NETNS },
 		{ "netns", required_argument, NULL, 'N' },
 		{ "state", required_argument, NULL, OPT_STATE },
 		{ "sport", required_argument, NULL, OPT_SPORT },
@@ -409,6 +413,7 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 					    optarg);
 			break;
 		case OPT_ALL_NETNS: o->all_netns = true; break;
+		case OPT_THIS_NETNS: o->this_netns = true; break;
 		case 'N':
 			if (!*optarg || strchr(optarg, '/') || strcmp(optarg, ".") == 0 ||
 			    strcmp(optarg, "..") == 0)
@@ -457,8 +462,9 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 		o->by = BY_CGROUP;
 		o->by_auto = true;
 	}
-	if (o->all_netns && o->netns)
-		return fail(err, errlen, "%s", "--all-netns and -N exclude each other");
+	if (o->all_netns + o->this_netns + (o->netns != NULL) > 1)
+		return fail(err, errlen, "%s",
+			    "--all-netns, --this-netns and -N exclude each other");
 	/* -4 and -6 together mean both, as in ss. */
 	o->want_v4 = only4 || !only6;
 	o->want_v6 = only6 || !only4;

@@ -441,9 +441,20 @@ static void fill_drops(struct finding *f, const struct report *r)
 
 /* ---- reconciliation, only over a complete (unfiltered) dump ---- */
 
-static bool reconcile_gap(const struct report *r)
+static bool gap_beyond(const struct report *r)
 {
 	return !r->partial && r->rec.within.has && !r->rec.within.v;
+}
+
+/* A positive gap the namespaces that were not dumped can explain. */
+static bool gap_other_netns(const struct report *r)
+{
+	return gap_beyond(r) && r->rec.gap_pages.v > 0 && report_other_netns_possible(r);
+}
+
+static bool reconcile_gap(const struct report *r)
+{
+	return gap_beyond(r) && !gap_other_netns(r);
 }
 
 static void fill_reconcile(struct finding *f, const struct report *r)
@@ -455,6 +466,31 @@ static void fill_reconcile(struct finding *f, const struct report *r)
 		 "beyond the per-CPU tolerance of %lld",
 		 (long long)rec->sockstat_pages.v, (unsigned long long)rec->sockets_pages,
 		 (long long)rec->gap_pages.v, (long long)rec->tolerance_pages.v);
+	ev(f, "sockets_pages", EV_PAGES, mu(rec->sockets_pages));
+	ev(f, "sockstat_pages", EV_PAGES, rec->sockstat_pages);
+	ev(f, "gap_pages", EV_PAGES, rec->gap_pages);
+	ev(f, "tolerance_pages", EV_PAGES, rec->tolerance_pages);
+}
+
+static void fill_other_netns(struct finding *f, const struct report *r)
+{
+	const struct reconcile *rec = &r->rec;
+	const struct coverage *c = &r->cov;
+	char n[80];
+
+	if (c->other_netns.has && c->other_netns.v > 0)
+		snprintf(n, sizeof(n), "%s%lld other network namespace%s",
+			 c->unreadable_pids.has && !c->unreadable_pids.v ? "the " : "at least ",
+			 (long long)c->other_netns.v, c->other_netns.v == 1 ? "" : "s");
+	else
+		snprintf(n, sizeof(n), "other network namespaces sockmem could not see");
+	snprintf(f->summary, sizeof(f->summary),
+		 "sockstat counts %lld pages more than the dumped sockets (tolerance %lld): "
+		 "%s, not dumped, share that counter",
+		 (long long)rec->gap_pages.v, (long long)rec->tolerance_pages.v, n);
+	ev(f, "other_netns", EV_COUNT, c->other_netns);
+	ev(f, "unreadable_pids", EV_COUNT, c->unreadable_pids);
+	ev(f, "initial_netns", EV_BOOL, c->initial_netns);
 	ev(f, "sockets_pages", EV_PAGES, mu(rec->sockets_pages));
 	ev(f, "sockstat_pages", EV_PAGES, rec->sockstat_pages);
 	ev(f, "gap_pages", EV_PAGES, rec->gap_pages);
@@ -578,7 +614,12 @@ static const struct rule rules[] = {
 	{
 		.id = "reconcile_gap", .sev = SEV_WARNING,
 		.match = reconcile_gap, .fill = fill_reconcile,
-		.explanation = "sockstat's mem is host-wide; the dump sees one network namespace. A positive gap is memory charged to sockets the dump cannot see: sockets in other network namespaces (use --all-netns), or sockets reset while their fd stays open (unhashed, charged, invisible to sock_diag). A negative gap means memory outside tcp_mem accounting or a dump racing heavy traffic.",
+		.explanation = "sockstat's mem is host-wide (tcp_memory_allocated, read by sockstat_seq_show) and the dump covered every network namespace sockmem found, or it found no other. A positive gap is memory charged to sockets the dump cannot see: sockets reset while their fd stays open (unhashed, charged, invisible to sock_diag), or network namespaces no process and no /run/netns name holds. A negative gap means memory outside tcp_mem accounting or a dump racing heavy traffic.",
+	},
+	{
+		.id = "reconcile_other_netns", .sev = SEV_INFO,
+		.match = gap_other_netns, .fill = fill_other_netns,
+		.explanation = "sockstat's mem is host-wide (tcp_memory_allocated, read by sockstat_seq_show) while a sock_diag dump sees one network namespace, so the gap can be the memory of the namespaces that were not dumped and is no fault. As root in the host's initial network namespace sockmem dumps every namespace by default; --this-netns, -N, a container or a user without CAP_SYS_ADMIN limit it to one.",
 	},
 };
 /* clang-format on */

@@ -18,6 +18,7 @@ enum tline {
 	TL_IPV4,
 	TL_ORPHANS,
 	TL_TCPEXT,
+	TL_SCOPE,
 	TL_RECONCILE,
 	TL_N
 };
@@ -147,6 +148,10 @@ static size_t sys_fields(const struct report *r, struct sysfield *f, bool table)
 	F(NULL, "counters_since_boot", si->initial_netns, UNIT_BOOL, TL_NONE);
 	for (int i = 0; i < TX_N; i++)
 		F("tcpext", procfs_tcpext_names[i], si->tcpext[i], UNIT_COUNT, TL_TCPEXT);
+	F("scope", "all_netns", maybe_of(r->all_netns), UNIT_BOOL, TL_SCOPE);
+	F("scope", "initial_netns", r->cov.initial_netns, UNIT_BOOL, TL_SCOPE);
+	F("scope", "other_netns", r->cov.other_netns, UNIT_COUNT, TL_SCOPE);
+	F("scope", "unreadable_pids", r->cov.unreadable_pids, UNIT_COUNT, TL_SCOPE);
 	F("reconcile", "sockets_pages", maybe_of((int64_t)rc->sockets_pages), UNIT_PAGES,
 	  TL_RECONCILE);
 	T("  sockets ", " pages (", 0);
@@ -165,6 +170,44 @@ static size_t sys_fields(const struct report *r, struct sysfield *f, bool table)
 #undef T
 #undef F
 	return n;
+}
+
+/* Appends, when one namespace was dumped and others can exist, what the
+ * dump left out: the other namespaces, and the part of sockstat outside the
+ * dumped sockets beyond the per-CPU tolerance. */
+static void scope_clause(const struct report *r, char *buf, size_t len)
+{
+	const struct coverage *c = &r->cov;
+	const struct reconcile *rc = &r->rec;
+	size_t k = strlen(buf);
+	char h[32];
+
+#define ADD(...)                                                                                   \
+	do {                                                                                       \
+		if (k < len)                                                                       \
+			k += (size_t)snprintf(buf + k, len - k, __VA_ARGS__);                      \
+	} while (0)
+	if (!report_other_netns_possible(r))
+		return;
+	ADD(" Only one network namespace was dumped");
+	if (!c->other_netns.has)
+		ADD("; the others could not be listed");
+	else
+		ADD("; %lld other%s found", (long long)c->other_netns.v,
+		    c->other_netns.v == 1 ? " was" : "s were");
+	if (c->unreadable_pids.has && c->unreadable_pids.v)
+		ADD(" (the namespace of %lld process%s could not be read)",
+		    (long long)c->unreadable_pids.v, c->unreadable_pids.v == 1 ? "" : "es");
+	if (!c->initial_netns.has || !c->initial_netns.v)
+		ADD("; sockmem %s in the host's initial one",
+		    c->initial_netns.has ? "did not run" : "may not have run");
+	if (!r->partial && rc->within.has && !rc->within.v && rc->gap_pages.v > 0) {
+		fmt_human(h, (uint64_t)rc->gap_pages.v * r->page_size);
+		ADD(": sockstat's %lld pages (%s) outside the dumped sockets can be theirs",
+		    (long long)rc->gap_pages.v, h);
+	}
+	ADD(".");
+#undef ADD
 }
 
 /* One sentence on the reconciliation, for every format. */
@@ -216,6 +259,7 @@ static void reconcile_sentence(const struct report *r, char *buf, size_t len)
 		    "tolerance of %lld: memory outside tcp_mem accounting or a dump that raced "
 		    "with heavy traffic.",
 		    (long long)-rc->gap_pages.v, (long long)rc->tolerance_pages.v);
+	scope_clause(r, buf, len);
 }
 
 static void json_field(struct jw *w, const struct sysfield *f)
@@ -293,7 +337,7 @@ void out_json_system(struct jw *w, const struct report *r)
 {
 	struct sysfield f[SYSF_MAX];
 	size_t n = sys_fields(r, f, false);
-	char sentence[512];
+	char sentence[1024];
 
 	jw_key(w, "system");
 	jw_obj_begin(w);
@@ -323,7 +367,7 @@ static void tsv_system(struct outbuf *b, const struct report *r, const struct op
 {
 	struct sysfield f[SYSF_MAX];
 	size_t n = sys_fields(r, f, false);
-	char sentence[512];
+	char sentence[1024];
 
 	if (!o->no_header)
 		ob_str(b, "key\tvalue\n");
@@ -471,6 +515,7 @@ static const struct tline_fmt tlines[TL_N] = {
 	[TL_IPV4] = { "net.ipv4", "", 0, NULL, "", note_ipv4 },
 	[TL_ORPHANS] = { "orphans", "  headroom", 0, NULL, "", note_orphans },
 	[TL_TCPEXT] = { "TcpExt", "", 4, NULL, "", note_tcpext },
+	[TL_SCOPE] = { "scope", "", 0, NULL, "", NULL },
 	[TL_RECONCILE] = { "reconcile", "", 0, NULL, "", reconcile_sentence },
 };
 
@@ -531,7 +576,7 @@ static void table_line(struct outbuf *b, const struct opts *o, const struct sysf
 /* Writes the note of table line l, if it has one. */
 static void table_note(struct outbuf *b, const struct report *r, enum tline l)
 {
-	char sentence[512];
+	char sentence[1024];
 
 	if (!tlines[l].note)
 		return;

@@ -160,6 +160,12 @@ static void write_coverage(struct jw *w, const struct report *r)
 		jw_str(w, "inet6");
 	jw_arr_end(w);
 	kv_bool(w, "all_netns", r->all_netns);
+	if (r->cov.initial_netns.has)
+		kv_bool(w, "initial_netns", r->cov.initial_netns.v != 0);
+	else
+		kv_null(w, "initial_netns");
+	jw_kv_maybe(w, "other_netns", r->cov.other_netns);
+	jw_kv_maybe(w, "unreadable_pids", r->cov.unreadable_pids);
 	jw_key(w, "states");
 	jw_arr_begin(w, 0);
 	for (unsigned i = 0; i < 32; i++)

@@ -656,8 +656,13 @@ class Runner:
         # 2. host-level findings through fixture proc roots, dumped in the
         # same namespace (no owners: the fixture has no pid directories)
         fixtures = [
-            # tcp_mem_high, orphans (critical), drops_and_collapse, reconcile_gap
+            # tcp_mem_high, orphans (critical), drops_and_collapse, and
+            # reconcile_other_netns: a child namespace dumped alone, whether
+            # it is the initial one unknown (the fixture has no self/ns)
             (self.fixture("crit", 5000, 1001, "no", drops=True), (4,)),
+            # reconcile_gap: sockstat below the sockets (a negative gap is
+            # no other namespace's memory; sockstat's mem can read negative)
+            (self.fixture("under", -1000, 0, "no"), (3, 4)),
             (self.fixture("low", 101, 0, "no", pcpu_rsv="256"), (0, 3, 4)),
             (self.fixture("press", 201, 0, "no", pcpu_rsv="256"), (3, 4)),
             # tcp_mem_unavailable and tcp_mem_pressure from the flag

@@ -121,7 +121,7 @@ static void test_commands(void **state)
 /* --from and snapshot: what goes with them and what does not. */
 static void test_from_and_snapshot(void **state)
 {
-	static const char scope[] = "--from: -N, --all-netns, --proc-root and --no-owners choose "
+	static const char scope[] = "--from: -N, --all-netns, --this-netns, --proc-root and --no-owners choose "
 				    "what to collect; a snapshot is collected already";
 	struct opts o;
 
@@ -356,7 +356,20 @@ static void test_netns_options(void **state)
 	PARSE_FAIL("'a/b' is not a network namespace name", "-N", "a/b");
 	PARSE_FAIL("'..' is not a network namespace name", "--netns", "..");
 	PARSE_FAIL("'' is not a network namespace name", "-N", "");
-	PARSE_FAIL("--all-netns and -N exclude each other", "--all-netns", "-N", "blue");
+	PARSE_OK(&o, "--this-netns");
+	assert_true(o.this_netns);
+	assert_false(o.all_netns);
+	PARSE_OK(&o, "top");
+	assert_false(o.this_netns); /* the default scope is decided at collection */
+	PARSE_FAIL("--all-netns, --this-netns and -N exclude each other", "--all-netns", "-N",
+		   "blue");
+	PARSE_FAIL("--all-netns, --this-netns and -N exclude each other", "--this-netns", "-N",
+		   "blue");
+	PARSE_FAIL("--all-netns, --this-netns and -N exclude each other", "--all-netns",
+		   "--this-netns");
+	PARSE_FAIL("--from: -N, --all-netns, --this-netns, --proc-root and --no-owners choose "
+		   "what to collect; a snapshot is collected already",
+		   "--from", "x.json", "--this-netns");
 }
 
 static void test_thresholds(void **state)

@@ -75,6 +75,10 @@ static void fx_init(struct fx *x)
 	x->fo.unread_min = FIND_DEFAULT_UNREAD_MIN;
 	x->r.owners.procs = x->procs;
 	x->r.owners.links = x->links;
+	/* one namespace dumped, known to be the host's only one */
+	x->r.cov.initial_netns = maybe_of(1);
+	x->r.cov.other_netns = maybe_of(0);
+	x->r.cov.unreadable_pids = maybe_of(0);
 }
 
 static uint32_t fx_proc(struct fx *x, int32_t pid, const char *comm)
@@ -1132,6 +1136,87 @@ static void test_reconcile_gap(void **state)
 
 /* ---- offenders: top processes and top sockets ---- */
 
+/* A positive gap beyond the tolerance is reconcile_other_netns (info), not
+ * reconcile_gap, whenever namespaces that were not dumped can hold it. */
+static void test_reconcile_other_netns(void **state)
+{
+	struct fx x;
+	const struct finding *f;
+
+	(void)state;
+	fx_init(&x);
+	x.r.sys.sysctl.tcp_mem[0] = maybe_of(100000); /* keep tcp_mem quiet */
+	x.r.sys.sysctl.tcp_mem[1] = maybe_of(200000);
+	x.r.sys.sysctl.tcp_mem[2] = maybe_of(300000);
+	fx_sock(&x, 105728, 0, 768);			  /* 26 pages */
+	x.r.sys.sockstat.mem_pages = maybe_of(26 + 1000); /* tolerance 512 */
+	x.r.cov.other_netns = maybe_of(3);
+	fx_run(&x);
+	assert_null(find(&x, "reconcile_gap"));
+	f = must(&x, "reconcile_other_netns", SEV_INFO);
+	assert_maybe(ev(f, "other_netns"), 3);
+	assert_maybe(ev(f, "unreadable_pids"), 0);
+	assert_maybe(ev(f, "initial_netns"), 1);
+	assert_maybe(ev(f, "gap_pages"), 1000);
+	assert_maybe(ev(f, "tolerance_pages"), 512);
+	assert_maybe(ev(f, "sockets_pages"), 26);
+	assert_maybe(ev(f, "sockstat_pages"), 1026);
+	assert_non_null(strstr(f->summary, "the 3 other network namespaces"));
+	assert_int_equal(findings_worst(x.f, (size_t)x.n), SEV_INFO);
+	/* each reason to think other namespaces exist is enough on its own */
+	x.r.cov.other_netns = maybe_of(0);
+	x.r.cov.unreadable_pids = maybe_of(2);
+	fx_run(&x);
+	assert_null(find(&x, "reconcile_gap"));
+	f = must(&x, "reconcile_other_netns", SEV_INFO);
+	assert_non_null(strstr(f->summary, "could not see"));
+	x.r.cov.unreadable_pids = maybe_none();
+	fx_run(&x);
+	must(&x, "reconcile_other_netns", SEV_INFO);
+	x.r.cov.unreadable_pids = maybe_of(0);
+	x.r.cov.other_netns = maybe_none();
+	fx_run(&x);
+	must(&x, "reconcile_other_netns", SEV_INFO);
+	x.r.cov.other_netns = maybe_of(0);
+	x.r.cov.initial_netns = maybe_of(0);
+	fx_run(&x);
+	must(&x, "reconcile_other_netns", SEV_INFO);
+	x.r.cov.initial_netns = maybe_none();
+	fx_run(&x);
+	must(&x, "reconcile_other_netns", SEV_INFO);
+	/* the initial namespace, no other found, every process readable: the
+	 * gap is the dump's, a warning as before */
+	x.r.cov.initial_netns = maybe_of(1);
+	fx_run(&x);
+	assert_null(find(&x, "reconcile_other_netns"));
+	must(&x, "reconcile_gap", SEV_WARNING);
+	/* every namespace dumped: other namespaces explain nothing */
+	x.r.all_netns = true;
+	x.r.cov.other_netns = maybe_of(3);
+	fx_run(&x);
+	assert_null(find(&x, "reconcile_other_netns"));
+	must(&x, "reconcile_gap", SEV_WARNING);
+	x.r.all_netns = false;
+	/* within the tolerance: neither */
+	x.r.sys.sockstat.mem_pages = maybe_of(26 + 512);
+	fx_run(&x);
+	assert_null(find(&x, "reconcile_other_netns"));
+	assert_null(find(&x, "reconcile_gap"));
+	/* a negative gap is no other namespace's memory: still reconcile_gap */
+	fx_sock(&x, 4096 * 1000, 0, 0);
+	x.r.sys.sockstat.mem_pages = maybe_of(26 + 1000 - 513);
+	fx_run(&x);
+	assert_null(find(&x, "reconcile_other_netns"));
+	assert_maybe(ev(must(&x, "reconcile_gap", SEV_WARNING), "gap_pages"), -513);
+	/* a partial dump is judged by neither */
+	x.r.sys.sockstat.mem_pages = maybe_of(100000);
+	x.r.partial = true;
+	fx_run(&x);
+	assert_null(find(&x, "reconcile_other_netns"));
+	assert_null(find(&x, "reconcile_gap"));
+	fx_free(&x);
+}
+
 static void test_top_processes_order(void **state)
 {
 	struct fx x;
@@ -1397,6 +1482,7 @@ int main(void)
 		cmocka_unit_test(test_no_skmem_no_rules),
 		cmocka_unit_test(test_drops_and_collapse),
 		cmocka_unit_test(test_reconcile_gap),
+		cmocka_unit_test(test_reconcile_other_netns),
 		cmocka_unit_test(test_top_processes_order),
 		cmocka_unit_test(test_top_sockets_order),
 		cmocka_unit_test(test_worst_and_names),

@@ -369,6 +369,10 @@ static void build_host(struct report *r, enum snap snap)
 	r->netns_ino = HOME_INO;
 	host_sysinfo(&r->sys);
 	one_netns(r);
+	/* root in the initial namespace with --this-netns, and no other namespace */
+	r->cov.initial_netns = val(1);
+	r->cov.other_netns = val(0);
+	r->cov.unreadable_pids = val(0);
 	r->ifnames = malloc(sizeof(ifn));
 	assert_non_null(r->ifnames);
 	memcpy(r->ifnames, ifn, sizeof(ifn));
@@ -409,6 +413,10 @@ static void build_quiet(struct report *r)
 	for (int i = 0; i < TX_N; i++)
 		r->sys.tcpext[i] = val(0);
 	one_netns(r);
+	/* not the initial namespace: two others found, one process unreadable */
+	r->cov.initial_netns = val(0);
+	r->cov.other_netns = val(2);
+	r->cov.unreadable_pids = val(1);
 	s = sock4(31, 1, "192.0.2.10", 443, "198.51.100.7", 61000);
 	s.inode = 4001;
 	s.uid = 33;
@@ -482,6 +490,8 @@ static void build_netns(struct report *r)
 	snprintf(r->netns[4].name, sizeof(r->netns[4].name), "g"); /* one letter */
 	r->netns_skipped = 1;
 	r->partial = true;
+	r->cov.other_netns = val(1); /* the skipped one */
+	r->cov.unreadable_pids = val(3);
 
 	s = sock4(21, 1, "127.0.0.1", 6379, "127.0.0.1", 50000);
 	s.inode = 3001;
