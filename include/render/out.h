@@ -69,6 +69,9 @@ typedef void (*field_json)(struct jw *w, const void *ctx, size_t row);
 #define FIELD_EXACT	2u /* UNIT_BYTES printed exactly in tables too (sizes like MSS) */
 #define FIELD_JSON_ONLY 4u /* JSON only: tables and TSV say it elsewhere, or omit a machine key */
 #define FIELD_NOT_PROM	8u /* no Prometheus label: changes when its object is recreated */
+/* JSON: json writes the field's members (keys and values) into the row's
+ * object itself: a field whose JSON name or shape is not one member */
+#define FIELD_JSON_MEMBERS 16u
 
 /*
  * One output field of a view: the single description every format
@@ -132,7 +135,8 @@ static inline struct cell cell_absent(void)
 /* "local" and "peer" members for a socket (ss -n spelling). */
 void out_json_endpoints(struct jw *w, const struct snapshot *r, const struct sock_rec *s);
 
-/* Escapes untrusted s for fmt into b (table, TSV or bare JSON string). */
+/* Escapes untrusted s for a TSV cell (fmt TSV) or else a table cell into
+ * b; JSON writes strings with jw_str. */
 void out_untrusted(struct outbuf *b, enum fmt fmt, const char *s, const char *extra);
 
 /* Per-view renderers, table and TSV. */
@@ -168,5 +172,8 @@ void out_json_sockets(struct jw *w, const struct view *v);
 void out_json_system(struct jw *w, const struct view *v);
 void out_json_top(struct jw *w, const struct view *v, const struct opts *o);
 void out_json_findings(struct jw *w, const struct view *v);
+/* "owners_scan": how complete the walk of /proc/PID/fd was (null when
+ * not walked), for the views that attribute sockets to processes. */
+void out_json_owners_scan(struct jw *w, const struct snapshot *r);
 
 #endif

@@ -3,11 +3,18 @@
 #ifndef SOCKMEM_JSONW_H
 #define SOCKMEM_JSONW_H
 
+#include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util/maybe.h"
 #include "util/outbuf.h"
+
+/* The error a misused writer records, in w->err and in its outbuf: an errno
+ * no write returns (it belongs to robust mutexes), so that the caller tells
+ * a bug in sockmem from a failed write. */
+#define JW_EMISUSE ENOTRECOVERABLE
 
 /* Deepest nesting of objects and arrays a document may have. */
 #define JW_DEPTH 16
@@ -18,29 +25,33 @@
  * keep "first" flags or write closers. Misuse (a key outside an object, a
  * value without its key inside one, a second key, closing what is not open,
  * nesting deeper than JW_DEPTH, a second top-level value) is a bug in the
- * caller: the writer records EINVAL in err, stops writing and sets the
+ * caller: the writer records JW_EMISUSE in err, stops writing and sets the
  * outbuf's error too, so the run fails instead of printing a broken document.
  */
 struct jw {
 	struct outbuf *b;
-	unsigned depth;		  /* open objects and arrays */
-	uint8_t kind[JW_DEPTH];	  /* JW_OBJ or JW_ARR, per level */
-	uint8_t flags[JW_DEPTH];  /* JW_LINES, per level */
-	bool more[JW_DEPTH];	  /* the level has a member already: next needs a comma */
-	bool key;		  /* a key was written and waits for its value */
-	bool done;		  /* the top-level value is complete */
-	int err;		  /* first misuse (EINVAL), or 0 */
+	unsigned depth;		 /* open objects and arrays */
+	uint8_t kind[JW_DEPTH];	 /* JW_OBJ or JW_ARR, per level */
+	uint8_t flags[JW_DEPTH]; /* JW_NL_*, per level */
+	bool more[JW_DEPTH];	 /* the level has a member already: next needs a comma */
+	bool key;		 /* a key was written and waits for its value */
+	bool nl;		 /* jw_nl: the next member or element starts a line */
+	bool done;		 /* the top-level value is complete */
+	int err;		 /* JW_EMISUSE after a misuse, else 0 */
 };
 
-/* Array flag: each element starts on a new line, and so does the closing ']'. */
-#define JW_LINES 1u
+/* Array flags. JW_NL_ELEM: each element starts on a new line;
+ * JW_NL_CLOSE: so does the closing ']'. JW_LINES: both. */
+#define JW_NL_ELEM  1u
+#define JW_NL_CLOSE 2u
+#define JW_LINES    (JW_NL_ELEM | JW_NL_CLOSE)
 
 /* Starts a document on b (which the caller owns). */
 void jw_init(struct jw *w, struct outbuf *b);
 
-/* Ends the document with a newline. Returns 0, or -EINVAL when the writer
- * was misused or the document is unbalanced (nothing written, or something
- * still open); then the outbuf's error is set as well. */
+/* Ends the document with a newline. Returns 0, or -JW_EMISUSE when the
+ * writer was misused or the document is unbalanced (nothing written, or
+ * something still open); then the outbuf's error is set as well. */
 int jw_end(struct jw *w);
 
 void jw_obj_begin(struct jw *w);
@@ -50,6 +61,10 @@ void jw_arr_end(struct jw *w);
 
 /* The next member's name, escaped as a JSON string. */
 void jw_key(struct jw *w, const char *key);
+
+/* The next member (in an object) or element (in an array) starts on a new
+ * line, after its comma: for documents laid out a section per line. */
+void jw_nl(struct jw *w);
 
 /* Values: in an array, after a key in an object, or as the document. */
 void jw_u64(struct jw *w, uint64_t v);
@@ -63,6 +78,11 @@ void jw_maybe(struct jw *w, struct maybe m);
 void jw_maybe_bool(struct jw *w, struct maybe m);
 /* v hundredths as a decimal with two places ("12.34"). */
 void jw_hundredths(struct jw *w, int64_t v);
+/* v as a decimal string ("18446744073709551615"), for numbers JSON parsers
+ * would round. */
+void jw_u64_str(struct jw *w, uint64_t v);
+/* The n bytes at p as a string of lowercase hex digits, two per byte. */
+void jw_hex(struct jw *w, const void *p, size_t n);
 
 /* Key and value in one call, for the common member shapes. */
 static inline void jw_kv_u64(struct jw *w, const char *key, uint64_t v)

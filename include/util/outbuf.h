@@ -75,7 +75,4 @@ void ob_table_str(struct outbuf *b, const char *s, const char *extra);
  *        (not XML characters) as \xHH per byte; valid UTF-8 passes through. */
 void ob_xml_str(struct outbuf *b, const char *s);
 
-/* Display width of s after table escaping. */
-size_t table_str_width(const char *s, const char *extra);
-
 #endif

@@ -133,6 +133,11 @@ int main(int argc, char **argv)
 	snapshot_free(&r);
 	if (rc == -EINTR || sig_interrupted())
 		return interrupted();
+	if (rc == -JW_EMISUSE) {
+		/* not the system's fault: the JSON writer caught a bug in a renderer */
+		fprintf(stderr, "sockmem: internal error: malformed JSON output (a bug)\n");
+		return EXIT_RUNTIME;
+	}
 	if (rc && o.textfile) {
 		fprintf(stderr, "sockmem: %s: %s\n", o.textfile, strerror(-rc));
 		return EXIT_RUNTIME;

@@ -45,6 +45,23 @@ void out_json_head(struct jw *w, const struct view *v, const struct opts *o)
 	jw_obj_end(w);
 }
 
+void out_json_owners_scan(struct jw *w, const struct snapshot *r)
+{
+	jw_key(w, "owners_scan");
+	if (!r->owners_scanned) {
+		jw_null(w);
+		return;
+	}
+	jw_obj_begin(w);
+	jw_kv_u64(w, "procs_scanned", r->owners.procs_scanned);
+	jw_kv_u64(w, "procs_denied", r->owners.procs_denied);
+	jw_kv_u64(w, "fds_denied", r->owners.fds_denied);
+	jw_kv_u64(w, "procs_gone", r->owners.procs_gone);
+	jw_kv_u64(w, "procs_incomplete", r->owners.procs_incomplete);
+	jw_kv_u64(w, "task_tables", r->owners.task_tables);
+	jw_obj_end(w);
+}
+
 static void table_head(struct outbuf *b, const struct snapshot *r)
 {
 	char ts[32];

@@ -36,9 +36,7 @@ static const char *raw_text(const struct cell *c, const struct outbuf *scratch)
 
 void out_untrusted(struct outbuf *b, enum fmt fmt, const char *s, const char *extra)
 {
-	if (fmt == FMT_JSON)
-		ob_json_str(b, s);
-	else if (fmt == FMT_TSV)
+	if (fmt == FMT_TSV)
 		ob_tsv_str(b, s, extra);
 	else
 		ob_table_str(b, s, extra);
@@ -212,6 +210,10 @@ static void json_field(struct jw *w, const struct field *f, const void *ctx, siz
 {
 	struct cell c;
 
+	if (f->flags & FIELD_JSON_MEMBERS) {
+		f->json(w, ctx, row);
+		return;
+	}
 	jw_key(w, f->key);
 	if (f->json) {
 		f->json(w, ctx, row);

@@ -223,6 +223,8 @@ void out_json_sockets(struct jw *w, const struct view *v)
 		w->b->err = w->b->err ? w->b->err : ENOMEM;
 	}
 	jw_arr_end(w);
+	/* an empty owners list means "no holder" only for a complete walk */
+	out_json_owners_scan(w, v->snap);
 }
 
 void out_sockets(struct outbuf *b, const struct view *v, const struct opts *o)

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-
 /* Lines of the system table, in order. TL_NONE: a value no table line shows. */
 enum tline {
 	TL_NONE,
@@ -26,9 +25,12 @@ enum tline {
 
 /*
  * One system value: the field table of the system view. TSV and JSON print
- * every field (section NULL: a top-level member); the table prints each on
- * its line, as "key value" (title, or key when NULL) on the plain lines and
- * within the sentence-like lines (memory, tcp_mem, pressure, reconcile).
+ * every field (section NULL: a top-level member) but the table-only ones;
+ * the table prints each on its line, in field order unless `order` says
+ * otherwise, as pre, value, post: pre NULL is "  " and the title (or key)
+ * and a space, so the plain lines are "key value" pairs and the
+ * sentence-like lines (memory, tcp_mem, pressure, reconcile) put their
+ * words in pre and post.
  */
 struct sysfield {
 	const char *section;
@@ -37,6 +39,9 @@ struct sysfield {
 	enum unit unit;
 	enum tline line;
 	const char *title;
+	const char *pre, *post; /* table text around the value */
+	int order;		/* table position within its line; 0: field order */
+	bool table_only;	/* JSON says it elsewhere (host.page_size) */
 };
 
 #define SYSF_MAX 80
@@ -64,8 +69,9 @@ static struct maybe times(struct maybe m, uint64_t k)
 	return maybe_mul(m, (int64_t)k);
 }
 
-/* The flat list every format renders; returns the count. */
-static size_t sys_fields(const struct view *v, struct sysfield *f)
+/* The flat list every format renders, with the table-only fields when
+ * table; returns the count. */
+static size_t sys_fields(const struct view *v, struct sysfield *f, bool table)
 {
 	const struct snapshot *r = v->snap;
 	const struct sysinfo *si = &r->sys;
@@ -74,27 +80,45 @@ static size_t sys_fields(const struct view *v, struct sysfield *f)
 	const struct reconcile *rc = &v->rec;
 	size_t n = 0;
 
-#define F(sec, key, val, unit, line) (f[n++] = (struct sysfield){ sec, key, val, unit, line, NULL })
+#define F(sec, key_, val, unit_, line_)                                                            \
+	(f[n++] = (struct sysfield){                                                               \
+	     .section = sec, .key = key_, .v = val, .unit = unit_, .line = line_ })
+/* the table text of the field just added */
+#define T(pre_, post_, order_) (f[n - 1].pre = pre_, f[n - 1].post = post_, f[n - 1].order = order_)
 	F("sockstat", "inuse", ss->inuse, UNIT_COUNT, TL_SOCKETS);
 	F("sockstat", "orphan", ss->orphan, UNIT_COUNT, TL_SOCKETS);
 	F("sockstat", "tw", ss->tw, UNIT_COUNT, TL_SOCKETS);
 	F("sockstat", "alloc", ss->alloc, UNIT_COUNT, TL_SOCKETS);
 	F("sockstat", "mem_pages", ss->mem_pages, UNIT_PAGES, TL_MEMORY);
+	T("  ", " pages = ", 0);
 	F("sockstat", "mem_bytes", times(ss->mem_pages, r->page_size), UNIT_BYTES, TL_MEMORY);
+	T("", "  (sockstat mem, host-wide; page size ", 0);
+	if (table) {
+		/* exact, unlike bytes */
+		F("sockstat", "page_size", maybe_of((int64_t)r->page_size), UNIT_COUNT, TL_MEMORY);
+		T("", ")", 0);
+	}
 	F("sockstat", "inuse6", ss->inuse6, UNIT_COUNT, TL_SOCKETS);
 	F("sockstat", "sockets_used", ss->sockets_used, UNIT_COUNT, TL_SOCKETS);
+	/* the table: "low N (P%)" for each threshold, in pages */
 	F("tcp_mem", "low_pages", sc->tcp_mem[0], UNIT_PAGES, TL_TCP_MEM);
+	T("  low ", " (", 1);
 	F("tcp_mem", "pressure_pages", sc->tcp_mem[1], UNIT_PAGES, TL_TCP_MEM);
+	T("  pressure ", " (", 3);
 	F("tcp_mem", "high_pages", sc->tcp_mem[2], UNIT_PAGES, TL_TCP_MEM);
-	F("tcp_mem", "low_bytes", times(sc->tcp_mem[0], r->page_size), UNIT_BYTES, TL_TCP_MEM);
-	F("tcp_mem", "pressure_bytes", times(sc->tcp_mem[1], r->page_size), UNIT_BYTES,
-	  TL_TCP_MEM);
-	F("tcp_mem", "high_bytes", times(sc->tcp_mem[2], r->page_size), UNIT_BYTES, TL_TCP_MEM);
+	T("  high ", " (", 5);
+	F("tcp_mem", "low_bytes", times(sc->tcp_mem[0], r->page_size), UNIT_BYTES, TL_NONE);
+	F("tcp_mem", "pressure_bytes", times(sc->tcp_mem[1], r->page_size), UNIT_BYTES, TL_NONE);
+	F("tcp_mem", "high_bytes", times(sc->tcp_mem[2], r->page_size), UNIT_BYTES, TL_NONE);
 	F("tcp_mem", "used_pct_of_low", pct(ss->mem_pages, sc->tcp_mem[0]), UNIT_PCT, TL_TCP_MEM);
+	T("", ")", 2);
 	F("tcp_mem", "used_pct_of_pressure", pct(ss->mem_pages, sc->tcp_mem[1]), UNIT_PCT,
 	  TL_TCP_MEM);
+	T("", ")", 4);
 	F("tcp_mem", "used_pct_of_high", pct(ss->mem_pages, sc->tcp_mem[2]), UNIT_PCT, TL_TCP_MEM);
+	T("", ")", 6);
 	F(NULL, "pressure", si->proto.pressure, UNIT_BOOL, TL_PRESSURE);
+	T("  ", "  (/proc/net/protocols; global, stays set until the next allocation)", 0);
 	/* the same counter as sockstat mem (the table's memory line) */
 	F("protocols", "memory_pages", si->proto.memory_pages, UNIT_PAGES, TL_NONE);
 	F("tcp_rmem", "min", sc->tcp_rmem[0], UNIT_BYTES, TL_RMEM);
@@ -131,11 +155,20 @@ static size_t sys_fields(const struct view *v, struct sysfield *f)
 	F("scope", "unreadable_pids", r->cov.unreadable_pids, UNIT_COUNT, TL_SCOPE);
 	F("reconcile", "sockets_pages", maybe_of((int64_t)rc->sockets_pages), UNIT_PAGES,
 	  TL_RECONCILE);
-	F("reconcile", "sockstat_pages", rc->sockstat_pages, UNIT_PAGES, TL_RECONCILE);
-	F("reconcile", "gap_pages", rc->gap_pages, UNIT_PAGES, TL_RECONCILE);
-	F("reconcile", "tolerance_pages", rc->tolerance_pages, UNIT_PAGES, TL_RECONCILE);
-	F("reconcile", "within_tolerance", v->partial ? maybe_none() : rc->within, UNIT_BOOL,
+	T("  sockets ", " pages (", 0);
+	F("reconcile", "dumped_sockets", maybe_of((int64_t)v->totals.sockets), UNIT_COUNT,
 	  TL_RECONCILE);
+	T("", " dumped)", 0);
+	F("reconcile", "sockstat_pages", rc->sockstat_pages, UNIT_PAGES, TL_RECONCILE);
+	T("  sockstat ", "", 0);
+	F("reconcile", "gap_pages", rc->gap_pages, UNIT_PAGES, TL_RECONCILE);
+	T("  gap ", "", 0);
+	F("reconcile", "tolerance_pages", rc->tolerance_pages, UNIT_PAGES, TL_RECONCILE);
+	T("  tolerance ", " pages", 0);
+	/* the table says it in the sentence below the line */
+	F("reconcile", "within_tolerance", v->partial ? maybe_none() : rc->within, UNIT_BOOL,
+	  TL_NONE);
+#undef T
 #undef F
 	return n;
 }
@@ -243,7 +276,7 @@ static void json_field(struct jw *w, const struct sysfield *f)
 		jw_maybe(w, f->v);
 }
 
-/* Sockets of one namespace in the view. */
+/* Sockets of one namespace in the dump. */
 static uint64_t ns_sockets(const struct view *v, uint64_t ino)
 {
 	uint64_t n = 0;
@@ -262,7 +295,6 @@ static struct maybe ns_count(const struct view *v, const struct netns_ent *ns)
 static void json_namespaces(struct jw *w, const struct view *v)
 {
 	const struct snapshot *r = v->snap;
-
 	jw_key(w, "namespaces");
 	jw_arr_begin(w, 0);
 	for (size_t i = 0; i < r->nnetns; i++) {
@@ -308,7 +340,7 @@ static bool same_section(const struct sysfield *a, const struct sysfield *b)
 void out_json_system(struct jw *w, const struct view *v)
 {
 	struct sysfield f[SYSF_MAX];
-	size_t n = sys_fields(v, f);
+	size_t n = sys_fields(v, f, false);
 	char sentence[1024];
 
 	jw_key(w, "system");
@@ -339,7 +371,7 @@ static void tsv_system(struct outbuf *b, const struct view *v, const struct opts
 {
 	const struct snapshot *r = v->snap;
 	struct sysfield f[SYSF_MAX];
-	size_t n = sys_fields(v, f);
+	size_t n = sys_fields(v, f, false);
 	char sentence[1024];
 
 	if (!o->no_header)
@@ -369,11 +401,11 @@ static void tsv_system(struct outbuf *b, const struct view *v, const struct opts
 	for (size_t i = 0; i < r->nnetns; i++) {
 		const struct netns_ent *ns = &r->netns[i];
 		const struct sysfield nf[] = {
-			{ NULL, "sockets", ns_count(v, ns), UNIT_COUNT, TL_NONE, NULL },
-			{ NULL, "inuse", ns->inuse, UNIT_COUNT, TL_NONE, NULL },
-			{ NULL, "tw", ns->tw, UNIT_COUNT, TL_NONE, NULL },
-			{ NULL, "tcp_rmem_max", ns->sysctl.tcp_rmem[2], UNIT_BYTES, TL_NONE, NULL },
-			{ NULL, "tcp_wmem_max", ns->sysctl.tcp_wmem[2], UNIT_BYTES, TL_NONE, NULL },
+			{ .key = "sockets", .v = ns_count(v, ns), .unit = UNIT_COUNT },
+			{ .key = "inuse", .v = ns->inuse, .unit = UNIT_COUNT },
+			{ .key = "tw", .v = ns->tw, .unit = UNIT_COUNT },
+			{ .key = "tcp_rmem_max", .v = ns->sysctl.tcp_rmem[2], .unit = UNIT_BYTES },
+			{ .key = "tcp_wmem_max", .v = ns->sysctl.tcp_wmem[2], .unit = UNIT_BYTES },
 		};
 
 		ob_str(b, "namespaces.");
@@ -434,112 +466,146 @@ static void kv(struct outbuf *b, const struct opts *o, const char *k, struct may
 	tv(b, o, m, u);
 }
 
-/* The "key value" pairs of the fields of table line l, in field order;
- * wrap > 0 continues on an unlabelled line after every wrap pairs. */
-static void kv_line(struct outbuf *b, const struct opts *o, const struct sysfield *f, size_t n,
-		    enum tline l, int wrap)
+/* The note below the net.ipv4 line: tcp_adv_win_scale's caveat, when it applies. */
+static void note_ipv4(const struct view *v, char *buf, size_t len)
 {
-	int k = 0;
+	const struct snapshot *r = v->snap;
+	struct maybe ignored = sysinfo_adv_win_scale_ignored(&r->sys);
+
+	snprintf(buf, len, "%s",
+		 ignored.has && ignored.v ? "tcp_adv_win_scale is ignored since Linux 6.6 (each "
+					    "socket's scaling_ratio replaced it)"
+					  : "");
+}
+
+static void note_orphans(const struct view *v, char *buf, size_t len)
+{
+	(void)v;
+	snprintf(buf, len,
+		 "(more orphans before tcp_too_many_orphans fires: orphans << shift > "
+		 "tcp_max_orphans)");
+}
+
+/* Since when TcpExt counts: the table's words for counters_since_boot. */
+static void note_tcpext(const struct view *v, char *buf, size_t len)
+{
+	const struct snapshot *r = v->snap;
+	struct maybe boot = r->sys.initial_netns;
+
+	snprintf(buf, len, "%s",
+		 !boot.has ? "(counters since boot or since the namespace was created)"
+		 : boot.v  ? "(counters since boot)"
+			   : "(counters since the namespace was created)");
+}
+
+/* One line of the system table: its label, and what it says around its fields. */
+struct tline_fmt {
+	const char *label;
+	const char *start;	 /* after the label, before the fields */
+	int wrap;		 /* > 0: an unlabelled continuation line every wrap fields */
+	const char *unavailable; /* instead of the fields when the first is absent */
+	const char *end;	 /* after the fields */
+	/* NULL, or writes a sentence ("" for none) for an unlabelled line below */
+	void (*note)(const struct view *v, char *buf, size_t len);
+};
+
+static const struct tline_fmt tlines[TL_N] = {
+	[TL_SOCKETS] = { "TCP sockets", "", 0, NULL, "", NULL },
+	[TL_MEMORY] = { "TCP memory", "", 0, NULL, "", NULL },
+	[TL_TCP_MEM] = { "tcp_mem", "", 0,
+			 "  unavailable (no net.ipv4.tcp_mem here: a container network namespace?)",
+			 "  pages (used %)", NULL },
+	[TL_PRESSURE] = { "pressure", "", 0, NULL, "", NULL },
+	[TL_RMEM] = { "tcp_rmem", "", 0, NULL, "", NULL },
+	[TL_WMEM] = { "tcp_wmem", "", 0, NULL, "", NULL },
+	[TL_CORE] = { "net.core", "", 0, NULL, "", NULL },
+	[TL_IPV4] = { "net.ipv4", "", 0, NULL, "", note_ipv4 },
+	[TL_ORPHANS] = { "orphans", "  headroom", 0, NULL, "", note_orphans },
+	[TL_TCPEXT] = { "TcpExt", "", 4, NULL, "", note_tcpext },
+	[TL_SCOPE] = { "scope", "", 0, NULL, "", NULL },
+	[TL_RECONCILE] = { "reconcile", "", 0, NULL, "", reconcile_sentence },
+};
+
+/* The next field of line l after table position `after` (order, then field
+ * index), or n when none is left. */
+static size_t next_in_line(const struct sysfield *f, size_t n, enum tline l, int order,
+			   size_t after, bool first)
+{
+	size_t best = n;
 
 	for (size_t i = 0; i < n; i++) {
 		if (f[i].line != l)
 			continue;
-		if (wrap && k && k % wrap == 0) {
+		if (!first && (f[i].order < order || (f[i].order == order && i <= after)))
+			continue;
+		if (best == n || f[i].order < f[best].order ||
+		    (f[i].order == f[best].order && i < best))
+			best = i;
+	}
+	return best;
+}
+
+/* Writes table line l: its label, then each of its fields in table order. */
+static void table_line(struct outbuf *b, const struct opts *o, const struct sysfield *f, size_t n,
+		       enum tline l)
+{
+	const struct tline_fmt *t = &tlines[l];
+	size_t i = next_in_line(f, n, l, 0, 0, true);
+	int k = 0;
+
+	label(b, t->label);
+	ob_str(b, t->start);
+	if (t->unavailable && i < n && !f[i].v.has) {
+		ob_str(b, t->unavailable);
+		ob_ch(b, '\n');
+		return;
+	}
+	for (; i < n; i = next_in_line(f, n, l, f[i].order, i, false), k++) {
+		if (t->wrap && k && k % t->wrap == 0) {
 			ob_ch(b, '\n');
 			label(b, "");
 		}
-		kv(b, o, f[i].title ? f[i].title : f[i].key, f[i].v, f[i].unit);
-		k++;
+		if (f[i].pre) {
+			ob_str(b, f[i].pre);
+		} else {
+			ob_str(b, "  ");
+			ob_str(b, f[i].title ? f[i].title : f[i].key);
+			ob_ch(b, ' ');
+		}
+		tv(b, o, f[i].v, f[i].unit);
+		if (f[i].post)
+			ob_str(b, f[i].post);
 	}
+	ob_str(b, t->end);
+	ob_ch(b, '\n');
+}
+
+/* Writes the note of table line l, if it has one. */
+static void table_note(struct outbuf *b, const struct view *v, enum tline l)
+{
+	char sentence[1024];
+
+	if (!tlines[l].note)
+		return;
+	tlines[l].note(v, sentence, sizeof(sentence));
+	if (!sentence[0])
+		return;
+	label(b, "");
+	ob_str(b, "  ");
+	ob_str(b, sentence);
 	ob_ch(b, '\n');
 }
 
 static void table_system(struct outbuf *b, const struct view *v, const struct opts *o)
 {
 	const struct snapshot *r = v->snap;
-	const struct sysinfo *si = &r->sys;
-	const struct sockstat *ss = &si->sockstat;
-	const struct sysctls *sc = &si->sysctl;
 	struct sysfield f[SYSF_MAX];
-	size_t n = sys_fields(v, f);
-	char sentence[1024];
+	size_t n = sys_fields(v, f, true);
 
-	label(b, "TCP sockets");
-	kv_line(b, o, f, n, TL_SOCKETS, 0);
-	label(b, "TCP memory");
-	ob_str(b, "  ");
-	tv(b, o, ss->mem_pages, UNIT_PAGES);
-	ob_str(b, " pages = ");
-	tv(b, o, times(ss->mem_pages, r->page_size), UNIT_BYTES);
-	ob_str(b, "  (sockstat mem, host-wide; page size ");
-	ob_u64(b, r->page_size);
-	ob_str(b, ")\n");
-	label(b, "tcp_mem");
-	if (!sc->tcp_mem[0].has) {
-		ob_str(
-		    b,
-		    "  unavailable (no net.ipv4.tcp_mem here: a container network namespace?)\n");
-	} else {
-		static const char *const names[3] = { "low", "pressure", "high" };
-
-		for (int i = 0; i < 3; i++) {
-			kv(b, o, names[i], sc->tcp_mem[i], UNIT_PAGES);
-			ob_str(b, " (");
-			tv(b, o, pct(ss->mem_pages, sc->tcp_mem[i]), UNIT_PCT);
-			ob_ch(b, ')');
-		}
-		ob_str(b, "  pages (used %)\n");
+	for (int l = TL_SOCKETS; l < TL_N; l++) {
+		table_line(b, o, f, n, (enum tline)l);
+		table_note(b, v, (enum tline)l);
 	}
-	label(b, "pressure");
-	ob_str(b, "  ");
-	tv(b, o, si->proto.pressure, UNIT_BOOL);
-	ob_str(b, "  (/proc/net/protocols; global, stays set until the next allocation)\n");
-	label(b, "tcp_rmem");
-	kv_line(b, o, f, n, TL_RMEM, 0);
-	label(b, "tcp_wmem");
-	kv_line(b, o, f, n, TL_WMEM, 0);
-	label(b, "net.core");
-	kv_line(b, o, f, n, TL_CORE, 0);
-	label(b, "net.ipv4");
-	kv_line(b, o, f, n, TL_IPV4, 0);
-	if (sysinfo_adv_win_scale_ignored(si).v) {
-		label(b, "");
-		ob_str(b, "  tcp_adv_win_scale is ignored since Linux 6.6 (each socket's "
-			  "scaling_ratio replaced it)\n");
-	}
-	label(b, "orphans");
-	ob_str(b, "  headroom");
-	kv_line(b, o, f, n, TL_ORPHANS, 0);
-	label(b, "");
-	ob_str(b, "  (more orphans before tcp_too_many_orphans fires: orphans << shift > "
-		  "tcp_max_orphans)\n");
-	label(b, "TcpExt");
-	kv_line(b, o, f, n, TL_TCPEXT, 4);
-	label(b, "");
-	if (!si->initial_netns.has)
-		ob_str(b, "  (counters since boot or since the namespace was created)\n");
-	else
-		ob_str(b, si->initial_netns.v ? "  (counters since boot)\n"
-					      : "  (counters since the namespace was created)\n");
-	label(b, "scope");
-	kv_line(b, o, f, n, TL_SCOPE, 0);
-	label(b, "reconcile");
-	ob_str(b, "  sockets ");
-	ob_u64(b, v->rec.sockets_pages);
-	ob_str(b, " pages (");
-	ob_u64(b, v->totals.sockets);
-	ob_str(b, " dumped)  sockstat ");
-	tv(b, o, v->rec.sockstat_pages, UNIT_PAGES);
-	ob_str(b, "  gap ");
-	tv(b, o, v->rec.gap_pages, UNIT_PAGES);
-	ob_str(b, "  tolerance ");
-	tv(b, o, v->rec.tolerance_pages, UNIT_PAGES);
-	ob_str(b, " pages\n");
-	label(b, "");
-	reconcile_sentence(v, sentence, sizeof(sentence));
-	ob_str(b, "  ");
-	ob_str(b, sentence);
-	ob_ch(b, '\n');
 	if (!r->all_netns)
 		return;
 	for (size_t i = 0; i < r->nnetns; i++) {
@@ -583,7 +649,7 @@ void out_system_each(const struct view *v,
 		     void *arg)
 {
 	struct sysfield f[SYSF_MAX];
-	size_t n = sys_fields(v, f);
+	size_t n = sys_fields(v, f, false);
 
 	for (size_t i = 0; i < n; i++)
 		fn(arg, f[i].section, f[i].key, f[i].v, f[i].unit);

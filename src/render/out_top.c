@@ -338,17 +338,5 @@ void out_json_top(struct jw *w, const struct view *v, const struct opts *o)
 	jw_key(w, "totals");
 	out_json_obj(w, &sums, &c, c.n, &scratch);
 	ob_finish(&scratch);
-	jw_key(w, "owners_scan");
-	if (!r->owners_scanned) {
-		jw_null(w);
-	} else {
-		jw_obj_begin(w);
-		jw_kv_u64(w, "procs_scanned", r->owners.procs_scanned);
-		jw_kv_u64(w, "procs_denied", r->owners.procs_denied);
-		jw_kv_u64(w, "fds_denied", r->owners.fds_denied);
-		jw_kv_u64(w, "procs_gone", r->owners.procs_gone);
-		jw_kv_u64(w, "procs_incomplete", r->owners.procs_incomplete);
-		jw_kv_u64(w, "task_tables", r->owners.task_tables);
-		jw_obj_end(w);
-	}
+	out_json_owners_scan(w, r);
 }

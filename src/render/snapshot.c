@@ -22,509 +22,452 @@
 
 #include "render/out.h"
 
-#define SW_DEPTH 8
-
-/* The snapshot's own small JSON writer (member-per-line layout of the
- * document); util/jsonw.h is the views' writer. Folding the two into one
- * is open work. Tracks, per open object or array, whether a member was
- * written yet, so separators are right by construction. */
-struct sw {
-	struct outbuf *b;
-	int depth;
-	bool used[SW_DEPTH];
-	bool nl; /* the next member starts a line */
-};
-
-/* Separator and (in an object) key for the next member. */
-static void sw_member(struct sw *w, const char *key)
-{
-	if (w->used[w->depth])
-		ob_ch(w->b, ',');
-	if (w->nl)
-		ob_ch(w->b, '\n');
-	w->nl = false;
-	w->used[w->depth] = true;
-	if (key) {
-		ob_ch(w->b, '"');
-		ob_str(w->b, key);
-		ob_str(w->b, "\":");
-	}
-}
-
-/* Opens an object ('{') or array ('[') as member key (NULL in arrays). */
-static void sw_open(struct sw *w, const char *key, char c)
-{
-	sw_member(w, key);
-	ob_ch(w->b, c);
-	w->used[++w->depth] = false;
-}
-
-/* A new line before the next array element, so big arrays read one
- * element per line. */
-static void sw_open_line(struct sw *w, char c)
-{
-	w->nl = true;
-	sw_open(w, NULL, c);
-}
-
-static void sw_close(struct sw *w, char c)
-{
-	w->depth--;
-	ob_ch(w->b, c);
-}
-
-static void sw_null(struct sw *w, const char *key)
-{
-	sw_member(w, key);
-	ob_str(w->b, "null");
-}
-
-static void sw_u64(struct sw *w, const char *key, uint64_t v)
-{
-	sw_member(w, key);
-	ob_u64(w->b, v);
-}
+/*
+ * The document is written by util/jsonw (one writer for every JSON output),
+ * laid out a section per line and one array element per line for the big
+ * arrays. These helpers are the snapshot's value conventions: each writes
+ * one member, key and value.
+ */
 
 /* A count where 0 means absent (pid 0, inode 0 of a namespace). */
-static void sw_u64_nz(struct sw *w, const char *key, uint64_t v)
+static void kv_u64_nz(struct jw *w, const char *key, uint64_t v)
 {
-	if (v)
-		sw_u64(w, key, v);
-	else
-		sw_null(w, key);
+	jw_kv_opt_u64(w, key, v != 0, v);
 }
 
-static void sw_bool(struct sw *w, const char *key, bool v)
+static void kv_null(struct jw *w, const char *key)
 {
-	sw_member(w, key);
-	ob_str(w->b, v ? "true" : "false");
+	jw_key(w, key);
+	jw_null(w);
 }
 
-static void sw_maybe(struct sw *w, const char *key, struct maybe m)
+static void kv_bool(struct jw *w, const char *key, bool v)
 {
-	sw_member(w, key);
-	if (m.has)
-		ob_i64(w->b, m.v);
-	else
-		ob_str(w->b, "null");
+	jw_key(w, key);
+	jw_bool(w, v);
 }
 
 /* An unsigned 64-bit kernel value as a decimal string. */
-static void sw_u64_str(struct sw *w, const char *key, uint64_t v)
+static void kv_u64_str(struct jw *w, const char *key, uint64_t v)
 {
-	sw_member(w, key);
-	ob_ch(w->b, '"');
-	ob_u64(w->b, v);
-	ob_ch(w->b, '"');
-}
-
-/* Trusted ASCII (names of our own). */
-static void sw_ascii(struct sw *w, const char *key, const char *s)
-{
-	sw_member(w, key);
-	ob_ch(w->b, '"');
-	ob_str(w->b, s);
-	ob_ch(w->b, '"');
+	jw_key(w, key);
+	jw_u64_str(w, v);
 }
 
 /* Untrusted text: a string when it is valid UTF-8, else {"hex": bytes}. */
-static void sw_text(struct sw *w, const char *key, const char *s)
+static void kv_text(struct jw *w, const char *key, const char *s)
 {
-	static const char hexd[] = "0123456789abcdef";
-
-	sw_member(w, key);
+	jw_key(w, key);
 	if (ob_utf8_valid(s)) {
-		ob_json_str(w->b, s);
+		jw_str(w, s);
 		return;
 	}
-	ob_str(w->b, "{\"hex\":\"");
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		ob_ch(w->b, hexd[*p >> 4]);
-		ob_ch(w->b, hexd[*p & 15]);
-	}
-	ob_str(w->b, "\"}");
+	jw_obj_begin(w);
+	jw_key(w, "hex");
+	jw_hex(w, s, strlen(s));
+	jw_obj_end(w);
 }
 
 /* Untrusted text where "" means absent. */
-static void sw_text_nz(struct sw *w, const char *key, const char *s)
+static void kv_text_nz(struct jw *w, const char *key, const char *s)
 {
 	if (s && s[0])
-		sw_text(w, key, s);
+		kv_text(w, key, s);
 	else
-		sw_null(w, key);
+		kv_null(w, key);
 }
 
-static void sw_maybe_array(struct sw *w, const char *key, const struct maybe *m, size_t n)
+static void kv_maybe_array(struct jw *w, const char *key, const struct maybe *m, size_t n)
 {
-	sw_open(w, key, '[');
+	jw_key(w, key);
+	jw_arr_begin(w, 0);
 	for (size_t i = 0; i < n; i++)
-		sw_maybe(w, NULL, m[i]);
-	sw_close(w, ']');
+		jw_maybe(w, m[i]);
+	jw_arr_end(w);
 }
 
 /* RFC 3339 UTC, to the second (what collection recorded). */
-static void sw_time(struct sw *w, const char *key, time_t t)
+static void kv_time(struct jw *w, const char *key, time_t t)
 {
 	char buf[32];
 	struct tm tm;
 
 	if (!gmtime_r(&t, &tm) || !strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm))
 		snprintf(buf, sizeof(buf), "%lld", (long long)t);
-	sw_ascii(w, key, buf);
+	jw_kv_str(w, key, buf);
 }
 
 /* ---------------------------------------------------------------- sections */
 
-static void write_head(struct sw *w, const struct snapshot *r)
+static void write_head(struct jw *w, const struct snapshot *r)
 {
-	sw_ascii(w, "schema", SOCKMEM_SCHEMA);
-	sw_ascii(w, "command", "snapshot");
-	sw_open(w, "host", '{');
-	sw_text_nz(w, "hostname", r->sys.hostname);
-	sw_text_nz(w, "kernel", r->sys.release);
-	sw_time(w, "time", r->when);
-	sw_u64(w, "page_size", r->page_size);
-	sw_u64_nz(w, "ncpu", r->ncpu);
-	sw_u64_nz(w, "netns_ino", r->netns_ino);
-	sw_close(w, '}');
-	sw_text_nz(w, "boot_id", r->sys.boot_id);
+	jw_kv_str(w, "schema", SOCKMEM_SCHEMA);
+	jw_kv_str(w, "command", "snapshot");
+	jw_key(w, "host");
+	jw_obj_begin(w);
+	kv_text_nz(w, "hostname", r->sys.hostname);
+	kv_text_nz(w, "kernel", r->sys.release);
+	kv_time(w, "time", r->when);
+	jw_kv_u64(w, "page_size", r->page_size);
+	kv_u64_nz(w, "ncpu", r->ncpu);
+	kv_u64_nz(w, "netns_ino", r->netns_ino);
+	jw_obj_end(w);
+	kv_text_nz(w, "boot_id", r->sys.boot_id);
 }
 
-static void write_ports(struct sw *w, const char *key, const struct port_range *p, size_t n)
+static void write_ports(struct jw *w, const char *key, const struct port_range *p, size_t n)
 {
-	sw_open(w, key, '[');
+	jw_key(w, key);
+	jw_arr_begin(w, 0);
 	for (size_t i = 0; i < n; i++) {
-		sw_member(w, NULL);
-		ob_ch(w->b, '"');
-		ob_u64(w->b, p[i].lo);
-		if (p[i].hi != p[i].lo) {
-			ob_ch(w->b, '-');
-			ob_u64(w->b, p[i].hi);
-		}
-		ob_ch(w->b, '"');
+		char buf[32];
+
+		if (p[i].hi != p[i].lo)
+			snprintf(buf, sizeof(buf), "%u-%u", (unsigned)p[i].lo, (unsigned)p[i].hi);
+		else
+			snprintf(buf, sizeof(buf), "%u", (unsigned)p[i].lo);
+		jw_str(w, buf);
 	}
-	sw_close(w, ']');
+	jw_arr_end(w);
 }
 
-static void write_cidrs(struct sw *w, const char *key, const struct cidr *c, size_t n)
+static void write_cidrs(struct jw *w, const char *key, const struct cidr *c, size_t n)
 {
-	sw_open(w, key, '[');
+	jw_key(w, key);
+	jw_arr_begin(w, 0);
 	for (size_t i = 0; i < n; i++) {
-		char a[INET6_ADDRSTRLEN] = "?";
+		char a[INET6_ADDRSTRLEN] = "?", buf[INET6_ADDRSTRLEN + 8];
 
 		inet_ntop(c[i].family == AF_INET6 ? AF_INET6 : AF_INET, c[i].addr, a, sizeof(a));
-		sw_member(w, NULL);
-		ob_ch(w->b, '"');
-		ob_str(w->b, a);
-		ob_ch(w->b, '/');
-		ob_u64(w->b, c[i].plen);
-		ob_ch(w->b, '"');
+		snprintf(buf, sizeof(buf), "%s/%u", a, (unsigned)c[i].plen);
+		jw_str(w, buf);
 	}
-	sw_close(w, ']');
+	jw_arr_end(w);
 }
 
 /* What the dumps were limited to: families and the kernel-side filter. */
-static void write_coverage(struct sw *w, const struct snapshot *r)
+static void write_coverage(struct jw *w, const struct snapshot *r)
 {
 	const struct filter *f = &r->cov.dump;
 
-	sw_open(w, "coverage", '{');
-	sw_open(w, "families", '[');
+	jw_key(w, "coverage");
+	jw_obj_begin(w);
+	jw_key(w, "families");
+	jw_arr_begin(w, 0);
 	if (r->cov.v4)
-		sw_ascii(w, NULL, "inet");
+		jw_str(w, "inet");
 	if (r->cov.v6)
-		sw_ascii(w, NULL, "inet6");
-	sw_close(w, ']');
-	sw_bool(w, "all_netns", r->all_netns);
-	if (r->cov.initial_netns.has) {
-		sw_bool(w, "initial_netns", r->cov.initial_netns.v != 0);
-	} else {
-		sw_member(w, "initial_netns");
-		ob_str(w->b, "null");
-	}
-	sw_maybe(w, "other_netns", r->cov.other_netns);
-	sw_maybe(w, "unreadable_pids", r->cov.unreadable_pids);
-	sw_open(w, "states", '[');
+		jw_str(w, "inet6");
+	jw_arr_end(w);
+	kv_bool(w, "all_netns", r->all_netns);
+	if (r->cov.initial_netns.has)
+		kv_bool(w, "initial_netns", r->cov.initial_netns.v != 0);
+	else
+		kv_null(w, "initial_netns");
+	jw_kv_maybe(w, "other_netns", r->cov.other_netns);
+	jw_kv_maybe(w, "unreadable_pids", r->cov.unreadable_pids);
+	jw_key(w, "states");
+	jw_arr_begin(w, 0);
 	for (unsigned i = 0; i < 32; i++)
 		if (f->states & (1u << i))
-			sw_u64(w, NULL, i);
-	sw_close(w, ']');
+			jw_u64(w, i);
+	jw_arr_end(w);
 	write_ports(w, "sport", f->sport, f->nsport);
 	write_ports(w, "dport", f->dport, f->ndport);
 	write_cidrs(w, "src", f->src, f->nsrc);
 	write_cidrs(w, "dst", f->dst, f->ndst);
-	sw_close(w, '}');
+	jw_obj_end(w);
 }
 
-static void write_sysctls(struct sw *w, const char *key, const struct sysctls *sc)
+static void write_sysctls(struct jw *w, const char *key, const struct sysctls *sc)
 {
-	sw_open(w, key, '{');
-	sw_maybe_array(w, "tcp_mem", sc->tcp_mem, 3);
-	sw_maybe_array(w, "tcp_rmem", sc->tcp_rmem, 3);
-	sw_maybe_array(w, "tcp_wmem", sc->tcp_wmem, 3);
-	sw_maybe(w, "tcp_max_orphans", sc->tcp_max_orphans);
-	sw_maybe(w, "tcp_adv_win_scale", sc->tcp_adv_win_scale);
-	sw_maybe(w, "tcp_moderate_rcvbuf", sc->tcp_moderate_rcvbuf);
-	sw_maybe(w, "tcp_notsent_lowat", sc->tcp_notsent_lowat);
-	sw_maybe(w, "tcp_shrink_window", sc->tcp_shrink_window);
-	sw_maybe(w, "rmem_max", sc->rmem_max);
-	sw_maybe(w, "wmem_max", sc->wmem_max);
-	sw_maybe(w, "rmem_default", sc->rmem_default);
-	sw_maybe(w, "wmem_default", sc->wmem_default);
-	sw_maybe(w, "mem_pcpu_rsv", sc->mem_pcpu_rsv);
-	sw_close(w, '}');
+	jw_key(w, key);
+	jw_obj_begin(w);
+	kv_maybe_array(w, "tcp_mem", sc->tcp_mem, 3);
+	kv_maybe_array(w, "tcp_rmem", sc->tcp_rmem, 3);
+	kv_maybe_array(w, "tcp_wmem", sc->tcp_wmem, 3);
+	jw_kv_maybe(w, "tcp_max_orphans", sc->tcp_max_orphans);
+	jw_kv_maybe(w, "tcp_adv_win_scale", sc->tcp_adv_win_scale);
+	jw_kv_maybe(w, "tcp_moderate_rcvbuf", sc->tcp_moderate_rcvbuf);
+	jw_kv_maybe(w, "tcp_notsent_lowat", sc->tcp_notsent_lowat);
+	jw_kv_maybe(w, "tcp_shrink_window", sc->tcp_shrink_window);
+	jw_kv_maybe(w, "rmem_max", sc->rmem_max);
+	jw_kv_maybe(w, "wmem_max", sc->wmem_max);
+	jw_kv_maybe(w, "rmem_default", sc->rmem_default);
+	jw_kv_maybe(w, "wmem_default", sc->wmem_default);
+	jw_kv_maybe(w, "mem_pcpu_rsv", sc->mem_pcpu_rsv);
+	jw_obj_end(w);
 }
 
-static void write_sysinfo(struct sw *w, const struct sysinfo *si)
+static void write_sysinfo(struct jw *w, const struct sysinfo *si)
 {
 	const struct sockstat *ss = &si->sockstat;
 
-	sw_open(w, "sysinfo", '{');
-	sw_open(w, "sockstat", '{');
-	sw_maybe(w, "inuse", ss->inuse);
-	sw_maybe(w, "orphan", ss->orphan);
-	sw_maybe(w, "tw", ss->tw);
-	sw_maybe(w, "alloc", ss->alloc);
-	sw_maybe(w, "mem_pages", ss->mem_pages);
-	sw_maybe(w, "inuse6", ss->inuse6);
-	sw_maybe(w, "sockets_used", ss->sockets_used);
-	sw_close(w, '}');
-	sw_open(w, "protocols", '{');
-	sw_maybe(w, "memory_pages", si->proto.memory_pages);
+	jw_key(w, "sysinfo");
+	jw_obj_begin(w);
+	jw_key(w, "sockstat");
+	jw_obj_begin(w);
+	jw_kv_maybe(w, "inuse", ss->inuse);
+	jw_kv_maybe(w, "orphan", ss->orphan);
+	jw_kv_maybe(w, "tw", ss->tw);
+	jw_kv_maybe(w, "alloc", ss->alloc);
+	jw_kv_maybe(w, "mem_pages", ss->mem_pages);
+	jw_kv_maybe(w, "inuse6", ss->inuse6);
+	jw_kv_maybe(w, "sockets_used", ss->sockets_used);
+	jw_obj_end(w);
+	jw_key(w, "protocols");
+	jw_obj_begin(w);
+	jw_kv_maybe(w, "memory_pages", si->proto.memory_pages);
 	if (si->proto.pressure.has)
-		sw_bool(w, "pressure", si->proto.pressure.v != 0);
+		kv_bool(w, "pressure", si->proto.pressure.v != 0);
 	else
-		sw_null(w, "pressure");
-	sw_close(w, '}');
-	sw_open(w, "tcpext", '{');
+		kv_null(w, "pressure");
+	jw_obj_end(w);
+	jw_key(w, "tcpext");
+	jw_obj_begin(w);
 	for (int i = 0; i < TX_N; i++)
-		sw_maybe(w, procfs_tcpext_names[i], si->tcpext[i]);
-	sw_close(w, '}');
+		jw_kv_maybe(w, procfs_tcpext_names[i], si->tcpext[i]);
+	jw_obj_end(w);
 	write_sysctls(w, "sysctl", &si->sysctl);
 	if (si->initial_netns.has)
-		sw_bool(w, "initial_netns", si->initial_netns.v != 0);
+		kv_bool(w, "initial_netns", si->initial_netns.v != 0);
 	else
-		sw_null(w, "initial_netns");
-	sw_close(w, '}');
+		kv_null(w, "initial_netns");
+	jw_obj_end(w);
 }
 
-static void write_dump(struct sw *w, const struct snapshot *r)
+static void write_dump(struct jw *w, const struct snapshot *r)
 {
-	sw_open(w, "dump", '{');
-	sw_u64(w, "messages", r->dstats.messages);
-	sw_u64(w, "recv_calls", r->dstats.recv_calls);
-	sw_u64(w, "bytes", r->dstats.bytes);
-	sw_u64(w, "malformed", r->dstats.malformed);
-	sw_u64(w, "duplicates_dropped", r->socks.dup_dropped);
-	sw_close(w, '}');
+	jw_key(w, "dump");
+	jw_obj_begin(w);
+	jw_kv_u64(w, "messages", r->dstats.messages);
+	jw_kv_u64(w, "recv_calls", r->dstats.recv_calls);
+	jw_kv_u64(w, "bytes", r->dstats.bytes);
+	jw_kv_u64(w, "malformed", r->dstats.malformed);
+	jw_kv_u64(w, "duplicates_dropped", r->socks.dup_dropped);
+	jw_obj_end(w);
 }
 
-static void write_names(struct sw *w, const struct snapshot *r)
+static void write_names(struct jw *w, const struct snapshot *r)
 {
-	sw_open(w, "ifnames", '[');
+	jw_key(w, "ifnames");
+	jw_arr_begin(w, 0);
 	for (size_t i = 0; i < r->nifnames; i++) {
-		sw_open(w, NULL, '{');
-		sw_u64(w, "index", r->ifnames[i].index);
-		sw_text(w, "name", r->ifnames[i].name);
-		sw_close(w, '}');
+		jw_obj_begin(w);
+		jw_kv_u64(w, "index", r->ifnames[i].index);
+		kv_text(w, "name", r->ifnames[i].name);
+		jw_obj_end(w);
 	}
-	sw_close(w, ']');
+	jw_arr_end(w);
 	if (!r->users) {
-		sw_null(w, "users");
+		kv_null(w, "users");
 		return;
 	}
-	sw_open(w, "users", '[');
+	jw_key(w, "users");
+	jw_arr_begin(w, 0);
 	for (size_t i = 0; i < r->nusers; i++) {
-		sw_open(w, NULL, '{');
-		sw_u64(w, "uid", r->users[i].uid);
-		sw_text_nz(w, "name", r->users[i].name);
-		sw_close(w, '}');
+		jw_obj_begin(w);
+		jw_kv_u64(w, "uid", r->users[i].uid);
+		kv_text_nz(w, "name", r->users[i].name);
+		jw_obj_end(w);
 	}
-	sw_close(w, ']');
+	jw_arr_end(w);
 }
 
-static void write_netns(struct sw *w, const struct snapshot *r)
+static void write_netns(struct jw *w, const struct snapshot *r)
 {
-	sw_open(w, "netns", '[');
+	jw_key(w, "netns");
+	jw_arr_begin(w, JW_NL_ELEM);
 	for (size_t i = 0; i < r->nnetns; i++) {
 		const struct netns_ent *ns = &r->netns[i];
 
-		sw_open_line(w, '{');
-		sw_u64_nz(w, "ino", ns->ino);
-		sw_text_nz(w, "name", ns->name);
-		sw_u64_nz(w, "pid", (uint64_t)(int64_t)ns->pid);
-		sw_u64_nz(w, "skipped", (uint64_t)(int64_t)ns->skipped);
-		sw_maybe(w, "inuse", ns->inuse);
-		sw_maybe(w, "tw", ns->tw);
+		jw_obj_begin(w);
+		kv_u64_nz(w, "ino", ns->ino);
+		kv_text_nz(w, "name", ns->name);
+		kv_u64_nz(w, "pid", (uint64_t)(int64_t)ns->pid);
+		kv_u64_nz(w, "skipped", (uint64_t)(int64_t)ns->skipped);
+		jw_kv_maybe(w, "inuse", ns->inuse);
+		jw_kv_maybe(w, "tw", ns->tw);
 		write_sysctls(w, "sysctl", &ns->sysctl);
-		sw_close(w, '}');
+		jw_obj_end(w);
 	}
-	sw_close(w, ']');
+	jw_arr_end(w);
 }
 
-static void write_cgroups(struct sw *w, const struct snapshot *r)
+static void write_cgroups(struct jw *w, const struct snapshot *r)
 {
 	const struct cgroups *cg = &r->cg;
 
 	if (!r->cg_resolved) {
-		sw_null(w, "cgroups");
+		kv_null(w, "cgroups");
 		return;
 	}
-	sw_open(w, "cgroups", '{');
-	sw_text_nz(w, "v2_mount", cg->v2_mount);
-	sw_text_nz(w, "v1_memory_mount", cg->v1_memory_mount);
-	sw_open(w, "entries", '[');
+	jw_key(w, "cgroups");
+	jw_obj_begin(w);
+	kv_text_nz(w, "v2_mount", cg->v2_mount);
+	kv_text_nz(w, "v1_memory_mount", cg->v1_memory_mount);
+	jw_key(w, "entries");
+	jw_arr_begin(w, JW_NL_ELEM);
 	for (size_t i = 0; i < cg->n; i++) {
-		sw_open_line(w, '{');
-		sw_u64_str(w, "id", cg->v[i].id);
-		sw_text_nz(w, "path", cg->v[i].path);
-		sw_maybe(w, "memcg_sock_bytes", cg->v[i].memcg_sock_bytes);
-		sw_maybe(w, "v1_tcp_bytes", cg->v[i].v1_tcp_bytes);
-		sw_close(w, '}');
+		jw_obj_begin(w);
+		kv_u64_str(w, "id", cg->v[i].id);
+		kv_text_nz(w, "path", cg->v[i].path);
+		jw_kv_maybe(w, "memcg_sock_bytes", cg->v[i].memcg_sock_bytes);
+		jw_kv_maybe(w, "v1_tcp_bytes", cg->v[i].v1_tcp_bytes);
+		jw_obj_end(w);
 	}
-	sw_close(w, ']');
-	sw_open(w, "nodes", '[');
+	jw_arr_end(w);
+	jw_key(w, "nodes");
+	jw_arr_begin(w, JW_NL_ELEM);
 	for (size_t i = 0; i < cg->nnodes; i++) {
-		sw_open_line(w, '{');
-		sw_u64_str(w, "id", cg->nodes[i].id);
-		sw_u64_str(w, "parent", cg->nodes[i].parent);
-		sw_close(w, '}');
+		jw_obj_begin(w);
+		kv_u64_str(w, "id", cg->nodes[i].id);
+		kv_u64_str(w, "parent", cg->nodes[i].parent);
+		jw_obj_end(w);
 	}
-	sw_close(w, ']');
-	sw_open(w, "blind", '[');
+	jw_arr_end(w);
+	jw_key(w, "blind");
+	jw_arr_begin(w, 0);
 	for (size_t i = 0; i < cg->nblind; i++)
-		sw_u64_str(w, NULL, cg->blind[i]);
-	sw_close(w, ']');
-	sw_close(w, '}');
+		jw_u64_str(w, cg->blind[i]);
+	jw_arr_end(w);
+	jw_obj_end(w);
 }
 
-static void write_owners(struct sw *w, const struct snapshot *r)
+static void write_owners(struct jw *w, const struct snapshot *r)
 {
 	const struct owners *o = &r->owners;
 
 	if (!r->owners_scanned) {
-		sw_null(w, "owners");
+		kv_null(w, "owners");
 		return;
 	}
-	sw_open(w, "owners", '{');
-	sw_u64(w, "procs_scanned", o->procs_scanned);
-	sw_u64(w, "procs_denied", o->procs_denied);
-	sw_u64(w, "fds_denied", o->fds_denied);
-	sw_u64(w, "procs_gone", o->procs_gone);
-	sw_u64(w, "procs_incomplete", o->procs_incomplete);
-	sw_u64(w, "task_tables", o->task_tables);
-	sw_open(w, "procs", '[');
+	jw_key(w, "owners");
+	jw_obj_begin(w);
+	jw_kv_u64(w, "procs_scanned", o->procs_scanned);
+	jw_kv_u64(w, "procs_denied", o->procs_denied);
+	jw_kv_u64(w, "fds_denied", o->fds_denied);
+	jw_kv_u64(w, "procs_gone", o->procs_gone);
+	jw_kv_u64(w, "procs_incomplete", o->procs_incomplete);
+	jw_kv_u64(w, "task_tables", o->task_tables);
+	jw_key(w, "procs");
+	jw_arr_begin(w, JW_NL_ELEM);
 	for (size_t i = 0; i < o->nprocs; i++) {
 		const struct proc_ent *p = &o->procs[i];
 
-		sw_open_line(w, '{');
-		sw_u64(w, "pid", (uint64_t)(int64_t)p->pid);
-		sw_u64(w, "uid", p->uid);
-		sw_text(w, "comm", p->comm);
-		sw_maybe(w, "start_time", p->start_time);
-		sw_close(w, '}');
+		jw_obj_begin(w);
+		jw_kv_u64(w, "pid", (uint64_t)(int64_t)p->pid);
+		jw_kv_u64(w, "uid", p->uid);
+		kv_text(w, "comm", p->comm);
+		jw_kv_maybe(w, "start_time", p->start_time);
+		jw_obj_end(w);
 	}
-	sw_close(w, ']');
-	sw_close(w, '}');
+	jw_arr_end(w);
+	jw_obj_end(w);
 }
 
-static void write_addr(struct sw *w, const char *key, int family, const uint8_t *addr)
+static void write_addr(struct jw *w, const char *key, int family, const uint8_t *addr)
 {
 	char a[INET6_ADDRSTRLEN] = "?";
 
 	inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, addr, a, sizeof(a));
-	sw_ascii(w, key, a);
+	jw_kv_str(w, key, a);
 }
 
-static void write_tcp_info(struct sw *w, const struct sock_rec *s)
+static void write_tcp_info(struct jw *w, const struct sock_rec *s)
 {
 	if (!s->ti_mask) {
-		sw_null(w, "tcp_info");
+		kv_null(w, "tcp_info");
 		return;
 	}
-	sw_open(w, "tcp_info", '{');
+	jw_key(w, "tcp_info");
+	jw_obj_begin(w);
 	for (int i = 0; i < TI_N; i++) {
 		const char *k = diag_ti_fields[i].name;
 
 		if (!sock_has_ti(s, (enum ti)i))
-			sw_null(w, k);
+			kv_null(w, k);
 		else if (diag_ti_fields[i].size == 8)
-			sw_u64_str(w, k, s->ti[i]);
+			kv_u64_str(w, k, s->ti[i]);
 		else
-			sw_u64(w, k, s->ti[i]);
+			jw_kv_u64(w, k, s->ti[i]);
 	}
-	sw_close(w, '}');
+	jw_obj_end(w);
 }
 
-static void write_socket(struct sw *w, const struct snapshot *r, const struct sock_rec *s)
+static void write_socket(struct jw *w, const struct snapshot *r, const struct sock_rec *s)
 {
-	sw_open_line(w, '{');
-	sw_u64_str(w, "cookie", s->cookie);
-	sw_ascii(w, "family", s->family == AF_INET6 ? "inet6" : "inet");
-	sw_u64(w, "state", s->state);
+	jw_obj_begin(w);
+	kv_u64_str(w, "cookie", s->cookie);
+	jw_kv_str(w, "family", s->family == AF_INET6 ? "inet6" : "inet");
+	jw_kv_u64(w, "state", s->state);
 	write_addr(w, "src", s->family, s->saddr);
-	sw_u64(w, "sport", s->sport);
+	jw_kv_u64(w, "sport", s->sport);
 	write_addr(w, "dst", s->family, s->daddr);
-	sw_u64(w, "dport", s->dport);
-	sw_u64(w, "ifindex", s->ifindex);
-	sw_u64(w, "inode", s->inode);
-	sw_u64(w, "uid", s->uid);
-	sw_u64(w, "rqueue", s->rqueue);
-	sw_u64(w, "wqueue", s->wqueue);
-	sw_u64_nz(w, "netns_ino", s->netns_ino);
+	jw_kv_u64(w, "dport", s->dport);
+	jw_kv_u64(w, "ifindex", s->ifindex);
+	jw_kv_u64(w, "inode", s->inode);
+	jw_kv_u64(w, "uid", s->uid);
+	jw_kv_u64(w, "rqueue", s->rqueue);
+	jw_kv_u64(w, "wqueue", s->wqueue);
+	kv_u64_nz(w, "netns_ino", s->netns_ino);
 	if (s->flags & SOCK_HAS_CGROUP)
-		sw_u64_str(w, "cgroup_id", s->cgroup_id);
+		kv_u64_str(w, "cgroup_id", s->cgroup_id);
 	else
-		sw_null(w, "cgroup_id");
-	sw_open(w, "skmem", '[');
+		kv_null(w, "cgroup_id");
+	jw_key(w, "skmem");
+	jw_arr_begin(w, 0);
 	for (int i = 0; i < s->skmem_n && i < SKM_N; i++)
-		sw_u64(w, NULL, s->skmem[i]);
-	sw_close(w, ']');
+		jw_u64(w, s->skmem[i]);
+	jw_arr_end(w);
 	write_tcp_info(w, s);
 	if (!r->owners_scanned) {
-		sw_null(w, "holders");
+		kv_null(w, "holders");
 	} else {
-		sw_open(w, "holders", '[');
+		jw_key(w, "holders");
+		jw_arr_begin(w, 0);
 		for (uint32_t k = 0; k < s->own_n; k++) {
 			const struct owner_link *l = &r->owners.links[s->own_first + k];
 
-			sw_open(w, NULL, '{');
-			sw_u64(w, "pid", (uint64_t)(int64_t)r->owners.procs[l->proc].pid);
-			sw_u64(w, "fd", (uint64_t)(int64_t)l->fd);
-			sw_close(w, '}');
+			jw_obj_begin(w);
+			jw_kv_u64(w, "pid", (uint64_t)(int64_t)r->owners.procs[l->proc].pid);
+			jw_kv_u64(w, "fd", (uint64_t)(int64_t)l->fd);
+			jw_obj_end(w);
 		}
-		sw_close(w, ']');
+		jw_arr_end(w);
 	}
-	sw_close(w, '}');
+	jw_obj_end(w);
 }
 
 void snapshot_emit(struct outbuf *b, const struct snapshot *r)
 {
-	struct sw w = { b, 0, { false }, false };
+	struct jw w;
 
-	ob_ch(b, '{');
+	jw_init(&w, b);
+	jw_obj_begin(&w);
 	write_head(&w, r);
-	w.nl = true;
+	jw_nl(&w);
 	write_coverage(&w, r);
-	w.nl = true;
+	jw_nl(&w);
 	write_sysinfo(&w, &r->sys);
-	w.nl = true;
+	jw_nl(&w);
 	write_dump(&w, r);
-	w.nl = true;
+	jw_nl(&w);
 	write_names(&w, r);
-	w.nl = true;
+	jw_nl(&w);
 	write_netns(&w, r);
-	w.nl = true;
+	jw_nl(&w);
 	write_cgroups(&w, r);
-	w.nl = true;
+	jw_nl(&w);
 	write_owners(&w, r);
-	w.nl = true;
-	sw_open(&w, "sockets", '[');
+	jw_nl(&w);
+	jw_key(&w, "sockets");
+	jw_arr_begin(&w, JW_LINES);
 	for (size_t i = 0; i < r->socks.n; i++)
 		write_socket(&w, r, &r->socks.v[i]);
-	ob_ch(b, '\n');
-	sw_close(&w, ']');
-	ob_str(b, "}\n");
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	jw_end(&w); /* a misuse or imbalance fails b */
 }
 
 int snapshot_write(const struct snapshot *r, FILE *f)

@@ -2,8 +2,6 @@
 /* jsonw.c - streaming JSON writer: the nesting stack places commas and closers. */
 #include "util/jsonw.h"
 
-#include <errno.h>
-
 enum { JW_OBJ = 1, JW_ARR = 2 };
 
 void jw_init(struct jw *w, struct outbuf *b)
@@ -15,9 +13,9 @@ void jw_init(struct jw *w, struct outbuf *b)
 static void misuse(struct jw *w)
 {
 	if (!w->err)
-		w->err = EINVAL;
+		w->err = JW_EMISUSE;
 	if (!w->b->err)
-		w->b->err = EINVAL;
+		w->b->err = JW_EMISUSE;
 }
 
 /* Writes what precedes a value at the current level; false on misuse. */
@@ -43,8 +41,9 @@ static bool before_value(struct jw *w)
 	}
 	if (w->more[l])
 		ob_ch(w->b, ',');
-	if (w->flags[l] & JW_LINES)
+	if (w->nl || (w->flags[l] & JW_NL_ELEM))
 		ob_ch(w->b, '\n');
+	w->nl = false;
 	w->more[l] = true;
 	return true;
 }
@@ -106,7 +105,7 @@ void jw_arr_end(struct jw *w)
 {
 	if (!close_level(w, JW_ARR))
 		return;
-	if (w->flags[w->depth] & JW_LINES)
+	if (w->flags[w->depth] & JW_NL_CLOSE)
 		ob_ch(w->b, '\n');
 	ob_ch(w->b, ']');
 	after_value(w);
@@ -125,6 +124,9 @@ void jw_key(struct jw *w, const char *key)
 	l = w->depth - 1;
 	if (w->more[l])
 		ob_ch(w->b, ',');
+	if (w->nl)
+		ob_ch(w->b, '\n');
+	w->nl = false;
 	w->more[l] = true;
 	ob_json_str(w->b, key);
 	ob_ch(w->b, ':');
@@ -196,6 +198,37 @@ void jw_hundredths(struct jw *w, int64_t v)
 		return;
 	ob_hundredths(w->b, v);
 	after_value(w);
+}
+
+void jw_u64_str(struct jw *w, uint64_t v)
+{
+	if (!before_value(w))
+		return;
+	ob_ch(w->b, '"');
+	ob_u64(w->b, v);
+	ob_ch(w->b, '"');
+	after_value(w);
+}
+
+void jw_hex(struct jw *w, const void *p, size_t n)
+{
+	static const char hexd[] = "0123456789abcdef";
+	const unsigned char *s = p;
+
+	if (!before_value(w))
+		return;
+	ob_ch(w->b, '"');
+	for (size_t i = 0; i < n; i++) {
+		ob_ch(w->b, hexd[s[i] >> 4]);
+		ob_ch(w->b, hexd[s[i] & 15]);
+	}
+	ob_ch(w->b, '"');
+	after_value(w);
+}
+
+void jw_nl(struct jw *w)
+{
+	w->nl = true;
 }
 
 int jw_end(struct jw *w)

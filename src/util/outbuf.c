@@ -253,8 +253,15 @@ void ob_json_str(struct outbuf *b, const char *str)
 	ob_ch(b, '"');
 	while (*s) {
 		unsigned char c = *s;
+		size_t run = 0;
 
-		if (c == '"' || c == '\\') {
+		/* a run of printable ASCII other than '"' and '\\' goes out as it is */
+		while (s[run] >= 0x20 && s[run] < 0x7f && s[run] != '"' && s[run] != '\\')
+			run++;
+		if (run) {
+			ob_write(b, (const char *)s, run);
+			s += run;
+		} else if (c == '"' || c == '\\') {
 			ob_ch(b, '\\');
 			ob_ch(b, (char)c);
 			s++;
@@ -375,13 +382,4 @@ void ob_table_str(struct outbuf *b, const char *str, const char *extra)
 		else
 			ob_hex_esc(b, "\\x", *s);
 	}
-}
-
-size_t table_str_width(const char *str, const char *extra)
-{
-	size_t w = 0;
-
-	for (const unsigned char *s = (const unsigned char *)str; *s; s++)
-		w += table_plain(*s, extra) ? 1 : (*s == '\\' ? 2 : 4);
-	return w;
 }

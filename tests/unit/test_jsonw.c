@@ -26,16 +26,16 @@ static void end_ok(struct doc *d, const char *want)
 	ob_finish(&d->b);
 }
 
-/* Ends a misused document: -EINVAL from jw_end, the outbuf failed too, and
+/* Ends a misused document: -JW_EMISUSE from jw_end, the outbuf failed too, and
  * nothing after the misuse was written (the bytes so far are want). */
 static void end_misuse(struct doc *d, const char *want)
 {
-	assert_int_equal(d->w.err, EINVAL);
-	assert_int_equal(d->b.err, EINVAL);
+	assert_int_equal(d->w.err, JW_EMISUSE);
+	assert_int_equal(d->b.err, JW_EMISUSE);
 	assert_ob_eq(&d->b, want);
-	assert_int_equal(jw_end(&d->w), -EINVAL);
+	assert_int_equal(jw_end(&d->w), -JW_EMISUSE);
 	assert_ob_eq(&d->b, want); /* jw_end added no newline */
-	ob_finish(&d->b);
+	assert_int_equal(ob_finish(&d->b), -JW_EMISUSE); /* what the render returns */
 }
 
 /* Ends a document that is fine so far but unbalanced: only jw_end sees it. */
@@ -43,10 +43,10 @@ static void end_unbalanced(struct doc *d, const char *want)
 {
 	assert_int_equal(d->w.err, 0);
 	assert_int_equal(d->b.err, 0);
-	assert_int_equal(jw_end(&d->w), -EINVAL);
-	assert_int_equal(d->b.err, EINVAL); /* so the render fails */
+	assert_int_equal(jw_end(&d->w), -JW_EMISUSE);
+	assert_int_equal(d->b.err, JW_EMISUSE); /* so the render fails, as a bug */
 	assert_ob_eq(&d->b, want);
-	ob_finish(&d->b);
+	assert_int_equal(ob_finish(&d->b), -JW_EMISUSE);
 }
 
 static void test_nested_document(void **state)
@@ -142,6 +142,56 @@ static void test_lines(void **state)
 	jw_arr_end(&d.w);
 	jw_obj_end(&d.w);
 	end_ok(&d, "{\"s\":[\n{\"a\":1,\"in\":[7,8]},\n{\"a\":2,\"in\":[7,8]}\n],\"e\":[\n]}\n");
+}
+
+/* jw_nl and JW_NL_ELEM: the snapshot's layout, a section per line and the
+ * elements of big arrays on their own lines, without a line for the ']'. */
+static void test_section_lines(void **state)
+{
+	struct doc d;
+
+	(void)state;
+	start(&d);
+	jw_obj_begin(&d.w);
+	jw_nl(&d.w); /* the first member: a newline, no comma */
+	jw_kv_u64(&d.w, "a", 1);
+	jw_kv_u64(&d.w, "b", 2);
+	jw_nl(&d.w);
+	jw_key(&d.w, "c");
+	jw_arr_begin(&d.w, JW_NL_ELEM);
+	jw_u64(&d.w, 3);
+	jw_arr_begin(&d.w, 0);
+	jw_nl(&d.w); /* within a compact array */
+	jw_u64(&d.w, 4);
+	jw_u64(&d.w, 5);
+	jw_arr_end(&d.w);
+	jw_arr_end(&d.w);
+	jw_key(&d.w, "e");
+	jw_arr_begin(&d.w, JW_NL_ELEM);
+	jw_arr_end(&d.w);
+	jw_obj_end(&d.w);
+	end_ok(&d, "{\n\"a\":1,\"b\":2,\n\"c\":[\n3,\n[\n4,5]],\"e\":[]}\n");
+}
+
+static void test_u64_str_and_hex(void **state)
+{
+	static const unsigned char bytes[] = { 0x00, 0x0f, 0x7f, 0x80, 0xff, 'a' };
+	struct doc d;
+
+	(void)state;
+	start(&d);
+	jw_arr_begin(&d.w, 0);
+	jw_u64_str(&d.w, UINT64_MAX);
+	jw_u64_str(&d.w, 0);
+	jw_hex(&d.w, bytes, sizeof(bytes));
+	jw_hex(&d.w, bytes, 0);
+	jw_arr_end(&d.w);
+	end_ok(&d, "[\"18446744073709551615\",\"0\",\"000f7f80ff61\",\"\"]\n");
+
+	start(&d);
+	jw_obj_begin(&d.w);
+	jw_hex(&d.w, bytes, 1); /* no key: misuse */
+	end_misuse(&d, "{");
 }
 
 static void test_scalar_document(void **state)
@@ -287,6 +337,31 @@ static void test_unbalanced_end(void **state)
 	end_unbalanced(&d, "[\n1");
 }
 
+/* A failed write is the outbuf's error, not a misuse: a balanced document
+ * ends fine in the writer, and the render returns the write's errno. */
+static void test_write_error_is_not_misuse(void **state)
+{
+	struct doc d;
+
+	(void)state;
+	assert_true(JW_EMISUSE != EINVAL && JW_EMISUSE != EIO && JW_EMISUSE != EPIPE &&
+		    JW_EMISUSE != ENOSPC && JW_EMISUSE != ENOMEM && JW_EMISUSE != EINTR);
+	start(&d);
+	d.b.err = EPIPE; /* the reader went away */
+	jw_obj_begin(&d.w);
+	jw_kv_u64(&d.w, "a", 1);
+	jw_obj_end(&d.w);
+	assert_int_equal(jw_end(&d.w), 0);
+	assert_int_equal(d.w.err, 0);
+	assert_int_equal(ob_finish(&d.b), -EPIPE);
+
+	start(&d);
+	d.b.err = EPIPE;
+	jw_obj_begin(&d.w); /* unbalanced: the write error stays the outbuf's */
+	assert_int_equal(jw_end(&d.w), -JW_EMISUSE);
+	assert_int_equal(ob_finish(&d.b), -EPIPE);
+}
+
 static void test_second_document(void **state)
 {
 	struct doc d;
@@ -306,6 +381,8 @@ int main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_keys_escaped_and_opt),
 		cmocka_unit_test(test_lines),
+		cmocka_unit_test(test_section_lines),
+		cmocka_unit_test(test_u64_str_and_hex),
 		cmocka_unit_test(test_scalar_document),
 		cmocka_unit_test(test_depth_limit),
 		cmocka_unit_test(test_close_not_open),
@@ -313,6 +390,7 @@ int main(void)
 		cmocka_unit_test(test_value_without_key),
 		cmocka_unit_test(test_key_without_value),
 		cmocka_unit_test(test_unbalanced_end),
+		cmocka_unit_test(test_write_error_is_not_misuse),
 		cmocka_unit_test(test_second_document),
 	};
 

@@ -282,8 +282,6 @@ static void check_table(const char *in, const char *extra, const char *want)
 	assert_int_equal(ob_init_mem(&b), 0);
 	ob_table_str(&b, in, extra);
 	assert_ob_eq(&b, want);
-	/* The width the aligner uses is exactly what was written. */
-	assert_int_equal(table_str_width(in, extra), b.len);
 	ob_finish(&b);
 }
 
@@ -302,18 +300,6 @@ static void test_table_escapes(void **state)
 	check_table("a b", " ", "a\\x20b");
 }
 
-static void test_table_width(void **state)
-{
-	(void)state;
-	assert_int_equal(table_str_width("", NULL), 0);
-	assert_int_equal(table_str_width("abc", NULL), 3);
-	assert_int_equal(table_str_width("a\\b", NULL), 4);
-	assert_int_equal(table_str_width("a\tb", NULL), 6);
-	assert_int_equal(table_str_width("\xc3\xa9", NULL), 8);
-	assert_int_equal(table_str_width("a,b", ","), 6);
-	assert_int_equal(table_str_width("a,b", NULL), 3);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -328,7 +314,6 @@ int main(void)
 		cmocka_unit_test(test_tsv_escapes),
 		cmocka_unit_test(test_prom_label_escapes),
 		cmocka_unit_test(test_table_escapes),
-		cmocka_unit_test(test_table_width),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -347,7 +347,7 @@ static void test_sockets_fields_every_format(void **state)
 	assert_int_equal(sock_table_add(&r.socks, &s), 1);
 	json = render_by(&r, CMD_SOCKETS, FMT_JSON, BY_PROCESS);
 	assert_contains(json, "\"send_q\":0,\"skmem\":null,\"charged_bytes\":null,"
-			      "\"tcp_info\":null,\"owners\":null}\n]}\n");
+			      "\"tcp_info\":null,\"owners\":null}\n],\"owners_scan\":null}\n");
 	free(json);
 	sock_table_free(&r.socks);
 }
