@@ -21,6 +21,9 @@ struct cmd_def {
 	bool raw;      /* writes the collection itself: no filter, no derivation */
 	cmd_render_fn render;
 	const char *help; /* one line for usage() */
+	/* a command with its own flow (diff, watch: two or many samples):
+	 * returns the exit status, messages printed; NULL: collect -> render */
+	int (*run)(const struct opts *o);
 };
 
 extern const struct cmd_def cmds[];

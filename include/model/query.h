@@ -12,7 +12,7 @@
 #include "model/filter.h"
 #include "model/findings.h"
 
-enum cmd { CMD_REPORT, CMD_SOCKETS, CMD_TOP, CMD_SYSTEM, CMD_CHECK, CMD_SNAPSHOT };
+enum cmd { CMD_REPORT, CMD_SOCKETS, CMD_TOP, CMD_SYSTEM, CMD_CHECK, CMD_SNAPSHOT, CMD_DIFF, CMD_WATCH };
 enum fmt { FMT_TABLE, FMT_TSV, FMT_JSON };
 
 struct opts {
@@ -33,6 +33,10 @@ struct opts {
 	const char *proc_root;
 	const char *from; /* --from FILE ("-": stdin): a snapshot instead of collecting */
 	struct find_opts find; /* check thresholds */
+	const char *operand[2]; /* diff OLD [NEW] */
+	size_t noperands;
+	int64_t interval_ms; /* watch INTERVAL (default 2000) */
+	uint64_t count;	     /* watch COUNT, 0 = until interrupted */
 	bool help, version;
 };
 

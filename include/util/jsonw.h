@@ -29,6 +29,7 @@ struct jw {
 	bool more[JW_DEPTH];	  /* the level has a member already: next needs a comma */
 	bool key;		  /* a key was written and waits for its value */
 	bool done;		  /* the top-level value is complete */
+	bool one_line;		  /* ignore JW_LINES: the document on one line (JSON Lines) */
 	int err;		  /* first misuse (EINVAL), or 0 */
 };
 
@@ -61,6 +62,9 @@ void jw_bool(struct jw *w, bool v);
 void jw_maybe(struct jw *w, struct maybe m);
 /* A maybe of yes/no: true, false, or null when absent. */
 void jw_maybe_bool(struct jw *w, struct maybe m);
+/* A double in the shortest form that reads back as the same double
+ * ("0.2", "33.333333333333336"); null when not finite. */
+void jw_f64(struct jw *w, double v);
 /* v hundredths as a decimal with two places ("12.34"). */
 void jw_hundredths(struct jw *w, int64_t v);
 

@@ -201,6 +201,98 @@ static int check_combination(const struct opts *o, int root_given, int not_json,
 	return 0;
 }
 
+/* Whether command c takes operands (diff OLD [NEW], watch [INTERVAL [COUNT]]). */
+static bool takes_operands(enum cmd c)
+{
+	return c == CMD_DIFF || c == CMD_WATCH;
+}
+
+/* A non-option word: the command, accepted once, then the operands of a
+ * command that takes them. Returns 0 or EXIT_USAGE. */
+static int word(struct opts *o, const char *w, int *seen_cmd, char *err, size_t errlen)
+{
+	const struct cmd_def *found;
+
+	if (*seen_cmd && takes_operands(o->cmd)) {
+		if (o->noperands == 2)
+			return fail(err, errlen, "unexpected word '%s' after %s's operands", w,
+				    o->cmd_name);
+		o->operand[o->noperands++] = w;
+		return 0;
+	}
+	found = cmd_find(w);
+	if (!found)
+		return fail(err, errlen, "unknown command '%s'", w);
+	if ((*seen_cmd)++)
+		return fail(err, errlen, "more than one command ('%s')", w);
+	o->cmd = found->id;
+	o->cmd_name = found->name;
+	return 0;
+}
+
+/* Parses a watch INTERVAL: seconds with at most 3 decimals (milliseconds),
+ * from 0.001 to 86400. Returns 0 or -EINVAL. */
+static int parse_interval(const char *s, int64_t *ms)
+{
+	int64_t whole = 0, frac = 0;
+	int nfrac = 0;
+	const char *p = s;
+
+	if (!*p)
+		return -EINVAL;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		whole = whole * 10 + (*p - '0');
+		if (whole > 86400)
+			return -EINVAL;
+	}
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++) {
+			if (nfrac++ == 3)
+				return -EINVAL;
+			frac = frac * 10 + (*p - '0');
+		}
+	if (*p || p == s || (p == s + 1 && *s == '.'))
+		return -EINVAL;
+	for (; nfrac < 3; nfrac++)
+		frac *= 10;
+	*ms = whole * 1000 + frac;
+	return *ms >= 1 && *ms <= 86400000 ? 0 : -EINVAL;
+}
+
+/* The operands of diff and watch into o. Returns 0 or EXIT_USAGE. */
+static int check_operands(struct opts *o, char *err, size_t errlen)
+{
+	int64_t n;
+	const char *end;
+
+	o->interval_ms = 2000;
+	if (o->cmd == CMD_DIFF) {
+		if (o->noperands < 1)
+			return fail(err, errlen, "%s", "diff needs OLD.json [NEW.json]");
+		for (size_t i = 0; i < o->noperands; i++)
+			if (!*o->operand[i])
+				return fail(err, errlen, "%s", "diff: an empty file name");
+	}
+	if (o->cmd != CMD_WATCH)
+		return o->from && o->cmd == CMD_DIFF
+			   ? fail(err, errlen, "%s",
+				  "diff reads its snapshots as operands, not --from")
+			   : 0;
+	if (o->from)
+		return fail(err, errlen, "%s", "watch samples live: --from does not apply");
+	if (o->noperands >= 1 && parse_interval(o->operand[0], &o->interval_ms) != 0)
+		return fail(err, errlen,
+			    "watch: '%s' is not an interval in seconds (0.001 to 86400, e.g. 2 or 0.5)",
+			    o->operand[0]);
+	if (o->noperands == 2) {
+		if (num_i64_prefix(o->operand[1], &end, &n) != 0 || *end || n < 1)
+			return fail(err, errlen, "watch: '%s' is not a sample count (1 or more)",
+				    o->operand[1]);
+		o->count = (uint64_t)n;
+	}
+	return 0;
+}
+
 int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 {
 	static const struct option lopts[] = {
@@ -258,30 +350,27 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 		c = getopt_long(argc, argv, "+:o:jHn46hVN:", lopts, NULL);
 		if (c == -1) {
 			/* getopt stepped over a "--" just now (not an option's value
-			 * "--"): every later word is a command word, and getopt must
-			 * not be called again (it would rewind to the same word). */
+			 * "--"): every later word is a command word or an operand,
+			 * and getopt must not be called again (it would rewind to
+			 * the same word). */
 			int rest = optind >= 2 && strcmp(argv[optind - 1], "--") == 0 &&
 				   optind == (before == 0 ? 2 : before + 1);
+			int rc;
 
 			if (optind >= argc)
 				break;
-			/* A non-option word: the command, accepted once. */
-			const char *w = argv[optind++];
-			const struct cmd_def *found = cmd_find(w);
-
-			if (!found)
-				return fail(err, errlen, "unknown command '%s'", w);
-			if (seen_cmd++)
-				return fail(err, errlen, "more than one command ('%s')", w);
-			o->cmd = found->id;
-			o->cmd_name = found->name;
-			if (rest) {
-				if (optind < argc)
+			rc = word(o, argv[optind++], &seen_cmd, err, errlen);
+			while (!rc && rest && optind < argc) {
+				if (!takes_operands(o->cmd))
 					return fail(err, errlen,
 						    "unexpected word '%s' after the command",
 						    argv[optind]);
-				break;
+				rc = word(o, argv[optind++], &seen_cmd, err, errlen);
 			}
+			if (rc)
+				return rc;
+			if (rest)
+				break;
 			continue;
 		}
 		switch (c) {
@@ -401,5 +490,7 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 	/* -4 and -6 together mean both, as in ss. */
 	o->want_v4 = only4 || !only6;
 	o->want_v6 = only6 || !only4;
+	if (check_operands(o, err, errlen))
+		return EXIT_USAGE;
 	return check_combination(o, root_given, fmt_given && o->fmt != FMT_JSON, err, errlen);
 }

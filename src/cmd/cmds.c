@@ -9,19 +9,25 @@
 #include "collect/collect.h"
 #include "render/out.h"
 #include "render/snapshot.h"
+#include "cmd/timecmd.h"
 
 const struct cmd_def cmds[] = {
 	{ "report", CMD_REPORT, COLLECT_OWNERS, true, false, out_render,
-	  "system summary, then per-process top (default)" },
+	  "system summary, then per-process top (default)", NULL },
 	{ "sockets", CMD_SOCKETS, COLLECT_OWNERS, false, false, out_render,
-	  "one row per TCP socket" },
+	  "one row per TCP socket", NULL },
 	{ "top", CMD_TOP, COLLECT_OWNERS, true, false, out_render,
-	  "one row per process, by charged memory (r+w+f)" },
+	  "one row per process, by charged memory (r+w+f)", NULL },
 	{ "system", CMD_SYSTEM, 0, false, false, out_render,
-	  "sockstat, tcp_mem, sysctls and reconciliation" },
-	{ "check", CMD_CHECK, COLLECT_OWNERS, true, false, out_render, "findings only" },
+	  "sockstat, tcp_mem, sysctls and reconciliation", NULL },
+	{ "check", CMD_CHECK, COLLECT_OWNERS, true, false, out_render, "findings only",
+	  NULL },
 	{ "snapshot", CMD_SNAPSHOT, COLLECT_OWNERS | COLLECT_CGROUPS | COLLECT_USERS, false, true,
-	  snapshot_write, "everything collected, as one JSON document (VIEW --from FILE)" },
+	  snapshot_write, "everything collected, as one JSON document (VIEW --from FILE)", NULL },
+	{ "diff", CMD_DIFF, COLLECT_OWNERS | COLLECT_CGROUPS | COLLECT_USERS, true, false, NULL,
+	  "OLD.json [NEW.json]: what changed between two snapshots (NEW: now)", diff_run },
+	{ "watch", CMD_WATCH, COLLECT_OWNERS, true, false, NULL,
+	  "[INTERVAL [COUNT]]: a sample every INTERVAL seconds (default 2), live", watch_run },
 };
 const size_t ncmds = sizeof(cmds) / sizeof(cmds[0]);
 

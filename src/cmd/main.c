@@ -105,6 +105,8 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	c = cmd_get(o.cmd);
+	if (c->run)
+		return c->run(&o);
 	memset(&r, 0, sizeof(r));
 	rc = prepare(c, &o, &r);
 	if (rc) {
