@@ -73,20 +73,24 @@ int diff_run(const struct opts *o)
 	struct report a, b;
 	struct delta_side sa, sb;
 	struct delta d;
+	char msg[1024] = "";
 	const char *an = o->operand[0], *bn = o->noperands == 2 ? o->operand[1] : NULL;
 	int rc;
 
 	memset(&b, 0, sizeof(b));
 	rc = load(an, &a);
 	if (!rc)
-		rc = bn ? load(bn, &b) : sample_collect(o, cmd_needs(cmd_get(CMD_DIFF), o), &b);
+		rc = bn ? load(bn, &b)
+			: sample_collect(o, cmd_needs(cmd_get(CMD_DIFF), o), &b, msg, sizeof(msg));
 	if (!rc)
 		rc = comparable(&a, &b, strcmp(an, "-") ? an : "stdin",
 				!bn ? "(now)" : strcmp(bn, "-") ? bn : "stdin");
 	if (!rc)
-		rc = sample_derive(o, &a);
+		rc = sample_derive(o, &a, msg, sizeof(msg));
 	if (!rc)
-		rc = sample_derive(o, &b);
+		rc = sample_derive(o, &b, msg, sizeof(msg));
+	if (rc && msg[0])
+		fprintf(stderr, "sockmem: %s\n", msg);
 	if (!rc) {
 		sample_side(&a, (int64_t)a.when * 1000, &sa);
 		sample_side(&b, (int64_t)b.when * 1000, &sb);

@@ -11,37 +11,34 @@
 #include "model/view.h"
 #include "util/sig.h"
 
-static int fail_msg(const struct report_err *e)
+static int fail_msg(const struct report_err *e, char *msg, size_t len)
 {
-	char msg[1024];
-
 	if (sig_interrupted()) {
-		fputs("sockmem: interrupted\n", stderr);
+		snprintf(msg, len, "interrupted");
 		return EXIT_INTERRUPTED;
 	}
-	report_err_message(e, msg, sizeof(msg));
-	fprintf(stderr, "sockmem: %s\n", msg);
+	report_err_message(e, msg, len);
 	return EXIT_RUNTIME;
 }
 
-int sample_collect(const struct opts *o, unsigned need, struct report *r)
+int sample_collect(const struct opts *o, unsigned need, struct report *r, char *msg, size_t len)
 {
 	struct report_err e = { 0 };
 
 	memset(r, 0, sizeof(*r));
 	if (collect_live(o, need, r, &e) != 0)
-		return fail_msg(&e);
+		return fail_msg(&e, msg, len);
 	return 0;
 }
 
-int sample_derive(const struct opts *o, struct report *r)
+int sample_derive(const struct opts *o, struct report *r, char *msg, size_t len)
 {
 	struct report_err e = { 0 };
 	struct opts ro = *o;
 
 	ro.cmd = CMD_REPORT; /* groups for --by and findings, as report has them */
 	if (report_filter(&ro, r, &e) != 0 || report_derive(&ro, r, &e) != 0)
-		return fail_msg(&e);
+		return fail_msg(&e, msg, len);
 	return 0;
 }
 
