@@ -46,6 +46,7 @@ struct watch {
 	struct watch_rec rec; /* the last sample drawn (a resize redraws it) */
 	struct watch_hist hist;
 	int64_t t0_ns;
+	int64_t start_ns; /* when the last sample began */
 	uint64_t written; /* samples written */
 	bool quit;	  /* q, Ctrl-C, a signal or the reader gone */
 	char msg[1024];	  /* the error to print once the terminal is back */
@@ -159,6 +160,7 @@ static int one_sample(struct watch *w)
 	struct delta_side a, b;
 	int rc;
 
+	w->start_ns = start;
 	rc = sample_collect(w->o, w->need, &w->cur, w->msg, sizeof(w->msg));
 	if (!rc)
 		rc = sample_derive(w->o, &w->cur, w->msg, sizeof(w->msg));
@@ -288,7 +290,7 @@ static int64_t next_tick(struct watch *w, uint64_t k)
 		fprintf(stderr,
 			"sockmem: watch: sample %llu took %lld ms, longer than the interval of "
 			"%lld ms; the next one is taken at the next tick\n",
-			(unsigned long long)k, (long long)w->rec.cost_ms,
+			(unsigned long long)k, (long long)((now - w->start_ns) / 1000000),
 			(long long)w->o->interval_ms);
 	return w->t0_ns + ((now - w->t0_ns) / iv + 1) * iv;
 }
