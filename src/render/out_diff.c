@@ -288,7 +288,7 @@ static struct cell group_get(const void *ctx, size_t row, const struct field *f,
 							     : "(no process)");
 	case G_CATEGORY: return cell_text(category_names[g->key.kind]);
 	case G_KEY:
-		if (g->key.key == AGG_NO_KEY)
+		if (g->key.kind != DG_KEY || g->key.key == AGG_NO_KEY)
 			return cell_absent();
 		if (c->x->new->by == BY_STATE)
 			return cell_text(sock_state_name((unsigned)g->key.key));
@@ -304,13 +304,14 @@ static struct cell group_get(const void *ctx, size_t row, const struct field *f,
 }
 
 #define GF(key, title, unit, flags, id) { key, title, NULL, unit, flags, group_get, id, NULL }
-static const struct field group_keys_process[] = {
+/* JSON has every key member (null where it does not apply); tables and
+ * TSV the columns of the --by key: PID START COMM, or KEY. */
+#define NGKEYS 5
+static const struct field group_keys[NGKEYS] = {
 	GF("pid", "PID", UNIT_ID, 0, G_PID),
 	GF("start_time", "START", UNIT_ID, 0, G_START),
 	GF("comm", "COMM", UNIT_TEXT, FIELD_LEFT, G_COMM),
 	GF("category", "category", UNIT_TEXT, FIELD_JSON_ONLY, G_CATEGORY),
-};
-static const struct field group_keys_other[] = {
 	GF("key", "KEY", UNIT_ID, 0, G_KEY),
 };
 static const struct field group_sums[] = {
@@ -326,12 +327,12 @@ static const struct field group_sums[] = {
 
 static size_t group_fields(enum group_by by, struct field *f)
 {
-	const struct field *k = by == BY_PROCESS ? group_keys_process : group_keys_other;
-	size_t nk = by == BY_PROCESS ? 4 : 1;
-
-	memcpy(f, k, nk * sizeof(*f));
-	memcpy(f + nk, group_sums, sizeof(group_sums));
-	return nk + NGSUMS;
+	memcpy(f, group_keys, sizeof(group_keys));
+	for (size_t i = 0; i < NGKEYS; i++)
+		if ((by == BY_PROCESS) == (f[i].arg == G_KEY))
+			f[i].flags |= FIELD_JSON_ONLY;
+	memcpy(f + NGKEYS, group_sums, sizeof(group_sums));
+	return NGKEYS + NGSUMS;
 }
 
 static size_t groups_shown(const struct diff_doc *x, const struct opts *o)
@@ -566,7 +567,7 @@ static void json_diff(struct jw *w, const struct diff_doc *x, const struct opts 
 	struct view cv = { counter_fields + 1, NCOUNTER_FIELDS - 1, NULL, NULL };
 	struct sctx sc = { x->d };
 	struct view sv = { sysctl_fields, NSYSCTL_FIELDS, NULL, NULL };
-	struct field gf[4 + NGSUMS];
+	struct field gf[NGKEYS + NGSUMS];
 	struct gctx gc = { x, o };
 	struct view gv = { gf, group_fields(x->new->by, gf), NULL, NULL };
 	struct view kv = { sock_fields, NSOCK_FIELDS, NULL, NULL };
@@ -776,7 +777,7 @@ static void text_diff(struct outbuf *b, const struct diff_doc *x, const struct o
 	struct view cv = { counter_fields, NCOUNTER_FIELDS, NULL, NULL };
 	struct sctx sc = { x->d };
 	struct view sv = { sysctl_fields, NSYSCTL_FIELDS, NULL, NULL };
-	struct field gf[4 + NGSUMS];
+	struct field gf[NGKEYS + NGSUMS];
 	struct gctx gc = { x, o };
 	struct view gv = { gf, group_fields(x->new->by, gf), NULL, NULL };
 	struct view kv = { sock_fields, NSOCK_FIELDS, NULL, NULL };
@@ -796,9 +797,9 @@ static void text_diff(struct outbuf *b, const struct diff_doc *x, const struct o
 		out_grid(b, o, &sv, x->d->nsysctls, &sc);
 	ob_ch(b, '\n');
 	if (table && !o->no_header) {
-		ob_str(b, "groups by ");
+		ob_str(b, "groups: by ");
 		ob_str(b, agg_by_name(x->new->by));
-		ob_str(b, ", largest change first:\n");
+		ob_str(b, ", largest change first\n");
 	}
 	out_grid(b, o, &gv, groups_shown(x, o), &gc);
 	ob_ch(b, '\n');

@@ -93,12 +93,14 @@ static struct cell wgroup_get(const void *ctx, size_t row, const struct field *f
 				 : g->proc == AGG_NO_HOLDER ? "(no visible descriptor)"
 							    : "(no process)");
 	case W_CATEGORY:
+		if (r->by != BY_PROCESS)
+			return cell_text("key");
 		return cell_text(p			  ? "process"
 				 : !r->owners_scanned	  ? "not_scanned"
 				 : g->proc == AGG_NO_HOLDER ? "no_descriptor"
 							    : "no_process");
 	case W_KEY:
-		if (g->key == AGG_NO_KEY)
+		if (r->by == BY_PROCESS || g->key == AGG_NO_KEY)
 			return cell_absent();
 		if (r->by == BY_STATE)
 			return cell_text(sock_state_name((unsigned)g->key));
@@ -117,13 +119,14 @@ static struct cell wgroup_get(const void *ctx, size_t row, const struct field *f
 }
 
 #define WG(key, title, unit, flags, id) { key, title, NULL, unit, flags, wgroup_get, id, NULL }
-static const struct field wg_process[] = {
+/* JSON has every key member (null where it does not apply); the screen
+ * the columns of the --by key: PID COMM, or KEY. */
+#define NWG_KEYS 5
+static const struct field wg_keys[NWG_KEYS] = {
 	WG("pid", "PID", UNIT_ID, 0, W_PID),
 	WG("start_time", "START", UNIT_ID, FIELD_JSON_ONLY, W_START),
 	WG("comm", "COMM", UNIT_TEXT, FIELD_LEFT, W_COMM),
 	WG("category", "category", UNIT_TEXT, FIELD_JSON_ONLY, W_CATEGORY),
-};
-static const struct field wg_other[] = {
 	WG("key", "KEY", UNIT_ID, 0, W_KEY),
 };
 static const struct field wg_sums[] = {
@@ -138,12 +141,12 @@ static const struct field wg_sums[] = {
 
 static size_t wgroup_fields(enum group_by by, struct field *f)
 {
-	const struct field *k = by == BY_PROCESS ? wg_process : wg_other;
-	size_t nk = by == BY_PROCESS ? 4 : 1;
-
-	memcpy(f, k, nk * sizeof(*f));
-	memcpy(f + nk, wg_sums, sizeof(wg_sums));
-	return nk + NWG_SUMS;
+	memcpy(f, wg_keys, sizeof(wg_keys));
+	for (size_t i = 0; i < NWG_KEYS; i++)
+		if ((by == BY_PROCESS) == (f[i].arg == W_KEY))
+			f[i].flags |= FIELD_JSON_ONLY;
+	memcpy(f + NWG_KEYS, wg_sums, sizeof(wg_sums));
+	return NWG_KEYS + NWG_SUMS;
 }
 
 static size_t groups_shown(const struct report *r, const struct opts *o)
@@ -207,7 +210,7 @@ static void json_delta(struct jw *w, const struct watch_rec *wr, const struct op
 		       struct outbuf *scratch)
 {
 	const struct delta *d = wr->d;
-	struct field gf[4 + NWG_SUMS];
+	struct field gf[NWG_KEYS + NWG_SUMS];
 	struct view gv = { gf, wgroup_fields(wr->r->by, gf), NULL, NULL };
 	struct view mv = { mover_fields, NMOVER_FIELDS, NULL, NULL };
 	struct wctx c = { wr, o, 0 };
@@ -284,7 +287,6 @@ static void json_record(struct outbuf *b, const struct watch_rec *wr, const stru
 static void tsv_record(struct outbuf *b, const struct watch_rec *wr, const struct opts *o)
 {
 	struct outbuf t;
-	struct opts to = *o;
 	char ts[32];
 	size_t i = 0;
 
@@ -292,14 +294,20 @@ static void tsv_record(struct outbuf *b, const struct watch_rec *wr, const struc
 		b->err = b->err ? b->err : ENOMEM;
 		return;
 	}
-	to.no_header = o->no_header || wr->sample > 1;
-	out_top(&t, wr->r, &to);
+	/* top with its header (and so its total row) unless -H; the header
+	 * goes out once, before sample 1 */
+	out_top(&t, wr->r, o);
 	fmt_time(wr->r->when, ts, sizeof(ts));
-	if (!to.no_header) {
-		ob_str(b, "sample\ttime\t");
+	if (!o->no_header) {
+		if (wr->sample == 1)
+			ob_str(b, "sample\ttime\t");
 		while (i < t.len && t.p[i] != '\n')
-			ob_ch(b, t.p[i++]);
-		ob_ch(b, '\n');
+			if (wr->sample == 1)
+				ob_ch(b, t.p[i++]);
+			else
+				i++;
+		if (wr->sample == 1)
+			ob_ch(b, '\n');
 		i++;
 	}
 	while (i < t.len) {
@@ -504,7 +512,7 @@ static void screen_findings(struct outbuf *b, const struct watch_rec *w)
 static void frame(struct outbuf *b, const struct watch_rec *w, const struct watch_hist *h,
 		  const struct opts *o, unsigned rows, unsigned cols)
 {
-	struct field gf[4 + NWG_SUMS];
+	struct field gf[NWG_KEYS + NWG_SUMS];
 	struct view gv = { gf, wgroup_fields(w->r->by, gf), NULL, NULL };
 	struct view mv = { mover_fields, NMOVER_FIELDS, NULL, NULL };
 	struct opts to = *o;

@@ -13,6 +13,10 @@ command per line on stdin and answers each with one JSON line on stdout:
                     (SIOCINQ); answers CONN
   flood ID SECONDS  the client sends without blocking for SECONDS (a small
                     receive buffer then prunes and collapses); answers CONN
+  trickle ID BYTES SECONDS
+                    in the background, the client sends BYTES every 50 ms
+                    for SECONDS (the server's r grows on each sample);
+                    answers {}
   shrink ID BYTES   SO_RCVBUF BYTES on the server of connection ID, after its
                     window was advertised (a flood then overruns the buffer:
                     the kernel prunes and collapses); answers CONN
@@ -34,6 +38,7 @@ import socket
 import struct
 import subprocess
 import sys
+import threading
 import time
 
 SO_MEMINFO = 55
@@ -106,6 +111,17 @@ class Ctl:
         c["c"].setblocking(True)
         return self.conn_info(cid)
 
+    def trickle(self, cid, n, seconds):
+        c = self.conns[cid]
+
+        def run():
+            end = time.monotonic() + seconds
+            while time.monotonic() < end:
+                c["c"].sendall(b"z" * n)
+                time.sleep(0.05)
+        threading.Thread(target=run, daemon=True).start()
+        return {}
+
     def shrink(self, cid, n):
         self.conns[cid]["s"].setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, n)
         return self.conn_info(cid)
@@ -139,6 +155,8 @@ def main():
             res = ctl.send(int(w[1]), int(w[2]))
         elif w[0] == "flood":
             res = ctl.flood(int(w[1]), float(w[2]))
+        elif w[0] == "trickle":
+            res = ctl.trickle(int(w[1]), int(w[2]), float(w[3]))
         elif w[0] == "shrink":
             res = ctl.shrink(int(w[1]), int(w[2]))
         elif w[0] == "close":
