@@ -109,9 +109,11 @@ static struct cell wgroup_get(const void *ctx, size_t row, const struct field *f
 	case W_DELTA:
 		return dg ? signed_cell(dg->charged_delta, UNIT_BYTES, c->o, fmt, scratch)
 			  : cell_absent();
-	case W_RATE:
-		return cell_f64(dg && delta_rate(maybe_of(dg->charged_delta), c->w->d->ms, &rate),
-				rate);
+	case W_RATE: {
+		bool has = dg && delta_rate(maybe_of(dg->charged_delta), c->w->d->ms, &rate);
+
+		return cell_f64(has, rate);
+	}
 	case W_SOCKETS: return cell_u64(g->s.sockets);
 	case W_OPENED: return dg ? cell_u64(dg->opened) : cell_absent();
 	default: return dg ? cell_u64(dg->closed) : cell_absent();

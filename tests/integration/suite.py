@@ -2087,6 +2087,9 @@ def t_watch_records():
             eq([(g.get("pid"), g["charged_bytes"], g["sockets"]) for g in d["delta"]["groups"]],
                [(g.get("pid"), g["charged_bytes"], g["sockets"]) for g in d["groups"]],
                f"{what}: delta.groups against groups")
+            for g in d["delta"]["groups"]:
+                eq(g["charged_bytes_per_s"], g["charged_bytes_delta"] / d["delta"]["seconds"],
+                   f"{what}: group {g.get('pid')} charged_bytes_per_s")
         srv = sent["server"]
         m = docs[1]["delta"]["movers"]
         check(m, "sample 2: no movers")
