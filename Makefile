@@ -14,6 +14,8 @@ CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 # jansson reads snapshots (collect/snapfile.c, sockmem VIEW --from FILE).
 JANSSON_CFLAGS := $(shell $(PKG_CONFIG) --cflags jansson 2>/dev/null)
 JANSSON_LIBS := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || echo -ljansson)
+# libm: plot's scales (render/plot_axis.c).
+MATH_LIBS := -lm
 
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wold-style-definition
@@ -49,7 +51,7 @@ all: sockmem
 
 sockmem: $(OBJS)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(MNL_LIBS) $(JANSSON_LIBS) -pthread
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(MNL_LIBS) $(JANSSON_LIBS) $(MATH_LIBS) -pthread
 
 build/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
@@ -65,18 +67,18 @@ build/obj/cmd/main.o build/san/cmd/main.o: CPPFLAGS += -DSOCKMEM_VERSION='"$(VER
 build/obj/cmd/main.o build/san/cmd/main.o: Makefile
 
 build/sockmem-san: $(SAN_LIB_OBJS) build/san/cmd/main.o
-	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(MNL_LIBS) $(JANSSON_LIBS) -pthread
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(MNL_LIBS) $(JANSSON_LIBS) $(MATH_LIBS) -pthread
 
 build/tests/%: tests/unit/%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
 	@mkdir -p build/dep/tests
-	$(Q)$(CC) $(ALL_CFLAGS) $(CPPFLAGS) $(DEPFLAGS) -MF build/dep/tests/$(notdir $@).d -Itests/unit $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(MNL_LIBS) $(JANSSON_LIBS) $(CMOCKA_LIBS) -pthread
+	$(Q)$(CC) $(ALL_CFLAGS) $(CPPFLAGS) $(DEPFLAGS) -MF build/dep/tests/$(notdir $@).d -Itests/unit $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(MNL_LIBS) $(JANSSON_LIBS) $(MATH_LIBS) $(CMOCKA_LIBS) -pthread
 
 build/san-tests/%: tests/unit/%.c $(SAN_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	@mkdir -p build/dep/san-tests
-	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(CPPFLAGS) $(DEPFLAGS) -MF build/dep/san-tests/$(notdir $@).d -Itests/unit $(LDFLAGS) -o $@ $< $(SAN_LIB_OBJS) $(MNL_LIBS) $(JANSSON_LIBS) $(CMOCKA_LIBS) -pthread
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(CPPFLAGS) $(DEPFLAGS) -MF build/dep/san-tests/$(notdir $@).d -Itests/unit $(LDFLAGS) -o $@ $< $(SAN_LIB_OBJS) $(MNL_LIBS) $(JANSSON_LIBS) $(MATH_LIBS) $(CMOCKA_LIBS) -pthread
 
 build/helpers/%: tests/helpers/%.c $(wildcard tests/helpers/*.h)
 	@mkdir -p $(dir $@)

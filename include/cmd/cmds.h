@@ -13,6 +13,10 @@
 /* Writes one command's output for r to f; 0 or -errno of the first write error. */
 typedef int (*cmd_render_fn)(const struct report *r, const struct opts *o, FILE *f);
 
+/* Runs a command that is not collect -> render (plot reads a recording):
+ * prints its own messages and returns the exit status. */
+typedef int (*cmd_run_fn)(const struct opts *o);
+
 struct cmd_def {
 	const char *name; /* the command word, and JSON "command" */
 	enum cmd id;
@@ -21,9 +25,8 @@ struct cmd_def {
 	bool raw;      /* writes the collection itself: no filter, no derivation */
 	cmd_render_fn render;
 	const char *help; /* one line for usage() */
-	/* a command with its own flow (diff, watch: two or many samples):
-	 * returns the exit status, messages printed; NULL: collect -> render */
-	int (*run)(const struct opts *o);
+	unsigned nargs;	  /* words it takes after its name (plot: RECORDING) */
+	cmd_run_fn run;	  /* main calls it instead of collect -> render; NULL for the views */
 };
 
 extern const struct cmd_def cmds[];

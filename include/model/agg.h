@@ -26,18 +26,24 @@ enum group_by { BY_PROCESS, BY_CGROUP, BY_USER, BY_PORT, BY_STATE, BY_NETNS };
 /* Key of sockets without a cgroup id (kernels before 5.8). */
 #define AGG_NO_KEY UINT64_MAX
 
-/* One row of `top`: a process, one of the two rows of sockets without a
- * holder (below), or for other --by keys the key value (cgroup id, uid,
+/* One row of `top`: a process, one of the rows of sockets without a
+ * process (below), or for other --by keys the key value (cgroup id, uid,
  * port, state, netns inode; proc is then AGG_NO_PROC). */
 #define AGG_NO_PROC UINT32_MAX
-/* BY_PROCESS: sockets with an inode (so a file still refers to them) that no
- * descriptor the walk read holds: in flight in SCM_RIGHTS, held by the kernel
- * or by processes not visible or not inspected. AGG_NO_PROC then holds the
- * sockets no process can hold (inode 0: TIME-WAIT, request sockets, orphans,
- * children not yet accepted), or every socket when owners were not walked. */
-#define AGG_NO_HOLDER (UINT32_MAX - 1)
+/* BY_PROCESS rows of sockets no descriptor the walk read holds. Sockets with
+ * an inode (a file still refers to them) but no visible descriptor: in flight
+ * in SCM_RIGHTS, held by the kernel or by processes not visible or not
+ * inspected. With inode 0 no process can hold them: one row per category of
+ * sock_category() (TIME-WAIT, request sockets, orphans, children not yet
+ * accepted), whether or not owners were walked. AGG_NO_PROC then holds the
+ * sockets with an inode when owners were not walked. */
+#define AGG_NO_HOLDER  (UINT32_MAX - 1)
+#define AGG_TIME_WAIT  (UINT32_MAX - 2)
+#define AGG_REQUEST    (UINT32_MAX - 3)
+#define AGG_ORPHAN     (UINT32_MAX - 4)
+#define AGG_UNACCEPTED (UINT32_MAX - 5)
 struct group {
-	uint32_t proc; /* BY_PROCESS: index into owners.procs, AGG_NO_HOLDER or AGG_NO_PROC */
+	uint32_t proc; /* BY_PROCESS: index into owners.procs, or one of the AGG_ rows above */
 	uint64_t key;  /* other keys; AGG_NO_KEY when the socket has none */
 	struct sums s;
 };
@@ -71,15 +77,19 @@ void agg_add(struct sums *s, const struct sock_rec *r, uint64_t page_size);
 /* Sums every socket once. */
 void agg_totals(const struct sock_table *t, uint64_t page_size, struct sums *out);
 
-/* Whether a group's proc names a process (not AGG_NO_HOLDER or AGG_NO_PROC). */
+/* Whether a group's proc names a process (not one of the AGG_ rows). */
 static inline bool agg_is_proc(uint32_t proc)
 {
-	return proc < AGG_NO_HOLDER;
+	return proc < AGG_UNACCEPTED;
 }
 
+/* The BY_PROCESS row of a socket no process holds (own_n == 0); walked:
+ * whether owners were walked. */
+uint32_t agg_no_proc_row(const struct sock_rec *s, bool walked);
+
 /*
- * Builds one group per process holding sockets, plus the AGG_NO_HOLDER and
- * AGG_NO_PROC groups when some sockets have no holder. A socket held by
+ * Builds one group per process holding sockets, plus one per AGG_ row that
+ * holds sockets no process holds. A socket held by
  * several processes counts in each of them; several fds of one process
  * count once.
  * Returns 0 or -ENOMEM; *out is malloc'd, caller frees.

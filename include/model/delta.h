@@ -38,13 +38,18 @@ struct delta_side {
 
 /* The stable identity of a group across samples. A process is its pid and
  * its start time: a pid reused by another process is another group. */
-enum delta_gkind { DG_PROCESS, DG_NO_HOLDER, DG_NO_PROCESS, DG_KEY };
+enum delta_gkind {
+	DG_PROCESS, /* pid + start time */
+	DG_ROW,	    /* a --by process row of sockets without a process (AGG_ rows) */
+	DG_KEY	    /* the key of another --by */
+};
 
 struct delta_gkey {
 	enum delta_gkind kind;
 	int32_t pid;		/* DG_PROCESS */
 	struct maybe start;	/* DG_PROCESS: start time in clock ticks after boot */
-	uint64_t key;		/* DG_KEY: the --by key value (AGG_NO_KEY: none) */
+	uint64_t key;		/* DG_ROW: the AGG_ row; DG_KEY: the --by key value
+				 * (AGG_NO_KEY: none) */
 };
 
 #define DELTA_NONE UINT32_MAX

@@ -12,8 +12,18 @@
 #include "model/filter.h"
 #include "model/findings.h"
 
-enum cmd { CMD_REPORT, CMD_SOCKETS, CMD_TOP, CMD_SYSTEM, CMD_CHECK, CMD_SNAPSHOT, CMD_DIFF, CMD_WATCH };
-enum fmt { FMT_TABLE, FMT_TSV, FMT_JSON };
+enum cmd {
+	CMD_REPORT,
+	CMD_SOCKETS,
+	CMD_TOP,
+	CMD_SYSTEM,
+	CMD_CHECK,
+	CMD_SNAPSHOT,
+	CMD_PLOT,
+	CMD_DIFF,
+	CMD_WATCH
+};
+enum fmt { FMT_TABLE, FMT_TSV, FMT_JSON, FMT_SVG /* plot only */ };
 
 struct opts {
 	enum cmd cmd;
@@ -32,9 +42,10 @@ struct opts {
 	size_t top_n;	    /* 0 = all */
 	const char *proc_root;
 	const char *from; /* --from FILE ("-": stdin): a snapshot instead of collecting */
+	const char *args[2]; /* words after the command (plot: RECORDING; diff: OLD [NEW];
+			      * watch: [INTERVAL [COUNT]]) */
+	size_t nargs;
 	struct find_opts find; /* check thresholds */
-	const char *operand[2]; /* diff OLD [NEW] */
-	size_t noperands;
 	int64_t interval_ms; /* watch INTERVAL (default 2000) */
 	uint64_t count;	     /* watch COUNT, 0 = until interrupted */
 	bool help, version;

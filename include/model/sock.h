@@ -114,6 +114,31 @@ static inline int sock_has_uid(const struct sock_rec *s)
 	return s->state != SOCK_TCP_TIME_WAIT && s->state != SOCK_TCP_NEW_SYN_RECV;
 }
 
+/*
+ * What kind of socket no process can hold a descriptor of, from what the
+ * dump gives (state, inode, whether skmem came back):
+ *  - SOCK_CAT_TIME_WAIT: a TIME-WAIT minisocket. Its state is TIME-WAIT, or
+ *    the substate it entered time-wait from (FIN-WAIT-2 after an orphan's FIN
+ *    was acked): an inode-0 record without skmem in any state but SYN-RECV;
+ *  - SOCK_CAT_REQUEST: a request socket (NEW_SYN_RECV, or SYN-RECV without skmem);
+ *  - SOCK_CAT_UNACCEPTED: a full socket with inode 0 in ESTABLISHED,
+ *    SYN-RECV (Fast Open) or CLOSE-WAIT: a child in a listener's accept queue;
+ *  - SOCK_CAT_ORPHAN: any other full socket with inode 0 (FIN-WAIT-1,
+ *    FIN-WAIT-2, CLOSING, LAST-ACK...): closed by its process, still alive in
+ *    the kernel, counted in sockstat "orphan";
+ *  - SOCK_CAT_INODE: a socket with an inode, which a file may hold.
+ */
+enum sock_cat {
+	SOCK_CAT_INODE,
+	SOCK_CAT_TIME_WAIT,
+	SOCK_CAT_REQUEST,
+	SOCK_CAT_ORPHAN,
+	SOCK_CAT_UNACCEPTED,
+};
+
+/* The category of s (see enum sock_cat). */
+enum sock_cat sock_category(const struct sock_rec *s);
+
 /* Whether tcp_info field i is present in this record. */
 static inline int sock_has_ti(const struct sock_rec *s, enum ti i)
 {

@@ -29,9 +29,12 @@ enum tcpext {
 	TX_RCV_PRUNED,
 	TX_OFO_PRUNED,
 	TX_RCV_COLLAPSED,
+	TX_RCV_COALESCE,
 	TX_RCVQ_DROP,
 	TX_ABORT_ON_MEMORY,
 	TX_WANT_ZERO_WINDOW_ADV,
+	TX_TO_ZERO_WINDOW_ADV,
+	TX_FROM_ZERO_WINDOW_ADV,
 	TX_ZERO_WINDOW_DROP,
 	TX_BACKLOG_DROP,
 	TX_OFO_DROP,
@@ -47,6 +50,7 @@ struct sysctls {
 	struct maybe tcp_max_orphans;
 	struct maybe tcp_adv_win_scale;
 	struct maybe tcp_moderate_rcvbuf;
+	struct maybe tcp_notsent_lowat; /* bytes; 4294967295 (UINT_MAX) = no limit */
 	struct maybe rmem_max, wmem_max, rmem_default, wmem_default;
 	struct maybe mem_pcpu_rsv; /* pages */
 };
@@ -57,6 +61,11 @@ struct sysinfo {
 	struct protocols proto;
 	struct maybe tcpext[TX_N];
 	struct sysctls sysctl;
+	/* 1: the per-namespace values (TcpExt counters...) come from the initial
+	 * network namespace, so they count since boot; 0: from a child namespace
+	 * (no net.ipv4.tcp_mem there), counting since it was created; absent:
+	 * unknown */
+	struct maybe initial_netns;
 	char hostname[65]; /* empty if unreadable */
 	char release[65];
 	char boot_id[37]; /* kernel/random/boot_id: socket cookies are unique within one boot */
@@ -64,7 +73,22 @@ struct sysinfo {
 
 /* Copies the per-network-namespace values of ns (sockstat inuse/tw/inuse6,
  * TcpExt counters, tcp_rmem, tcp_wmem, tcp_adv_win_scale,
- * tcp_moderate_rcvbuf) over home, keeping home's host-global values. */
+ * tcp_moderate_rcvbuf, tcp_notsent_lowat, initial_netns) over home, keeping
+ * home's host-global values. */
 void procfs_overlay_netns(struct sysinfo *home, const struct sysinfo *ns);
+
+/* Whether kernel release text ("6.18.44-foo") is at least major.minor:
+ * 1 or 0, absent when it does not start with "MAJOR.MINOR". */
+struct maybe sysinfo_release_at_least(const char *release, int64_t major, int64_t minor);
+
+/* Whether the kernel ignores net.ipv4.tcp_adv_win_scale (6.6+: each socket's
+ * scaling_ratio replaced it): 1, 0, or absent when the release is unknown. */
+struct maybe sysinfo_adv_win_scale_ignored(const struct sysinfo *si);
+
+/* How many more orphans the kernel's check (orphans << shift >
+ * tcp_max_orphans, tcp_too_many_orphans) allows at shift 0..2:
+ * (tcp_max_orphans >> shift) - orphans; negative once it fires. Absent when
+ * either value is unknown. */
+struct maybe sysinfo_orphan_headroom(const struct sysinfo *si, int shift);
 
 #endif

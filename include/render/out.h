@@ -134,6 +134,11 @@ static inline struct cell cell_absent(void)
 /* "local" and "peer" members for a socket (ss -n spelling). */
 void out_json_endpoints(struct jw *w, const struct report *r, const struct sock_rec *s);
 
+/* The category of a --by process group row: its JSON "category" when json
+ * ("process", "time_wait"...), else its table label ("(time-wait)"; NULL
+ * for a process). */
+const char *out_proc_category(const struct report *r, uint32_t proc, bool json);
+
 /* Escapes untrusted s for fmt into b (table, TSV or bare JSON string). */
 void out_untrusted(struct outbuf *b, enum fmt fmt, const char *s, const char *extra);
 

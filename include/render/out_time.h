@@ -44,8 +44,7 @@ void out_watch_record(struct outbuf *b, const struct watch_rec *w, const struct 
 /* What the live screen remembers across samples. */
 #define WATCH_HIST 512
 struct watch_hist {
-	int64_t mem_pages[WATCH_HIST]; /* sockstat mem of the last samples, oldest first */
-	bool has[WATCH_HIST];
+	struct maybe mem_pages[WATCH_HIST]; /* sockstat mem of the last samples, oldest first */
 	size_t n;
 	unsigned transitions; /* pressure flag changes seen */
 };

@@ -69,6 +69,10 @@ void ob_json_str(struct outbuf *b, const char *s); /* writes the quotes too */
 bool ob_utf8_valid(const char *s);
 void ob_tsv_str(struct outbuf *b, const char *s, const char *extra);
 void ob_table_str(struct outbuf *b, const char *s, const char *extra);
+/* svg:   XML character data and attribute values: & < > " ' as entities;
+ *        '\\' as \\; bytes < 0x20, 0x7f, invalid UTF-8 and U+FFFE/U+FFFF
+ *        (not XML characters) as \xHH per byte; valid UTF-8 passes through. */
+void ob_xml_str(struct outbuf *b, const char *s);
 
 /* Display width of s after table escaping. */
 size_t table_str_width(const char *s, const char *extra);

@@ -14,12 +14,13 @@
 void cli_usage(FILE *f)
 {
 	fputs("Usage: sockmem [COMMAND] [OPTIONS]\n"
+	      "       sockmem plot RECORDING [-o svg]\n"
 	      "Commands:\n",
 	      f);
 	for (size_t i = 0; i < ncmds; i++)
 		fprintf(f, "  %-9s %s\n", cmds[i].name, cmds[i].help);
 	fputs("Options:\n"
-	      "  -o, --output FMT   table (default), tsv or json\n"
+	      "  -o, --output FMT   table (default), tsv or json (plot: svg)\n"
 	      "  -j, --json         same as -o json\n"
 	      "  -H, --no-header    no header line (table, tsv)\n"
 	      "  -n, --numeric      exact byte counts in tables\n"
@@ -172,6 +173,44 @@ int cli_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* A word that is no option: the command, or one its words (plot RECORDING). */
+static int take_word(struct opts *o, const char *w, int *seen_cmd, char *err, size_t errlen)
+{
+	const struct cmd_def *found;
+
+	if (*seen_cmd && o->nargs < cmd_get(o->cmd)->nargs) {
+		o->args[o->nargs++] = w;
+		return 0;
+	}
+	found = cmd_find(w);
+	if (!found)
+		return fail(err, errlen, "unknown command '%s'", w);
+	if ((*seen_cmd)++)
+		return fail(err, errlen, "more than one command ('%s')", w);
+	o->cmd = found->id;
+	o->cmd_name = found->name;
+	return 0;
+}
+
+/* plot: one RECORDING, SVG only, nothing collected. */
+static int check_plot(struct opts *o, int fmt_given, char *err, size_t errlen)
+{
+	if (o->cmd != CMD_PLOT)
+		return o->fmt == FMT_SVG
+			   ? fail(err, errlen, "%s", "-o svg is the format of plot RECORDING only")
+			   : 0;
+	if (o->nargs != 1 || !*o->args[0])
+		return fail(err, errlen, "%s",
+			    "plot needs a RECORDING: a file of sockmem watch -o json lines (- for "
+			    "stdin)");
+	if (o->from)
+		return fail(err, errlen, "%s", "plot reads its RECORDING, not --from");
+	if (fmt_given && o->fmt != FMT_SVG)
+		return fail(err, errlen, "%s", "plot writes SVG only (-o svg)");
+	o->fmt = FMT_SVG;
+	return 0;
+}
+
 /* Options that do not go together with --from or with snapshot. */
 static int check_combination(const struct opts *o, int root_given, int not_json, char *err,
 			     size_t errlen)
@@ -198,35 +237,6 @@ static int check_combination(const struct opts *o, int root_given, int not_json,
 		    err, errlen, "%s",
 		    "snapshot keeps every socket the dump returns: --pid, --comm, --uid and "
 		    "--cgroup apply when a view renders it (VIEW --from FILE ...)");
-	return 0;
-}
-
-/* Whether command c takes operands (diff OLD [NEW], watch [INTERVAL [COUNT]]). */
-static bool takes_operands(enum cmd c)
-{
-	return c == CMD_DIFF || c == CMD_WATCH;
-}
-
-/* A non-option word: the command, accepted once, then the operands of a
- * command that takes them. Returns 0 or EXIT_USAGE. */
-static int word(struct opts *o, const char *w, int *seen_cmd, char *err, size_t errlen)
-{
-	const struct cmd_def *found;
-
-	if (*seen_cmd && takes_operands(o->cmd)) {
-		if (o->noperands == 2)
-			return fail(err, errlen, "unexpected word '%s' after %s's operands", w,
-				    o->cmd_name);
-		o->operand[o->noperands++] = w;
-		return 0;
-	}
-	found = cmd_find(w);
-	if (!found)
-		return fail(err, errlen, "unknown command '%s'", w);
-	if ((*seen_cmd)++)
-		return fail(err, errlen, "more than one command ('%s')", w);
-	o->cmd = found->id;
-	o->cmd_name = found->name;
 	return 0;
 }
 
@@ -267,10 +277,10 @@ static int check_operands(struct opts *o, char *err, size_t errlen)
 
 	o->interval_ms = 2000;
 	if (o->cmd == CMD_DIFF) {
-		if (o->noperands < 1)
+		if (o->nargs < 1)
 			return fail(err, errlen, "%s", "diff needs OLD.json [NEW.json]");
-		for (size_t i = 0; i < o->noperands; i++)
-			if (!*o->operand[i])
+		for (size_t i = 0; i < o->nargs; i++)
+			if (!*o->args[i])
 				return fail(err, errlen, "%s", "diff: an empty file name");
 	}
 	if (o->cmd != CMD_WATCH)
@@ -280,14 +290,14 @@ static int check_operands(struct opts *o, char *err, size_t errlen)
 			   : 0;
 	if (o->from)
 		return fail(err, errlen, "%s", "watch samples live: --from does not apply");
-	if (o->noperands >= 1 && parse_interval(o->operand[0], &o->interval_ms) != 0)
+	if (o->nargs >= 1 && parse_interval(o->args[0], &o->interval_ms) != 0)
 		return fail(err, errlen,
 			    "watch: '%s' is not an interval in seconds (0.001 to 86400, e.g. 2 or 0.5)",
-			    o->operand[0]);
-	if (o->noperands == 2) {
-		if (num_i64_prefix(o->operand[1], &end, &n) != 0 || *end || n < 1)
+			    o->args[0]);
+	if (o->nargs == 2) {
+		if (num_i64_prefix(o->args[1], &end, &n) != 0 || *end || n < 1)
 			return fail(err, errlen, "watch: '%s' is not a sample count (1 or more)",
-				    o->operand[1]);
+				    o->args[1]);
 		o->count = (uint64_t)n;
 	}
 	return 0;
@@ -350,27 +360,28 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 		c = getopt_long(argc, argv, "+:o:jHn46hVN:", lopts, NULL);
 		if (c == -1) {
 			/* getopt stepped over a "--" just now (not an option's value
-			 * "--"): every later word is a command word or an operand,
-			 * and getopt must not be called again (it would rewind to
-			 * the same word). */
+			 * "--"): every later word is a command word, and getopt must
+			 * not be called again (it would rewind to the same word). */
 			int rest = optind >= 2 && strcmp(argv[optind - 1], "--") == 0 &&
 				   optind == (before == 0 ? 2 : before + 1);
-			int rc;
 
 			if (optind >= argc)
 				break;
-			rc = word(o, argv[optind++], &seen_cmd, err, errlen);
-			while (!rc && rest && optind < argc) {
-				if (!takes_operands(o->cmd))
+			/* A non-option word: the command, accepted once, then
+			 * the words it takes (plot RECORDING) */
+			int rc = take_word(o, argv[optind++], &seen_cmd, err, errlen);
+
+			if (rc)
+				return rc;
+			if (rest) {
+				while (optind < argc && o->nargs < cmd_get(o->cmd)->nargs)
+					o->args[o->nargs++] = argv[optind++];
+				if (optind < argc)
 					return fail(err, errlen,
 						    "unexpected word '%s' after the command",
 						    argv[optind]);
-				rc = word(o, argv[optind++], &seen_cmd, err, errlen);
-			}
-			if (rc)
-				return rc;
-			if (rest)
 				break;
+			}
 			continue;
 		}
 		switch (c) {
@@ -382,9 +393,12 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 				o->fmt = FMT_TSV;
 			else if (strcmp(optarg, "json") == 0)
 				o->fmt = FMT_JSON;
+			else if (strcmp(optarg, "svg") == 0)
+				o->fmt = FMT_SVG;
 			else
 				return fail(err, errlen,
-					    "unknown output format '%s' (table, tsv, json)",
+					    "unknown output format '%s' (table, tsv, json; svg for "
+					    "plot)",
 					    optarg);
 			break;
 		case 'j': o->fmt = FMT_JSON; break;
@@ -490,7 +504,8 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 	/* -4 and -6 together mean both, as in ss. */
 	o->want_v4 = only4 || !only6;
 	o->want_v6 = only6 || !only4;
-	if (check_operands(o, err, errlen))
+	if (check_plot(o, fmt_given || o->fmt == FMT_JSON, err, errlen) ||
+	    check_operands(o, err, errlen))
 		return EXIT_USAGE;
 	return check_combination(o, root_given, fmt_given && o->fmt != FMT_JSON, err, errlen);
 }

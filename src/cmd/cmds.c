@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "cmd/plot.h"
 #include "collect/collect.h"
 #include "render/out.h"
 #include "render/snapshot.h"
@@ -13,21 +14,23 @@
 
 const struct cmd_def cmds[] = {
 	{ "report", CMD_REPORT, COLLECT_OWNERS, true, false, out_render,
-	  "system summary, then per-process top (default)", NULL },
+	  "system summary, then per-process top (default)", 0, NULL },
 	{ "sockets", CMD_SOCKETS, COLLECT_OWNERS, false, false, out_render,
-	  "one row per TCP socket", NULL },
+	  "one row per TCP socket", 0, NULL },
 	{ "top", CMD_TOP, COLLECT_OWNERS, true, false, out_render,
-	  "one row per process, by charged memory (r+w+f)", NULL },
+	  "one row per process, by charged memory (r+w+f)", 0, NULL },
 	{ "system", CMD_SYSTEM, 0, false, false, out_render,
-	  "sockstat, tcp_mem, sysctls and reconciliation", NULL },
-	{ "check", CMD_CHECK, COLLECT_OWNERS, true, false, out_render, "findings only",
-	  NULL },
+	  "sockstat, tcp_mem, sysctls and reconciliation", 0, NULL },
+	{ "check", CMD_CHECK, COLLECT_OWNERS, true, false, out_render, "findings only", 0, NULL },
 	{ "snapshot", CMD_SNAPSHOT, COLLECT_OWNERS | COLLECT_CGROUPS | COLLECT_USERS, false, true,
-	  snapshot_write, "everything collected, as one JSON document (VIEW --from FILE)", NULL },
+	  snapshot_write, "everything collected, as one JSON document (VIEW --from FILE)", 0,
+	  NULL },
+	{ "plot", CMD_PLOT, 0, false, true, NULL,
+	  "RECORDING: a watch -o json recording as one SVG image (- for stdin)", 1, plot_run },
 	{ "diff", CMD_DIFF, COLLECT_OWNERS | COLLECT_CGROUPS | COLLECT_USERS, true, false, NULL,
-	  "OLD.json [NEW.json]: what changed between two snapshots (NEW: now)", diff_run },
+	  "OLD.json [NEW.json]: what changed between two snapshots (NEW: now)", 2, diff_run },
 	{ "watch", CMD_WATCH, COLLECT_OWNERS, true, false, NULL,
-	  "[INTERVAL [COUNT]]: a sample every INTERVAL seconds (default 2), live", watch_run },
+	  "[INTERVAL [COUNT]]: a sample every INTERVAL seconds (default 2), live", 2, watch_run },
 };
 const size_t ncmds = sizeof(cmds) / sizeof(cmds[0]);
 

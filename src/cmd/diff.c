@@ -74,7 +74,7 @@ int diff_run(const struct opts *o)
 	struct delta_side sa, sb;
 	struct delta d;
 	char msg[1024] = "";
-	const char *an = o->operand[0], *bn = o->noperands == 2 ? o->operand[1] : NULL;
+	const char *an = o->args[0], *bn = o->nargs == 2 ? o->args[1] : NULL;
 	int rc;
 
 	memset(&b, 0, sizeof(b));

@@ -273,6 +273,18 @@ static void read_line(const struct procfs *p, const char *rel, char *out, size_t
 		out[n - 1] = '\0';
 }
 
+/* tcp_mem is registered in the initial network namespace only: present
+ * there, absent (while per-namespace tcp_rmem exists) in a child one. */
+static struct maybe initial_netns(const struct procfs *p, const struct sysctls *sc)
+{
+	if (sc->tcp_mem[0].has)
+		return maybe_of(1);
+	if (faccessat(p->dirfd, "sys/net/ipv4/tcp_mem", F_OK, 0) < 0 && errno == ENOENT &&
+	    faccessat(p->dirfd, "sys/net/ipv4/tcp_rmem", F_OK, 0) == 0)
+		return maybe_of(0);
+	return maybe_none();
+}
+
 int procfs_read_sysinfo(const struct procfs *p, struct sysinfo *si, const char **where)
 {
 	char buf[64 * 1024];
@@ -303,11 +315,13 @@ int procfs_read_sysinfo(const struct procfs *p, struct sysinfo *si, const char *
 	read_ints(p, "sys/net/ipv4/tcp_max_orphans", &sc->tcp_max_orphans, 1);
 	read_ints(p, "sys/net/ipv4/tcp_adv_win_scale", &sc->tcp_adv_win_scale, 1);
 	read_ints(p, "sys/net/ipv4/tcp_moderate_rcvbuf", &sc->tcp_moderate_rcvbuf, 1);
+	read_ints(p, "sys/net/ipv4/tcp_notsent_lowat", &sc->tcp_notsent_lowat, 1);
 	read_ints(p, "sys/net/core/rmem_max", &sc->rmem_max, 1);
 	read_ints(p, "sys/net/core/wmem_max", &sc->wmem_max, 1);
 	read_ints(p, "sys/net/core/rmem_default", &sc->rmem_default, 1);
 	read_ints(p, "sys/net/core/wmem_default", &sc->wmem_default, 1);
 	read_ints(p, "sys/net/core/mem_pcpu_rsv", &sc->mem_pcpu_rsv, 1);
+	si->initial_netns = initial_netns(p, sc);
 	read_line(p, "sys/kernel/hostname", si->hostname, sizeof(si->hostname));
 	read_line(p, "sys/kernel/osrelease", si->release, sizeof(si->release));
 	read_line(p, "sys/kernel/random/boot_id", si->boot_id, sizeof(si->boot_id));

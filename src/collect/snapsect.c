@@ -226,6 +226,7 @@ static int read_sysctls(struct rd *d, json_t *obj, const char *path, struct sysc
 		       sr_get_maybe(d, s, p, "tcp_max_orphans", &sc->tcp_max_orphans) ||
 		       sr_get_maybe(d, s, p, "tcp_adv_win_scale", &sc->tcp_adv_win_scale) ||
 		       sr_get_maybe(d, s, p, "tcp_moderate_rcvbuf", &sc->tcp_moderate_rcvbuf) ||
+		       sr_get_maybe(d, s, p, "tcp_notsent_lowat", &sc->tcp_notsent_lowat) ||
 		       sr_get_maybe(d, s, p, "rmem_max", &sc->rmem_max) ||
 		       sr_get_maybe(d, s, p, "wmem_max", &sc->wmem_max) ||
 		       sr_get_maybe(d, s, p, "rmem_default", &sc->rmem_default) ||
@@ -239,7 +240,7 @@ static int read_sysinfo(struct rd *d, json_t *root)
 {
 	struct sysinfo *si = &d->r->sys;
 	struct sockstat *ss = &si->sockstat;
-	json_t *sys, *st, *pr, *tx, *press;
+	json_t *sys, *st, *pr, *tx, *press, *init;
 
 	if (sr_get_node(d, root, "", "sysinfo", JSON_OBJECT, false, &sys) ||
 	    sr_get_node(d, sys, "sysinfo", "sockstat", JSON_OBJECT, false, &st) ||
@@ -265,6 +266,13 @@ static int read_sysinfo(struct rd *d, json_t *root)
 	for (int i = 0; i < TX_N; i++)
 		if (sr_get_maybe(d, tx, "sysinfo.tcpext", procfs_tcpext_names[i], &si->tcpext[i]))
 			return -1;
+	init = sr_need(d, sys, "sysinfo", "initial_netns");
+	if (!init)
+		return -1;
+	if (json_is_boolean(init))
+		si->initial_netns = maybe_of(json_is_true(init));
+	else if (!json_is_null(init))
+		return sr_wrong(d, "sysinfo", "initial_netns", "not true, false or null");
 	return read_sysctls(d, sys, "sysinfo", &si->sysctl);
 }
 

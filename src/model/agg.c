@@ -34,11 +34,27 @@ void agg_totals(const struct sock_table *t, uint64_t page_size, struct sums *out
 		agg_add(out, &t->v[i], page_size);
 }
 
+uint32_t agg_no_proc_row(const struct sock_rec *s, bool walked)
+{
+	switch (sock_category(s)) {
+	case SOCK_CAT_TIME_WAIT: return AGG_TIME_WAIT;
+	case SOCK_CAT_REQUEST: return AGG_REQUEST;
+	case SOCK_CAT_ORPHAN: return AGG_ORPHAN;
+	case SOCK_CAT_UNACCEPTED: return AGG_UNACCEPTED;
+	default: return walked ? AGG_NO_HOLDER : AGG_NO_PROC;
+	}
+}
+
+/* The rows after the processes, in slot order. */
+static const uint32_t no_proc_rows[] = { AGG_NO_HOLDER, AGG_TIME_WAIT,	AGG_REQUEST,
+					 AGG_ORPHAN,	AGG_UNACCEPTED, AGG_NO_PROC };
+#define N_NO_PROC_ROWS (sizeof(no_proc_rows) / sizeof(no_proc_rows[0]))
+
 int agg_by_process(const struct sock_table *t, const struct owners *o, uint64_t page_size,
 		   struct group **out, size_t *n)
 {
-	/* One slot per process, then the no-holder and no-process rows. */
-	size_t ng = o->nprocs + 2;
+	/* One slot per process, then the rows without a process. */
+	size_t ng = o->nprocs + N_NO_PROC_ROWS;
 	struct group *g = calloc(ng, sizeof(*g));
 	uint32_t *last = malloc(ng * sizeof(*last));
 
@@ -48,10 +64,7 @@ int agg_by_process(const struct sock_table *t, const struct owners *o, uint64_t 
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < ng; i++) {
-		if (i < o->nprocs)
-			g[i].proc = (uint32_t)i;
-		else
-			g[i].proc = i == o->nprocs ? AGG_NO_HOLDER : AGG_NO_PROC;
+		g[i].proc = i < o->nprocs ? (uint32_t)i : no_proc_rows[i - o->nprocs];
 		g[i].key = AGG_NO_KEY;
 		last[i] = UINT32_MAX;
 	}
@@ -59,10 +72,12 @@ int agg_by_process(const struct sock_table *t, const struct owners *o, uint64_t 
 		const struct sock_rec *s = &t->v[i];
 
 		if (s->own_n == 0) {
-			/* an inode means a file still refers to the socket */
-			bool holder_unseen = o->walked && s->inode != 0;
+			uint32_t row = agg_no_proc_row(s, o->walked);
+			size_t k = 0;
 
-			agg_add(&g[holder_unseen ? ng - 2 : ng - 1].s, s, page_size);
+			while (no_proc_rows[k] != row)
+				k++;
+			agg_add(&g[o->nprocs + k].s, s, page_size);
 			continue;
 		}
 		for (uint32_t k = 0; k < s->own_n; k++) {
@@ -204,7 +219,7 @@ static int group_cmp(const struct group *a, const struct group *b, const struct 
 
 	if (pa != pb)
 		return (pa > pb) - (pa < pb);
-	return (a->proc > b->proc) - (a->proc < b->proc); /* no-holder before no-process */
+	return (a->proc > b->proc) - (a->proc < b->proc); /* the AGG_ rows in a fixed order */
 }
 
 static void merge_sort(struct group *g, struct group *tmp, size_t n, const struct sort_ctx *c)

@@ -135,10 +135,12 @@ static int sysctls_build(struct delta *d, const struct delta_side *o, const stru
 
 /* --- groups --- */
 
-/* Map keys of the group identities (pids are below 2^31, so the two
- * rows without a process cannot collide with one). */
-#define GK_NO_HOLDER (UINT64_MAX - 1)
-#define GK_NO_PROC   (UINT64_MAX - 2)
+/* Map keys of the group identities: pids are below 2^31, the rows
+ * without a process above 2^32. */
+#define GK_ROW(proc) ((1ull << 40) + (proc))
+/* The rows without a process are the last values of uint32_t. */
+#define NROWS		 8
+#define ROW_INDEX(proc) (UINT32_MAX - (proc))
 
 static struct delta_gkey gkey_of(const struct delta_side *s, const struct group *g)
 {
@@ -152,10 +154,11 @@ static struct delta_gkey gkey_of(const struct delta_side *s, const struct group 
 		k.kind = DG_PROCESS;
 		k.pid = p->pid;
 		k.start = p->start_time;
+		k.key = 0;
 	} else {
-		k.kind = g->proc == AGG_NO_HOLDER ? DG_NO_HOLDER : DG_NO_PROCESS;
+		k.kind = DG_ROW;
+		k.key = g->proc;
 	}
-	k.key = 0;
 	return k;
 }
 
@@ -163,8 +166,7 @@ static uint64_t gkey_hash(const struct delta_gkey *k)
 {
 	switch (k->kind) {
 	case DG_PROCESS: return (uint64_t)(uint32_t)k->pid;
-	case DG_NO_HOLDER: return GK_NO_HOLDER;
-	case DG_NO_PROCESS: return GK_NO_PROC;
+	case DG_ROW: return GK_ROW(k->key);
 	default: return k->key;
 	}
 }
@@ -175,17 +177,17 @@ static bool gkey_same(const struct delta_gkey *a, const struct delta_gkey *b)
 {
 	if (a->kind != b->kind)
 		return false;
-	if (a->kind == DG_KEY)
+	if (a->kind != DG_PROCESS)
 		return a->key == b->key;
-	return a->kind != DG_PROCESS || (a->pid == b->pid && maybe_same(a->start, b->start));
+	return a->pid == b->pid && maybe_same(a->start, b->start);
 }
 
 /* For one side: where each socket's groups are. proc_g[p] is the group of
- * process p, special[0/1] the no-holder / no-process groups, keys the --by
- * key groups. Values are indexes into d->groups. */
+ * process p, row[ROW_INDEX(r)] that of the row r without a process, keys
+ * the --by key groups. Values are indexes into d->groups. */
 struct side_map {
 	uint32_t *proc_g;
-	uint32_t special[2];
+	uint32_t row[NROWS];
 	struct idmap keys;
 };
 
@@ -204,8 +206,8 @@ static int side_map_set(struct side_map *m, const struct delta_side *s, size_t g
 		return idmap_put(&m->keys, g->key, di, NULL) < 0 ? -ENOMEM : 0;
 	if (agg_is_proc(g->proc))
 		m->proc_g[g->proc] = di;
-	else
-		m->special[g->proc == AGG_NO_HOLDER ? 0 : 1] = di;
+	else if (ROW_INDEX(g->proc) < NROWS)
+		m->row[ROW_INDEX(g->proc)] = di;
 	return 0;
 }
 
@@ -214,7 +216,8 @@ static int side_map_init(struct side_map *m, const struct delta_side *s)
 	size_t np = s->owners ? s->owners->nprocs : 0;
 
 	memset(m, 0, sizeof(*m));
-	m->special[0] = m->special[1] = DELTA_NONE;
+	for (size_t i = 0; i < NROWS; i++)
+		m->row[i] = DELTA_NONE;
 	m->proc_g = malloc((np + 1) * sizeof(*m->proc_g));
 	if (!m->proc_g || idmap_init(&m->keys, s->ngroups) != 0) {
 		side_map_free(m);
@@ -242,9 +245,9 @@ static void count_sock(struct delta *d, const struct side_map *m, const struct d
 		return;
 	}
 	if (r->own_n == 0) {
-		bool unseen = s->owners && s->owners->walked && r->inode != 0;
+		uint32_t row = agg_no_proc_row(r, s->owners && s->owners->walked);
 
-		di = m->special[unseen ? 0 : 1];
+		di = ROW_INDEX(row) < NROWS ? m->row[ROW_INDEX(row)] : DELTA_NONE;
 		if (di != DELTA_NONE) {
 			if (opened)
 				d->groups[di].opened++;

@@ -185,6 +185,9 @@ static void fill_orphans(struct finding *f, const struct report *r)
 	   omax.v < INT64_MAX ? maybe_of(omax.v + 1) : maybe_none());
 	ev(f, "fires_at_shift1", EV_COUNT, maybe_of(omax.v / 2 + 1));
 	ev(f, "fires_at_shift2", EV_COUNT, maybe_of(omax.v / 4 + 1));
+	ev(f, "headroom_shift0", EV_COUNT, sysinfo_orphan_headroom(&r->sys, 0));
+	ev(f, "headroom_shift1", EV_COUNT, sysinfo_orphan_headroom(&r->sys, 1));
+	ev(f, "headroom_shift2", EV_COUNT, sysinfo_orphan_headroom(&r->sys, 2));
 	ev(f, "TCPAbortOnMemory", EV_COUNT, r->sys.tcpext[TX_ABORT_ON_MEMORY]);
 }
 
@@ -314,9 +317,14 @@ static bool drops_seen(const struct report *r)
 
 static void fill_drops(struct finding *f, const struct report *r)
 {
+	struct maybe init = r->sys.initial_netns;
+
 	snprintf(f->summary, sizeof(f->summary),
-		 "%d of the kernel's receive-pressure counters are non-zero since boot",
-		 drops_nonzero(r));
+		 "%d of the kernel's receive-pressure counters are non-zero since %s",
+		 drops_nonzero(r),
+		 !init.has ? "boot or since the namespace was created"
+		 : init.v  ? "boot"
+			   : "the namespace was created");
 	for (size_t i = 0; i < NDROPS; i++)
 		ev(f, procfs_tcpext_names[drops[i]], EV_COUNT, r->sys.tcpext[drops[i]]);
 }
@@ -454,7 +462,8 @@ struct collector {
 	uint32_t top[FIND_TOP]; /* socket indexes by charged bytes, largest first */
 	size_t ntop;
 	struct off_proc *per_proc; /* nprocs entries */
-	uint64_t no_proc_sockets;
+	uint64_t orphaned, unaccepted; /* inode 0: no process can hold them */
+	uint64_t no_descriptor;	       /* an inode, but no descriptor the walk saw */
 };
 
 /* Inserts socket si into the small top list, kept largest first. */
@@ -485,8 +494,16 @@ static void collect(struct collector *c, const struct report *r, uint32_t si)
 	c->w += s->skmem[SKM_W];
 	c->charged += ch;
 	top_insert(c, r, si, ch);
-	if (!r->owners_scanned || s->own_n == 0) {
-		c->no_proc_sockets++;
+	switch (sock_category(s)) {
+	case SOCK_CAT_ORPHAN: c->orphaned++; return;
+	case SOCK_CAT_UNACCEPTED: c->unaccepted++; return;
+	case SOCK_CAT_INODE: break;
+	default: return; /* minisockets: no buffers, never judged */
+	}
+	if (!r->owners_scanned)
+		return;
+	if (s->own_n == 0) {
+		c->no_descriptor++;
 		return;
 	}
 	/* links are sorted by process: count each holder once */
@@ -556,7 +573,11 @@ static void fill_sock_finding(struct finding *f, const struct rule *rl, const st
 	ev(f, "charged_bytes", EV_BYTES, mu(c->charged));
 	ev(f, "r", EV_BYTES, mu(c->r));
 	ev(f, "w", EV_BYTES, mu(c->w));
-	ev(f, "sockets_without_process", EV_COUNT, mu(c->no_proc_sockets));
+	ev(f, "sockets_orphaned", EV_COUNT, mu(c->orphaned));
+	ev(f, "sockets_unaccepted", EV_COUNT, mu(c->unaccepted));
+	/* unknown without the owner walk (--no-owners) */
+	ev(f, "sockets_no_descriptor", EV_COUNT,
+	   r->owners_scanned ? mu(c->no_descriptor) : maybe_none());
 	if (rl->thresholds)
 		rl->thresholds(f, report_sysctls(r, r->socks.v[c->top[0]].netns_ino), fo);
 	fill_offenders(f, c, r->owners.nprocs);

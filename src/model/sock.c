@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,26 @@ const char *sock_state_name(unsigned state)
 	if (state >= sizeof(state_names) / sizeof(state_names[0]))
 		return "UNKNOWN";
 	return state_names[state];
+}
+
+enum sock_cat sock_category(const struct sock_rec *s)
+{
+	bool mini = s->skmem_n == 0 && s->inode == 0; /* minisockets carry no skmem */
+
+	if (s->state == SOCK_TCP_TIME_WAIT)
+		return SOCK_CAT_TIME_WAIT;
+	if (s->state == SOCK_TCP_NEW_SYN_RECV || (mini && s->state == SOCK_TCP_SYN_RECV))
+		return SOCK_CAT_REQUEST;
+	if (mini)
+		return SOCK_CAT_TIME_WAIT; /* its substate: FIN-WAIT-2 */
+	if (s->inode != 0)
+		return SOCK_CAT_INODE;
+	switch (s->state) {
+	case SOCK_TCP_ESTABLISHED:
+	case SOCK_TCP_SYN_RECV:
+	case SOCK_TCP_CLOSE_WAIT: return SOCK_CAT_UNACCEPTED;
+	default: return SOCK_CAT_ORPHAN;
+	}
 }
 
 int sock_table_add(struct sock_table *t, const struct sock_rec *rec)

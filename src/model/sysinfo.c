@@ -11,9 +11,12 @@ const char *const procfs_tcpext_names[TX_N] = {
 	[TX_RCV_PRUNED] = "RcvPruned",
 	[TX_OFO_PRUNED] = "OfoPruned",
 	[TX_RCV_COLLAPSED] = "TCPRcvCollapsed",
+	[TX_RCV_COALESCE] = "TCPRcvCoalesce",
 	[TX_RCVQ_DROP] = "TCPRcvQDrop",
 	[TX_ABORT_ON_MEMORY] = "TCPAbortOnMemory",
 	[TX_WANT_ZERO_WINDOW_ADV] = "TCPWantZeroWindowAdv",
+	[TX_TO_ZERO_WINDOW_ADV] = "TCPToZeroWindowAdv",
+	[TX_FROM_ZERO_WINDOW_ADV] = "TCPFromZeroWindowAdv",
 	[TX_ZERO_WINDOW_DROP] = "TCPZeroWindowDrop",
 	[TX_BACKLOG_DROP] = "TCPBacklogDrop",
 	[TX_OFO_DROP] = "TCPOFODrop",
@@ -30,4 +33,49 @@ void procfs_overlay_netns(struct sysinfo *home, const struct sysinfo *ns)
 	memcpy(home->sysctl.tcp_wmem, ns->sysctl.tcp_wmem, sizeof(home->sysctl.tcp_wmem));
 	home->sysctl.tcp_adv_win_scale = ns->sysctl.tcp_adv_win_scale;
 	home->sysctl.tcp_moderate_rcvbuf = ns->sysctl.tcp_moderate_rcvbuf;
+	home->sysctl.tcp_notsent_lowat = ns->sysctl.tcp_notsent_lowat;
+	home->initial_netns = ns->initial_netns;
+}
+
+/* A decimal number of at most 9 digits at *s, advancing *s; -1 if none. */
+static int64_t small_num(const char **s)
+{
+	int64_t v = 0;
+	int n = 0;
+
+	while (**s >= '0' && **s <= '9' && n < 9) {
+		v = v * 10 + (**s - '0');
+		(*s)++;
+		n++;
+	}
+	return n && !(**s >= '0' && **s <= '9') ? v : -1;
+}
+
+struct maybe sysinfo_release_at_least(const char *release, int64_t major, int64_t minor)
+{
+	const char *s = release;
+	int64_t ma = small_num(&s), mi;
+
+	if (ma < 0 || *s != '.')
+		return maybe_none();
+	s++;
+	mi = small_num(&s);
+	if (mi < 0)
+		return maybe_none();
+	return maybe_of(ma > major || (ma == major && mi >= minor));
+}
+
+struct maybe sysinfo_adv_win_scale_ignored(const struct sysinfo *si)
+{
+	/* dfa2f0483360 "tcp: get rid of sysctl_tcp_adv_win_scale" (6.6) */
+	return sysinfo_release_at_least(si->release, 6, 6);
+}
+
+struct maybe sysinfo_orphan_headroom(const struct sysinfo *si, int shift)
+{
+	struct maybe orph = si->sockstat.orphan, omax = si->sysctl.tcp_max_orphans;
+
+	if (!orph.has || !omax.has || omax.v < 0 || orph.v < 0 || shift < 0 || shift > 2)
+		return maybe_none();
+	return maybe_of((omax.v >> shift) - orph.v);
 }

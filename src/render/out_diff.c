@@ -251,13 +251,6 @@ enum {
 	G_CLOSED
 };
 
-static const char *const category_names[] = {
-	[DG_PROCESS] = "process",
-	[DG_NO_HOLDER] = "no_descriptor",
-	[DG_NO_PROCESS] = "no_process",
-	[DG_KEY] = "key",
-};
-
 /* The process entry of a delta group, from whichever side has it. */
 static const struct proc_ent *group_proc(const struct diff_doc *x, const struct delta_group *g)
 {
@@ -275,6 +268,7 @@ static struct cell group_get(const void *ctx, size_t row, const struct field *f,
 	const struct gctx *c = ctx;
 	const struct delta_group *g = &c->x->d->groups[row];
 	const struct proc_ent *p = group_proc(c->x, g);
+	const struct report *side = g->new_g != DELTA_NONE ? c->x->new : c->x->old;
 
 	switch (f->arg) {
 	case G_PID: return p ? cell_u64((uint64_t)p->pid) : cell_absent();
@@ -282,11 +276,13 @@ static struct cell group_get(const void *ctx, size_t row, const struct field *f,
 	case G_COMM:
 		if (p)
 			return (struct cell){ CELL_UNTRUSTED, 0, 0, p->comm };
-		if (fmt == FMT_JSON)
+		if (fmt == FMT_JSON || g->key.kind != DG_ROW)
 			return cell_absent();
-		return cell_text(g->key.kind == DG_NO_HOLDER ? "(no visible descriptor)"
-							     : "(no process)");
-	case G_CATEGORY: return cell_text(category_names[g->key.kind]);
+		return cell_text(out_proc_category(side, (uint32_t)g->key.key, false));
+	case G_CATEGORY:
+		if (g->key.kind == DG_KEY)
+			return cell_text("key");
+		return cell_text(out_proc_category(side, p ? 0 : (uint32_t)g->key.key, true));
 	case G_KEY:
 		if (g->key.kind != DG_KEY || g->key.key == AGG_NO_KEY)
 			return cell_absent();

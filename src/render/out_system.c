@@ -17,6 +17,7 @@ enum tline {
 	TL_WMEM,
 	TL_CORE,
 	TL_IPV4,
+	TL_ORPHANS,
 	TL_TCPEXT,
 	TL_RECONCILE,
 	TL_N
@@ -37,7 +38,7 @@ struct sysfield {
 	const char *title;
 };
 
-#define SYSF_MAX 64
+#define SYSF_MAX 80
 
 /* Share of used pages against a threshold, in hundredths of a percent,
  * rounded half away from zero (a negative sockstat mem gives a negative share). */
@@ -103,12 +104,22 @@ static size_t sys_fields(const struct report *r, struct sysfield *f)
 	F("sysctl", "tcp_max_orphans", sc->tcp_max_orphans, UNIT_COUNT, TL_IPV4);
 	F("sysctl", "tcp_adv_win_scale", sc->tcp_adv_win_scale, UNIT_COUNT, TL_IPV4);
 	F("sysctl", "tcp_moderate_rcvbuf", sc->tcp_moderate_rcvbuf, UNIT_COUNT, TL_IPV4);
+	/* exact: 4294967295 is the "no limit" default */
+	F("sysctl", "tcp_notsent_lowat", sc->tcp_notsent_lowat, UNIT_COUNT, TL_IPV4);
+	/* the table says it in a sentence after the net.ipv4 line */
+	F("sysctl", "tcp_adv_win_scale_ignored", sysinfo_adv_win_scale_ignored(si), UNIT_BOOL,
+	  TL_NONE);
 	F("sysctl", "rmem_max", sc->rmem_max, UNIT_BYTES, TL_CORE);
 	F("sysctl", "wmem_max", sc->wmem_max, UNIT_BYTES, TL_CORE);
 	F("sysctl", "rmem_default", sc->rmem_default, UNIT_BYTES, TL_CORE);
 	F("sysctl", "wmem_default", sc->wmem_default, UNIT_BYTES, TL_CORE);
 	F("sysctl", "mem_pcpu_rsv_pages", sc->mem_pcpu_rsv, UNIT_PAGES, TL_CORE);
 	f[n - 1].title = "mem_pcpu_rsv";
+	F("orphan_headroom", "shift0", sysinfo_orphan_headroom(si, 0), UNIT_COUNT, TL_ORPHANS);
+	F("orphan_headroom", "shift1", sysinfo_orphan_headroom(si, 1), UNIT_COUNT, TL_ORPHANS);
+	F("orphan_headroom", "shift2", sysinfo_orphan_headroom(si, 2), UNIT_COUNT, TL_ORPHANS);
+	/* the table says it in a sentence after the TcpExt lines */
+	F(NULL, "counters_since_boot", si->initial_netns, UNIT_BOOL, TL_NONE);
 	for (int i = 0; i < TX_N; i++)
 		F("tcpext", procfs_tcpext_names[i], si->tcpext[i], UNIT_COUNT, TL_TCPEXT);
 	F("reconcile", "sockets_pages", maybe_of((int64_t)rc->sockets_pages), UNIT_PAGES,
@@ -439,8 +450,25 @@ static void table_system(struct outbuf *b, const struct report *r, const struct 
 	kv_line(b, o, f, n, TL_CORE, 0);
 	label(b, "net.ipv4");
 	kv_line(b, o, f, n, TL_IPV4, 0);
+	if (sysinfo_adv_win_scale_ignored(si).v) {
+		label(b, "");
+		ob_str(b, "  tcp_adv_win_scale is ignored since Linux 6.6 (each socket's "
+			  "scaling_ratio replaced it)\n");
+	}
+	label(b, "orphans");
+	ob_str(b, "  headroom");
+	kv_line(b, o, f, n, TL_ORPHANS, 0);
+	label(b, "");
+	ob_str(b, "  (more orphans before tcp_too_many_orphans fires: orphans << shift > "
+		  "tcp_max_orphans)\n");
 	label(b, "TcpExt");
 	kv_line(b, o, f, n, TL_TCPEXT, 4);
+	label(b, "");
+	if (!si->initial_netns.has)
+		ob_str(b, "  (counters since boot or since the namespace was created)\n");
+	else
+		ob_str(b, si->initial_netns.v ? "  (counters since boot)\n"
+					      : "  (counters since the namespace was created)\n");
 	label(b, "reconcile");
 	ob_str(b, "  sockets ");
 	ob_u64(b, r->rec.sockets_pages);

@@ -62,28 +62,50 @@ static const char *netns_name(const struct report *r, uint64_t ino)
 
 /* Category of a --by process group: JSON "category" and, for the rows
  * without a process, the table/TSV comm text. */
-enum pcat { PC_PROCESS, PC_NOT_SCANNED, PC_NO_PROCESS, PC_NO_DESCRIPTOR, PC_NOT_ATTRIBUTED };
+enum pcat {
+	PC_PROCESS,
+	PC_NOT_SCANNED,
+	PC_TIME_WAIT,
+	PC_REQUEST,
+	PC_ORPHAN,
+	PC_UNACCEPTED,
+	PC_NO_DESCRIPTOR,
+	PC_NOT_ATTRIBUTED
+};
 
 static const struct {
 	const char *json, *comm;
 } pcat_names[] = {
 	[PC_PROCESS] = { "process", NULL },
 	[PC_NOT_SCANNED] = { "not_scanned", "(owners not scanned)" },
-	[PC_NO_PROCESS] = { "no_process", "(no process)" },
+	[PC_TIME_WAIT] = { "time_wait", "(time-wait)" },
+	[PC_REQUEST] = { "request", "(request)" },
+	[PC_ORPHAN] = { "orphan", "(orphan)" },
+	[PC_UNACCEPTED] = { "unaccepted", "(unaccepted)" },
 	[PC_NO_DESCRIPTOR] = { "no_descriptor", "(no visible descriptor)" },
 	[PC_NOT_ATTRIBUTED] = { "not_attributed", "(not attributed)" },
 };
 
 static enum pcat proc_category(const struct report *r, uint32_t proc)
 {
-	if (agg_is_proc(proc))
-		return PC_PROCESS;
-	if (!r->owners_scanned)
-		return PC_NOT_SCANNED;
-	if (proc == AGG_NO_PROC)
-		return PC_NO_PROCESS;
-	/* a process not inspected may hold them: not claimed held by nobody */
-	return owners_not_inspected(&r->owners) ? PC_NOT_ATTRIBUTED : PC_NO_DESCRIPTOR;
+	switch (proc) {
+	case AGG_TIME_WAIT: return PC_TIME_WAIT;
+	case AGG_REQUEST: return PC_REQUEST;
+	case AGG_ORPHAN: return PC_ORPHAN;
+	case AGG_UNACCEPTED: return PC_UNACCEPTED;
+	case AGG_NO_PROC: return PC_NOT_SCANNED;
+	case AGG_NO_HOLDER:
+		/* a process not inspected may hold them: not claimed held by nobody */
+		return owners_not_inspected(&r->owners) ? PC_NOT_ATTRIBUTED : PC_NO_DESCRIPTOR;
+	default: return PC_PROCESS;
+	}
+}
+
+const char *out_proc_category(const struct report *r, uint32_t proc, bool json)
+{
+	enum pcat c = proc_category(r, proc);
+
+	return json ? pcat_names[c].json : pcat_names[c].comm;
 }
 
 /* comm of a row without a process, for tables and TSV; the not-attributed

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "render/out.h"
+#include "render/spark.h"
 
 static void fmt_time(time_t t, char *buf, size_t len)
 {
@@ -87,18 +88,13 @@ static struct cell wgroup_get(const void *ctx, size_t row, const struct field *f
 	case W_COMM:
 		if (p)
 			return untrusted(p->comm);
-		if (fmt == FMT_JSON)
+		if (fmt == FMT_JSON || r->by != BY_PROCESS)
 			return cell_absent();
-		return cell_text(!r->owners_scanned	  ? "(owners not scanned)"
-				 : g->proc == AGG_NO_HOLDER ? "(no visible descriptor)"
-							    : "(no process)");
+		return cell_text(out_proc_category(r, g->proc, false));
 	case W_CATEGORY:
 		if (r->by != BY_PROCESS)
 			return cell_text("key");
-		return cell_text(p			  ? "process"
-				 : !r->owners_scanned	  ? "not_scanned"
-				 : g->proc == AGG_NO_HOLDER ? "no_descriptor"
-							    : "no_process");
+		return cell_text(out_proc_category(r, g->proc, true));
 	case W_KEY:
 		if (r->by == BY_PROCESS || g->key == AGG_NO_KEY)
 			return cell_absent();
@@ -339,59 +335,14 @@ void out_watch_record(struct outbuf *b, const struct watch_rec *wr, const struct
 
 void watch_hist_add(struct watch_hist *h, const struct watch_rec *w)
 {
-	struct maybe m = w->r->sys.sockstat.mem_pages;
-
 	if (h->n == WATCH_HIST) {
 		memmove(h->mem_pages, h->mem_pages + 1, (WATCH_HIST - 1) * sizeof(h->mem_pages[0]));
-		memmove(h->has, h->has + 1, (WATCH_HIST - 1) * sizeof(h->has[0]));
 		h->n--;
 	}
-	h->mem_pages[h->n] = m.v;
-	h->has[h->n++] = m.has;
+	h->mem_pages[h->n++] = w->r->sys.sockstat.mem_pages;
 	if (w->d && w->d->pressure_old.has && w->d->pressure_new.has &&
 	    w->d->pressure_old.v != w->d->pressure_new.v)
 		h->transitions++;
-}
-
-/* Minimal sparkline: one block character (UTF-8) per value, scaled
- * between the smallest and largest shown; ' ' for an absent value. */
-static void spark(struct outbuf *b, const int64_t *v, const bool *has, size_t n)
-{
-	static const char *const bars[8] = { "\u2581", "\u2582", "\u2583", "\u2584",
-					     "\u2585", "\u2586", "\u2587", "\u2588" };
-	int64_t lo = INT64_MAX, hi = INT64_MIN;
-
-	for (size_t i = 0; i < n; i++)
-		if (has[i]) {
-			lo = v[i] < lo ? v[i] : lo;
-			hi = v[i] > hi ? v[i] : hi;
-		}
-	for (size_t i = 0; i < n; i++) {
-		if (!has[i]) {
-			ob_ch(b, ' ');
-			continue;
-		}
-		ob_str(b, bars[hi > lo ? (int)((v[i] - lo) * 7 / (hi - lo)) : 0]);
-	}
-}
-
-/* Minimal gauge: used pages against tcp_mem on a bar of width cells
- * scaled to high: '#' used, '.' free, 'L' and 'P' mark low and pressure. */
-static void gauge(struct outbuf *b, struct maybe used, const struct maybe lim[3], size_t width)
-{
-	size_t fill, lo, pr;
-
-	if (!used.has || !lim[2].has || lim[2].v <= 0 || !lim[0].has || !lim[1].has) {
-		ob_str(b, "[tcp_mem unavailable]");
-		return;
-	}
-	fill = used.v <= 0 ? 0 : used.v >= lim[2].v ? width : (size_t)(used.v * (int64_t)width / lim[2].v);
-	lo = (size_t)(lim[0].v * (int64_t)width / lim[2].v);
-	pr = (size_t)(lim[1].v * (int64_t)width / lim[2].v);
-	ob_ch(b, '[');
-	for (size_t i = 0; i < width; i++)
-		ob_ch(b, i < fill ? '#' : i == lo ? 'L' : i == pr ? 'P' : '.');
-	ob_ch(b, ']');
 }
 
 static void screen_head(struct outbuf *b, const struct watch_rec *w, const struct watch_hist *h,
@@ -401,7 +352,9 @@ static void screen_head(struct outbuf *b, const struct watch_rec *w, const struc
 	const struct sysinfo *si = &r->sys;
 	const struct maybe *tm = si->sysctl.tcp_mem;
 	struct maybe mem = si->sockstat.mem_pages;
+	struct gauge_marks marks = { tm[0], tm[1], tm[2] };
 	char ts[32], hb[16];
+	uint64_t max = 0;
 	size_t n;
 
 	fmt_time(r->when, ts, sizeof(ts));
@@ -438,11 +391,15 @@ static void screen_head(struct outbuf *b, const struct watch_rec *w, const struc
 	tm[1].has ? ob_i64(b, tm[1].v) : ob_ch(b, '-');
 	ob_str(b, " high ");
 	tm[2].has ? ob_i64(b, tm[2].v) : ob_ch(b, '-');
-	ob_str(b, "\n            ");
-	gauge(b, mem, tm, cols > 24 ? (cols - 14 < 60 ? cols - 14 : 60) : 10);
-	ob_str(b, "\nhistory     ");
+	ob_str(b, "\n            [");
+	gauge_bar(b, mem, &marks, cols > 26 ? (cols - 14 < 60 ? cols - 14 : 60) : 10, true);
+	ob_str(b, "]  l p h: tcp_mem low, pressure, high\nhistory     ");
 	n = cols > 14 && h->n > cols - 14 ? cols - 14 : h->n;
-	spark(b, h->mem_pages + (h->n - n), h->has + (h->n - n), n);
+	for (size_t i = h->n - n; i < h->n; i++)
+		if (h->mem_pages[i].has && h->mem_pages[i].v > 0 &&
+		    (uint64_t)h->mem_pages[i].v > max)
+			max = (uint64_t)h->mem_pages[i].v;
+	spark_line(b, h->mem_pages + (h->n - n), n, n, max, true);
 	ob_str(b, "\npressure    ");
 	if (w->d && w->d->pressure_old.has && w->d->pressure_new.has &&
 	    w->d->pressure_old.v != w->d->pressure_new.v)

@@ -257,6 +257,7 @@ static void write_sysctls(struct sw *w, const char *key, const struct sysctls *s
 	sw_maybe(w, "tcp_max_orphans", sc->tcp_max_orphans);
 	sw_maybe(w, "tcp_adv_win_scale", sc->tcp_adv_win_scale);
 	sw_maybe(w, "tcp_moderate_rcvbuf", sc->tcp_moderate_rcvbuf);
+	sw_maybe(w, "tcp_notsent_lowat", sc->tcp_notsent_lowat);
 	sw_maybe(w, "rmem_max", sc->rmem_max);
 	sw_maybe(w, "wmem_max", sc->wmem_max);
 	sw_maybe(w, "rmem_default", sc->rmem_default);
@@ -291,6 +292,10 @@ static void write_sysinfo(struct sw *w, const struct sysinfo *si)
 		sw_maybe(w, procfs_tcpext_names[i], si->tcpext[i]);
 	sw_close(w, '}');
 	write_sysctls(w, "sysctl", &si->sysctl);
+	if (si->initial_netns.has)
+		sw_bool(w, "initial_netns", si->initial_netns.v != 0);
+	else
+		sw_null(w, "initial_netns");
 	sw_close(w, '}');
 }
 

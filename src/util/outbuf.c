@@ -321,6 +321,35 @@ void ob_tsv_str(struct outbuf *b, const char *str, const char *extra)
 	}
 }
 
+void ob_xml_str(struct outbuf *b, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	while (*s) {
+		unsigned char c = *s;
+		size_t n = c < 0x20 || c == 0x7f ? 0 : utf8_len(s);
+
+		/* U+FFFE and U+FFFF are no XML characters (EF BF BE, EF BF BF) */
+		if (n == 3 && s[0] == 0xef && s[1] == 0xbf && s[2] >= 0xbe)
+			n = 0;
+		if (n == 0) {
+			ob_hex_esc(b, "\\x", c);
+			s++;
+			continue;
+		}
+		switch (c) {
+		case '&': ob_str(b, "&amp;"); break;
+		case '<': ob_str(b, "&lt;"); break;
+		case '>': ob_str(b, "&gt;"); break;
+		case '"': ob_str(b, "&quot;"); break;
+		case '\'': ob_str(b, "&#39;"); break;
+		case '\\': ob_str(b, "\\\\"); break;
+		default: ob_write(b, (const char *)s, n); break;
+		}
+		s += n;
+	}
+}
+
 static int table_plain(unsigned char c, const char *extra)
 {
 	return c >= 0x20 && c < 0x7f && c != '\\' && !(extra && strchr(extra, c));

@@ -89,7 +89,7 @@ build() {
 		if [ "$stale" = 1 ]; then
 			echo "  FUZZ    $bin"
 			# shellcheck disable=SC2086
-			$CLANG $CFLAGS -o "$bin" "tests/fuzz/$t.c" $objs $MNL_LIBS $JANSSON_LIBS
+			$CLANG $CFLAGS -o "$bin" "tests/fuzz/$t.c" $objs $MNL_LIBS $JANSSON_LIBS -lm
 		fi
 	done
 }

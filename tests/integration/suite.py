@@ -446,19 +446,212 @@ def t_totals_isolated_netns():
         want = sums_of(a["sockets"])
         eq(want["sockets"], 9, "sockets summed")
         eq(top["totals"], want, "top -j totals vs sums over sockets -j")
-        eq(len(top["groups"]), 2, "top -j groups in the private netns (the helper, no process)")
+        eq(len(top["groups"]), 2, "top -j groups in the private netns (the helper, time-wait)")
         g = group_of(top, h.pid)
         check(g is not None, "top -j: no group for the helper")
         eq(strip_group(g), sums_of([s for s in a["sockets"] if s["owners"]]),
            "top -j helper group vs sums over its sockets")
         eq(g["sockets"], 7, "helper group sockets")
         nog = group_of(top, None)
-        check(nog is not None, "top -j: no (no process) group for the TIME-WAIT sockets")
-        eq((nog["comm"], nog["uid"]), (None, None), "no-process group comm/uid")
-        eq(strip_group(nog), dict(empty_sums(), sockets=2), "no-process group: 2 sockets, no memory")
+        check(nog is not None, "top -j: no (time-wait) group for the TIME-WAIT sockets")
+        eq((nog["comm"], nog["uid"], nog["category"]), (None, None, "time_wait"),
+           "time-wait group comm/uid/category")
+        eq(strip_group(nog), dict(empty_sums(), sockets=2), "time-wait group: 2 sockets, no memory")
         eq(sysd["system"]["reconcile"]["sockets_pages"], want["charged_pages"],
            "system -j reconcile.sockets_pages vs sum of per-socket pages")
         check(want["r"] >= 7000 + 12000 + 17000, f"sum of r {want['r']} below the unread bytes")
+    finally:
+        h.stop()
+
+
+# Sockets no process holds, one of each kind, made in a private namespace:
+# orphans (closed with data queued toward a peer that does not read),
+# children a listener never accepted (one with data, one whose peer closed),
+# request sockets (TCP_DEFER_ACCEPT holds back a bare ACK), TIME-WAIT (two
+# active closes) and a FIN-WAIT-2 time-wait socket (an orphan whose FIN was
+# acked). Writes {"pid", "orphans": [ports], ...} to argv[1] when settled.
+CATEGORY_WORLD = r"""
+import json, os, socket, subprocess, sys, time
+signal_timeout = int(sys.argv[2])
+import signal; signal.alarm(signal_timeout)
+subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+with open("/proc/sys/net/ipv4/tcp_notsent_lowat", "w") as f:
+    f.write("131313")    # per namespace: this one only
+def lst(defer=False):
+    l = socket.socket()
+    if defer:
+        l.setsockopt(socket.IPPROTO_TCP, socket.TCP_DEFER_ACCEPT, 60)
+    l.bind(("127.0.0.1", 0)); l.listen(64)
+    return l
+keep = []
+# orphans: a peer that accepts and never reads; the client fills its send
+# buffer and closes (FIN-WAIT-1 with w charged)
+sink = lst(); keep.append(sink)
+orphans = []
+for i in range(3):
+    c = socket.socket()
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 262144)
+    c.connect(sink.getsockname()); s, _ = sink.accept(); keep.append(s)
+    c.setblocking(False)
+    try:
+        while True:
+            c.send(b"o" * 65536)
+    except BlockingIOError:
+        pass
+    orphans.append(c.getsockname()[1]); c.close()
+# unaccepted children: one with 1000 unread bytes, one whose peer closed
+acc = lst(); keep.append(acc)
+c = socket.socket(); c.connect(acc.getsockname()); c.send(b"u" * 1000); keep.append(c)
+unacc = [c.getsockname()[1]]
+c = socket.socket(); c.connect(acc.getsockname()); unacc.append(c.getsockname()[1])
+c.close()          # the child: CLOSE-WAIT; this side: FIN-WAIT-2 time-wait socket
+fw2 = unacc[1]
+# request sockets
+dl = lst(defer=True); keep.append(dl)
+req = []
+for i in range(2):
+    c = socket.socket(); c.connect(dl.getsockname()); keep.append(c); req.append(c.getsockname()[1])
+# TIME-WAIT: the client closes first
+tw = []
+for i in range(2):
+    c = socket.socket(); c.connect(sink.getsockname()); s, _ = sink.accept()
+    tw.append(c.getsockname()[1]); c.close(); time.sleep(0.05); s.close()
+time.sleep(0.5)
+tmp = sys.argv[1] + ".tmp"
+with open(tmp, "w") as f:
+    json.dump({"pid": os.getpid(), "sink": sink.getsockname()[1], "acc": acc.getsockname()[1],
+               "defer": dl.getsockname()[1], "orphans": orphans, "unaccepted": unacc,
+               "fw2": fw2, "request": req, "timewait": tw}, f)
+os.rename(tmp, sys.argv[1])
+time.sleep(signal_timeout)
+"""
+
+
+class CategoryWorld:
+    def __init__(self):
+        _counter[0] += 1
+        self.ready = os.path.join(TMP, f"catworld.{_counter[0]}.json")
+        self.errfile = self.ready + ".err"
+        cmd = ["unshare", "-n", sys.executable, "-c", CATEGORY_WORLD, self.ready, str(HELPER_TIMEOUT)]
+        self.p, self.info = start_ready(self, cmd, "category world")
+        self.pid = self.p.pid
+
+    def stop(self):
+        kill_proc(self.p)
+
+
+def ss_skmem(pre, ports):
+    """r, w, f of the sockets whose local port is in ports, from ss -tmnH."""
+    r = run([*pre, "ss", "-tmnH"])
+    eq(r.returncode, 0, "ss -tmnH")
+    out = {}
+    lines = r.stdout.split("\n")
+    for i, ln in enumerate(lines):
+        t = ln.split()
+        if len(t) < 4:
+            continue
+        port = int(t[3].rpartition(":")[2])
+        m = re.search(r"skmem:\(r(\d+),rb\d+,t\d+,tb\d+,f(\d+),w(\d+)",
+                      ln + (lines[i + 1] if i + 1 < len(lines) else ""))
+        if port in ports and m:
+            out[port] = {"r": int(m.group(1)), "f": int(m.group(2)), "w": int(m.group(3))}
+    return out
+
+
+def sockstat_orphans():
+    with open("/proc/net/sockstat") as f:
+        return int(re.search(r"TCP: .*orphan (\d+)", f.read()).group(1))
+
+
+def t_no_process_categories():
+    """Each kind of socket no process holds has its own top row, exact:
+    orphans (count = sockstat's orphan delta, memory = ss -tmn's), children
+    not yet accepted, request sockets, TIME-WAIT (with the FIN-WAIT-2
+    time-wait socket); in every format, and with --no-owners."""
+    base = sockstat_orphans()
+    h = CategoryWorld()
+    try:
+        pre = ["nsenter", "-t", str(h.pid), "-n"]
+        info = h.info
+        socks = sm_json(["sockets"], prefix=pre)
+        idx = {(s["state"], int(s["local"].rpartition(":")[2])): s for s in socks["sockets"]}
+        for port in info["orphans"]:
+            s = idx.get(("FIN-WAIT-1", port))
+            check(s is not None, f"orphan {port} is not FIN-WAIT-1 in sockets -j")
+            eq((s["inode"], s["owners"]), (0, []), f"orphan {port}: inode, owners")
+            check(s["skmem"]["w"] > 0, f"orphan {port}: no queued data (w {s['skmem']['w']})")
+        fw2 = idx.get(("FIN-WAIT-2", info["fw2"]))
+        check(fw2 is not None and fw2["skmem"] is None and fw2["inode"] == 0,
+              f"FIN-WAIT-2 time-wait socket {info['fw2']}: {fw2!r}")
+        top = sm_json(["top"], prefix=pre)
+        rows = {g["category"]: g for g in top["groups"] if g["pid"] is None}
+        eq(sorted(rows), ["orphan", "request", "time_wait", "unaccepted"],
+           "top -j categories of the sockets without a process")
+        # orphans: count equal to sockstat's (host-wide, so as a delta from
+        # before the world was made; retried against other tests' orphans),
+        # memory equal to ss's for those sockets
+        for attempt in range(5):
+            delta = sockstat_orphans() - base
+            if delta == len(info["orphans"]):
+                break
+            time.sleep(0.5)
+        eq(delta, len(info["orphans"]), "sockstat orphan increase while the world lives")
+        o = rows["orphan"]
+        eq(o["sockets"], len(info["orphans"]), "top -j (orphan) sockets")
+        ss = ss_skmem(pre, set(info["orphans"]))
+        eq(sorted(ss), sorted(info["orphans"]), "ss -tmn shows every orphan")
+        for k in ("r", "w", "f"):
+            eq(o[k], sum(v[k] for v in ss.values()), f"top -j (orphan) {k} vs ss -tmn")
+        eq(o["charged_bytes"], sum(v["r"] + v["w"] + v["f"] for v in ss.values()),
+           "top -j (orphan) charged_bytes vs ss -tmn")
+        check(o["charged_bytes"] > 0, "orphans hold no memory")
+        # unaccepted: the child with 1000 unread bytes and the CLOSE-WAIT one
+        u = rows["unaccepted"]
+        eq(u["sockets"], 2, "top -j (unaccepted) sockets")
+        child = [s for s in socks["sockets"] if s["inode"] == 0 and
+                 int(s["peer"].rpartition(":")[2]) in info["unaccepted"]]
+        eq(sorted(s["state"] for s in child), ["CLOSE-WAIT", "ESTAB"], "unaccepted children's states")
+        eq(u["r"], sum(s["skmem"]["r"] for s in child), "top -j (unaccepted) r")
+        eq(u["charged_bytes"], sum(s["charged_bytes"] for s in child), "top -j (unaccepted) charged")
+        check(u["r"] >= 1000, f"(unaccepted) r {u['r']} below the 1000 unread bytes")
+        # request sockets and TIME-WAIT: no memory
+        eq(strip_group(rows["request"]), dict(empty_sums(), sockets=len(info["request"])),
+           "top -j (request)")
+        eq(strip_group(rows["time_wait"]), dict(empty_sums(), sockets=len(info["timewait"]) + 1),
+           "top -j (time-wait): two TIME-WAIT and one FIN-WAIT-2")
+        with open(f"/proc/{h.pid}/net/sockstat") as f:
+            tw = int(re.search(r"TCP: .*tw (\d+)", f.read()).group(1))
+        eq(tw, len(info["timewait"]) + 1, "sockstat tw in the namespace")
+        eq(top["totals"], sums_of(socks["sockets"]), "top -j totals vs sums over sockets -j")
+        # counters read in a child namespace count since it was created
+        sysd = sm_json(["system"], prefix=pre)
+        eq(sysd["system"]["counters_since_boot"], False, "system -j counters_since_boot (child netns)")
+        # the namespace's own tcp_notsent_lowat (set there), in every format
+        eq(sysd["system"]["sysctl"]["tcp_notsent_lowat"], 131313, "system -j tcp_notsent_lowat")
+        r = sm(["system", "-o", "tsv"], prefix=pre)
+        check("\nsysctl.tcp_notsent_lowat\t131313\n" in r.stdout, "system -o tsv tcp_notsent_lowat")
+        r = sm(["system"], prefix=pre)
+        check("tcp_notsent_lowat 131313" in r.stdout and "(counters since the namespace was created)"
+              in r.stdout, f"system table:\n{r.stdout}")
+        # the same rows in TSV and the table, and without the owner walk
+        r = sm(["top", "-o", "tsv", "-n"], prefix=pre)
+        eq(r.returncode, 0, "top -o tsv")
+        tsv = {ln.split("\t")[1]: ln.split("\t") for ln in r.stdout.splitlines()[1:]}
+        for cat, comm in (("orphan", "(orphan)"), ("unaccepted", "(unaccepted)"),
+                          ("request", "(request)"), ("time_wait", "(time-wait)")):
+            check(comm in tsv, f"top -o tsv: no {comm} row:\n{r.stdout}")
+            eq(int(tsv[comm][3]), rows[cat]["sockets"], f"top -o tsv {comm} sockets")
+            eq(int(tsv[comm][10]), rows[cat]["charged_bytes"], f"top -o tsv {comm} charged_bytes")
+        r = sm(["top", "-n"], prefix=pre)
+        eq(r.returncode, 0, "top")
+        for comm in ("(orphan)", "(unaccepted)", "(request)", "(time-wait)"):
+            check(re.search(r"^ +- " + re.escape(comm) + " ", r.stdout, re.M), f"top: no {comm} row")
+        noown = sm_json(["top", "--no-owners"], prefix=pre)
+        rows2 = {g["category"]: g for g in noown["groups"]}
+        for cat in ("orphan", "unaccepted", "request", "time_wait"):
+            eq(rows2.get(cat), rows[cat], f"top -j --no-owners: the {cat} row")
+        eq(rows2["not_scanned"]["sockets"],
+           sum(1 for s in socks["sockets"] if s["inode"] != 0), "--no-owners: sockets with an inode")
     finally:
         h.stop()
 
@@ -2337,11 +2530,239 @@ def t_watch_screen():
             run(["tmux", "-L", sock, "kill-server"])
     return f"{len(shots)} sessions"
 
+# ------------------------------------------------------------------ plot
+
+def plot_recording(n=24):
+    """A watch recording written by hand after WATCH_FORMAT: known values,
+    a hostile comm, a group that leaves, a null rate, pressure in the middle."""
+    docs = []
+    for i in range(1, n + 1):
+        press = 10 <= i <= 14
+        groups = []
+        for k, comm in enumerate(["nginx", "<b>&\"x\"\u0001</b>", "redis", "java", "sshd",
+                                  "tiny", "node"]):
+            if comm == "redis" and i > 18:
+                continue        # gone: absent, not 0
+            groups.append({"pid": 100 + k, "comm": comm, "uid": 0, "category": None,
+                           "start_time": 5000 + k, "sockets": 2,
+                           "charged_bytes": (7 - k) * 65536 * i + (k == 6) * 3 * 2**20})
+        rates = {"PruneCalled": 2.5 if press else 0.0,
+                 "TCPRcvCollapsed": round(i * 0.37, 3),
+                 "TCPRcvQDrop": 0.0,            # never moves: not drawn
+                 "TCPWantZeroWindowAdv": None if i == 6 else float(i % 5)}
+        docs.append({
+            "schema": "sockmem/1", "command": "watch",
+            "host": {"hostname": "web&<1>", "kernel": "6.1.0-plot", "page_size": 4096,
+                     "time": f"2026-11-30T10:{i // 60:02d}:{i % 60:02d}Z", "ncpu": 2},
+            "system": {"sockstat": {"mem_pages": 1500 + 90 * i + (400 if press else 0)},
+                       "tcp_mem": {"low_pages": 2500, "pressure_pages": 3500,
+                                   "high_pages": 6000 if i < 12 else 6100},
+                       "pressure": press, "tcpext": {}},
+            "by": "process", "groups": groups, "totals": {}, "findings": [],
+            "sample": i, "elapsed_s": round((i - 1) * 0.5, 3), "interval_s": 0.5,
+            "delta": None if i == 1 else {"seconds": 0.5, "tcpext_per_s": rates},
+            "unknown_future_member": {"x": [1]}})
+    return docs
+
+
+def svg_panels(root):
+    ns = "{http://www.w3.org/2000/svg}"
+    out = []
+    for g in root.iter(ns + "g"):
+        if g.get("class") == "panel":
+            out.append(g)
+    return ns, out
+
+
+def check_path_values(ns, panel, path, want_i, want_v, what):
+    """data-i/data-v are the recording's; and the drawn points, read back
+    through the panel's scale, are those values."""
+    eq(path.get("data-i").split(), [str(i) for i in want_i], f"{what}: data-i")
+    got_v = path.get("data-v").split()
+    eq([float(v) for v in got_v], [float(v) for v in want_v], f"{what}: data-v")
+    x0, x1, t1 = (float(panel.get(k)) for k in ("data-x0", "data-x1", "data-t1"))
+    y0, y1, v1 = (float(panel.get(k)) for k in ("data-y0", "data-y1", "data-v0"))
+    pts = re.findall(r"([ML])(-?[\d.]+) (-?[\d.]+)", path.get("d"))
+    eq(len(pts), len(want_v), f"{what}: points drawn")
+    tol_v = 0.006 * v1 / (y1 - y0)
+    tol_t = 0.006 * t1 / (x1 - x0)
+    for (op, x, y), v, i in zip(pts, want_v, want_i):
+        val = (y1 - float(y)) / (y1 - y0) * v1
+        t = (float(x) - x0) / (x1 - x0) * t1
+        check(abs(val - float(v)) <= tol_v, f"{what}: point {i} drawn at {val}, value {v}")
+        check(abs(t - (i * 0.5)) <= tol_t, f"{what}: point {i} drawn at t={t}")
+
+
+def t_plot_recording():
+    """plot draws a hand-built recording: valid, self-contained XML whose
+    lines hold exactly the recording's values; rendered to PNG by rsvg-convert."""
+    import xml.etree.ElementTree as ET
+    docs = plot_recording()
+    path = nextname("rec") + ".jsonl"
+    with open(path, "w") as fh:
+        for d in docs:
+            fh.write(json.dumps(d, separators=(",", ":")) + "\n")
+    r = sm(["plot", path])
+    eq((r.returncode, r.stderr), (0, ""), "plot: exit and stderr")
+    with open(path) as fh:
+        r_san = subprocess.run([SAN, "plot", "-", "-o", "svg"], stdin=fh, capture_output=True,
+                               text=True, timeout=CMD_TIMEOUT)
+    eq((r_san.returncode, r_san.stderr), (0, ""), "plot under ASan: exit and stderr")
+    eq(r_san.stdout, r.stdout, "the sanitizer build draws the same bytes")
+    svg = r.stdout
+    try:
+        root = ET.fromstring(svg)
+    except ET.ParseError as e:
+        raise Fail(f"plot's SVG is not well-formed XML: {e}")
+    ns, panels = svg_panels(root)
+    eq(root.tag, ns + "svg", "root element")
+    eq((root.get("width"), root.get("height")), ("1200", "800"), "size")
+    # self-contained: no scripts, links, images, foreign content or url()
+    for el in root.iter():
+        tag = el.tag.replace(ns, "")
+        check(tag not in ("script", "image", "foreignObject", "a", "use", "style"),
+              f"element {tag}")
+        for k, v in el.attrib.items():
+            check("href" not in k and "url(" not in v and not k.startswith("on"),
+                  f"attribute {k}={v!r}")
+    texts = ["".join(t.itertext()) for t in root.iter(ns + "text")]
+    check(any("web&<1>" in t for t in texts), f"hostname in the title: {texts[:3]}")
+    check(any("6.1.0-plot" in t and "2026-11-30T10:00:01Z to 2026-11-30T10:00:24Z" in t
+              for t in texts), "kernel and time range in the subtitle")
+    check(any(t.startswith('<b>&"x"\\x01</b> [101]') for t in texts),
+          "the hostile comm is shown escaped, as text")
+    eq(len(panels), 3, "panels")
+    paths = {}
+    for k, pnl in enumerate(panels):
+        for p in pnl.iter(ns + "path"):
+            paths[(k, p.get("class"), p.get("data-name"))] = (pnl, p)
+    # upper panel: mem_pages and all three thresholds (within 3x of the peak)
+    idx = list(range(len(docs)))
+    mem = [d["system"]["sockstat"]["mem_pages"] for d in docs]
+    check_path_values(ns, *paths[(0, "mem", "mem_pages")], idx, mem, "mem_pages")
+    for name in ("low", "pressure", "high"):
+        want = [d["system"]["tcp_mem"][name + "_pages"] for d in docs]
+        check_path_values(ns, *paths[(0, "threshold", "tcp_mem " + name)], idx, want,
+                          f"tcp_mem {name}")
+    shades = [r_ for r_ in panels[0].iter(ns + "rect") if r_.get("class") == "pressure"]
+    eq(len(shades), 1, "one pressure period")
+    # middle panel: the 5 highest peaks, redis ending at sample 18
+    def shown(comm):  # as plot escapes it: control bytes as \xHH
+        return re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", comm)
+
+    peaks = {}
+    for d in docs:
+        for g in d["groups"]:
+            key = f"{shown(g['comm'])} [{g['pid']}]"
+            peaks[key] = max(peaks.get(key, 0), g["charged_bytes"])
+    top5 = sorted(peaks, key=lambda k: -peaks[k])[:5]
+    drawn = sorted(n for (k, c, n) in paths if k == 1)
+    eq(drawn, sorted(top5), "groups drawn: the top 5 by peak")
+    for key in top5:
+        pts = [(i, g["charged_bytes"]) for i, d in enumerate(docs) for g in d["groups"]
+               if f"{shown(g['comm'])} [{g['pid']}]" == key]
+        check_path_values(ns, *paths[(1, "group", key)], [i for i, _ in pts],
+                          [v for _, v in pts], key)
+    # lower panel: counters that moved; null is no point, never 0
+    drawn = sorted(n for (k, c, n) in paths if k == 2)
+    eq(drawn, ["PruneCalled", "TCPRcvCollapsed", "TCPWantZeroWindowAdv"], "rates drawn")
+    for name in drawn:
+        pts = [(i, d["delta"]["tcpext_per_s"][name]) for i, d in enumerate(docs)
+               if d["delta"] and d["delta"]["tcpext_per_s"][name] is not None]
+        check_path_values(ns, *paths[(2, "rate", name)], [i for i, _ in pts],
+                          [v for _, v in pts], name)
+    # rendered: rsvg-convert reads it and writes a 1200x800 PNG
+    if not shutil.which("rsvg-convert"):
+        return "PNG not rendered: rsvg-convert not installed (apt-get install librsvg2-bin)"
+    png = nextname("plot") + ".png"
+    svgp = nextname("plot") + ".svg"
+    with open(svgp, "w") as fh:
+        fh.write(svg)
+    r = run(["rsvg-convert", "-o", png, svgp])
+    eq((r.returncode, r.stderr), (0, ""), "rsvg-convert")
+    with open(png, "rb") as fh:
+        head = fh.read(24)
+    eq(head[:8], b"\x89PNG\r\n\x1a\n", "PNG signature")
+    eq((int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")), (1200, 800),
+       "PNG size")
+    if os.environ.get("PLOT_PNG"):
+        shutil.copy(png, os.environ["PLOT_PNG"])
+    return None
+
+
+def t_plot_refusals():
+    """Input that is not a recording: one line "sockmem: FILE:LINE: reason",
+    exit 2, nothing on stdout; truncations and bit flips of a good recording
+    never crash the sanitizer build."""
+    good = [json.dumps(d, separators=(",", ":")) for d in plot_recording(6)]
+    text = "\n".join(good) + "\n"
+    report = sm(["report", "-j"]).stdout
+    cases = [
+        ("empty", "", 1, "empty: no watch samples"),
+        ("truncated", text[:len(text) - 40], 6, "truncated: "),
+        ("cutstring", text[:text.rindex('"kernel"') + 4], 6,
+         "truncated: the JSON document ends early"),
+        ("nonobject", good[0] + "\n[1,2,3]\n", 2, "not a JSON object"),
+        ("notjson", good[0] + "\nhello\n", 2, "not JSON: "),
+        ("report", report, 1, 'a sockmem "report" document, not a watch recording'),
+        ("nosample", text.replace('"sample":3,', ""), 3, "sample: missing"),
+        ("nohost", good[0].replace('"host":', '"hostx":'), 1, "host: missing"),
+        ("hugeint", text.replace('"mem_pages":1770', '"mem_pages":1' + "0" * 30), 3,
+         "not JSON: "),
+        ("hugereal", text.replace('"elapsed_s":1.0', '"elapsed_s":1e300'), 3,
+         "elapsed_s: out of range"),
+        ("negative", text.replace('"mem_pages":1770', '"mem_pages":-1770'), 3,
+         "system.sockstat.mem_pages: out of range"),
+        ("twice", text + text, 7, "sample 1 after sample 6"),
+        ("newer", text.replace('"sockmem/1"', '"sockmem/2"'), 1, "written by a newer sockmem"),
+    ]
+    for name, body, line, want in cases:
+        path = nextname(name) + ".jsonl"
+        with open(path, "w") as fh:
+            fh.write(body)
+        for binary in (SOCKMEM, SAN):
+            r = run([binary, "plot", path])
+            what = f"plot {name} ({os.path.basename(binary)})"
+            eq((r.returncode, r.stdout), (2, ""), f"{what}: exit, stdout")
+            check(r.stderr.startswith(f"sockmem: {path}:{line}: {want}"),
+                  f"{what}: stderr {r.stderr!r}")
+            eq(r.stderr.count("\n"), 1, f"{what}: one line")
+    r = subprocess.run([SOCKMEM, "plot", "-"], input="", capture_output=True, text=True,
+                       timeout=CMD_TIMEOUT)
+    eq((r.returncode, r.stdout, r.stderr),
+       (2, "", "sockmem: stdin:1: empty: no watch samples\n"), "plot - (empty stdin)")
+    r = run([SOCKMEM, "plot", "/nonexistent/rec.jsonl"])
+    eq((r.returncode, r.stdout, r.stderr),
+       (2, "", "sockmem: /nonexistent/rec.jsonl: No such file or directory\n"), "missing file")
+    for args, msg in ((["plot"], "plot needs a RECORDING"),
+                      (["plot", "a", "b"], "unknown command 'b'"),
+                      (["plot", "x", "-o", "json"], "plot writes SVG only"),
+                      (["top", "-o", "svg"], "-o svg is the format of plot RECORDING only")):
+        r = run([SOCKMEM, *args])
+        eq((r.returncode, r.stdout), (2, ""), f"{args}: exit, stdout")
+        check(r.stderr.startswith(f"sockmem: {msg}"), f"{args}: stderr {r.stderr!r}")
+    # fuzz-style: cut everywhere, flip bytes; exit 0 or 2, never a crash
+    data = text.encode()
+    cuts = list(range(1, len(data), max(1, len(data) // 60)))
+    for k, cut in enumerate(cuts):
+        body = data[:cut]
+        if k % 2:
+            pos = (cut * 7919) % len(data)
+            body = data[:pos] + bytes([data[pos] ^ 0x5a]) + data[pos + 1:]
+        r = subprocess.run([SAN, "plot", "-"], input=body, capture_output=True,
+                           timeout=CMD_TIMEOUT)
+        check(r.returncode in (0, 2), f"mangled input {k}: exit {r.returncode}: "
+              f"{r.stderr[-300:]!r}")
+        check(r.returncode == 0 or (r.stdout == b"" and r.stderr.count(b"\n") == 1),
+              f"mangled input {k}: refused with output or several lines: {r.stderr!r}")
+
+
 TESTS = [
     ("sockets_ipv4_exact", t_sockets_ipv4_exact),
     ("sockets_ipv6_exact", t_sockets_ipv6_exact),
     ("top_process_sums", t_top_process_sums),
     ("totals_isolated_netns", t_totals_isolated_netns),
+    ("no_process_categories", t_no_process_categories),
     ("report_reconcile_same_document", t_report_reconcile_same_document),
     ("shared_socket", t_shared_socket),
     ("scale_30k", t_scale_30k),
@@ -2386,6 +2807,8 @@ TESTS = [
     ("watch_screen", t_watch_screen),
     ("diff_tcp_rmem", t_diff_tcp_rmem),
     ("diff_refusals", t_diff_refusals),
+    ("plot_recording", t_plot_recording),
+    ("plot_refusals", t_plot_refusals),
 ]
 
 

@@ -372,7 +372,8 @@ if f:
     c.eq(offenders(f), readers, "offending sockets (cookies)")
     c.eq(procs(f), [(helpers["read"]["pid"], "smread", 2)], "processes")
     c.eq(ev.get("tcp_rmem_max"), 262144, "evidence tcp_rmem_max")
-    c.eq(ev.get("sockets_without_process"), 0, "sockets_without_process")
+    c.eq((ev.get("sockets_orphaned"), ev.get("sockets_unaccepted"), ev.get("sockets_no_descriptor")),
+         (0, 0, 0), "sockets_orphaned, sockets_unaccepted, sockets_no_descriptor")
     c.eq(ev.get("charged_bytes"), sum(byc[k]["charged_bytes"] for k in readers if k in byc),
          "charged_bytes = sum over the offenders in sockets -j")
     c.true(all(s["rb"] == 262144 for s in offender_socks(f)), "listed rb")

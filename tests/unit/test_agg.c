@@ -13,8 +13,8 @@
  *   A  r105728 w0 f768 (26 pages)        held by nginx(100) fd 3 and fd 4, worker(200) fd 7
  *   B  r0 w2921408 f3136 (714 pages)     held by worker(200) fd 8
  *   C  r1 (1 page after rounding up)     held by sshd(50) fd 5
- *   D  r4097 (2 pages)                   no holder
- *   E  TIME-WAIT, no skmem               no holder
+ *   D  r4097 (2 pages)                   no holder (an inode; owners not walked)
+ *   E  TIME-WAIT, no skmem               no holder (inode 0: the time-wait row)
  */
 struct world {
 	struct sock_table t;
@@ -164,7 +164,7 @@ static void test_by_process(void **state)
 	(void)state;
 	world_build(&w);
 	assert_int_equal(agg_by_process(&w.t, &w.o, PAGE, &g, &n), 0);
-	assert_int_equal(n, 4); /* 3 processes + no-process row */
+	assert_int_equal(n, 5); /* 3 processes + owners-not-walked row + time-wait row */
 
 	/* nginx: A once, although it holds it through fds 3 and 4. */
 	x = find_group(g, n, P_NGINX);
@@ -193,14 +193,19 @@ static void test_by_process(void **state)
 	assert_int_equal(x->s.rb, 7);
 	assert_int_equal(x->s.charged_pages, 1);
 
-	/* no-process row: D and the TIME-WAIT socket, which adds no bytes. */
+	/* D has an inode, but owners were not walked: the not-scanned row */
 	x = find_group(g, n, AGG_NO_PROC);
-	assert_int_equal(x->s.sockets, 2);
+	assert_int_equal(x->s.sockets, 1);
 	assert_int_equal(x->s.r, 4097);
 	assert_int_equal(x->s.t, 5);
 	assert_int_equal(x->s.w, 0);
 	assert_int_equal(x->s.charged_bytes, 4097);
 	assert_int_equal(x->s.charged_pages, 2);
+	/* the TIME-WAIT socket has a row of its own and adds no bytes */
+	x = find_group(g, n, AGG_TIME_WAIT);
+	assert_int_equal(x->s.sockets, 1);
+	assert_int_equal(x->s.charged_bytes, 0);
+	assert_int_equal(x->s.r + x->s.w + x->s.f + x->s.t + x->s.rb + x->s.tb, 0);
 
 	/* The shared socket makes the groups sum to more than the total. */
 	uint64_t sockets = 0;
@@ -253,63 +258,83 @@ static void test_by_process_without_owners(void **state)
 	for (size_t i = 0; i < w.t.n; i++)
 		w.t.v[i].own_n = 0;
 	memset(&none, 0, sizeof(none));
-	/* --no-owners: everything lands in the one no-process row, once. */
+	/* --no-owners: every socket with an inode lands in the not-scanned row,
+	 * once; inode 0 needs no walk: TIME-WAIT keeps its own row */
 	assert_int_equal(agg_by_process(&w.t, &none, PAGE, &g, &n), 0);
-	assert_int_equal(n, 1);
-	assert_int_equal(g[0].proc, AGG_NO_PROC);
-	assert_int_equal(g[0].s.sockets, 5);
-	assert_int_equal(g[0].s.charged_pages, 743);
+	assert_int_equal(n, 2);
+	assert_int_equal(find_group(g, n, AGG_NO_PROC)->s.sockets, 4);
+	assert_int_equal(find_group(g, n, AGG_NO_PROC)->s.charged_pages, 743);
+	assert_int_equal(find_group(g, n, AGG_TIME_WAIT)->s.sockets, 1);
 	free(g);
 	world_free(&w);
 }
 
 /* After a walk, sockets without a holder split by inode: D (inode 1004) is
  * held by a file no walked descriptor is (SCM_RIGHTS in flight, the kernel,
- * a process not inspected), E (TIME-WAIT, inode 0) by no process at all. */
+ * a process not inspected); inode 0 by no process at all, one row per
+ * category: E (TIME-WAIT), an orphan (FIN-WAIT-1) and an unaccepted child. */
 static void test_by_process_no_holder(void **state)
 {
 	struct world w;
 	struct group *g = NULL;
 	size_t n = 0;
 	const struct group *x;
-	struct sock_rec orphan = tu_sock(0x1000000006, 0, 8192, 0, 0);
+	struct sock_rec orphan = tu_sock(0x1000000006, 0, 0, 8192, 0);
+	struct sock_rec child = tu_sock(0x1000000007, 0, 1832, 0, 2264);
 
 	(void)state;
 	world_build(&w);
 	/* an orphan (inode 0) with memory: no process, however complete the walk */
+	orphan.state = SOCK_TCP_FIN_WAIT1;
 	assert_int_equal(sock_table_add(&w.t, &orphan), 1);
+	/* a child in an accept queue (ESTAB, inode 0) */
+	assert_int_equal(sock_table_add(&w.t, &child), 1);
 	w.o.walked = true;
 	assert_int_equal(agg_by_process(&w.t, &w.o, PAGE, &g, &n), 0);
-	assert_int_equal(n, 5);
+	assert_int_equal(n, 7);
 	x = find_group(g, n, AGG_NO_HOLDER);
 	assert_int_equal(x->s.sockets, 1);
 	assert_int_equal(x->s.r, 4097);
 	assert_int_equal(x->s.t, 5);
 	assert_int_equal(x->s.charged_bytes, 4097);
 	assert_int_equal(x->s.charged_pages, 2);
-	x = find_group(g, n, AGG_NO_PROC);
-	assert_int_equal(x->s.sockets, 2);
-	assert_int_equal(x->s.r, 8192);
+	x = find_group(g, n, AGG_ORPHAN);
+	assert_int_equal(x->s.sockets, 1);
+	assert_int_equal(x->s.w, 8192);
 	assert_int_equal(x->s.charged_pages, 2);
+	x = find_group(g, n, AGG_UNACCEPTED);
+	assert_int_equal(x->s.sockets, 1);
+	assert_int_equal(x->s.r, 1832);
+	assert_int_equal(x->s.f, 2264);
+	assert_int_equal(x->s.charged_bytes, 4096);
+	x = find_group(g, n, AGG_TIME_WAIT);
+	assert_int_equal(x->s.sockets, 1);
+	assert_int_equal(x->s.charged_bytes, 0);
+	/* a complete walk leaves nothing to the not-scanned row */
+	for (size_t i = 0; i < n; i++)
+		assert_int_not_equal(g[i].proc, AGG_NO_PROC);
 	/* the process rows are as before */
 	assert_int_equal(find_group(g, n, P_WORKER)->s.sockets, 2);
 	assert_int_equal(find_group(g, n, P_NGINX)->s.sockets, 1);
 
-	/* by value: the orphan's 8192 bytes before D's 4097 */
+	/* by value: the orphan's 8192 bytes before D's 4097 and the child's 4096 */
 	agg_sort(g, n, SORT_CHARGED, &w.o);
 	assert_int_equal(g[0].proc, P_WORKER);
-	assert_int_equal(g[2].proc, AGG_NO_PROC);   /* 8192 */
-	assert_int_equal(g[3].proc, AGG_NO_HOLDER); /* 4097 */
-	/* ties between the two rows (from that order, so a stable sort alone
-	 * would keep no-process first): no-holder first, after every process */
+	assert_int_equal(g[2].proc, AGG_ORPHAN);     /* 8192 */
+	assert_int_equal(g[3].proc, AGG_NO_HOLDER);  /* 4097 */
+	assert_int_equal(g[4].proc, AGG_UNACCEPTED); /* 4096 */
+	/* ties between the rows without a process (from that order, so a
+	 * stable sort alone would keep it): a fixed order after every process */
 	agg_sort(g, n, SORT_PID, &w.o);
-	assert_int_equal(g[3].proc, AGG_NO_HOLDER);
-	assert_int_equal(g[4].proc, AGG_NO_PROC);
+	assert_int_equal(g[3].proc, AGG_UNACCEPTED);
+	assert_int_equal(g[4].proc, AGG_ORPHAN);
+	assert_int_equal(g[5].proc, AGG_TIME_WAIT);
+	assert_int_equal(g[6].proc, AGG_NO_HOLDER);
 	agg_sort(g, n, SORT_CHARGED, &w.o);
 	agg_sort(g, n, SORT_COMM, &w.o);
 	assert_int_equal(g[0].proc, P_NGINX);
-	assert_int_equal(g[3].proc, AGG_NO_HOLDER);
-	assert_int_equal(g[4].proc, AGG_NO_PROC);
+	assert_int_equal(g[3].proc, AGG_UNACCEPTED);
+	assert_int_equal(g[6].proc, AGG_NO_HOLDER);
 	free(g);
 	world_free(&w);
 }
@@ -318,13 +343,54 @@ static void test_is_proc(void **state)
 {
 	(void)state;
 	assert_true(agg_is_proc(0));
-	assert_true(agg_is_proc(UINT32_MAX - 2));
+	assert_true(agg_is_proc(UINT32_MAX - 6));
+	assert_false(agg_is_proc(AGG_UNACCEPTED));
+	assert_false(agg_is_proc(AGG_ORPHAN));
+	assert_false(agg_is_proc(AGG_REQUEST));
+	assert_false(agg_is_proc(AGG_TIME_WAIT));
 	assert_false(agg_is_proc(AGG_NO_HOLDER));
 	assert_false(agg_is_proc(AGG_NO_PROC));
 }
 
+/* A record as the dump gives it: state, inode, skmem or not. */
+static enum sock_cat cat(unsigned state, uint32_t inode, bool skmem)
+{
+	struct sock_rec s = tu_sock(1, inode, 0, 0, 0);
+
+	s.state = (uint8_t)state;
+	if (!skmem)
+		s.skmem_n = 0;
+	return sock_category(&s);
+}
+
+static void test_sock_category(void **state)
+{
+	(void)state;
+	/* minisockets: no skmem, inode 0 */
+	assert_int_equal(cat(SOCK_TCP_TIME_WAIT, 0, false), SOCK_CAT_TIME_WAIT);
+	/* a time-wait socket entered from FIN-WAIT-2 reports that substate */
+	assert_int_equal(cat(SOCK_TCP_FIN_WAIT2, 0, false), SOCK_CAT_TIME_WAIT);
+	assert_int_equal(cat(SOCK_TCP_SYN_RECV, 0, false), SOCK_CAT_REQUEST);
+	assert_int_equal(cat(SOCK_TCP_NEW_SYN_RECV, 0, false), SOCK_CAT_REQUEST);
+	/* full sockets with inode 0 in an accept queue, Fast Open child included */
+	assert_int_equal(cat(SOCK_TCP_ESTABLISHED, 0, true), SOCK_CAT_UNACCEPTED);
+	assert_int_equal(cat(SOCK_TCP_CLOSE_WAIT, 0, true), SOCK_CAT_UNACCEPTED);
+	assert_int_equal(cat(SOCK_TCP_SYN_RECV, 0, true), SOCK_CAT_UNACCEPTED);
+	/* closed by their process, still alive: orphans */
+	assert_int_equal(cat(SOCK_TCP_FIN_WAIT1, 0, true), SOCK_CAT_ORPHAN);
+	assert_int_equal(cat(SOCK_TCP_FIN_WAIT2, 0, true), SOCK_CAT_ORPHAN);
+	assert_int_equal(cat(SOCK_TCP_CLOSING, 0, true), SOCK_CAT_ORPHAN);
+	assert_int_equal(cat(SOCK_TCP_LAST_ACK, 0, true), SOCK_CAT_ORPHAN);
+	/* an inode: a file refers to it, whatever its state (shutdown(2) leaves
+	 * FIN-WAIT-1 held) */
+	assert_int_equal(cat(SOCK_TCP_FIN_WAIT1, 77, true), SOCK_CAT_INODE);
+	assert_int_equal(cat(SOCK_TCP_ESTABLISHED, 77, true), SOCK_CAT_INODE);
+	assert_int_equal(cat(SOCK_TCP_LISTEN, 77, true), SOCK_CAT_INODE);
+	assert_int_equal(cat(SOCK_TCP_CLOSE_WAIT, 77, false), SOCK_CAT_INODE);
+}
+
 /* Sorts the world's groups by key and checks the order of proc indexes. */
-static void check_order(enum agg_sort key, const uint32_t want[4])
+static void check_order(enum agg_sort key, const uint32_t want[5])
 {
 	struct world w;
 	struct group *g = NULL;
@@ -332,9 +398,9 @@ static void check_order(enum agg_sort key, const uint32_t want[4])
 
 	world_build(&w);
 	assert_int_equal(agg_by_process(&w.t, &w.o, PAGE, &g, &n), 0);
-	assert_int_equal(n, 4);
+	assert_int_equal(n, 5);
 	agg_sort(g, n, key, &w.o);
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < 5; i++)
 		assert_int_equal(g[i].proc, want[i]);
 	free(g);
 	world_free(&w);
@@ -343,26 +409,32 @@ static void check_order(enum agg_sort key, const uint32_t want[4])
 static void test_sort_orders(void **state)
 {
 	(void)state;
-	/* charged: worker 740 pages-ish, nginx, no-process (4097 B), sshd (1 B) */
-	check_order(SORT_CHARGED, (const uint32_t[]){ P_WORKER, P_NGINX, AGG_NO_PROC, P_SSHD });
-	/* sockets: ties (2,2) and (1,1) broken by pid ascending, no-process last */
-	check_order(SORT_SOCKETS, (const uint32_t[]){ P_WORKER, AGG_NO_PROC, P_SSHD, P_NGINX });
+	/* charged: worker 740 pages-ish, nginx, not-scanned D (4097 B), sshd (1 B), time-wait */
+	check_order(SORT_CHARGED,
+		    (const uint32_t[]){ P_WORKER, P_NGINX, AGG_NO_PROC, P_SSHD, AGG_TIME_WAIT });
+	/* sockets: ties broken by pid ascending, the rows without a process last */
+	check_order(SORT_SOCKETS,
+		    (const uint32_t[]){ P_WORKER, P_SSHD, P_NGINX, AGG_TIME_WAIT, AGG_NO_PROC });
 	/* r: nginx and worker tie at 105728 -> pid 100 before 200 */
-	check_order(SORT_R, (const uint32_t[]){ P_NGINX, P_WORKER, AGG_NO_PROC, P_SSHD });
+	check_order(SORT_R, (const uint32_t[]){ P_NGINX, P_WORKER, AGG_NO_PROC, P_SSHD, AGG_TIME_WAIT });
 	/* w: only worker has any; the zeros follow in pid order */
-	check_order(SORT_W, (const uint32_t[]){ P_WORKER, P_SSHD, P_NGINX, AGG_NO_PROC });
+	check_order(SORT_W, (const uint32_t[]){ P_WORKER, P_SSHD, P_NGINX, AGG_TIME_WAIT, AGG_NO_PROC });
 	/* f: worker 3904, nginx 768, then zeros by pid */
-	check_order(SORT_F, (const uint32_t[]){ P_WORKER, P_NGINX, P_SSHD, AGG_NO_PROC });
-	/* t: worker 11, no-process 5, then zeros by pid */
-	check_order(SORT_T, (const uint32_t[]){ P_WORKER, AGG_NO_PROC, P_SSHD, P_NGINX });
-	/* rb: worker 262145, nginx 131072, sshd 7, no-process 0 */
-	check_order(SORT_RB, (const uint32_t[]){ P_WORKER, P_NGINX, P_SSHD, AGG_NO_PROC });
+	check_order(SORT_F, (const uint32_t[]){ P_WORKER, P_NGINX, P_SSHD, AGG_TIME_WAIT, AGG_NO_PROC });
+	/* t: worker 11, not-scanned 5, then zeros by pid */
+	check_order(SORT_T, (const uint32_t[]){ P_WORKER, AGG_NO_PROC, P_SSHD, P_NGINX, AGG_TIME_WAIT });
+	/* rb: worker 262145, nginx 131072, sshd 7, the zeros */
+	check_order(SORT_RB,
+		    (const uint32_t[]){ P_WORKER, P_NGINX, P_SSHD, AGG_TIME_WAIT, AGG_NO_PROC });
 	/* tb: worker 8134144, nginx 3939840, then zeros by pid */
-	check_order(SORT_TB, (const uint32_t[]){ P_WORKER, P_NGINX, P_SSHD, AGG_NO_PROC });
-	/* pid ascending: 50, 100, 200, no-process */
-	check_order(SORT_PID, (const uint32_t[]){ P_SSHD, P_NGINX, P_WORKER, AGG_NO_PROC });
-	/* comm ascending: nginx, sshd, worker, no-process */
-	check_order(SORT_COMM, (const uint32_t[]){ P_NGINX, P_SSHD, P_WORKER, AGG_NO_PROC });
+	check_order(SORT_TB,
+		    (const uint32_t[]){ P_WORKER, P_NGINX, P_SSHD, AGG_TIME_WAIT, AGG_NO_PROC });
+	/* pid ascending: 50, 100, 200, then the rows without a process */
+	check_order(SORT_PID,
+		    (const uint32_t[]){ P_SSHD, P_NGINX, P_WORKER, AGG_TIME_WAIT, AGG_NO_PROC });
+	/* comm ascending: nginx, sshd, worker, then the rows without a process */
+	check_order(SORT_COMM,
+		    (const uint32_t[]){ P_NGINX, P_SSHD, P_WORKER, AGG_TIME_WAIT, AGG_NO_PROC });
 }
 
 static void test_sort_empty_and_one(void **state)
@@ -554,6 +626,7 @@ int main(void)
 		cmocka_unit_test(test_by_process_without_owners),
 		cmocka_unit_test(test_by_process_no_holder),
 		cmocka_unit_test(test_is_proc),
+		cmocka_unit_test(test_sock_category),
 		cmocka_unit_test(test_sort_orders),
 		cmocka_unit_test(test_sort_empty_and_one),
 		cmocka_unit_test(test_sort_parse),

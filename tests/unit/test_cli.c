@@ -105,8 +105,10 @@ static void test_commands(void **state)
 	struct opts o;
 
 	(void)state;
-	/* the table holds exactly these and diff (which needs an operand), each once */
-	assert_int_equal(ncmds, sizeof(words) / sizeof(words[0]) + 1);
+	/* the table holds exactly these, each once, plus plot (test_plot) and
+	 * diff (which needs an operand) */
+	assert_int_equal(ncmds, sizeof(words) / sizeof(words[0]) + 2);
+	assert_non_null(cmd_find("plot"));
 	PARSE_OK(&o, "diff", "old.json");
 	assert_int_equal(o.cmd, CMD_DIFF);
 	assert_ptr_equal(cmd_find("diff"), cmd_get(CMD_DIFF));
@@ -202,8 +204,8 @@ static void test_output_formats(void **state)
 	assert_int_equal(o.fmt, FMT_TABLE);
 	PARSE_OK(&o, "-o", "tsv", "-j");
 	assert_int_equal(o.fmt, FMT_JSON);
-	PARSE_FAIL("unknown output format 'xml' (table, tsv, json)", "-o", "xml");
-	PARSE_FAIL("unknown output format 'JSON' (table, tsv, json)", "-o", "JSON");
+	PARSE_FAIL("unknown output format 'xml' (table, tsv, json; svg for plot)", "-o", "xml");
+	PARSE_FAIL("unknown output format 'JSON' (table, tsv, json; svg for plot)", "-o", "JSON");
 }
 
 static void test_flags(void **state)
@@ -436,12 +438,12 @@ static void test_operands(void **state)
 	assert_int_equal(o.interval_ms, 3000);
 	assert_int_equal(o.count, 1);
 	PARSE_OK(&o, "diff", "a.json", "b.json", "--by", "user");
-	assert_int_equal(o.noperands, 2);
-	assert_string_equal(o.operand[0], "a.json");
-	assert_string_equal(o.operand[1], "b.json");
+	assert_int_equal(o.nargs, 2);
+	assert_string_equal(o.args[0], "a.json");
+	assert_string_equal(o.args[1], "b.json");
 	assert_int_equal(o.by, BY_USER);
 	PARSE_FAIL("diff needs OLD.json [NEW.json]", "diff");
-	PARSE_FAIL("unexpected word 'c' after diff's operands", "diff", "a", "b", "c");
+	PARSE_FAIL("unknown command 'c'", "diff", "a", "b", "c");
 	PARSE_FAIL("diff reads its snapshots as operands, not --from", "diff", "a", "--from", "b");
 	PARSE_FAIL("watch samples live: --from does not apply", "watch", "--from", "b");
 	PARSE_FAIL("watch: '0' is not an interval in seconds (0.001 to 86400, e.g. 2 or 0.5)",
@@ -509,11 +511,43 @@ static void test_usage_text(void **state)
 	free(mem);
 }
 
+static void test_plot(void **state)
+{
+	struct opts o;
+
+	(void)state;
+	PARSE_OK(&o, "plot", "rec.jsonl");
+	assert_int_equal(o.cmd, CMD_PLOT);
+	assert_int_equal(o.fmt, FMT_SVG); /* its only format, without -o */
+	assert_int_equal(o.nargs, 1);
+	assert_string_equal(o.args[0], "rec.jsonl");
+	PARSE_OK(&o, "-o", "svg", "plot", "-");
+	assert_string_equal(o.args[0], "-");
+	PARSE_OK(&o, "plot", "--", "-o");    /* after --, a file named -o */
+	assert_string_equal(o.args[0], "-o");
+	assert_int_equal(o.fmt, FMT_SVG);
+	PARSE_OK(&o, "plot", "top");	     /* a file named top, not a command */
+	assert_int_equal(o.cmd, CMD_PLOT);
+	assert_string_equal(o.args[0], "top");
+#define NEED "plot needs a RECORDING: a file of sockmem watch -o json lines (- for stdin)"
+	PARSE_FAIL(NEED, "plot");
+	PARSE_FAIL(NEED, "plot", "");
+#undef NEED
+	PARSE_FAIL("unknown command 'b'", "plot", "a", "b");
+	PARSE_FAIL("unexpected word 'b' after the command", "plot", "--", "a", "b");
+	PARSE_FAIL("plot writes SVG only (-o svg)", "plot", "a", "-j");
+	PARSE_FAIL("plot writes SVG only (-o svg)", "plot", "a", "-o", "tsv");
+	PARSE_FAIL("plot reads its RECORDING, not --from", "plot", "a", "--from", "x");
+	PARSE_FAIL("-o svg is the format of plot RECORDING only", "top", "-o", "svg");
+	PARSE_FAIL("unknown command 'x'", "top", "x"); /* views take no words */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_commands),
+		cmocka_unit_test(test_plot),
 		cmocka_unit_test(test_from_and_snapshot),
 		cmocka_unit_test(test_command_before_and_after_options),
 		cmocka_unit_test(test_output_formats),

@@ -405,6 +405,10 @@ static void test_orphans_shifts(void **state)
 		assert_maybe(ev(f, "fires_at_shift0"), 1001);
 		assert_maybe(ev(f, "fires_at_shift1"), 501);
 		assert_maybe(ev(f, "fires_at_shift2"), 251);
+		/* how many more before it fires: max >> shift - orphans */
+		assert_maybe(ev(f, "headroom_shift0"), 1000 - cases[i].orphans);
+		assert_maybe(ev(f, "headroom_shift1"), 500 - cases[i].orphans);
+		assert_maybe(ev(f, "headroom_shift2"), 250 - cases[i].orphans);
 		snprintf(want, sizeof(want), "from shift %d (orphans << %d > max)", cases[i].shift,
 			 cases[i].shift);
 		if (!strstr(f->summary, want))
@@ -455,7 +459,10 @@ static void check_sock_ev(const struct finding *f, uint64_t sockets, uint64_t ch
 	assert_int_equal(ev_kind_of(f, "charged_bytes"), EV_BYTES);
 	assert_maybe(ev(f, "r"), r);
 	assert_maybe(ev(f, "w"), w);
-	assert_maybe(ev(f, "sockets_without_process"), noproc);
+	/* the fixture's sockets have inodes: none is an orphan or an unaccepted child */
+	assert_maybe(ev(f, "sockets_orphaned"), 0);
+	assert_maybe(ev(f, "sockets_unaccepted"), 0);
+	assert_maybe(ev(f, "sockets_no_descriptor"), noproc);
 }
 
 static void test_rcvbuf_at_max(void **state)
@@ -916,7 +923,8 @@ static void test_top_processes_order(void **state)
 	 * s4 (13000): p5
 	 * s5 (14000): p6
 	 * s6 (15000): p0
-	 * s7, s8, s9: no process
+	 * s7, s8, s9: no process: an orphan (inode 0, FIN-WAIT-1), a child not
+	 *             yet accepted (inode 0, ESTAB), one no descriptor holds
 	 * per process: p0 24000 (2 sockets), p6 14000, p5 13000, p4 12000,
 	 *              p3 11000, p2 10000, p1 9000
 	 */
@@ -929,10 +937,15 @@ static void test_top_processes_order(void **state)
 	fx_hold(&x, s[4], p[5], 3);
 	fx_hold(&x, s[5], p[6], 3);
 	fx_hold(&x, s[6], p[0], 5);
+	S(&x, s[7])->inode = 0;
+	S(&x, s[7])->state = SOCK_TCP_FIN_WAIT1;
+	S(&x, s[8])->inode = 0;
 	fx_run(&x);
 	f = must(&x, "rcv_over_budget", SEV_INFO);
 	assert_maybe(ev(f, "sockets"), 10);
-	assert_maybe(ev(f, "sockets_without_process"), 3);
+	assert_maybe(ev(f, "sockets_orphaned"), 1);
+	assert_maybe(ev(f, "sockets_unaccepted"), 1);
+	assert_maybe(ev(f, "sockets_no_descriptor"), 1);
 	assert_maybe(ev(f, "charged_bytes"), 10 * 9000 + 1000 * 45);
 	assert_int_equal(f->nprocs, FIND_TOP);
 	assert_int_equal(f->procs[0].proc, p[0]);
@@ -946,11 +959,14 @@ static void test_top_processes_order(void **state)
 	assert_int_equal(f->procs[4].sockets, 1);
 	assert_int_equal(f->procs[4].charged_bytes, 11000);
 
-	/* owners not scanned: every socket counts as without a process */
+	/* owners not scanned: inode 0 still tells orphans and unaccepted
+	 * children; whether a descriptor holds the others is unknown */
 	x.r.owners_scanned = false;
 	fx_run(&x);
 	f = must(&x, "rcv_over_budget", SEV_INFO);
-	assert_maybe(ev(f, "sockets_without_process"), 10);
+	assert_maybe(ev(f, "sockets_orphaned"), 1);
+	assert_maybe(ev(f, "sockets_unaccepted"), 1);
+	assert_false(ev(f, "sockets_no_descriptor").has);
 	assert_int_equal(f->nprocs, 0);
 	fx_free(&x);
 }

@@ -131,7 +131,16 @@ static void host_sysinfo(struct sysinfo *si)
 {
 	struct sockstat *ss = &si->sockstat;
 	struct sysctls *sc = &si->sysctl;
-	static const int64_t tx[TX_N] = { 17, 5230, 40, 2, 3, 1234, 0, 1, 77, 0, 6, -1 };
+	static const int64_t tx[TX_N] = {
+		[TX_MEMORY_PRESSURES] = 17,	 [TX_MEMORY_PRESSURES_CHRONO] = 5230,
+		[TX_PRUNE_CALLED] = 40,		 [TX_RCV_PRUNED] = 2,
+		[TX_OFO_PRUNED] = 3,		 [TX_RCV_COLLAPSED] = 1234,
+		[TX_RCV_COALESCE] = 98765,	 [TX_RCVQ_DROP] = 0,
+		[TX_ABORT_ON_MEMORY] = 1,	 [TX_WANT_ZERO_WINDOW_ADV] = 77,
+		[TX_TO_ZERO_WINDOW_ADV] = 5,	 [TX_FROM_ZERO_WINDOW_ADV] = 4,
+		[TX_ZERO_WINDOW_DROP] = 0,	 [TX_BACKLOG_DROP] = 6,
+		[TX_OFO_DROP] = -1, /* old kernel */
+	};
 
 	memset(si, 0, sizeof(*si));
 	ss->inuse = val(6);
@@ -144,7 +153,8 @@ static void host_sysinfo(struct sysinfo *si)
 	si->proto.memory_pages = val(1100);
 	si->proto.pressure = val(1);
 	for (int i = 0; i < TX_N; i++)
-		si->tcpext[i] = tx[i] < 0 ? maybe_none() : val(tx[i]); /* TCPOFODrop: old kernel */
+		si->tcpext[i] = tx[i] < 0 ? maybe_none() : val(tx[i]);
+	si->initial_netns = val(1);
 	sc->tcp_mem[0] = val(800);
 	sc->tcp_mem[1] = val(1000);
 	sc->tcp_mem[2] = val(1200);
@@ -157,6 +167,7 @@ static void host_sysinfo(struct sysinfo *si)
 	sc->tcp_max_orphans = val(1024);
 	sc->tcp_adv_win_scale = val(1);
 	sc->tcp_moderate_rcvbuf = val(1);
+	sc->tcp_notsent_lowat = val(4294967295);
 	sc->rmem_max = val(212992);
 	sc->wmem_max = val(212992);
 	sc->rmem_default = val(212992);
@@ -262,6 +273,25 @@ static void host_sockets(struct report *r)
 	skmem(&s, SKM_N, 1536, 6291456, 0, 16384, 2560, 0, 320, 0, 0);
 	ti(&s, TI_RCV_WND, 65536);
 	ti(&s, TI_RCV_MSS, 1448);
+	add_sock(r, &s);
+
+	/* an orphan: closed with data queued toward a peer that does not read
+	 * (FIN-WAIT-1, inode 0, w charged) */
+	s = sock4(18, 4, "127.0.0.1", 51998, "127.0.0.1", 8080);
+	s.uid = 33;
+	s.wqueue = 65536;
+	skmem(&s, SKM_N, 0, 131072, 0, 16384, 2048, 67584, 0, 0, 0);
+	add_sock(r, &s);
+
+	/* a child in the listener's accept queue with data (ESTAB, inode 0) */
+	s = sock4(19, 1, "127.0.0.1", 8080, "127.0.0.1", 51997);
+	s.uid = 33;
+	s.rqueue = 1000;
+	skmem(&s, SKM_N, 1832, 131072, 0, 16384, 2264, 0, 0, 0, 0);
+	add_sock(r, &s);
+
+	/* a request socket (SYN-RECV minisocket: no skmem, no inode) */
+	s = sock4(20, 12, "127.0.0.1", 8080, "127.0.0.1", 51996);
 	add_sock(r, &s);
 	for (size_t i = 0; i < r->socks.n; i++)
 		r->socks.v[i].netns_ino = r->netns_ino;
@@ -413,6 +443,10 @@ static void build_netns(struct report *r)
 	si->sockstat.inuse6 = maybe_none();
 	for (int i = TX_RCVQ_DROP; i < TX_N; i++)
 		si->tcpext[i] = maybe_none();
+	/* no tcp_mem: a child namespace, its counters since it was created; a
+	 * kernel that ignores tcp_adv_win_scale */
+	si->initial_netns = val(0);
+	snprintf(si->release, sizeof(si->release), "6.8.0-40-generic");
 	si->hostname[0] = '\0';
 
 	r->netns = calloc(5, sizeof(*r->netns));

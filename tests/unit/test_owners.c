@@ -194,7 +194,7 @@ static void test_agg_over_scan(void **state)
 	(void)state;
 	scan_fixture(&t, &o);
 	assert_int_equal(agg_by_process(&t, &o, 4096, &g, &n), 0);
-	assert_int_equal(n, 5); /* 100, 200, 500, the no-holder and no-process rows */
+	assert_int_equal(n, 5); /* 100, 200, 500, the no-holder and time-wait rows */
 	for (size_t i = 0; i < n; i++) {
 		const struct sums *s = &g[i].s;
 
@@ -205,7 +205,7 @@ static void test_agg_over_scan(void **state)
 			assert_int_equal(s->charged_pages, 4 + 6 + 7);
 			continue;
 		}
-		if (g[i].proc == AGG_NO_PROC) {
+		if (g[i].proc == AGG_TIME_WAIT) {
 			/* inode 0: the TIME-WAIT socket, no process can hold it */
 			assert_int_equal(s->sockets, 1);
 			assert_int_equal(s->charged_pages, 0);
@@ -608,8 +608,8 @@ static void test_walk_errors(void **state)
 	for (size_t i = 0; i < n; i++)
 		if (g[i].proc == AGG_NO_HOLDER)
 			assert_int_equal(g[i].s.sockets, 5); /* 12345 44444 55555 1 4444 */
-		else if (g[i].proc == AGG_NO_PROC)
-			assert_int_equal(g[i].s.sockets, 1); /* TIME-WAIT */
+		else if (g[i].proc == AGG_TIME_WAIT)
+			assert_int_equal(g[i].s.sockets, 1);
 		else
 			assert_int_equal(o.procs[g[i].proc].pid, 5000031);
 	free(g);

@@ -299,6 +299,9 @@ static const int64_t host_tcpext[TX_N] = {
 	[TX_RCVQ_DROP] = 17,	     [TX_ABORT_ON_MEMORY] = 2,
 	[TX_WANT_ZERO_WINDOW_ADV] = 88, [TX_ZERO_WINDOW_DROP] = 9,
 	[TX_BACKLOG_DROP] = 31,	     [TX_OFO_DROP] = 44,
+	/* the fixture's other columns hold 100000 + their index */
+	[TX_RCV_COALESCE] = 100081,  [TX_TO_ZERO_WINDOW_ADV] = 100098,
+	[TX_FROM_ZERO_WINDOW_ADV] = 100097,
 };
 
 static void check_host_tcpext(const struct maybe *tx)
@@ -653,6 +656,56 @@ static void test_netns_ino_absent(void **state)
 	procfs_close(&p);
 }
 
+static void test_release_at_least(void **state)
+{
+	struct sysinfo si;
+
+	(void)state;
+	assert_maybe(sysinfo_release_at_least("6.18.44-fc-v782", 6, 6), 1);
+	assert_maybe(sysinfo_release_at_least("6.6", 6, 6), 1);
+	assert_maybe(sysinfo_release_at_least("6.5.13", 6, 6), 0);
+	assert_maybe(sysinfo_release_at_least("5.15.0-91-generic", 6, 6), 0);
+	assert_maybe(sysinfo_release_at_least("7.0-rc1", 6, 6), 1);
+	assert_maybe(sysinfo_release_at_least("10.2", 6, 6), 1);
+	assert_maybe(sysinfo_release_at_least("6.10", 6, 6), 1); /* not a string compare */
+	assert_false(sysinfo_release_at_least("", 6, 6).has);
+	assert_false(sysinfo_release_at_least("6", 6, 6).has);
+	assert_false(sysinfo_release_at_least("6.", 6, 6).has);
+	assert_false(sysinfo_release_at_least("v6.6", 6, 6).has);
+	assert_false(sysinfo_release_at_least("99999999999.1", 6, 6).has);
+	memset(&si, 0, sizeof(si));
+	assert_false(sysinfo_adv_win_scale_ignored(&si).has);
+	strcpy(si.release, "6.5.0");
+	assert_maybe(sysinfo_adv_win_scale_ignored(&si), 0);
+}
+
+static void test_orphan_headroom(void **state)
+{
+	struct sysinfo si;
+
+	(void)state;
+	memset(&si, 0, sizeof(si));
+	assert_false(sysinfo_orphan_headroom(&si, 0).has);
+	si.sockstat.orphan = maybe_of(3);
+	assert_false(sysinfo_orphan_headroom(&si, 0).has); /* no tcp_max_orphans (child netns) */
+	si.sysctl.tcp_max_orphans = maybe_of(131072);
+	assert_maybe(sysinfo_orphan_headroom(&si, 0), 131069);
+	assert_maybe(sysinfo_orphan_headroom(&si, 1), 65533);
+	assert_maybe(sysinfo_orphan_headroom(&si, 2), 32765);
+	assert_false(sysinfo_orphan_headroom(&si, 3).has);
+	/* 101 orphans, max 200: fires at shift 1 (101 << 1 > 200), not at 0 */
+	si.sockstat.orphan = maybe_of(101);
+	si.sysctl.tcp_max_orphans = maybe_of(200);
+	assert_maybe(sysinfo_orphan_headroom(&si, 0), 99);
+	assert_maybe(sysinfo_orphan_headroom(&si, 1), -1);
+	assert_maybe(sysinfo_orphan_headroom(&si, 2), -51);
+	/* odd max: 201 >> 1 = 100, and 101 << 1 = 202 > 201 fires */
+	si.sysctl.tcp_max_orphans = maybe_of(201);
+	assert_maybe(sysinfo_orphan_headroom(&si, 1), -1);
+	si.sockstat.orphan = maybe_of(100);
+	assert_maybe(sysinfo_orphan_headroom(&si, 1), 0); /* 200 > 201 is false */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -678,6 +731,8 @@ int main(void)
 		cmocka_unit_test(test_sysinfo_errors),
 		cmocka_unit_test(test_sysinfo_hostname_with_newline),
 		cmocka_unit_test(test_netns_ino_absent),
+		cmocka_unit_test(test_release_at_least),
+		cmocka_unit_test(test_orphan_headroom),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

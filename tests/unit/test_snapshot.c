@@ -63,6 +63,7 @@ static void fill_sysinfo(struct sysinfo *si)
 		m[i] = i == 5 ? maybe_none() : maybe_of(4096 * (int64_t)(i + 1));
 	si->sysctl.tcp_adv_win_scale = maybe_of(-INT64_MAX);
 	si->sysctl.mem_pcpu_rsv = maybe_of(256);
+	si->initial_netns = maybe_of(0); /* false, not absent: a child namespace */
 	snprintf(si->hostname, sizeof(si->hostname), "h\xff\xfe-not-utf8");
 	snprintf(si->release, sizeof(si->release), "6.1.0-\"quoted\"\\");
 	snprintf(si->boot_id, sizeof(si->boot_id), "0123abcd-0000-4000-8000-0123456789ab");
@@ -250,6 +251,8 @@ static void eq_report(const struct report *a, const struct report *b)
 	eq_maybes(&a->sys.proto, &b->sys.proto, sizeof(a->sys.proto), "protocols");
 	eq_maybes(a->sys.tcpext, b->sys.tcpext, sizeof(a->sys.tcpext), "tcpext");
 	eq_maybes(&a->sys.sysctl, &b->sys.sysctl, sizeof(a->sys.sysctl), "sysctl");
+	eq_maybes(&a->sys.initial_netns, &b->sys.initial_netns, sizeof(a->sys.initial_netns),
+		  "initial_netns");
 	assert_string_equal(a->sys.hostname, b->sys.hostname);
 	assert_string_equal(a->sys.release, b->sys.release);
 	assert_string_equal(a->sys.boot_id, b->sys.boot_id);
