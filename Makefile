@@ -1,9 +1,11 @@
 # sockmem - where TCP socket buffer memory goes.
 # Targets: all install uninstall check clean run deps bench fuzz fuzz-build fuzz-regress
+#          deb deb-check
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR ?=
 PKG_CONFIG ?= pkg-config
 CC ?= cc
@@ -62,9 +64,12 @@ build/san/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(DEPFLAGS) $(CPPFLAGS) -c -o $@ $<
 
-build/obj/cmd/main.o build/san/cmd/main.o: CPPFLAGS += -DSOCKMEM_VERSION='"$(VERSION)"'
-# a version change rebuilds main.o
-build/obj/cmd/main.o build/san/cmd/main.o: Makefile
+# (and render/out_prom.c, for sockmem_build_info)
+VERSIONED := build/obj/cmd/main.o build/san/cmd/main.o build/obj/render/out_prom.o \
+	build/san/render/out_prom.o
+$(VERSIONED): CPPFLAGS += -DSOCKMEM_VERSION='"$(VERSION)"'
+# a version change rebuilds them
+$(VERSIONED): Makefile
 
 build/sockmem-san: $(SAN_LIB_OBJS) build/san/cmd/main.o
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(MNL_LIBS) $(JANSSON_LIBS) $(MATH_LIBS) -pthread
@@ -89,7 +94,8 @@ deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		gcc make pkg-config libmnl-dev libcmocka-dev mandoc jq valgrind iproute2 \
-		util-linux procps python3 clang libclang-rt-14-dev strace libjansson-dev perl
+		util-linux procps python3 clang libclang-rt-14-dev strace libjansson-dev perl \
+		prometheus prometheus-node-exporter
 
 run: deps
 	$(MAKE) sockmem
@@ -121,12 +127,25 @@ check: lint sockmem build/sockmem-san $(UNIT_BINS) $(SAN_UNIT_BINS) $(HELPER_BIN
 	@tests/check.sh
 
 install: sockmem
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR)
 	install -m 0755 sockmem $(DESTDIR)$(BINDIR)/sockmem
 	install -m 0644 man/sockmem.8 $(DESTDIR)$(MANDIR)/man8/sockmem.8
+	install -m 0644 contrib/bash-completion/sockmem $(DESTDIR)$(BASHCOMPDIR)/sockmem
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/sockmem $(DESTDIR)$(MANDIR)/man8/sockmem.8
+	rm -f $(DESTDIR)$(BINDIR)/sockmem $(DESTDIR)$(MANDIR)/man8/sockmem.8 \
+		$(DESTDIR)$(BASHCOMPDIR)/sockmem
+
+# The Debian package (debian/), built by dpkg-buildpackage -us -uc -b from a
+# clean copy of the tree (the files git tracks) in build/deb/, where the
+# .deb lands: nothing is written into the source tree. About a minute.
+deb:
+	tests/deb/build.sh build/deb
+
+# deb, then lintian, dpkg -i, sockmem --version, man -w, and dpkg --purge
+# leaving nothing behind (root; installs into this system).
+deb-check:
+	tests/deb/check.sh build/deb
 
 # Benchmark at 10k/50k/100k loopback sockets against ss and the floor programs.
 bench: sockmem
@@ -140,7 +159,7 @@ clean:
 	rm -rf build sockmem
 
 .PHONY: lint all deps run unit unit-san integration manlint fuzz-build fuzz-regress check install uninstall \
-	clean bench fuzz
+	clean bench fuzz deb deb-check
 .DELETE_ON_ERROR:
 
 # Layering: model/ and render/ never include collect/ (they work on data,

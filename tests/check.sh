@@ -8,7 +8,8 @@
 # Hermetic suites (any user, seconds): the cmocka unit tests, golden-file
 # render tests included (plain and under ASan+UBSan), every golden JSON file
 # through jq, the output contract's man-page check, mandoc lint of the man
-# page, and the fuzz regression replay.
+# page, the bash completion driven for partial command lines, and the fuzz
+# regression replay.
 # Root-only suites (real kernel, network namespaces, other users' /proc):
 # the integration suite (plain and ASan+UBSan builds) and the strace
 # fault-injection table. Run by anyone else, each is reported as skipped
@@ -185,6 +186,12 @@ else
 	printf '%s\n' "$out"
 	fail "contract --man-only"
 fi
+
+echo "== bash completion (contrib/bash-completion/sockmem)"
+out=$(SOCKMEM=./sockmem tests/completion/run.sh 2>&1)
+rc=$?
+printf '%s\n' "$out"
+count_driver "bash completion" "$rc" "$out"
 
 echo "== man page lint"
 if lint=$(mandoc -Tlint -W warning man/sockmem.8 2>&1) && [ -z "$lint" ]; then

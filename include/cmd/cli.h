@@ -21,6 +21,9 @@ enum {
 };
 
 
+/* -o prom's --top when none is given. */
+#define CLI_PROM_TOP 50
+
 /*
  * Parses argv into o. Returns 0, or EXIT_USAGE with a one-line message in
  * err (no trailing newline). Does not print.

@@ -3,6 +3,7 @@
 #ifndef SOCKMEM_FINDINGS_H
 #define SOCKMEM_FINDINGS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,7 +22,7 @@ struct evidence {
 	struct maybe v;
 };
 
-#define FIND_MAX_EV 14
+#define FIND_MAX_EV 16
 #define FIND_TOP    5
 
 /* A process among the offenders: its offending sockets and their charge. */
@@ -66,5 +67,10 @@ const char *findings_sev_name(enum sev s);
 
 /* Worst severity among n findings, or -1 if n == 0. */
 int findings_worst(const struct finding *f, size_t n);
+
+/* The i-th distinct (id, severity) pair the rules can report, in table order
+ * (every finding any run can produce is one of them): fills *id and *sev and
+ * returns true, or false past the last. */
+bool findings_known(size_t i, const char **id, enum sev *sev);
 
 #endif

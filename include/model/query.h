@@ -23,7 +23,7 @@ enum cmd {
 	CMD_DIFF,
 	CMD_WATCH
 };
-enum fmt { FMT_TABLE, FMT_TSV, FMT_JSON, FMT_SVG /* plot only */ };
+enum fmt { FMT_TABLE, FMT_TSV, FMT_JSON, FMT_PROM, FMT_SVG /* plot only */ };
 
 struct opts {
 	enum cmd cmd;
@@ -38,6 +38,7 @@ struct opts {
 	enum group_by by;   /* --by */
 	struct filter filt; /* --state, --sport, --src, --pid, ... */
 	bool all_netns;	    /* --all-netns */
+	bool this_netns;    /* --this-netns */
 	const char *netns;  /* -N NAME */
 	size_t top_n;	    /* 0 = all */
 	const char *proc_root;
@@ -49,6 +50,9 @@ struct opts {
 	int64_t interval_ms; /* watch INTERVAL (default 2000) */
 	uint64_t count;	     /* watch COUNT, 0 = until interrupted */
 	bool help, version;
+	/* -o prom without --by: cgroup, or process where no cgroup2 is mounted */
+	bool by_auto;
+	const char *textfile; /* --textfile PATH: the output goes there atomically */
 };
 
 #endif

@@ -33,10 +33,19 @@ struct coverage {
 	bool v4, v6;	    /* families dumped */
 	struct filter dump; /* the kernel-side conditions only: states, ports,
 			       * addresses (no pid, comm, uid or cgroup) */
+	/* the namespace scope: */
+	struct maybe initial_netns;   /* 1/0: sockmem ran in the host's initial network
+				       * namespace; absent: it could not tell */
+	struct maybe other_netns;     /* namespaces found that the dump does not cover
+				       * (skipped ones, or all but the dumped one);
+				       * absent: they could not be listed */
+	struct maybe unreadable_pids; /* processes whose namespace could not be read
+				       * (other_netns is then a lower bound) */
 };
 
 struct report {
 	time_t when;
+	struct maybe collect_usec; /* how long the live collection took; absent --from a snapshot */
 	uint64_t page_size;
 	uint64_t ncpu;	    /* configured CPUs (per-CPU reserves) */
 	uint64_t netns_ino; /* namespace sockmem ran in, 0 if unknown */
@@ -101,6 +110,13 @@ void report_free(struct report *r);
 /* The per-namespace sysctls (tcp_rmem, tcp_wmem...) that apply to sockets
  * of network namespace netns_ino. */
 const struct sysctls *report_sysctls(const struct report *r, uint64_t netns_ino);
+
+/* Whether sockstat memory the dump does not hold can belong to network
+ * namespaces the dump did not cover: only this namespace (or -N's) was
+ * dumped and others were found, or could exist unseen (a process whose
+ * namespace was unreadable, a count that failed, not known to be the
+ * initial namespace). */
+bool report_other_netns_possible(const struct report *r);
 
 /* The user name of uid the collection found, or NULL. */
 const char *report_username(const struct report *r, uint32_t uid);

@@ -35,6 +35,8 @@ enum ti {
 	TI_RTTVAR,
 	TI_RCV_MSS,
 	TI_SND_MSS,
+	TI_SND_WSCALE, /* window scale shifts, present only if TCPI_OPT_WSCALE */
+	TI_RCV_WSCALE,
 	TI_N
 };
 
@@ -157,11 +159,17 @@ const char *sock_state_name(unsigned state);
 size_t sock_fmt_endpoint(char *buf, size_t len, int family, const uint8_t *addr, uint16_t port,
 			 const char *ifname);
 
-/* Byte offset and size of each kept tcp_info field (enum ti order). */
+/* Byte offset and size of each kept tcp_info field (enum ti order). Size 1
+ * is a 4-bit half of the byte at off (the wscale bitfields), which counts
+ * only when tcpi_options has TCPI_OPT_WSCALE. */
 struct diag_ti_field {
 	const char *name; /* JSON/TSV name, e.g. "rcv_space" */
 	uint16_t off, size;
 };
+
+/* tcpi_options (byte 5 of struct tcp_info) and its window-scale bit. */
+#define DIAG_TI_OPTIONS_OFF 5
+#define DIAG_TI_OPT_WSCALE  4
 extern const struct diag_ti_field diag_ti_fields[TI_N];
 
 /* Dump statistics, for --stats and tests. */

@@ -51,6 +51,7 @@ struct sysctls {
 	struct maybe tcp_adv_win_scale;
 	struct maybe tcp_moderate_rcvbuf;
 	struct maybe tcp_notsent_lowat; /* bytes; 4294967295 (UINT_MAX) = no limit */
+	struct maybe tcp_shrink_window; /* 6.5+, per netns; absent on older kernels */
 	struct maybe rmem_max, wmem_max, rmem_default, wmem_default;
 	struct maybe mem_pcpu_rsv; /* pages */
 };
@@ -73,8 +74,8 @@ struct sysinfo {
 
 /* Copies the per-network-namespace values of ns (sockstat inuse/tw/inuse6,
  * TcpExt counters, tcp_rmem, tcp_wmem, tcp_adv_win_scale,
- * tcp_moderate_rcvbuf, tcp_notsent_lowat, initial_netns) over home, keeping
- * home's host-global values. */
+ * tcp_moderate_rcvbuf, tcp_notsent_lowat, tcp_shrink_window, initial_netns) over
+ * home, keeping home's host-global values. */
 void procfs_overlay_netns(struct sysinfo *home, const struct sysinfo *ns);
 
 /* Whether kernel release text ("6.18.44-foo") is at least major.minor:

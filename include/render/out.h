@@ -70,6 +70,7 @@ typedef void (*field_json)(struct jw *w, const void *ctx, size_t row);
 #define FIELD_LEFT	1u /* left-aligned in tables */
 #define FIELD_EXACT	2u /* UNIT_BYTES printed exactly in tables too (sizes like MSS) */
 #define FIELD_JSON_ONLY 4u /* a JSON member only: tables and TSV say it in another column */
+#define FIELD_NOT_PROM	8u /* no Prometheus label: changes when its object is recreated */
 
 /*
  * One output field of a view: the single description every format
@@ -147,6 +148,26 @@ void out_sockets(struct outbuf *b, const struct report *r, const struct opts *o)
 void out_top(struct outbuf *b, const struct report *r, const struct opts *o);
 void out_system(struct outbuf *b, const struct report *r, const struct opts *o);
 void out_check(struct outbuf *b, const struct report *r, const struct opts *o);
+
+/* The rows of top: groups 0..n-1 and, at row n, the total (each socket once). */
+struct top_ctx {
+	const struct report *r;
+	size_t n;
+};
+
+#define OUT_TOP_MAX_FIELDS 13
+
+/* top's field table for --by by into f, which has room for
+ * OUT_TOP_MAX_FIELDS: *nkeys (if not NULL) key fields, then the sums over
+ * each group's sockets; returns the count. Its rows: struct top_ctx. */
+size_t out_top_fields(enum group_by by, struct field *f, size_t *nkeys);
+
+/* Calls fn for each value of the system view's field table, in its order:
+ * section (NULL: a top-level member), key, value, unit. */
+void out_system_each(const struct report *r,
+		     void (*fn)(void *arg, const char *section, const char *key, struct maybe v,
+				enum unit unit),
+		     void *arg);
 
 /* JSON members of the document object (the caller opens and closes it):
  * "schema", "command", "host"; then those of each view. */

@@ -61,6 +61,10 @@ size_t fmt_human(char *buf, uint64_t bytes);
  * tsv:   '\\' '\t' '\n' '\r' as \\ \t \n \r; other control bytes as \xHH.
  * table: '\\' as \\; every byte outside 0x20-0x7e as \xHH, so one byte is
  *        one column and alignment holds.
+ * prom:  a Prometheus label value (text exposition format): '\\' '"' and
+ *        newline as \\ \" \n; other control bytes and invalid UTF-8 bytes
+ *        as U+FFFD (the format is UTF-8 and has no other escapes); the rest
+ *        as it is (systemd's "\x2d" in a unit name stays those 4 bytes).
  * extra: further bytes to write as \xHH (tsv/table), e.g. "," in lists.
  */
 void ob_json_str(struct outbuf *b, const char *s); /* writes the quotes too */
@@ -68,6 +72,7 @@ void ob_json_str(struct outbuf *b, const char *s); /* writes the quotes too */
  * above U+10FFFF): then ob_json_str writes it without loss. */
 bool ob_utf8_valid(const char *s);
 void ob_tsv_str(struct outbuf *b, const char *s, const char *extra);
+void ob_prom_label_str(struct outbuf *b, const char *s); /* without the quotes */
 void ob_table_str(struct outbuf *b, const char *s, const char *extra);
 /* svg:   XML character data and attribute values: & < > " ' as entities;
  *        '\\' as \\; bytes < 0x20, 0x7f, invalid UTF-8 and U+FFFE/U+FFFF

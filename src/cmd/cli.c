@@ -20,7 +20,7 @@ void cli_usage(FILE *f)
 	for (size_t i = 0; i < ncmds; i++)
 		fprintf(f, "  %-9s %s\n", cmds[i].name, cmds[i].help);
 	fputs("Options:\n"
-	      "  -o, --output FMT   table (default), tsv or json (plot: svg)\n"
+	      "  -o, --output FMT   table (default), tsv, json or prom (plot: svg)\n"
 	      "  -j, --json         same as -o json\n"
 	      "  -H, --no-header    no header line (table, tsv)\n"
 	      "  -n, --numeric      exact byte counts in tables\n"
@@ -29,9 +29,12 @@ void cli_usage(FILE *f)
 	      "      --top N        at most N groups in top/report\n"
 	      "      --by KEY       group top by process (default), cgroup, user, port, state, "
 	      "netns\n"
-	      "      --all-netns    every network namespace on the host (root)\n"
+	      "      --all-netns    every network namespace on the host (the default as\n"
+	      "                     root in the host's initial network namespace)\n"
+	      "      --this-netns   only the network namespace sockmem runs in\n"
 	      "  -N, --netns NAME   the named network namespace (ip netns)\n"
 	      "      --from FILE    render a saved snapshot (- for stdin) instead of collecting\n"
+	      "      --textfile PATH  write the output to PATH atomically\n"
 	      "filters (repeat an option to OR values; different options AND):\n"
 	      "      --state STATE  ss state name or group (connected, synchronized, bucket, big, "
 	      "all)\n"
@@ -73,6 +76,7 @@ enum {
 	OPT_UNREAD_MIN,
 	OPT_BY,
 	OPT_ALL_NETNS,
+	OPT_THIS_NETNS,
 	OPT_STATE,
 	OPT_SPORT,
 	OPT_DPORT,
@@ -83,6 +87,7 @@ enum {
 	OPT_CGROUP,
 	OPT_UID,
 	OPT_FROM,
+	OPT_TEXTFILE,
 };
 
 /* Parses one filter option value into o->filt. Returns 0 or EXIT_USAGE. */
@@ -220,10 +225,10 @@ static int check_combination(const struct opts *o, int root_given, int not_json,
 		   f->npid || f->ncomm || f->nuid || f->ncgroup;
 
 	/* the scope of a collection: a snapshot was collected already */
-	if (o->from && (o->netns || o->all_netns || root_given || o->no_owners))
+	if (o->from && (o->netns || o->all_netns || o->this_netns || root_given || o->no_owners))
 		return fail(err, errlen, "%s",
-			    "--from: -N, --all-netns, --proc-root and --no-owners choose what to "
-			    "collect; a snapshot is collected already");
+			    "--from: -N, --all-netns, --this-netns, --proc-root and --no-owners "
+			    "choose what to collect; a snapshot is collected already");
 	if (o->cmd != CMD_SNAPSHOT)
 		return 0;
 	if (not_json)
@@ -276,6 +281,8 @@ static int check_operands(struct opts *o, char *err, size_t errlen)
 	const char *end;
 
 	o->interval_ms = 2000;
+	if ((o->cmd == CMD_DIFF || o->cmd == CMD_WATCH) && o->textfile)
+		return fail(err, errlen, "%s", "diff and watch write to standard output (no --textfile)");
 	if (o->cmd == CMD_DIFF) {
 		if (o->nargs < 1)
 			return fail(err, errlen, "%s", "diff needs OLD.json [NEW.json]");
@@ -322,6 +329,7 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 		{ "unread-min", required_argument, NULL, OPT_UNREAD_MIN },
 		{ "by", required_argument, NULL, OPT_BY },
 		{ "all-netns", no_argument, NULL, OPT_ALL_NETNS },
+		{ "this-netns", no_argument, NULL, OPT_THIS_NETNS },
 		{ "netns", required_argument, NULL, 'N' },
 		{ "state", required_argument, NULL, OPT_STATE },
 		{ "sport", required_argument, NULL, OPT_SPORT },
@@ -333,11 +341,12 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 		{ "cgroup", required_argument, NULL, OPT_CGROUP },
 		{ "uid", required_argument, NULL, OPT_UID },
 		{ "from", required_argument, NULL, OPT_FROM },
+		{ "textfile", required_argument, NULL, OPT_TEXTFILE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, only4 = 0, only6 = 0, seen_cmd = 0, root_given = 0, fmt_given = 0;
+	int c, only4 = 0, only6 = 0, seen_cmd = 0, root_given = 0, fmt_given = 0, by_given = 0;
 	char optname[3] = "-?";
 
 	memset(o, 0, sizeof(*o));
@@ -393,12 +402,14 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 				o->fmt = FMT_TSV;
 			else if (strcmp(optarg, "json") == 0)
 				o->fmt = FMT_JSON;
+			else if (strcmp(optarg, "prom") == 0)
+				o->fmt = FMT_PROM;
 			else if (strcmp(optarg, "svg") == 0)
 				o->fmt = FMT_SVG;
 			else
 				return fail(err, errlen,
-					    "unknown output format '%s' (table, tsv, json; svg for "
-					    "plot)",
+					    "unknown output format '%s' (table, tsv, json, prom; svg "
+					    "for plot)",
 					    optarg);
 			break;
 		case 'j': o->fmt = FMT_JSON; break;
@@ -436,6 +447,11 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 					    "--from needs a file name (- for stdin)");
 			o->from = optarg;
 			break;
+		case OPT_TEXTFILE:
+			if (!*optarg)
+				return fail(err, errlen, "%s", "--textfile needs a file name");
+			o->textfile = optarg;
+			break;
 		case OPT_UNSENT_MIN:
 		case OPT_ZERO_WINDOW:
 		case OPT_UNREAD_MIN: {
@@ -454,6 +470,7 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 			break;
 		}
 		case OPT_BY:
+			by_given = 1;
 			if (agg_by_parse(optarg, &o->by) != 0)
 				return fail(err, errlen,
 					    "unknown --by key '%s' (process, cgroup, user, port, "
@@ -461,6 +478,7 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 					    optarg);
 			break;
 		case OPT_ALL_NETNS: o->all_netns = true; break;
+		case OPT_THIS_NETNS: o->this_netns = true; break;
 		case 'N':
 			if (!*optarg || strchr(optarg, '/') || strcmp(optarg, ".") == 0 ||
 			    strcmp(optarg, "..") == 0)
@@ -499,8 +517,20 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 			return fail(err, errlen, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (o->all_netns && o->netns)
-		return fail(err, errlen, "%s", "--all-netns and -N exclude each other");
+	if (o->fmt == FMT_PROM && (o->cmd == CMD_SOCKETS || o->cmd == CMD_SNAPSHOT ||
+				   o->cmd == CMD_DIFF || o->cmd == CMD_WATCH))
+		return fail(err, errlen, "%s",
+			    "-o prom: system, top, check and report only (no per-socket series)");
+	/* -o prom: bounded series by default, cgroups where there are some */
+	if (o->fmt == FMT_PROM && !o->top_n)
+		o->top_n = CLI_PROM_TOP;
+	if (o->fmt == FMT_PROM && !by_given) {
+		o->by = BY_CGROUP;
+		o->by_auto = true;
+	}
+	if (o->all_netns + o->this_netns + (o->netns != NULL) > 1)
+		return fail(err, errlen, "%s",
+			    "--all-netns, --this-netns and -N exclude each other");
 	/* -4 and -6 together mean both, as in ss. */
 	o->want_v4 = only4 || !only6;
 	o->want_v6 = only6 || !only4;

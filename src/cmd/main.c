@@ -7,6 +7,7 @@
 
 #include "cmd/cli.h"
 #include "cmd/cmds.h"
+#include "cmd/textfile.h"
 #include "collect/collect.h"
 #include "collect/snapfile.h"
 #include "model/report.h"
@@ -25,9 +26,10 @@ static int interrupted(void)
 }
 
 /* Fills r for command c: loaded from o->from or collected live, then (views)
- * filtered and derived. Returns 0 or the exit status, with the message
+ * filtered and derived; -o prom's default --by falls back to process where
+ * no cgroup2 is mounted. Returns 0 or the exit status, with the message
  * printed. */
-static int prepare(const struct cmd_def *c, const struct opts *o, struct report *r)
+static int prepare(const struct cmd_def *c, struct opts *o, struct report *r)
 {
 	struct report_err e = { 0 };
 	char why[512], msg[1024];
@@ -43,6 +45,8 @@ static int prepare(const struct cmd_def *c, const struct opts *o, struct report 
 	} else if (collect_live(o, cmd_needs(c, o), r, &e) != 0) {
 		goto fail;
 	}
+	if (o->by_auto && !r->cg.v2_mount[0])
+		o->by = BY_PROCESS;
 	if (!c->raw && (report_filter(o, r, &e) != 0 || report_derive(o, r, &e) != 0))
 		goto fail;
 	return sig_interrupted() ? interrupted() : 0;
@@ -114,11 +118,16 @@ int main(int argc, char **argv)
 		return rc;
 	}
 	warn_data(&r, &o);
-	rc = c->render(&r, &o, stdout);
+	rc =
+	    o.textfile ? textfile_render(o.textfile, c->render, &r, &o) : c->render(&r, &o, stdout);
 	worst = findings_worst(r.findings, r.nfindings);
 	report_free(&r);
 	if (rc == -EINTR || sig_interrupted())
 		return interrupted();
+	if (rc && o.textfile) {
+		fprintf(stderr, "sockmem: %s: %s\n", o.textfile, strerror(-rc));
+		return EXIT_RUNTIME;
+	}
 	if (rc && rc != -EPIPE) {
 		fprintf(stderr, "sockmem: write error: %s\n", strerror(-rc));
 		return EXIT_RUNTIME;

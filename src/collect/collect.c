@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "collect/cgroup.h"
@@ -94,13 +95,33 @@ static void read_ns_values(const struct procfs *p, struct netns_ent *e)
 		ns_values_from(e, &si);
 }
 
+/* Opens a listed namespace. When its name or process went since the
+ * listing, another process in it is looked for; none: it is gone (ENOENT),
+ * with its sockets, and no part of the dump is missing. */
+static int open_listed(const struct procfs *p, struct netns_ent *ns)
+{
+	int fd = netns_open(p, RUN_NETNS, ns);
+
+	if (fd == -ENOENT || fd == -ESRCH) {
+		struct netns_ent again = *ns;
+
+		again.name[0] = '\0';
+		again.pid = netns_find_pid(p, ns->ino);
+		fd = again.pid ? netns_open(p, RUN_NETNS, &again) : -ENOENT;
+		if (fd == -ESRCH)
+			fd = -ENOENT;
+	}
+	return fd;
+}
+
 /* --all-netns: enter each namespace, dump it, come back. */
 static int dump_all_netns(const struct procfs *p, const struct opts *o, const struct diag_req *req,
 			  struct report *r, struct report_err *e)
 {
 	struct diag_err de;
 	int home = openat(p->dirfd, "self/ns/net", O_RDONLY | O_CLOEXEC);
-	int err = netns_list(p, RUN_NETNS, &r->netns, &r->nnetns);
+	size_t denied = 0;
+	int err = netns_list(p, RUN_NETNS, &r->netns, &r->nnetns, &denied);
 
 	if (err || home < 0) {
 		if (home >= 0)
@@ -121,7 +142,7 @@ static int dump_all_netns(const struct procfs *p, const struct opts *o, const st
 			}
 			continue;
 		}
-		int fd = netns_open(p, RUN_NETNS, ns);
+		int fd = open_listed(p, ns);
 
 		if (fd < 0) {
 			ns->skipped = -fd;
@@ -145,7 +166,42 @@ static int dump_all_netns(const struct procfs *p, const struct opts *o, const st
 		}
 	}
 	close(home);
+	r->cov.unreadable_pids = maybe_of((int64_t)denied);
+	r->cov.other_netns = maybe_of(0);
+	for (size_t i = 0; i < r->nnetns; i++)
+		r->cov.other_netns.v += r->netns[i].skipped && r->netns[i].skipped != EINVAL &&
+					r->netns[i].skipped != ENOENT;
 	return 0;
+}
+
+/* One namespace dumped: how many others exist (listed, not entered). A
+ * listing that fails leaves the count absent; the run goes on. */
+static void count_other_netns(const struct procfs *p, struct report *r)
+{
+	struct netns_ent *v = NULL;
+	size_t n = 0, denied = 0;
+
+	if (netns_list(p, RUN_NETNS, &v, &n, &denied) != 0)
+		return;
+	r->cov.unreadable_pids = maybe_of((int64_t)denied);
+	r->cov.other_netns = maybe_of(0);
+	for (size_t i = 0; i < n; i++)
+		/* EINVAL: a file in /run/netns that is no namespace */
+		r->cov.other_netns.v += v[i].ino != r->netns_ino && v[i].skipped != EINVAL;
+	free(v);
+}
+
+/* Whether the default scope is every namespace: the caller may enter them
+ * (CAP_SYS_ADMIN) and runs in the initial one, so it sees them all. */
+static bool whole_host(const struct procfs *p, const struct opts *o, struct report *r)
+{
+	int init = netns_initial(p, procfs_netns_ino(p, 0));
+
+	if (init >= 0)
+		r->cov.initial_netns = maybe_of(init);
+	if (o->all_netns)
+		return true;
+	return !o->this_netns && !o->netns && init == 1 && netns_may_enter();
 }
 
 /* The fd walk runs on its own thread while the netlink dump runs: the two
@@ -348,8 +404,10 @@ static int collect_inside(const struct procfs *p, const struct opts *o, unsigned
 			return report_fail(e, where, err);
 		procfs_overlay_netns(&r->sys, &ns);
 	}
-	if (o->all_netns ? dump_all_netns(p, o, req, r, e) : dump_one(o, req, r, e))
+	if (r->all_netns ? dump_all_netns(p, o, req, r, e) : dump_one(o, req, r, e))
 		return -1;
+	if (!r->all_netns)
+		count_other_netns(p, r);
 	if ((need & COLLECT_CGROUPS) && resolve_cgroups(p, &o->filt, r, e))
 		return -1;
 	if (walker->p) {
@@ -379,11 +437,13 @@ int collect_live(const struct opts *o, unsigned need, struct report *r, struct r
 	long ps = sysconf(_SC_PAGESIZE), nc = sysconf(_SC_NPROCESSORS_CONF);
 	struct walker walker = { 0 };
 
+	struct timespec t0, t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(r, 0, sizeof(*r));
 	r->when = time(NULL);
 	r->page_size = ps > 0 ? (uint64_t)ps : 4096;
 	r->ncpu = nc > 0 ? (uint64_t)nc : 0;
-	r->all_netns = o->all_netns;
 	set_coverage(o, r);
 	if (filter_has_kernel_part(&o->filt)) {
 		err = filter_bytecode(&o->filt, bc, sizeof(bc));
@@ -395,6 +455,7 @@ int collect_live(const struct opts *o, unsigned need, struct report *r, struct r
 	err = procfs_open(&p, o->proc_root);
 	if (err)
 		return report_fail(e, o->proc_root, err);
+	r->all_netns = whole_host(&p, o, r);
 	/* Host-global values (tcp_mem, orphans, mem_pcpu_rsv) are read at home:
 	 * a child namespace does not show them. */
 	err = procfs_read_sysinfo(&p, &r->sys, &where);
@@ -419,5 +480,8 @@ out:
 			rc = report_fail(e, "returning to the original network namespace", err);
 	}
 	procfs_close(&p);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	r->collect_usec =
+	    maybe_of((int64_t)(t1.tv_sec - t0.tv_sec) * 1000000 + (t1.tv_nsec - t0.tv_nsec) / 1000);
 	return rc;
 }

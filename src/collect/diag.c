@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
 #include <string.h>
@@ -18,6 +19,27 @@
  * 6.2) are still read when the running kernel sends them.
  */
 
+/*
+ * tcpi_snd_wscale:4 and tcpi_rcv_wscale:4 share byte 6, in the compiler's
+ * bitfield order (the kernel and its readers build with the same ABI: the
+ * first field in the low nibble on little-endian, the high one on
+ * big-endian). The kernel fills them only when window scaling was
+ * negotiated (TCPI_OPT_WSCALE); otherwise they are absent, not 0.
+ */
+static bool parse_wscale(const uint8_t *p, size_t len, enum ti i, uint64_t *out)
+{
+	if (len <= DIAG_TI_OPTIONS_OFF || len <= diag_ti_fields[i].off ||
+	    !(p[DIAG_TI_OPTIONS_OFF] & DIAG_TI_OPT_WSCALE))
+		return false;
+	uint8_t b = p[diag_ti_fields[i].off];
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	*out = i == TI_SND_WSCALE ? b >> 4 : b & 0xf;
+#else
+	*out = i == TI_SND_WSCALE ? b & 0xf : b >> 4;
+#endif
+	return true;
+}
+
 static void parse_tcp_info(const uint8_t *p, size_t len, struct sock_rec *rec)
 {
 	/* A repeated attribute replaces the earlier one, as with nla_parse. */
@@ -28,6 +50,11 @@ static void parse_tcp_info(const uint8_t *p, size_t len, struct sock_rec *rec)
 
 		if (len < (size_t)f->off + f->size)
 			continue;
+		if (f->size == 1) {
+			if (parse_wscale(p, len, (enum ti)i, &rec->ti[i]))
+				rec->ti_mask |= (uint16_t)(1u << i);
+			continue;
+		}
 		if (f->size == 8) {
 			uint64_t v;
 

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/magic.h>
 #include <linux/nsfs.h>
 #include <sched.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -68,8 +70,10 @@ static int check_netns_fd(int fd)
 	return t < 0 || t == CLONE_NEWNET ? 0 : -EINVAL;
 }
 
-/* Every /proc/PID/ns/net. A listing error loses namespaces: it fails. */
-static int list_proc(const struct procfs *p, struct netns_ent **v, size_t *n, size_t *cap)
+/* Every /proc/PID/ns/net. A listing error loses namespaces: it fails.
+ * *denied counts processes whose link could not be read (not gone). */
+static int list_proc(const struct procfs *p, struct netns_ent **v, size_t *n, size_t *cap,
+		     size_t *denied)
 {
 	int dfd = openat(p->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
@@ -94,10 +98,14 @@ static int list_proc(const struct procfs *p, struct netns_ent **v, size_t *n, si
 
 		if (num_u64(de->d_name, INT32_MAX, &pid) != 0 || pid == 0)
 			continue;
-		uint64_t ino = procfs_netns_ino(p, (int)pid);
+		char rel[64];
+		struct stat st;
 
-		if (ino)
-			err = push(v, n, cap, ino, (int32_t)pid, NULL, 0);
+		snprintf(rel, sizeof(rel), "%d/ns/net", (int)pid);
+		if (fstatat(p->dirfd, rel, &st, 0) == 0)
+			err = push(v, n, cap, (uint64_t)st.st_ino, (int32_t)pid, NULL, 0);
+		else if (errno != ENOENT && errno != ESRCH) /* ENOENT: it exited */
+			(*denied)++;
 	}
 	closedir(d);
 	return err;
@@ -146,17 +154,18 @@ static int list_run(const char *run_netns, struct netns_ent **v, size_t *n, size
 	return err;
 }
 
-int netns_list(const struct procfs *p, const char *run_netns, struct netns_ent **out, size_t *n)
+int netns_list(const struct procfs *p, const char *run_netns, struct netns_ent **out, size_t *n,
+	       size_t *denied)
 {
 	struct netns_ent *v = NULL;
-	size_t cnt = 0, cap = 0;
+	size_t cnt = 0, cap = 0, nd = 0;
 	int err = 0;
 	uint64_t self = procfs_netns_ino(p, 0);
 
 	if (self)
 		err = push(&v, &cnt, &cap, self, 0, NULL, 0);
 	if (!err)
-		err = list_proc(p, &v, &cnt, &cap);
+		err = list_proc(p, &v, &cnt, &cap, &nd);
 	if (!err)
 		err = list_run(run_netns, &v, &cnt, &cap);
 	if (err) {
@@ -165,7 +174,36 @@ int netns_list(const struct procfs *p, const char *run_netns, struct netns_ent *
 	}
 	*out = v;
 	*n = cnt;
+	if (denied)
+		*denied = nd;
 	return 0;
+}
+
+int32_t netns_find_pid(const struct procfs *p, uint64_t ino)
+{
+	int dfd = openat(p->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	int32_t found = 0;
+	struct dirent *de;
+
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		return 0;
+	}
+	while (!found && (de = readdir(d)) != NULL) {
+		uint64_t pid;
+		char rel[64];
+		struct stat st;
+
+		if (num_u64(de->d_name, INT32_MAX, &pid) != 0 || pid == 0)
+			continue;
+		snprintf(rel, sizeof(rel), "%d/ns/net", (int)pid);
+		if (fstatat(p->dirfd, rel, &st, 0) == 0 && (uint64_t)st.st_ino == ino)
+			found = (int32_t)pid;
+	}
+	closedir(d);
+	return found;
 }
 
 bool netns_name_ok(const char *name)
@@ -233,4 +271,55 @@ int netns_open(const struct procfs *p, const char *run_netns, const struct netns
 int netns_enter(int fd)
 {
 	return setns(fd, CLONE_NEWNET) < 0 ? -errno : 0;
+}
+
+/* Whether pid's /proc stat flags mark a kernel thread (PF_KTHREAD): -1 if
+ * unreadable. Kernel threads all live in init_net (they fork from kthreadd,
+ * which has the initial nsproxy), and no process can make itself one. */
+static int is_kthread(const struct procfs *p, int pid)
+{
+	char rel[32], buf[1024];
+	const char *end;
+	int64_t flags = 0;
+	long len;
+
+	snprintf(rel, sizeof(rel), "%d/stat", pid);
+	len = procfs_read(p, rel, buf, sizeof(buf));
+	if (len <= 0)
+		return -1;
+	/* "pid (comm) state ppid pgrp session tty tpgid flags": comm may hold
+	 * anything, so count fields from its last ')' */
+	end = strrchr(buf, ')');
+	for (int field = 3; end && field <= 9; field++) {
+		end = strchr(end + 1, ' ');
+		if (end && field == 9 && num_i64_prefix(end + 1, &end, &flags) != 0)
+			return -1;
+	}
+	return end ? (flags & NETNS_PF_KTHREAD) != 0 : -1;
+}
+
+int netns_initial(const struct procfs *p, uint64_t self)
+{
+	struct stat st;
+
+	if (!self)
+		return -ENOENT;
+	if (self == NETNS_INIT_INO)
+		return 1;
+	/* pid 2 is kthreadd in the initial pid namespace; in another one it
+	 * is an ordinary process, which the flag tells apart */
+	if (is_kthread(p, 2) != 1 || fstatat(p->dirfd, "2/ns/net", &st, 0) < 0)
+		return -ENOENT;
+	return (uint64_t)st.st_ino == self;
+}
+
+bool netns_may_enter(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+
+	memset(d, 0, sizeof(d));
+	if (syscall(SYS_capget, &h, d) != 0)
+		return false;
+	return (d[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective & CAP_TO_MASK(CAP_SYS_ADMIN)) != 0;
 }

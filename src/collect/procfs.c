@@ -316,6 +316,7 @@ int procfs_read_sysinfo(const struct procfs *p, struct sysinfo *si, const char *
 	read_ints(p, "sys/net/ipv4/tcp_adv_win_scale", &sc->tcp_adv_win_scale, 1);
 	read_ints(p, "sys/net/ipv4/tcp_moderate_rcvbuf", &sc->tcp_moderate_rcvbuf, 1);
 	read_ints(p, "sys/net/ipv4/tcp_notsent_lowat", &sc->tcp_notsent_lowat, 1);
+	read_ints(p, "sys/net/ipv4/tcp_shrink_window", &sc->tcp_shrink_window, 1);
 	read_ints(p, "sys/net/core/rmem_max", &sc->rmem_max, 1);
 	read_ints(p, "sys/net/core/wmem_max", &sc->wmem_max, 1);
 	read_ints(p, "sys/net/core/rmem_default", &sc->rmem_default, 1);

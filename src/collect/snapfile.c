@@ -59,7 +59,9 @@ static int read_tcp_info(struct rd *d, json_t *el, const char *path, struct sock
 			if (sr_u64_str_in(d, v, p, k, &s->ti[i]))
 				return -1;
 		} else {
-			if (sr_int_in(d, v, p, k, 0, UINT32_MAX, &x))
+			/* a size-1 field is a 4-bit window scale */
+			if (sr_int_in(d, v, p, k, 0, diag_ti_fields[i].size == 1 ? 15 : UINT32_MAX,
+				      &x))
 				return -1;
 			s->ti[i] = (uint64_t)x;
 		}

@@ -23,12 +23,32 @@ int sr_bad(struct rd *d, const char *fmt, ...)
 
 /* ------------------------------------------------------------------ members */
 
+/* Members added to the sockmem/1 document after its first release (0.1.0):
+ * a snapshot written before them lacks them, and that is no damage. Each
+ * reads as null (absent) when missing, so older snapshots still load. */
+static const char *const added_since_0_1[] = {
+	"tcp_notsent_lowat", "tcp_shrink_window", "initial_netns",     "TCPRcvCoalesce",
+	"TCPToZeroWindowAdv", "TCPFromZeroWindowAdv", "snd_wscale", "rcv_wscale",
+	"other_netns", "unreadable_pids",
+};
+
+static bool added_later(const char *key)
+{
+	for (size_t i = 0; i < sizeof(added_since_0_1) / sizeof(added_since_0_1[0]); i++)
+		if (strcmp(key, added_since_0_1[i]) == 0)
+			return true;
+	return false;
+}
+
 /* Member key of obj (path names obj in messages); NULL and a refusal when
- * it is missing. JSON null is returned as it is. */
+ * it is missing, but null for a member added after 0.1.0. JSON null is
+ * returned as it is. */
 json_t *sr_need(struct rd *d, json_t *obj, const char *path, const char *key)
 {
 	json_t *v = json_object_get(obj, key);
 
+	if (!v && added_later(key))
+		return json_null();
 	if (!v)
 		sr_bad(d, "%s%s%s: missing", path, *path && *key ? "." : "", key);
 	return v;
@@ -83,7 +103,7 @@ int sr_get_int(struct rd *d, json_t *obj, const char *path, const char *key, int
 
 int sr_get_u32(struct rd *d, json_t *obj, const char *path, const char *key, uint32_t *out)
 {
-	int64_t v;
+	int64_t v = 0;
 
 	if (sr_get_int(d, obj, path, key, 0, UINT32_MAX, &v))
 		return -1;
@@ -93,7 +113,7 @@ int sr_get_u32(struct rd *d, json_t *obj, const char *path, const char *key, uin
 
 int sr_get_u64(struct rd *d, json_t *obj, const char *path, const char *key, uint64_t *out)
 {
-	int64_t v;
+	int64_t v = 0;
 
 	if (sr_get_int(d, obj, path, key, 0, INT64_MAX, &v))
 		return -1;

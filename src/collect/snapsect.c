@@ -155,6 +155,31 @@ static int read_conds(struct rd *d, json_t *cov, const char *key, parse_fn fn, s
 	return 0;
 }
 
+/* A count that may be absent: null or [0, INT64_MAX]. */
+static int read_count(struct rd *d, json_t *cov, const char *key, struct maybe *m)
+{
+	if (sr_get_maybe(d, cov, "coverage", key, m))
+		return -1;
+	if (m->has && m->v < 0)
+		return sr_wrong(d, "coverage", key, "a negative count");
+	return 0;
+}
+
+/* The namespace scope: initial_netns (true, false or null) and the counts. */
+static int read_scope(struct rd *d, json_t *cov)
+{
+	struct coverage *c = &d->r->cov;
+	json_t *v = sr_need(d, cov, "coverage", "initial_netns");
+
+	if (!v)
+		return -1;
+	if (!json_is_null(v) && !json_is_boolean(v))
+		return sr_wrong(d, "coverage", "initial_netns", "not true, false or null");
+	c->initial_netns = json_is_null(v) ? maybe_none() : maybe_of(json_is_true(v));
+	return read_count(d, cov, "other_netns", &c->other_netns) ||
+	       read_count(d, cov, "unreadable_pids", &c->unreadable_pids);
+}
+
 static int read_coverage(struct rd *d, json_t *root)
 {
 	struct report *r = d->r;
@@ -163,7 +188,7 @@ static int read_coverage(struct rd *d, json_t *root)
 
 	if (sr_get_node(d, root, "", "coverage", JSON_OBJECT, false, &cov) ||
 	    sr_get_node(d, cov, "coverage", "families", JSON_ARRAY, false, &fam) ||
-	    sr_get_bool(d, cov, "coverage", "all_netns", &r->all_netns) ||
+	    sr_get_bool(d, cov, "coverage", "all_netns", &r->all_netns) || read_scope(d, cov) ||
 	    sr_get_node(d, cov, "coverage", "states", JSON_ARRAY, false, &st))
 		return -1;
 	for (size_t i = 0; i < json_array_size(fam); i++) {
@@ -227,6 +252,7 @@ static int read_sysctls(struct rd *d, json_t *obj, const char *path, struct sysc
 		       sr_get_maybe(d, s, p, "tcp_adv_win_scale", &sc->tcp_adv_win_scale) ||
 		       sr_get_maybe(d, s, p, "tcp_moderate_rcvbuf", &sc->tcp_moderate_rcvbuf) ||
 		       sr_get_maybe(d, s, p, "tcp_notsent_lowat", &sc->tcp_notsent_lowat) ||
+		       sr_get_maybe(d, s, p, "tcp_shrink_window", &sc->tcp_shrink_window) ||
 		       sr_get_maybe(d, s, p, "rmem_max", &sc->rmem_max) ||
 		       sr_get_maybe(d, s, p, "wmem_max", &sc->wmem_max) ||
 		       sr_get_maybe(d, s, p, "rmem_default", &sc->rmem_default) ||

@@ -239,24 +239,110 @@ static bool unread_backlog(const struct sock_rec *s, const struct sysctls *sc,
 	       sock_has_ti(s, TI_RCV_WND) && window_near_zero(s, fo);
 }
 
-/* Whether v lies outside [lim[1], lim[2]] (default..max), both present. */
-static bool outside_autotuning(uint64_t v, const struct maybe lim[3])
+/*
+ * Whether the receive buffer is known to have been fixed before the
+ * handshake. tcp_select_initial_window() picks rcv_wscale for the largest
+ * window the socket may ever offer: ilog2(max(space, tcp_rmem[2],
+ * rmem_max)) - 15, capped by window_clamp, which SO_RCVBUF (on the socket or
+ * on its listener) sets to the locked buffer's window. So an unlocked socket
+ * never has rcv_wscale below ilog2(rmem_max) - 15; one that does had its
+ * window capped at the handshake (SO_RCVBUF; or TCP_WINDOW_CLAMP, a route's
+ * window, or rmem_max raised since). Nothing else in inet_diag shows
+ * SOCK_RCVBUF_LOCK: without window scaling, or without rmem_max, unknown.
+ */
+static bool rcvbuf_lock_known(const struct sock_rec *s, const struct sysctls *sc)
 {
-	return v < (uint64_t)lim[1].v || v > (uint64_t)lim[2].v;
+	int floor = -15;
+
+	if (!sock_has_ti(s, TI_RCV_WSCALE) || !sc->rmem_max.has || sc->rmem_max.v <= 0)
+		return false;
+	for (int64_t v = sc->rmem_max.v; v > 1; v >>= 1)
+		floor++;
+	if (floor > 14) /* TCP_MAX_WSCALE */
+		floor = 14;
+	return (int64_t)s->ti[TI_RCV_WSCALE] < floor;
+}
+
+/* A socket with buffers of its own: not a TIME-WAIT or request minisocket. */
+static bool has_buffers(const struct sock_rec *s)
+{
+	return s->state != SOCK_TCP_TIME_WAIT && s->state != SOCK_TCP_NEW_SYN_RECV;
 }
 
 static bool locked_buffers(const struct sock_rec *s, const struct sysctls *sc,
 			   const struct find_opts *fo)
 {
 	(void)fo;
-	if (!sc->tcp_rmem[1].has || !sc->tcp_rmem[2].has || !sc->tcp_wmem[1].has ||
-	    !sc->tcp_wmem[2].has)
+	return has_buffers(s) && rcvbuf_lock_known(s, sc);
+}
+
+/* Whether v lies outside [lim[1], lim[2]] (default..max), both present. */
+static bool outside_range(uint64_t v, const struct maybe lim[3])
+{
+	return lim[1].has && lim[2].has && (v < (uint64_t)lim[1].v || v > (uint64_t)lim[2].v);
+}
+
+/* rb or tb outside the current range and not known to be locked: SO_RCVBUF /
+ * SO_SNDBUF, a socket older than a tcp_rmem/tcp_wmem change, or a send
+ * buffer cut under memory pressure; inet_diag cannot say which. */
+static bool outside_autotuning(const struct sock_rec *s, const struct sysctls *sc,
+			       const struct find_opts *fo)
+{
+	(void)fo;
+	if (!has_buffers(s))
 		return false;
-	/* minisockets have no buffers of their own */
-	if (s->state == SOCK_TCP_TIME_WAIT || s->state == SOCK_TCP_NEW_SYN_RECV)
-		return false;
-	return outside_autotuning(s->skmem[SKM_RB], sc->tcp_rmem) ||
-	       outside_autotuning(s->skmem[SKM_TB], sc->tcp_wmem);
+	return (outside_range(s->skmem[SKM_RB], sc->tcp_rmem) && !rcvbuf_lock_known(s, sc)) ||
+	       outside_range(s->skmem[SKM_TB], sc->tcp_wmem);
+}
+
+/*
+ * The growing receive buffer. A receiver that does not read, fed small
+ * segments: r (truesize) grows many times faster than the unread payload.
+ * When r passes rb, tcp_try_rmem_schedule() calls tcp_prune_queue(), whose
+ * tcp_clamp_window() raises rb to r (up to tcp_rmem[2]) instead of
+ * collapsing; the window already offered stays open because
+ * tcp_select_window() never shrinks it (tcp_shrink_window=0, or rcv_wscale
+ * 0), so the sender goes on. Thresholds (from experiment, see sockmem(8)):
+ * the unread payload is at most 1/GROW_PAYLOAD_DIV of r, and r is at least
+ * 1/GROW_FULL_DIV of rb, so that the queue, not a reader's momentary
+ * backlog, is what holds rb.
+ */
+#define GROW_PAYLOAD_DIV 4
+#define GROW_FULL_DIV	 4
+
+static bool overhead_bound(const struct sock_rec *s)
+{
+	uint64_t r = s->skmem[SKM_R];
+
+	return is_conn_state(s->state) && s->rqueue > 0 &&
+	       r >= (uint64_t)s->rqueue * GROW_PAYLOAD_DIV &&
+	       r * GROW_FULL_DIV >= s->skmem[SKM_RB];
+}
+
+/* tcp_shrink_window=1 applies: tcp_select_window() shrinks only with a
+ * window scale (rcv_wscale > 0). */
+static bool shrink_applies(const struct sock_rec *s, const struct sysctls *sc)
+{
+	return sc->tcp_shrink_window.has && sc->tcp_shrink_window.v != 0 &&
+	       sock_has_ti(s, TI_RCV_WSCALE) && s->ti[TI_RCV_WSCALE] > 0;
+}
+
+static bool growing_rcvbuf(const struct sock_rec *s, const struct sysctls *sc,
+			   const struct find_opts *fo)
+{
+	(void)fo;
+	return overhead_bound(s) && sc->tcp_rmem[1].has &&
+	       s->skmem[SKM_RB] > (uint64_t)sc->tcp_rmem[1].v && !shrink_applies(s, sc) &&
+	       !rcvbuf_lock_known(s, sc);
+}
+
+/* The same receivers where tcp_shrink_window=1 applies: the window closes
+ * instead (rb may stay at tcp_rmem[1]). */
+static bool growing_rcvbuf_fixed(const struct sock_rec *s, const struct sysctls *sc,
+				 const struct find_opts *fo)
+{
+	(void)fo;
+	return overhead_bound(s) && shrink_applies(s, sc) && !rcvbuf_lock_known(s, sc);
 }
 
 /* Thresholds a per-socket rule adds to its evidence, from the namespace of
@@ -291,6 +377,30 @@ static void ev_autotuning_range(struct finding *f, const struct sysctls *nsc,
 	ev(f, "tcp_rmem_max", EV_BYTES, nsc->tcp_rmem[2]);
 	ev(f, "tcp_wmem_default", EV_BYTES, nsc->tcp_wmem[1]);
 	ev(f, "tcp_wmem_max", EV_BYTES, nsc->tcp_wmem[2]);
+}
+
+/* rmem_max and the smallest rcv_wscale it gives an unlocked socket. */
+static void ev_wscale_floor(struct finding *f, const struct sysctls *nsc,
+			    const struct find_opts *fo)
+{
+	int64_t floor = -15;
+
+	(void)fo;
+	for (int64_t v = nsc->rmem_max.v; v > 1; v >>= 1)
+		floor++;
+	ev(f, "rmem_max", EV_BYTES, nsc->rmem_max);
+	ev(f, "rcv_wscale_floor", EV_COUNT, nsc->rmem_max.has ? maybe_of(floor > 14 ? 14 : floor)
+							       : maybe_none());
+}
+
+static void ev_growing(struct finding *f, const struct sysctls *nsc, const struct find_opts *fo)
+{
+	(void)fo;
+	ev(f, "tcp_rmem_default", EV_BYTES, nsc->tcp_rmem[1]);
+	ev(f, "tcp_rmem_max", EV_BYTES, nsc->tcp_rmem[2]);
+	ev(f, "tcp_shrink_window", EV_COUNT, nsc->tcp_shrink_window);
+	ev(f, "unread_max_pct", EV_COUNT, maybe_of(100 / GROW_PAYLOAD_DIV));
+	ev(f, "fill_min_pct", EV_COUNT, maybe_of(100 / GROW_FULL_DIV));
 }
 
 /* ---- counters since boot ---- */
@@ -331,9 +441,20 @@ static void fill_drops(struct finding *f, const struct report *r)
 
 /* ---- reconciliation, only over a complete (unfiltered) dump ---- */
 
-static bool reconcile_gap(const struct report *r)
+static bool gap_beyond(const struct report *r)
 {
 	return !r->partial && r->rec.within.has && !r->rec.within.v;
+}
+
+/* A positive gap the namespaces that were not dumped can explain. */
+static bool gap_other_netns(const struct report *r)
+{
+	return gap_beyond(r) && r->rec.gap_pages.v > 0 && report_other_netns_possible(r);
+}
+
+static bool reconcile_gap(const struct report *r)
+{
+	return gap_beyond(r) && !gap_other_netns(r);
 }
 
 static void fill_reconcile(struct finding *f, const struct report *r)
@@ -351,10 +472,35 @@ static void fill_reconcile(struct finding *f, const struct report *r)
 	ev(f, "tolerance_pages", EV_PAGES, rec->tolerance_pages);
 }
 
+static void fill_other_netns(struct finding *f, const struct report *r)
+{
+	const struct reconcile *rec = &r->rec;
+	const struct coverage *c = &r->cov;
+	char n[80];
+
+	if (c->other_netns.has && c->other_netns.v > 0)
+		snprintf(n, sizeof(n), "%s%lld other network namespace%s",
+			 c->unreadable_pids.has && !c->unreadable_pids.v ? "the " : "at least ",
+			 (long long)c->other_netns.v, c->other_netns.v == 1 ? "" : "s");
+	else
+		snprintf(n, sizeof(n), "other network namespaces sockmem could not see");
+	snprintf(f->summary, sizeof(f->summary),
+		 "sockstat counts %lld pages more than the dumped sockets (tolerance %lld): "
+		 "%s, not dumped, share that counter",
+		 (long long)rec->gap_pages.v, (long long)rec->tolerance_pages.v, n);
+	ev(f, "other_netns", EV_COUNT, c->other_netns);
+	ev(f, "unreadable_pids", EV_COUNT, c->unreadable_pids);
+	ev(f, "initial_netns", EV_BOOL, c->initial_netns);
+	ev(f, "sockets_pages", EV_PAGES, mu(rec->sockets_pages));
+	ev(f, "sockstat_pages", EV_PAGES, rec->sockstat_pages);
+	ev(f, "gap_pages", EV_PAGES, rec->gap_pages);
+	ev(f, "tolerance_pages", EV_PAGES, rec->tolerance_pages);
+}
+
 /* ---- the rules ---- */
 
 struct rule {
-	const char *id; /* stable; two rows may share one when their matches exclude each other */
+	const char *id; /* stable; rows may share one: the first that fires wins */
 	enum sev sev;
 	/* host-wide: whether it fires; its summary and evidence */
 	bool (*match)(const struct report *r);
@@ -366,12 +512,14 @@ struct rule {
 	const char *what;
 	void (*thresholds)(struct finding *f, const struct sysctls *nsc,
 			   const struct find_opts *fo);
+	bool ev_unread; /* per-socket: add the offenders' unread payload (recv_q) */
 	const char *explanation; /* what the kernel does in this state */
 };
 
 /* clang-format off */
 /* Explanations two rows share. */
-static const char tcp_mem_pressure_why[] = "Above tcp_mem[1] the kernel enters memory pressure: buffers stop growing, send buffers shrink and receive queues are collapsed. The flag is sticky: it is cleared only by the next allocation after usage falls below tcp_mem[0], so it can read yes after usage has dropped.";
+static const char tcp_mem_pressure_why[] = "Above tcp_mem[1] __sk_mem_raise_allocated() calls tcp_enter_memory_pressure() (TCPMemoryPressures): buffers and windows stop growing (tcp_clamp_window(), tcp_grow_window() and tcp_should_expand_sndbuf() check the flag), and new memory is granted only to a socket below its tcp_rmem[0]/tcp_wmem[0] minimum or within its fair share of tcp_mem[2]. The flag is sticky: it is cleared only by the next allocation or free after usage falls below tcp_mem[0], so it can read yes after usage has dropped.";
+static const char growing_why[] = "The receiver is not reading and its peer sends small segments: each one costs its skb truesize in r, many times its payload (compare r with recv_q). When r reaches rb, tcp_try_rmem_schedule() calls tcp_prune_queue() (PruneCalled), and below tcp_rmem[2] tcp_clamp_window() raises rb to r instead of collapsing the queue (TCPRcvCollapsed and RcvPruned stay still). The window stays open: tcp_select_window() never shrinks a window it has offered (TCPWantZeroWindowAdv counts the times it wanted to) and rounds what is left up to a multiple of 2^rcv_wscale, so segments smaller than that never close it, and rb climbs to tcp_rmem[2]; only there does the kernel collapse and drop. Fix the reader. On 6.5+, net.ipv4.tcp_shrink_window=1 (per network namespace; its value is in the evidence, absent on older kernels) lets tcp_select_window() shrink the window instead, which keeps rb near tcp_rmem[1]. A bigger tcp_rmem only lets every such socket hold more.";
 static const char orphans_why[] = "tcp_too_many_orphans() compares orphans << shift with tcp_max_orphans; shift is 0, plus 1 for an orphan idle past 2 x TCP_RTO_MAX or being aborted, plus 1 more with a soft error. When it fires the connection is reset (TCPAbortOnMemory) and \"TCP: too many orphaned sockets\" is logged, so it can fire at a quarter of the limit. Old kernels printed \"Out of socket memory\" for this and for tcp_mem alike, which sent people to tune memory for an orphan problem.";
 
 static const struct rule rules[] = {
@@ -388,7 +536,7 @@ static const struct rule rules[] = {
 	{
 		.id = "tcp_mem_high", .sev = SEV_CRITICAL,
 		.match = mem_high, .fill = fill_mem_usage,
-		.explanation = "Above tcp_mem[2] the kernel refuses new socket memory: receivers drop segments, senders are cut to their minimum, and sockets with queued data are reset with \"TCP: out of memory -- consider tuning tcp_mem\" (TCPAbortOnMemory). Find the holders below before raising the limit.",
+		.explanation = "Above tcp_mem[2] __sk_mem_raise_allocated() refuses new socket memory: receivers drop segments (TCPRcvQDrop, RcvPruned), a sender's buffer is cut (sk_stream_moderate_sndbuf()), and tcp_out_of_resources() resets sockets with queued data from their retransmit and probe timers (tcp_out_of_memory(): \"TCP: out of memory -- consider tuning tcp_mem\", TCPAbortOnMemory). Find the holders below before raising the limit.",
 	},
 	{
 		.id = "tcp_mem_pressure", .sev = SEV_WARNING,
@@ -398,7 +546,7 @@ static const struct rule rules[] = {
 	{
 		.id = "tcp_mem_low", .sev = SEV_INFO,
 		.match = mem_low, .fill = fill_mem_usage,
-		.explanation = "Above tcp_mem[0] the kernel does nothing yet; pressure starts above tcp_mem[1]. Watch the trend and the holders.",
+		.explanation = "Above tcp_mem[0] the only change is that tcp_clamp_window() no longer raises a receive buffer that its queue has outgrown; pressure starts above tcp_mem[1] (__sk_mem_raise_allocated()). Watch the trend and the holders.",
 	},
 	{
 		.id = "orphans", .sev = SEV_CRITICAL,
@@ -411,44 +559,67 @@ static const struct rule rules[] = {
 		.explanation = orphans_why,
 	},
 	{
+		.id = "growing_rcvbuf", .sev = SEV_WARNING,
+		.sock_match = growing_rcvbuf, .thresholds = ev_growing, .ev_unread = true,
+		.what = "hold unread small segments whose truesize has raised rb above tcp_rmem default",
+		.explanation = growing_why,
+	},
+	{
+		.id = "growing_rcvbuf", .sev = SEV_INFO,
+		.sock_match = growing_rcvbuf_fixed, .thresholds = ev_growing, .ev_unread = true,
+		.what = "hold unread small segments, with tcp_shrink_window=1 in effect",
+		.explanation = "tcp_shrink_window is 1 in this network namespace and these sockets have a window scale, so tcp_select_window() shrinks the window as r fills rb instead of keeping it open: the fix for a growing receive buffer is on, rb stays near tcp_rmem[1] (tcp_clamp_window() is not reached while the sender is held by the closed window) and the peer waits on a zero window (see unread_backlog, TCPToZeroWindowAdv). What remains is the reader that does not read.",
+	},
+	{
 		.id = "rcvbuf_at_max", .sev = SEV_INFO,
 		.sock_match = rcvbuf_at_max, .thresholds = ev_rmem_max,
 		.what = "have a receive budget (rb) at or above tcp_rmem max",
-		.explanation = "Receive autotuning grows rb up to tcp_rmem[2] (or SO_RCVBUF set it there); each such socket may hold that much unread data, so many of them can drive the host into tcp_mem pressure. Look at why they fill (slow readers, large BDP) before raising tcp_rmem or tcp_mem.",
+		.explanation = "Receive autotuning (tcp_rcv_space_adjust(); tcp_clamp_window() for a queue that outgrew rb) grows rb up to tcp_rmem[2] (or SO_RCVBUF set it there); each such socket may hold that much unread data, so many of them can drive the host into tcp_mem pressure. Look at why they fill (slow readers, large BDP) before raising tcp_rmem or tcp_mem.",
 	},
 	{
 		.id = "rcv_over_budget", .sev = SEV_INFO,
 		.sock_match = rcv_over_budget,
 		.what = "hold more receive memory (r) than their budget (rb)",
-		.explanation = "r counts skb truesize, so overhead from small segments pushes it past rb. The next segment that arrives makes the kernel prune: it collapses the receive queue (TCPRcvCollapsed), drops out-of-order data (OfoPruned) and, failing that, drops the segment (RcvPruned). A full queue behind a zero window is usually unread_backlog.",
+		.explanation = "r counts skb truesize, so overhead from small segments pushes it past rb. When the next segment arrives, tcp_try_rmem_schedule() calls tcp_prune_queue() (PruneCalled). Below tcp_rmem[2], with the buffer not locked by SO_RCVBUF and TCP memory below tcp_mem[0] and not under pressure, tcp_clamp_window() raises rb to r and the segment is queued: the buffer grows (see growing_rcvbuf). Otherwise the queue is collapsed (tcp_collapse(), TCPRcvCollapsed), out-of-order data is dropped (OfoPruned) and, failing that, the segment is dropped (RcvPruned). A full queue behind a zero window is usually unread_backlog.",
 	},
 	{
 		.id = "sndbuf_at_max", .sev = SEV_INFO,
 		.sock_match = sndbuf_at_max, .thresholds = ev_wmem_max_unsent,
 		.what = "have a send budget (tb) at tcp_wmem max with large unsent data",
-		.explanation = "The application writes faster than the path drains; send autotuning has reached tcp_wmem[2], so writes now block or return EAGAIN. Unsent data is charged to tcp_mem; TCP_NOTSENT_LOWAT limits it without lowering throughput.",
+		.explanation = "The application writes faster than the path drains; send autotuning (tcp_sndbuf_expand()) has reached tcp_wmem[2], so writes now block or return EAGAIN (sk_stream_memory_free()). Unsent data is charged to tcp_mem; TCP_NOTSENT_LOWAT limits it without lowering throughput.",
 	},
 	{
 		.id = "unread_backlog", .sev = SEV_WARNING,
 		.sock_match = unread_backlog, .thresholds = ev_unread_opts,
 		.what = "hold unread receive data while advertising a zero or near-zero window",
-		.explanation = "The reading process is not reading: the data stays charged to tcp_mem and the peer is throttled by the closed window (TCPWantZeroWindowAdv). Fix the reader; bigger buffers only let it hold more.",
+		.explanation = "The reading process is not reading: the data stays charged to tcp_mem, and the window tcp_select_window() advertises has closed to less than a segment, so the peer stops sending and probes (zero windows sent count in TCPToZeroWindowAdv). Fix the reader; bigger buffers only let it hold more.",
 	},
 	{
 		.id = "locked_buffers", .sev = SEV_INFO,
-		.sock_match = locked_buffers, .thresholds = ev_autotuning_range,
-		.what = "have rb or tb outside what autotuning produces (SO_RCVBUF/SO_SNDBUF)",
-		.explanation = "A socket whose buffer was set with SO_RCVBUF/SO_SNDBUF is locked: the kernel no longer autotunes it and ignores later tcp_rmem/tcp_wmem changes. Values set inside the autotuning range cannot be told apart and are not counted.",
+		.sock_match = locked_buffers, .thresholds = ev_wscale_floor,
+		.what = "have a receive buffer fixed with SO_RCVBUF before their handshake (rcv_wscale below the floor)",
+		.explanation = "SO_RCVBUF sets SOCK_RCVBUF_LOCK: the kernel no longer autotunes rb (tcp_rcv_space_adjust() and tcp_clamp_window() skip locked sockets) and later tcp_rmem changes do not apply. inet_diag does not report the lock; it shows in the window scale: tcp_select_initial_window() sizes rcv_wscale for max(tcp_rmem[2], rmem_max), so never below rcv_wscale_floor, unless the window was capped at the handshake, which SO_RCVBUF on the socket or its listener does. A lock set after the handshake, and SO_SNDBUF, cannot be seen (outside_autotuning lists what lies outside the range). TCP_WINDOW_CLAMP, a route's window, or rmem_max raised since the connection was made look the same.",
+	},
+	{
+		.id = "outside_autotuning", .sev = SEV_INFO,
+		.sock_match = outside_autotuning, .thresholds = ev_autotuning_range,
+		.what = "have rb or tb outside the current autotuning range (SO_RCVBUF/SO_SNDBUF, or created before a tcp_rmem/tcp_wmem change)",
+		.explanation = "Autotuning keeps rb and tb between the default and the max of tcp_rmem/tcp_wmem as they were when the socket was created: it starts at the default (tcp_init_sock()) and grows toward the max (tcp_rcv_space_adjust(), tcp_clamp_window(), tcp_sndbuf_expand()); a later tcp_rmem/tcp_wmem change does not move existing sockets. A value outside the current range therefore comes from SO_RCVBUF/SO_SNDBUF, from a socket older than a tuning change, or (tb) from sk_stream_moderate_sndbuf() under memory pressure; inet_diag does not say which. Sockets whose SO_RCVBUF lock is known are under locked_buffers; values set inside the range cannot be told apart.",
 	},
 	{
 		.id = "drops_and_collapse", .sev = SEV_INFO,
 		.match = drops_seen, .fill = fill_drops,
-		.explanation = "PruneCalled: a receive queue went over budget and was pruned; RcvPruned: pruning failed and segments were dropped; OfoPruned: out-of-order data was dropped to make room; TCPRcvCollapsed: skbs were copied together to save memory; TCPRcvQDrop: data dropped because the receive queue was full; TCPAbortOnMemory: connections reset for tcp_mem or orphan limits; TCPWantZeroWindowAdv: a receiver had to advertise a zero window; TCPZeroWindowDrop: data arrived for a zero window and was dropped. These count since boot: compare two runs to see if they still grow.",
+		.explanation = "PruneCalled: tcp_prune_queue() ran for a receive queue over budget (below tcp_rmem[2] tcp_clamp_window() may just raise rb); RcvPruned: pruning failed and segments were dropped; OfoPruned: out-of-order data was dropped to make room (tcp_prune_ofo_queue()); TCPRcvCollapsed: skbs were copied together to save memory (tcp_collapse()); TCPRcvQDrop: a segment dropped because tcp_try_rmem_schedule() could not make room (the next ACK then advertises a zero window); TCPAbortOnMemory: connections reset by tcp_out_of_resources() for tcp_mem or orphan limits; TCPWantZeroWindowAdv: tcp_select_window() computed a zero window but kept the window already offered, because it does not shrink one (tcp_shrink_window=0, or no window scale): not a zero window sent, which TCPToZeroWindowAdv counts; TCPZeroWindowDrop: data arrived for a zero window and was dropped (tcp_data_queue()). These count since boot: compare two runs to see if they still grow.",
 	},
 	{
 		.id = "reconcile_gap", .sev = SEV_WARNING,
 		.match = reconcile_gap, .fill = fill_reconcile,
-		.explanation = "sockstat's mem is host-wide; the dump sees one network namespace. A positive gap is memory charged to sockets the dump cannot see: sockets in other network namespaces (use --all-netns), or sockets reset while their fd stays open (unhashed, charged, invisible to sock_diag). A negative gap means memory outside tcp_mem accounting or a dump racing heavy traffic.",
+		.explanation = "sockstat's mem is host-wide (tcp_memory_allocated, read by sockstat_seq_show) and the dump covered every network namespace sockmem found, or it found no other. A positive gap is memory charged to sockets the dump cannot see: sockets reset while their fd stays open (unhashed, charged, invisible to sock_diag), or network namespaces no process and no /run/netns name holds. A negative gap means memory outside tcp_mem accounting or a dump racing heavy traffic.",
+	},
+	{
+		.id = "reconcile_other_netns", .sev = SEV_INFO,
+		.match = gap_other_netns, .fill = fill_other_netns,
+		.explanation = "sockstat's mem is host-wide (tcp_memory_allocated, read by sockstat_seq_show) while a sock_diag dump sees one network namespace, so the gap can be the memory of the namespaces that were not dumped and is no fault. As root in the host's initial network namespace sockmem dumps every namespace by default; --this-netns, -N, a container or a user without CAP_SYS_ADMIN limit it to one.",
 	},
 };
 /* clang-format on */
@@ -459,6 +630,7 @@ static const struct rule rules[] = {
 
 struct collector {
 	uint64_t sockets, r, w, charged;
+	uint64_t rq; /* unread payload (Recv-Q) */
 	uint32_t top[FIND_TOP]; /* socket indexes by charged bytes, largest first */
 	size_t ntop;
 	struct off_proc *per_proc; /* nprocs entries */
@@ -491,6 +663,7 @@ static void collect(struct collector *c, const struct report *r, uint32_t si)
 
 	c->sockets++;
 	c->r += s->skmem[SKM_R];
+	c->rq += s->rqueue;
 	c->w += s->skmem[SKM_W];
 	c->charged += ch;
 	top_insert(c, r, si, ch);
@@ -572,6 +745,8 @@ static void fill_sock_finding(struct finding *f, const struct rule *rl, const st
 	ev(f, "sockets", EV_COUNT, mu(c->sockets));
 	ev(f, "charged_bytes", EV_BYTES, mu(c->charged));
 	ev(f, "r", EV_BYTES, mu(c->r));
+	if (rl->ev_unread)
+		ev(f, "recv_q", EV_BYTES, mu(c->rq));
 	ev(f, "w", EV_BYTES, mu(c->w));
 	ev(f, "sockets_orphaned", EV_COUNT, mu(c->orphaned));
 	ev(f, "sockets_unaccepted", EV_COUNT, mu(c->unaccepted));
@@ -607,13 +782,25 @@ static struct finding *flist_add(struct flist *l)
 	return &l->v[l->n++];
 }
 
-/* Adds rule rl's finding to l if it fires. Returns 0 or -ENOMEM. */
+/* Whether a finding with this id is already in l. */
+static bool flist_has(const struct flist *l, const char *id)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].id, id) == 0)
+			return true;
+	return false;
+}
+
+/* Adds rule rl's finding to l if it fires and no earlier row with its id
+ * did (an id appears at most once). Returns 0 or -ENOMEM. */
 static int run_rule(const struct rule *rl, const struct collector *c, const struct report *r,
 		    const struct find_opts *fo, struct flist *l)
 {
 	struct finding *f;
 
 	if (rl->sock_match ? c->sockets == 0 : !rl->match(r))
+		return 0;
+	if (flist_has(l, rl->id))
 		return 0;
 	f = flist_add(l);
 	if (!f)
@@ -657,4 +844,27 @@ int findings_run(const struct report *r, const struct find_opts *fo, struct find
 	}
 	*out = l.v;
 	return (int)l.n;
+}
+
+/* Whether rules[k] repeats the id and severity of an earlier row. */
+static bool known_earlier(size_t k)
+{
+	for (size_t j = 0; j < k; j++)
+		if (rules[j].sev == rules[k].sev && strcmp(rules[j].id, rules[k].id) == 0)
+			return true;
+	return false;
+}
+
+bool findings_known(size_t i, const char **id, enum sev *sev)
+{
+	for (size_t k = 0; k < NRULES; k++) {
+		if (known_earlier(k))
+			continue;
+		if (i-- == 0) {
+			*id = rules[k].id;
+			*sev = rules[k].sev;
+			return true;
+		}
+	}
+	return false;
 }

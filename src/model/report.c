@@ -16,6 +16,16 @@ const struct sysctls *report_sysctls(const struct report *r, uint64_t netns_ino)
 	return &r->sys.sysctl;
 }
 
+bool report_other_netns_possible(const struct report *r)
+{
+	const struct coverage *c = &r->cov;
+
+	if (r->all_netns)
+		return false; /* skipped namespaces make the dump partial instead */
+	return !c->other_netns.has || c->other_netns.v > 0 || !c->unreadable_pids.has ||
+	       c->unreadable_pids.v > 0 || !c->initial_netns.has || !c->initial_netns.v;
+}
+
 static int user_cmp(const void *a, const void *b)
 {
 	const struct user_ent *x = a, *y = b;
@@ -82,8 +92,9 @@ int report_derive(const struct opts *o, struct report *r, struct report_err *e)
 {
 	r->by = o->by;
 	r->netns_skipped = 0;
+	/* ENOENT: gone since the listing, with its sockets: nothing is missing */
 	for (size_t i = 0; i < r->nnetns; i++)
-		r->netns_skipped += r->netns[i].skipped != 0;
+		r->netns_skipped += r->netns[i].skipped != 0 && r->netns[i].skipped != ENOENT;
 	/* sockets left out by a filter, in namespaces not entered, or in
 	 * replies the parser rejected are missing from the sums */
 	if (r->filtered || r->netns_skipped || r->dstats.malformed)

@@ -129,4 +129,6 @@ const struct diag_ti_field diag_ti_fields[TI_N] = {
 	[TI_RTTVAR] = { "rttvar", 72, 4 },
 	[TI_RCV_MSS] = { "rcv_mss", 20, 4 },
 	[TI_SND_MSS] = { "snd_mss", 16, 4 },
+	[TI_SND_WSCALE] = { "snd_wscale", 6, 1 },
+	[TI_RCV_WSCALE] = { "rcv_wscale", 6, 1 },
 };

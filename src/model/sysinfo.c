@@ -34,6 +34,7 @@ void procfs_overlay_netns(struct sysinfo *home, const struct sysinfo *ns)
 	home->sysctl.tcp_adv_win_scale = ns->sysctl.tcp_adv_win_scale;
 	home->sysctl.tcp_moderate_rcvbuf = ns->sysctl.tcp_moderate_rcvbuf;
 	home->sysctl.tcp_notsent_lowat = ns->sysctl.tcp_notsent_lowat;
+	home->sysctl.tcp_shrink_window = ns->sysctl.tcp_shrink_window;
 	home->initial_netns = ns->initial_netns;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* out.c - picks the renderer for a view and format; report composition. */
 #include "render/out.h"
+#include "render/out_prom.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -87,7 +88,9 @@ int out_render(const struct report *r, const struct opts *o, FILE *f)
 	 * comes back from ob_finish. */
 	if (ob_init(&b, f))
 		return -ENOMEM;
-	if (o->fmt == FMT_JSON) {
+	if (o->fmt == FMT_PROM) {
+		out_prom(&b, r, o);
+	} else if (o->fmt == FMT_JSON) {
 		render_json(&b, r, o);
 	} else if (o->cmd == CMD_SOCKETS) {
 		out_sockets(&b, r, o);

@@ -95,6 +95,10 @@ static void table_finding(struct outbuf *b, const struct report *r, const struct
 			ob_str(b, " rcv_wnd ");
 			ob_u64(b, s->ti[TI_RCV_WND]);
 		}
+		if (sock_has_ti(s, TI_RCV_WSCALE)) {
+			ob_str(b, " rcv_wscale ");
+			ob_u64(b, s->ti[TI_RCV_WSCALE]);
+		}
 		ob_ch(b, '\n');
 	}
 	ob_str(b, "  why: ");
@@ -169,6 +173,9 @@ static void json_top_sock(struct jw *w, const struct report *r, const struct soc
 	jw_kv_u64(w, "charged_bytes", sock_charged_bytes(s));
 	jw_kv_maybe(w, "rcv_wnd",
 		    sock_has_ti(s, TI_RCV_WND) ? maybe_of((int64_t)s->ti[TI_RCV_WND]) : maybe_none());
+	jw_kv_maybe(w, "rcv_wscale",
+		    sock_has_ti(s, TI_RCV_WSCALE) ? maybe_of((int64_t)s->ti[TI_RCV_WSCALE])
+						  : maybe_none());
 	jw_obj_end(w);
 }
 

@@ -38,9 +38,9 @@ static const uint8_t json_order[C_N] = {
 	C_SKM + SKM_RB, C_SKM + SKM_T,	C_SKM + SKM_TB, C_SKM + SKM_F,	C_SKM + SKM_W,	C_SKM + SKM_O,
 	C_SKM + SKM_BL, C_SKM + SKM_D,	C_CHARGED,	C_TI + 0,	C_TI + 1,	C_TI + 2,
 	C_TI + 3,	C_TI + 4,	C_TI + 5,	C_TI + 6,	C_TI + 7,	C_TI + 8,
-	C_TI + 9,	C_TI + 10,	C_OWNERS,
+	C_TI + 9,	C_TI + 10,	C_TI + 11,	C_TI + 12,	C_OWNERS,
 };
-_Static_assert(TI_N == 11 && SKM_N == 9, "json_order lists every field once");
+_Static_assert(TI_N == 13 && SKM_N == 9, "json_order lists every field once");
 
 void out_json_endpoints(struct jw *w, const struct report *r, const struct sock_rec *s)
 {
@@ -184,7 +184,9 @@ static void sock_fields(struct field *f)
 	/* segment sizes are bytes but read exactly, as ss prints them */
 	for (int k = 0; k < TI_N; k++)
 		F(C_TI + k, diag_ti_fields[k].name, diag_ti_fields[k].name, ti,
-		  k == TI_RTT || k == TI_RTTVAR ? UNIT_USEC : UNIT_BYTES,
+		  k == TI_RTT || k == TI_RTTVAR		    ? UNIT_USEC
+		  : k == TI_SND_WSCALE || k == TI_RCV_WSCALE ? UNIT_COUNT
+							     : UNIT_BYTES,
 		  k == TI_RCV_MSS || k == TI_SND_MSS ? FIELD_EXACT : 0);
 	F(C_INODE, "inode", "inode", NULL, UNIT_ID, 0);
 	F(C_UID, "uid", "uid", NULL, UNIT_ID, 0);

@@ -19,6 +19,7 @@ enum tline {
 	TL_IPV4,
 	TL_ORPHANS,
 	TL_TCPEXT,
+	TL_SCOPE,
 	TL_RECONCILE,
 	TL_N
 };
@@ -109,6 +110,7 @@ static size_t sys_fields(const struct report *r, struct sysfield *f)
 	/* the table says it in a sentence after the net.ipv4 line */
 	F("sysctl", "tcp_adv_win_scale_ignored", sysinfo_adv_win_scale_ignored(si), UNIT_BOOL,
 	  TL_NONE);
+	F("sysctl", "tcp_shrink_window", sc->tcp_shrink_window, UNIT_COUNT, TL_IPV4);
 	F("sysctl", "rmem_max", sc->rmem_max, UNIT_BYTES, TL_CORE);
 	F("sysctl", "wmem_max", sc->wmem_max, UNIT_BYTES, TL_CORE);
 	F("sysctl", "rmem_default", sc->rmem_default, UNIT_BYTES, TL_CORE);
@@ -122,6 +124,10 @@ static size_t sys_fields(const struct report *r, struct sysfield *f)
 	F(NULL, "counters_since_boot", si->initial_netns, UNIT_BOOL, TL_NONE);
 	for (int i = 0; i < TX_N; i++)
 		F("tcpext", procfs_tcpext_names[i], si->tcpext[i], UNIT_COUNT, TL_TCPEXT);
+	F("scope", "all_netns", maybe_of(r->all_netns), UNIT_BOOL, TL_SCOPE);
+	F("scope", "initial_netns", r->cov.initial_netns, UNIT_BOOL, TL_SCOPE);
+	F("scope", "other_netns", r->cov.other_netns, UNIT_COUNT, TL_SCOPE);
+	F("scope", "unreadable_pids", r->cov.unreadable_pids, UNIT_COUNT, TL_SCOPE);
 	F("reconcile", "sockets_pages", maybe_of((int64_t)rc->sockets_pages), UNIT_PAGES,
 	  TL_RECONCILE);
 	F("reconcile", "sockstat_pages", rc->sockstat_pages, UNIT_PAGES, TL_RECONCILE);
@@ -131,6 +137,44 @@ static size_t sys_fields(const struct report *r, struct sysfield *f)
 	  TL_RECONCILE);
 #undef F
 	return n;
+}
+
+/* Appends, when one namespace was dumped and others can exist, what the
+ * dump left out: the other namespaces, and the part of sockstat outside the
+ * dumped sockets beyond the per-CPU tolerance. */
+static void scope_clause(const struct report *r, char *buf, size_t len)
+{
+	const struct coverage *c = &r->cov;
+	const struct reconcile *rc = &r->rec;
+	size_t k = strlen(buf);
+	char h[32];
+
+#define ADD(...)                                                                                   \
+	do {                                                                                       \
+		if (k < len)                                                                       \
+			k += (size_t)snprintf(buf + k, len - k, __VA_ARGS__);                      \
+	} while (0)
+	if (!report_other_netns_possible(r))
+		return;
+	ADD(" Only one network namespace was dumped");
+	if (!c->other_netns.has)
+		ADD("; the others could not be listed");
+	else
+		ADD("; %lld other%s found", (long long)c->other_netns.v,
+		    c->other_netns.v == 1 ? " was" : "s were");
+	if (c->unreadable_pids.has && c->unreadable_pids.v)
+		ADD(" (the namespace of %lld process%s could not be read)",
+		    (long long)c->unreadable_pids.v, c->unreadable_pids.v == 1 ? "" : "es");
+	if (!c->initial_netns.has || !c->initial_netns.v)
+		ADD("; sockmem %s in the host's initial one",
+		    c->initial_netns.has ? "did not run" : "may not have run");
+	if (!r->partial && rc->within.has && !rc->within.v && rc->gap_pages.v > 0) {
+		fmt_human(h, (uint64_t)rc->gap_pages.v * r->page_size);
+		ADD(": sockstat's %lld pages (%s) outside the dumped sockets can be theirs",
+		    (long long)rc->gap_pages.v, h);
+	}
+	ADD(".");
+#undef ADD
 }
 
 /* One sentence on the reconciliation, for every format. */
@@ -182,6 +226,7 @@ static void reconcile_sentence(const struct report *r, char *buf, size_t len)
 		    "tolerance of %lld: memory outside tcp_mem accounting or a dump that raced "
 		    "with heavy traffic.",
 		    (long long)-rc->gap_pages.v, (long long)rc->tolerance_pages.v);
+	scope_clause(r, buf, len);
 }
 
 static void json_field(struct jw *w, const struct sysfield *f)
@@ -259,7 +304,7 @@ void out_json_system(struct jw *w, const struct report *r)
 {
 	struct sysfield f[SYSF_MAX];
 	size_t n = sys_fields(r, f);
-	char sentence[512];
+	char sentence[1024];
 
 	jw_key(w, "system");
 	jw_obj_begin(w);
@@ -289,7 +334,7 @@ static void tsv_system(struct outbuf *b, const struct report *r, const struct op
 {
 	struct sysfield f[SYSF_MAX];
 	size_t n = sys_fields(r, f);
-	char sentence[512];
+	char sentence[1024];
 
 	if (!o->no_header)
 		ob_str(b, "key\tvalue\n");
@@ -410,7 +455,7 @@ static void table_system(struct outbuf *b, const struct report *r, const struct 
 	const struct sysctls *sc = &si->sysctl;
 	struct sysfield f[SYSF_MAX];
 	size_t n = sys_fields(r, f);
-	char sentence[512];
+	char sentence[1024];
 
 	label(b, "TCP sockets");
 	kv_line(b, o, f, n, TL_SOCKETS, 0);
@@ -469,6 +514,8 @@ static void table_system(struct outbuf *b, const struct report *r, const struct 
 	else
 		ob_str(b, si->initial_netns.v ? "  (counters since boot)\n"
 					      : "  (counters since the namespace was created)\n");
+	label(b, "scope");
+	kv_line(b, o, f, n, TL_SCOPE, 0);
 	label(b, "reconcile");
 	ob_str(b, "  sockets ");
 	ob_u64(b, r->rec.sockets_pages);
@@ -521,4 +568,16 @@ void out_system(struct outbuf *b, const struct report *r, const struct opts *o)
 		tsv_system(b, r, o);
 	else
 		table_system(b, r, o);
+}
+
+void out_system_each(const struct report *r,
+		     void (*fn)(void *arg, const char *section, const char *key, struct maybe v,
+				enum unit unit),
+		     void *arg)
+{
+	struct sysfield f[SYSF_MAX];
+	size_t n = sys_fields(r, f);
+
+	for (size_t i = 0; i < n; i++)
+		fn(arg, f[i].section, f[i].key, f[i].v, f[i].unit);
 }

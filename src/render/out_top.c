@@ -6,12 +6,8 @@
 #include <stddef.h>
 #include <string.h>
 
-/* The rows of top: groups 0..n-1 as shown after --top, and at row n the
- * total, each socket counted once (TSV's last row, JSON's "totals"). */
-struct top_ctx {
-	const struct report *r;
-	size_t n;
-};
+/* struct top_ctx (out.h): groups 0..n-1 as shown after --top, and at row n
+ * the total, each socket counted once (TSV's last row, JSON's "totals"). */
 
 /* Number of groups to show after --top. */
 static size_t shown(const struct report *r, const struct opts *o)
@@ -145,9 +141,10 @@ static struct cell key_get(const void *ctx, size_t row, const struct field *f, e
 
 #define KEY(key, title, unit, flags, id) { key, title, NULL, unit, flags, key_get, id, NULL }
 #define MAX_KEYS 4
+_Static_assert(MAX_KEYS + T_NSUMS <= OUT_TOP_MAX_FIELDS, "OUT_TOP_MAX_FIELDS");
 static const struct field keys_cgroup[] = {
 	KEY("cgroup", "CGROUP", UNIT_TEXT, FIELD_LEFT, K_CGROUP),
-	KEY("cgroup_id", "CGROUP-ID", UNIT_ID, 0, K_CGROUP_ID),
+	KEY("cgroup_id", "CGROUP-ID", UNIT_ID, FIELD_NOT_PROM, K_CGROUP_ID),
 	KEY("memcg_sock_bytes", "MEMCG-SOCK", UNIT_BYTES, 0, K_MEMCG),
 	KEY("memcg_v1_tcp_bytes", "V1-TCP", UNIT_BYTES, 0, K_V1TCP),
 };
@@ -185,10 +182,13 @@ static size_t key_fields(enum group_by by, const struct field **k)
 }
 
 /* The field table of top for a --by key: keys, then sums; returns the count. */
-static size_t top_fields(enum group_by by, struct field *f)
+size_t out_top_fields(enum group_by by, struct field *f, size_t *nkeys)
 {
 	const struct field *k;
 	size_t nk = key_fields(by, &k);
+
+	if (nkeys)
+		*nkeys = nk;
 
 	memcpy(f, k, nk * sizeof(*f));
 	memcpy(f + nk, sum_fields, sizeof(sum_fields));
@@ -242,7 +242,8 @@ static struct cell key_get(const void *ctx, size_t row, const struct field *f, e
 	case K_COMM:
 		if (p)
 			return untrusted(p->comm);
-		return fmt == FMT_JSON ? cell_absent() : no_proc_comm(r, g->proc, scratch);
+		return fmt == FMT_JSON || fmt == FMT_PROM ? cell_absent()
+							  : no_proc_comm(r, g->proc, scratch);
 	case K_PROC_UID: return p ? cell_u64(p->uid) : cell_absent();
 	case K_CATEGORY: return cell_text(pcat_names[proc_category(r, g->proc)].json);
 	}
@@ -304,9 +305,9 @@ static void top_footer(struct outbuf *b, const struct report *r, const struct op
 
 void out_top(struct outbuf *b, const struct report *r, const struct opts *o)
 {
-	struct field f[MAX_KEYS + T_NSUMS];
+	struct field f[OUT_TOP_MAX_FIELDS];
 	struct top_ctx c = { r, shown(r, o) };
-	struct view v = { f, top_fields(r->by, f), NULL, NULL };
+	struct view v = { f, out_top_fields(r->by, f, NULL), NULL, NULL };
 
 	/* TSV ends with the total row (unless -H), as the table ends with its
 	 * total line */
@@ -317,9 +318,9 @@ void out_top(struct outbuf *b, const struct report *r, const struct opts *o)
 
 void out_json_top(struct jw *w, const struct report *r, const struct opts *o)
 {
-	struct field f[MAX_KEYS + T_NSUMS];
+	struct field f[OUT_TOP_MAX_FIELDS];
 	struct top_ctx c = { r, shown(r, o) };
-	struct view v = { f, top_fields(r->by, f), NULL, NULL };
+	struct view v = { f, out_top_fields(r->by, f, NULL), NULL, NULL };
 	struct view sums = { sum_fields, T_NSUMS, NULL, NULL };
 	struct outbuf scratch;
 

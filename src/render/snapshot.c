@@ -236,6 +236,14 @@ static void write_coverage(struct sw *w, const struct report *r)
 		sw_ascii(w, NULL, "inet6");
 	sw_close(w, ']');
 	sw_bool(w, "all_netns", r->all_netns);
+	if (r->cov.initial_netns.has) {
+		sw_bool(w, "initial_netns", r->cov.initial_netns.v != 0);
+	} else {
+		sw_member(w, "initial_netns");
+		ob_str(w->b, "null");
+	}
+	sw_maybe(w, "other_netns", r->cov.other_netns);
+	sw_maybe(w, "unreadable_pids", r->cov.unreadable_pids);
 	sw_open(w, "states", '[');
 	for (unsigned i = 0; i < 32; i++)
 		if (f->states & (1u << i))
@@ -258,6 +266,7 @@ static void write_sysctls(struct sw *w, const char *key, const struct sysctls *s
 	sw_maybe(w, "tcp_adv_win_scale", sc->tcp_adv_win_scale);
 	sw_maybe(w, "tcp_moderate_rcvbuf", sc->tcp_moderate_rcvbuf);
 	sw_maybe(w, "tcp_notsent_lowat", sc->tcp_notsent_lowat);
+	sw_maybe(w, "tcp_shrink_window", sc->tcp_shrink_window);
 	sw_maybe(w, "rmem_max", sc->rmem_max);
 	sw_maybe(w, "wmem_max", sc->wmem_max);
 	sw_maybe(w, "rmem_default", sc->rmem_default);

@@ -301,6 +301,29 @@ bool ob_utf8_valid(const char *str)
 	return true;
 }
 
+void ob_prom_label_str(struct outbuf *b, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	while (*s) {
+		size_t n = utf8_len(s);
+
+		if (*s == '\\' || *s == '"') {
+			ob_ch(b, '\\');
+			ob_ch(b, (char)*s);
+		} else if (*s == '\n') {
+			ob_str(b, "\\n");
+		} else if (n == 0 || *s < 0x20 || *s == 0x7f) {
+			/* U+FFFD for an invalid byte, and for a control byte a
+			 * terminal showing the metrics would act on */
+			ob_str(b, "\xef\xbf\xbd");
+		} else {
+			ob_write(b, (const char *)s, n);
+		}
+		s += n ? n : 1;
+	}
+}
+
 void ob_tsv_str(struct outbuf *b, const char *str, const char *extra)
 {
 	for (const unsigned char *s = (const unsigned char *)str; *s; s++) {

@@ -199,7 +199,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (procfs_open(&p, proc) < 0)
 		abort();
-	CHECK(netns_list(&p, run, &v, &n) == 0);
+	CHECK(netns_list(&p, run, &v, &n, NULL) == 0);
 	check_entries(&p, run, v, n);
 	for (size_t i = 0; i < nnames; i++) {
 		int fd = netns_open_name(run, names[i]);

@@ -9,14 +9,14 @@
 # "N passed, M failed"; exits non-zero on any failure. The tests themselves are
 # in suite.py (stdlib Python 3); this driver checks prerequisites, bounds the
 # whole run in time, kills what it started by PID, and counts the results.
-# IT_TIMEOUT (seconds, default 180) bounds the suite; IT_VERBOSE=1 shows timings.
+# IT_TIMEOUT (seconds, default 420) bounds the suite; IT_VERBOSE=1 shows timings.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 SOCKMEM=${SOCKMEM:-./sockmem}
 SOCKMEM_SAN=${SOCKMEM_SAN:-build/sockmem-san}
 HELPERS=${HELPERS:-build/helpers}
-IT_TIMEOUT=${IT_TIMEOUT:-180}
+IT_TIMEOUT=${IT_TIMEOUT:-420}
 
 results=$(mktemp /tmp/sockmem-it-results.XXXXXX) || exit 1
 suite_pid=

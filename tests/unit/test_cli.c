@@ -126,7 +126,7 @@ static void test_commands(void **state)
 /* --from and snapshot: what goes with them and what does not. */
 static void test_from_and_snapshot(void **state)
 {
-	static const char scope[] = "--from: -N, --all-netns, --proc-root and --no-owners choose "
+	static const char scope[] = "--from: -N, --all-netns, --this-netns, --proc-root and --no-owners choose "
 				    "what to collect; a snapshot is collected already";
 	struct opts o;
 
@@ -204,8 +204,43 @@ static void test_output_formats(void **state)
 	assert_int_equal(o.fmt, FMT_TABLE);
 	PARSE_OK(&o, "-o", "tsv", "-j");
 	assert_int_equal(o.fmt, FMT_JSON);
-	PARSE_FAIL("unknown output format 'xml' (table, tsv, json; svg for plot)", "-o", "xml");
-	PARSE_FAIL("unknown output format 'JSON' (table, tsv, json; svg for plot)", "-o", "JSON");
+	PARSE_FAIL("unknown output format 'xml' (table, tsv, json, prom; svg for plot)", "-o",
+		   "xml");
+	PARSE_FAIL("unknown output format 'JSON' (table, tsv, json, prom; svg for plot)", "-o",
+		   "JSON");
+}
+
+/* -o prom: --top 50 and --by cgroup (by_auto) unless given; views with
+ * bounded series only; --textfile. */
+static void test_prom_options(void **state)
+{
+	struct opts o;
+
+	(void)state;
+	PARSE_OK(&o, "top", "-o", "prom");
+	assert_int_equal(o.fmt, FMT_PROM);
+	assert_int_equal(o.top_n, CLI_PROM_TOP);
+	assert_int_equal(o.by, BY_CGROUP);
+	assert_true(o.by_auto);
+	assert_null(o.textfile);
+	PARSE_OK(&o, "report", "-o", "prom", "--top", "1", "--by", "process");
+	assert_int_equal(o.top_n, 1);
+	assert_int_equal(o.by, BY_PROCESS);
+	assert_false(o.by_auto);
+	PARSE_OK(&o, "--by", "user", "-oprom", "check");
+	assert_int_equal(o.by, BY_USER);
+	assert_false(o.by_auto);
+	/* other formats keep their defaults: every group, by process */
+	PARSE_OK(&o, "top", "-j");
+	assert_int_equal(o.top_n, 0);
+	assert_int_equal(o.by, BY_PROCESS);
+	assert_false(o.by_auto);
+	PARSE_OK(&o, "system", "-o", "prom", "--textfile", "/x/sockmem.prom");
+	assert_string_equal(o.textfile, "/x/sockmem.prom");
+	PARSE_FAIL("-o prom: system, top, check and report only (no per-socket series)", "sockets",
+		   "-o", "prom");
+	PARSE_FAIL("--textfile needs a file name", "--textfile", "");
+	PARSE_FAIL("option '--textfile' needs a value", "--textfile");
 }
 
 static void test_flags(void **state)
@@ -326,7 +361,20 @@ static void test_netns_options(void **state)
 	PARSE_FAIL("'a/b' is not a network namespace name", "-N", "a/b");
 	PARSE_FAIL("'..' is not a network namespace name", "--netns", "..");
 	PARSE_FAIL("'' is not a network namespace name", "-N", "");
-	PARSE_FAIL("--all-netns and -N exclude each other", "--all-netns", "-N", "blue");
+	PARSE_OK(&o, "--this-netns");
+	assert_true(o.this_netns);
+	assert_false(o.all_netns);
+	PARSE_OK(&o, "top");
+	assert_false(o.this_netns); /* the default scope is decided at collection */
+	PARSE_FAIL("--all-netns, --this-netns and -N exclude each other", "--all-netns", "-N",
+		   "blue");
+	PARSE_FAIL("--all-netns, --this-netns and -N exclude each other", "--this-netns", "-N",
+		   "blue");
+	PARSE_FAIL("--all-netns, --this-netns and -N exclude each other", "--all-netns",
+		   "--this-netns");
+	PARSE_FAIL("--from: -N, --all-netns, --this-netns, --proc-root and --no-owners choose "
+		   "what to collect; a snapshot is collected already",
+		   "--from", "x.json", "--this-netns");
 }
 
 static void test_thresholds(void **state)
@@ -457,6 +505,12 @@ static void test_operands(void **state)
 	PARSE_FAIL("watch: '86401' is not an interval in seconds (0.001 to 86400, e.g. 2 or 0.5)",
 		   "watch", "86401");
 	PARSE_FAIL("watch: '0' is not a sample count (1 or more)", "watch", "1", "0");
+	PARSE_FAIL("-o prom: system, top, check and report only (no per-socket series)", "watch",
+		   "-o", "prom");
+	PARSE_FAIL("-o prom: system, top, check and report only (no per-socket series)", "diff",
+		   "a", "-o", "prom");
+	PARSE_FAIL("diff and watch write to standard output (no --textfile)", "watch",
+		   "--textfile", "/tmp/x");
 	PARSE_FAIL("unexpected word 'x' after the command", "--", "top", "x");
 }
 
@@ -551,6 +605,7 @@ int main(void)
 		cmocka_unit_test(test_from_and_snapshot),
 		cmocka_unit_test(test_command_before_and_after_options),
 		cmocka_unit_test(test_output_formats),
+		cmocka_unit_test(test_prom_options),
 		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_families),
 		cmocka_unit_test(test_top_n),

@@ -338,6 +338,10 @@ static const struct {
 	{ TI_NOTSENT_BYTES, OFF(tcpi_notsent_bytes), SZ(tcpi_notsent_bytes), 31337 },
 	{ TI_SND_WND, OFF(tcpi_snd_wnd), SZ(tcpi_snd_wnd), 65536 },
 	{ TI_RCV_WND, 232, 4, 25600 },
+	/* the 4-bit wscale halves of the byte after tcpi_options (ti_payload
+	 * writes them through the header's own bitfields) */
+	{ TI_SND_WSCALE, OFF(tcpi_options) + 1, 1, 3 },
+	{ TI_RCV_WSCALE, OFF(tcpi_options) + 1, 1, 11 },
 };
 #define TI_LAYOUT_N (sizeof(ti_layout) / sizeof(ti_layout[0]))
 
@@ -367,9 +371,19 @@ static void test_ti_layout_matches_reference(void **state)
 /* Builds a tcp_info payload: 0xA5 everywhere, the kept fields at their offsets. */
 static void ti_payload(uint8_t *p, size_t cap)
 {
+	struct tcp_info t;
+
 	memset(p, 0xa5, cap);
+	/* options and the wscale bitfields, laid out by the compiler from the
+	 * UAPI header: snd 3, rcv 11, window scaling negotiated */
+	memset(&t, 0, sizeof(t));
+	t.tcpi_options = TCPI_OPT_WSCALE;
+	t.tcpi_snd_wscale = 3;
+	t.tcpi_rcv_wscale = 11;
+	if (cap > OFF(tcpi_options) + 1)
+		memcpy(p + OFF(tcpi_options), (const uint8_t *)&t + OFF(tcpi_options), 2);
 	for (size_t k = 0; k < TI_LAYOUT_N; k++) {
-		if (ti_layout[k].off + ti_layout[k].size > cap)
+		if (ti_layout[k].off + ti_layout[k].size > cap || ti_layout[k].size == 1)
 			continue;
 		if (ti_layout[k].size == 8) {
 			uint64_t v = ti_layout[k].val;
@@ -424,7 +438,8 @@ static void test_ti_104_bytes(void **state)
 	check_ti(&r, 104);
 	/* Spelled out for the oldest layout: */
 	assert_int_equal(r.ti_mask, (1u << TI_RCV_SPACE) | (1u << TI_RCV_SSTHRESH) | (1u << TI_RTT) |
-					    (1u << TI_RTTVAR) | (1u << TI_RCV_MSS) | (1u << TI_SND_MSS));
+					    (1u << TI_RTTVAR) | (1u << TI_RCV_MSS) | (1u << TI_SND_MSS) |
+					    (1u << TI_SND_WSCALE) | (1u << TI_RCV_WSCALE));
 	assert_true(r.ti[TI_RCV_SPACE] == 65483);
 	assert_true(r.ti[TI_RCV_SSTHRESH] == 95232);
 	assert_true(r.ti[TI_RTT] == 123456);
@@ -466,6 +481,35 @@ static void test_ti_240_and_280_bytes(void **state)
 	assert_int_equal(r.ti_mask, (1u << TI_N) - 1);
 	assert_true(r.ti[TI_RCV_WND] == 25600);
 	assert_true(r.ti[TI_SND_WND] == 65536);
+}
+
+/* Without TCPI_OPT_WSCALE (no window scaling negotiated, or a listener) the
+ * wscale bits mean nothing: absent, whatever the byte holds. */
+static void test_ti_wscale_needs_option(void **state)
+{
+	uint8_t p[240];
+	struct msg m;
+	struct sock_rec r;
+
+	(void)state;
+	ti_payload(p, sizeof(p));
+	p[OFF(tcpi_options)] = (uint8_t)~TCPI_OPT_WSCALE;
+	msg_start(&m, AF_INET);
+	msg_attr(&m, INET_DIAG_INFO, p, sizeof(p));
+	assert_int_equal(diag_parse(msg_nlh(&m), &r), 0);
+	assert_false(sock_has_ti(&r, TI_SND_WSCALE));
+	assert_false(sock_has_ti(&r, TI_RCV_WSCALE));
+	assert_true(r.ti[TI_RCV_WSCALE] == 0);
+	assert_true(sock_has_ti(&r, TI_RCV_WND));
+	/* with the option: the halves, not the byte */
+	p[OFF(tcpi_options)] = TCPI_OPT_WSCALE;
+	msg_start(&m, AF_INET);
+	msg_attr(&m, INET_DIAG_INFO, p, sizeof(p));
+	assert_int_equal(diag_parse(msg_nlh(&m), &r), 0);
+	assert_true(r.ti[TI_SND_WSCALE] == 3);
+	assert_true(r.ti[TI_RCV_WSCALE] == 11);
+	assert_string_equal(diag_ti_fields[TI_RCV_WSCALE].name, "rcv_wscale");
+	assert_string_equal(diag_ti_fields[TI_SND_WSCALE].name, "snd_wscale");
 }
 
 static void test_ti_every_boundary(void **state)
@@ -738,6 +782,7 @@ int main(void)
 		cmocka_unit_test(test_ti_104_bytes),
 		cmocka_unit_test(test_ti_232_bytes),
 		cmocka_unit_test(test_ti_240_and_280_bytes),
+		cmocka_unit_test(test_ti_wscale_needs_option),
 		cmocka_unit_test(test_ti_every_boundary),
 		cmocka_unit_test(test_cgroup_id),
 		cmocka_unit_test(test_unknown_and_pad_skipped),

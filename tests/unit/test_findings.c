@@ -75,6 +75,10 @@ static void fx_init(struct fx *x)
 	x->fo.unread_min = FIND_DEFAULT_UNREAD_MIN;
 	x->r.owners.procs = x->procs;
 	x->r.owners.links = x->links;
+	/* one namespace dumped, known to be the host's only one */
+	x->r.cov.initial_netns = maybe_of(1);
+	x->r.cov.other_netns = maybe_of(0);
+	x->r.cov.unreadable_pids = maybe_of(0);
 }
 
 static uint32_t fx_proc(struct fx *x, int32_t pid, const char *comm)
@@ -170,7 +174,8 @@ static const struct finding *must(const struct fx *x, const char *id, enum sev s
 	const struct finding *f = find(x, id);
 
 	if (!f)
-		fail_msg("finding %s did not fire (%d findings)", id, x->n);
+		fail_msg("finding %s did not fire (%d findings, first %s)", id, x->n,
+			 x->n ? x->f[0].id : "-");
 	assert_string_equal(f->id, id);
 	assert_int_equal(f->sev, sev);
 	assert_non_null(f->explanation);
@@ -715,11 +720,12 @@ static void test_unread_backlog_options(void **state)
 	fx_free(&x);
 }
 
-static void test_locked_buffers(void **state)
+/* rb or tb outside the current default..max range, lock unknown */
+static void test_outside_autotuning(void **state)
 {
 	static const struct {
 		uint32_t rb, tb;
-		int locked;
+		int outside;
 	} cases[] = {
 		{ RMEM_DEF, WMEM_DEF, 0 },     { RMEM_MAX, WMEM_MAX, 0 },
 		{ RMEM_DEF - 1, WMEM_DEF, 1 }, { RMEM_MAX + 1, WMEM_DEF, 1 },
@@ -728,26 +734,28 @@ static void test_locked_buffers(void **state)
 	};
 	static const uint8_t minisocks[] = { SOCK_TCP_TIME_WAIT, SOCK_TCP_NEW_SYN_RECV };
 	struct fx x;
+	uint32_t s;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct finding *f;
-		uint32_t s;
 
 		fx_init(&x);
 		s = fx_sock(&x, 512, 0, 3584);
 		S(&x, s)->skmem[SKM_RB] = cases[i].rb;
 		S(&x, s)->skmem[SKM_TB] = cases[i].tb;
 		fx_run(&x);
-		f = find(&x, "locked_buffers");
-		if (!cases[i].locked) {
+		/* without a window scale nothing is known to be locked */
+		assert_null(find(&x, "locked_buffers"));
+		f = find(&x, "outside_autotuning");
+		if (!cases[i].outside) {
 			if (f)
-				fail_msg("rb %u tb %u counted as locked", cases[i].rb, cases[i].tb);
+				fail_msg("rb %u tb %u counted as outside", cases[i].rb, cases[i].tb);
 			fx_free(&x);
 			continue;
 		}
 		if (!f)
-			fail_msg("rb %u tb %u not counted as locked", cases[i].rb, cases[i].tb);
+			fail_msg("rb %u tb %u not counted as outside", cases[i].rb, cases[i].tb);
 		assert_int_equal(f->sev, SEV_INFO);
 		check_sock_ev(f, 1, 4096, 512, 0, 1);
 		assert_maybe(ev(f, "tcp_rmem_default"), RMEM_DEF);
@@ -760,13 +768,246 @@ static void test_locked_buffers(void **state)
 	/* TIME-WAIT and NEW_SYN_RECV carry no buffers of their own */
 	fx_init(&x);
 	for (size_t i = 0; i < sizeof(minisocks) / sizeof(minisocks[0]); i++) {
-		uint32_t s = fx_sock(&x, 0, 0, 0);
-
+		s = fx_sock(&x, 0, 0, 0);
 		S(&x, s)->state = minisocks[i];
 		S(&x, s)->skmem[SKM_RB] = 1;
 	}
 	fx_run(&x);
+	assert_null(find(&x, "outside_autotuning"));
+	fx_free(&x);
+
+	/* rb outside but known locked: locked_buffers, not outside_autotuning;
+	 * a tb outside the range still is */
+	fx_init(&x);
+	x.r.sys.sysctl.rmem_max = maybe_of(4194304);
+	s = fx_sock(&x, 0, 0, 0);
+	S(&x, s)->skmem[SKM_RB] = 4608;
+	set_ti(S(&x, s), TI_RCV_WSCALE, 0);
+	fx_run(&x);
+	must(&x, "locked_buffers", SEV_INFO);
+	assert_null(find(&x, "outside_autotuning"));
+	S(&x, s)->skmem[SKM_TB] = WMEM_DEF - 1;
+	fx_run(&x);
+	must(&x, "locked_buffers", SEV_INFO);
+	must(&x, "outside_autotuning", SEV_INFO);
+	fx_free(&x);
+}
+
+/* SO_RCVBUF before the handshake caps rcv_wscale below ilog2(rmem_max) - 15 */
+static void test_locked_buffers(void **state)
+{
+	static const struct {
+		int64_t rmem_max; /* -1: absent */
+		int wscale;	  /* -1: absent (no window scaling) */
+		int locked;
+		int64_t floor;
+	} cases[] = {
+		{ 4194304, 6, 1, 7 },	{ 4194304, 7, 0, 7 },	{ 4194304, 0, 1, 7 },
+		{ 4194303, 6, 0, 6 },	{ 4194304, -1, 0, 7 },	{ -1, 0, 0, -1 },
+		{ 65536, 0, 1, 1 },	{ 65535, 0, 0, 0 },	{ 32768, 0, 0, 0 },
+		{ INT64_C(1) << 40, 13, 1, 14 }, { INT64_C(1) << 40, 14, 0, 14 },
+	};
+	struct fx x;
+	uint32_t s;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct finding *f;
+
+		fx_init(&x);
+		if (cases[i].rmem_max >= 0)
+			x.r.sys.sysctl.rmem_max = maybe_of(cases[i].rmem_max);
+		s = fx_sock(&x, 512, 0, 3584);
+		if (cases[i].wscale >= 0)
+			set_ti(S(&x, s), TI_RCV_WSCALE, (uint64_t)cases[i].wscale);
+		fx_run(&x);
+		f = find(&x, "locked_buffers");
+		if (!cases[i].locked) {
+			if (f)
+				fail_msg("case %zu counted as locked", i);
+			fx_free(&x);
+			continue;
+		}
+		if (!f)
+			fail_msg("case %zu not counted as locked", i);
+		assert_int_equal(f->sev, SEV_INFO);
+		check_sock_ev(f, 1, 4096, 512, 0, 1);
+		assert_maybe(ev(f, "rmem_max"), cases[i].rmem_max);
+		assert_maybe(ev(f, "rcv_wscale_floor"), cases[i].floor);
+		/* inside the autotuning range: locked all the same, nothing else */
+		assert_int_equal(x.n, 1);
+		fx_free(&x);
+	}
+
+	/* minisockets never; a listener has no window scale */
+	fx_init(&x);
+	x.r.sys.sysctl.rmem_max = maybe_of(4194304);
+	s = fx_sock(&x, 0, 0, 0);
+	S(&x, s)->state = SOCK_TCP_TIME_WAIT;
+	set_ti(S(&x, s), TI_RCV_WSCALE, 0);
+	fx_run(&x);
 	assert_null(find(&x, "locked_buffers"));
+	fx_free(&x);
+}
+
+/* ---- the growing receive buffer ---- */
+
+/* A receiver holding rq unread bytes in r of truesize, rb raised to rb. */
+static uint32_t grow_sock(struct fx *x, uint32_t rq, uint32_t r, uint32_t rb)
+{
+	uint32_t s = fx_sock(x, r, 0, 1000);
+
+	S(x, s)->rqueue = rq;
+	S(x, s)->skmem[SKM_RB] = rb;
+	set_ti(S(x, s), TI_RCV_WND, 65536);
+	set_ti(S(x, s), TI_RCV_MSS, 536);
+	set_ti(S(x, s), TI_RCV_WSCALE, 7);
+	return s;
+}
+
+static void test_growing_rcvbuf(void **state)
+{
+	/* edges: payload exactly a quarter of r, r exactly a quarter of rb,
+	 * rb one byte above the default */
+	static const struct {
+		uint32_t rq, r, rb;
+		int fires;
+	} cases[] = {
+		{ 10000, 40000, 160000, 1 },	    { 10001, 40000, 160000, 0 },
+		{ 10000, 40000, 160001, 0 },	    { 1, 40000, RMEM_DEF + 1, 1 },
+		{ 1, 40000, RMEM_DEF, 0 },	    { 0, 40000, 160000, 0 },
+		{ 118656, 8388608, 8388608, 1 },   { 500000, 900000, 900000, 0 },
+	};
+	struct fx x;
+	const struct finding *f;
+	uint32_t s;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fx_init(&x);
+		x.r.sys.sysctl.rmem_max = maybe_of(4194304);
+		s = grow_sock(&x, cases[i].rq, cases[i].r, cases[i].rb);
+		fx_hold(&x, s, fx_proc(&x, 42, "app"), 3);
+		fx_run(&x);
+		f = find(&x, "growing_rcvbuf");
+		if (!cases[i].fires) {
+			if (f)
+				fail_msg("case %zu fired", i);
+			fx_free(&x);
+			continue;
+		}
+		if (!f)
+			fail_msg("case %zu did not fire", i);
+		assert_int_equal(f->sev, SEV_WARNING);
+		check_sock_ev(f, 1, cases[i].r + 1000, cases[i].r, 0, 0);
+		assert_maybe(ev(f, "recv_q"), cases[i].rq);
+		assert_int_equal(ev_kind_of(f, "recv_q"), EV_BYTES);
+		assert_maybe(ev(f, "tcp_rmem_default"), RMEM_DEF);
+		assert_maybe(ev(f, "tcp_rmem_max"), RMEM_MAX);
+		assert_false(ev(f, "tcp_shrink_window").has); /* kernel before 6.5 */
+		assert_maybe(ev(f, "unread_max_pct"), 25);
+		assert_maybe(ev(f, "fill_min_pct"), 25);
+		assert_int_equal(f->nsocks, 1);
+		assert_int_equal(f->socks[0], s);
+		assert_non_null(strstr(f->explanation, "tcp_clamp_window()"));
+		assert_non_null(strstr(f->explanation, "tcp_shrink_window=1"));
+		fx_free(&x);
+	}
+
+	/* not a connection, or the default unknown: quiet */
+	fx_init(&x);
+	s = grow_sock(&x, 1000, 40000, 160000);
+	S(&x, s)->state = SOCK_TCP_LISTEN;
+	fx_run(&x);
+	assert_null(find(&x, "growing_rcvbuf"));
+	S(&x, s)->state = SOCK_TCP_ESTABLISHED;
+	x.r.sys.sysctl.tcp_rmem[1] = maybe_none();
+	fx_run(&x);
+	assert_null(find(&x, "growing_rcvbuf"));
+	fx_free(&x);
+}
+
+static void test_growing_rcvbuf_shrink_window(void **state)
+{
+	struct fx x;
+	const struct finding *f;
+	uint32_t s;
+
+	(void)state;
+	fx_init(&x);
+	x.r.sys.sysctl.rmem_max = maybe_of(4194304);
+	s = grow_sock(&x, 1000, 40000, 160000);
+	/* present and 0: the warning, with the value */
+	x.r.sys.sysctl.tcp_shrink_window = maybe_of(0);
+	fx_run(&x);
+	f = must(&x, "growing_rcvbuf", SEV_WARNING);
+	assert_maybe(ev(f, "tcp_shrink_window"), 0);
+	/* 1 with a window scale: the fix is on; info, even with rb at the
+	 * default (the window closed before rb grew) */
+	x.r.sys.sysctl.tcp_shrink_window = maybe_of(1);
+	fx_run(&x);
+	f = must(&x, "growing_rcvbuf", SEV_INFO);
+	assert_maybe(ev(f, "tcp_shrink_window"), 1);
+	assert_non_null(strstr(f->explanation, "the fix for a growing receive buffer is on"));
+	S(&x, s)->skmem[SKM_RB] = RMEM_DEF;
+	S(&x, s)->skmem[SKM_R] = RMEM_DEF - 2000;
+	fx_run(&x);
+	must(&x, "growing_rcvbuf", SEV_INFO);
+	/* 1 with rcv_wscale 0: tcp_select_window() cannot shrink (rmem_max
+	 * unknown, so that scale does not show a lock either) */
+	x.r.sys.sysctl.rmem_max = maybe_none();
+	S(&x, s)->skmem[SKM_RB] = 160000;
+	S(&x, s)->skmem[SKM_R] = 40000;
+	set_ti(S(&x, s), TI_RCV_WSCALE, 0);
+	fx_run(&x);
+	must(&x, "growing_rcvbuf", SEV_WARNING);
+	S(&x, s)->ti_mask &= (uint16_t)~(1u << TI_RCV_WSCALE);
+	fx_run(&x);
+	must(&x, "growing_rcvbuf", SEV_WARNING);
+	/* a warning socket and a fixed one: one finding, the warning */
+	set_ti(S(&x, s), TI_RCV_WSCALE, 0);
+	(void)grow_sock(&x, 1000, 40000, 160000);
+	fx_run(&x);
+	f = must(&x, "growing_rcvbuf", SEV_WARNING);
+	assert_maybe(ev(f, "sockets"), 1);
+	/* known SO_RCVBUF lock: rb cannot grow, not this finding */
+	x.r.sys.sysctl.rmem_max = maybe_of(4194304);
+	x.r.sys.sysctl.tcp_shrink_window = maybe_of(0);
+	set_ti(S(&x, s), TI_RCV_WSCALE, 1);
+	set_ti(S(&x, 1), TI_RCV_WSCALE, 1);
+	fx_run(&x);
+	assert_null(find(&x, "growing_rcvbuf"));
+	must(&x, "locked_buffers", SEV_INFO);
+	fx_free(&x);
+}
+
+/* The explanations say what the kernel does, naming its functions, and no
+ * longer call TCPWantZeroWindowAdv a zero window sent. */
+static void test_explanations_kernel(void **state)
+{
+	struct fx x;
+	const struct finding *f;
+	uint32_t s;
+
+	(void)state;
+	fx_init(&x);
+	x.r.sys.tcpext[TX_WANT_ZERO_WINDOW_ADV] = maybe_of(3252);
+	s = fx_sock(&x, 8193, 0, 4095);
+	S(&x, s)->skmem[SKM_RB] = 8192;
+	(void)unread_sock(&x, 1000, 0);
+	fx_run(&x);
+	f = must(&x, "drops_and_collapse", SEV_INFO);
+	assert_non_null(strstr(f->explanation, "TCPWantZeroWindowAdv: tcp_select_window() computed "
+					       "a zero window but kept the window already offered"));
+	assert_null(strstr(f->explanation, "had to advertise a zero window"));
+	f = must(&x, "rcv_over_budget", SEV_INFO);
+	assert_non_null(strstr(f->explanation, "tcp_clamp_window() raises rb to r"));
+	assert_null(strstr(f->explanation, "The next segment that arrives makes the kernel prune"));
+	f = must(&x, "unread_backlog", SEV_WARNING);
+	assert_null(strstr(f->explanation, "TCPWantZeroWindowAdv"));
+	assert_non_null(strstr(f->explanation, "tcp_select_window()"));
+	for (int i = 0; i < x.n; i++)
+		assert_non_null(strstr(x.f[i].explanation, "()"));
 	fx_free(&x);
 }
 
@@ -894,6 +1135,87 @@ static void test_reconcile_gap(void **state)
 }
 
 /* ---- offenders: top processes and top sockets ---- */
+
+/* A positive gap beyond the tolerance is reconcile_other_netns (info), not
+ * reconcile_gap, whenever namespaces that were not dumped can hold it. */
+static void test_reconcile_other_netns(void **state)
+{
+	struct fx x;
+	const struct finding *f;
+
+	(void)state;
+	fx_init(&x);
+	x.r.sys.sysctl.tcp_mem[0] = maybe_of(100000); /* keep tcp_mem quiet */
+	x.r.sys.sysctl.tcp_mem[1] = maybe_of(200000);
+	x.r.sys.sysctl.tcp_mem[2] = maybe_of(300000);
+	fx_sock(&x, 105728, 0, 768);			  /* 26 pages */
+	x.r.sys.sockstat.mem_pages = maybe_of(26 + 1000); /* tolerance 512 */
+	x.r.cov.other_netns = maybe_of(3);
+	fx_run(&x);
+	assert_null(find(&x, "reconcile_gap"));
+	f = must(&x, "reconcile_other_netns", SEV_INFO);
+	assert_maybe(ev(f, "other_netns"), 3);
+	assert_maybe(ev(f, "unreadable_pids"), 0);
+	assert_maybe(ev(f, "initial_netns"), 1);
+	assert_maybe(ev(f, "gap_pages"), 1000);
+	assert_maybe(ev(f, "tolerance_pages"), 512);
+	assert_maybe(ev(f, "sockets_pages"), 26);
+	assert_maybe(ev(f, "sockstat_pages"), 1026);
+	assert_non_null(strstr(f->summary, "the 3 other network namespaces"));
+	assert_int_equal(findings_worst(x.f, (size_t)x.n), SEV_INFO);
+	/* each reason to think other namespaces exist is enough on its own */
+	x.r.cov.other_netns = maybe_of(0);
+	x.r.cov.unreadable_pids = maybe_of(2);
+	fx_run(&x);
+	assert_null(find(&x, "reconcile_gap"));
+	f = must(&x, "reconcile_other_netns", SEV_INFO);
+	assert_non_null(strstr(f->summary, "could not see"));
+	x.r.cov.unreadable_pids = maybe_none();
+	fx_run(&x);
+	must(&x, "reconcile_other_netns", SEV_INFO);
+	x.r.cov.unreadable_pids = maybe_of(0);
+	x.r.cov.other_netns = maybe_none();
+	fx_run(&x);
+	must(&x, "reconcile_other_netns", SEV_INFO);
+	x.r.cov.other_netns = maybe_of(0);
+	x.r.cov.initial_netns = maybe_of(0);
+	fx_run(&x);
+	must(&x, "reconcile_other_netns", SEV_INFO);
+	x.r.cov.initial_netns = maybe_none();
+	fx_run(&x);
+	must(&x, "reconcile_other_netns", SEV_INFO);
+	/* the initial namespace, no other found, every process readable: the
+	 * gap is the dump's, a warning as before */
+	x.r.cov.initial_netns = maybe_of(1);
+	fx_run(&x);
+	assert_null(find(&x, "reconcile_other_netns"));
+	must(&x, "reconcile_gap", SEV_WARNING);
+	/* every namespace dumped: other namespaces explain nothing */
+	x.r.all_netns = true;
+	x.r.cov.other_netns = maybe_of(3);
+	fx_run(&x);
+	assert_null(find(&x, "reconcile_other_netns"));
+	must(&x, "reconcile_gap", SEV_WARNING);
+	x.r.all_netns = false;
+	/* within the tolerance: neither */
+	x.r.sys.sockstat.mem_pages = maybe_of(26 + 512);
+	fx_run(&x);
+	assert_null(find(&x, "reconcile_other_netns"));
+	assert_null(find(&x, "reconcile_gap"));
+	/* a negative gap is no other namespace's memory: still reconcile_gap */
+	fx_sock(&x, 4096 * 1000, 0, 0);
+	x.r.sys.sockstat.mem_pages = maybe_of(26 + 1000 - 513);
+	fx_run(&x);
+	assert_null(find(&x, "reconcile_other_netns"));
+	assert_maybe(ev(must(&x, "reconcile_gap", SEV_WARNING), "gap_pages"), -513);
+	/* a partial dump is judged by neither */
+	x.r.sys.sockstat.mem_pages = maybe_of(100000);
+	x.r.partial = true;
+	fx_run(&x);
+	assert_null(find(&x, "reconcile_other_netns"));
+	assert_null(find(&x, "reconcile_gap"));
+	fx_free(&x);
+}
 
 static void test_top_processes_order(void **state)
 {
@@ -1152,10 +1474,15 @@ int main(void)
 		cmocka_unit_test(test_sndbuf_at_max),
 		cmocka_unit_test(test_unread_backlog_default),
 		cmocka_unit_test(test_unread_backlog_options),
+		cmocka_unit_test(test_outside_autotuning),
 		cmocka_unit_test(test_locked_buffers),
+		cmocka_unit_test(test_growing_rcvbuf),
+		cmocka_unit_test(test_growing_rcvbuf_shrink_window),
+		cmocka_unit_test(test_explanations_kernel),
 		cmocka_unit_test(test_no_skmem_no_rules),
 		cmocka_unit_test(test_drops_and_collapse),
 		cmocka_unit_test(test_reconcile_gap),
+		cmocka_unit_test(test_reconcile_other_netns),
 		cmocka_unit_test(test_top_processes_order),
 		cmocka_unit_test(test_top_sockets_order),
 		cmocka_unit_test(test_worst_and_names),

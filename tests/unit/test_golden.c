@@ -168,6 +168,7 @@ static void host_sysinfo(struct sysinfo *si)
 	sc->tcp_adv_win_scale = val(1);
 	sc->tcp_moderate_rcvbuf = val(1);
 	sc->tcp_notsent_lowat = val(4294967295);
+	sc->tcp_shrink_window = val(0);
 	sc->rmem_max = val(212992);
 	sc->wmem_max = val(212992);
 	sc->rmem_default = val(212992);
@@ -212,6 +213,8 @@ static void host_sockets(struct report *r)
 	ti(&s, TI_RTTVAR, 11);
 	ti(&s, TI_RCV_MSS, 65483);
 	ti(&s, TI_SND_MSS, 65483);
+	ti(&s, TI_SND_WSCALE, 7);
+	ti(&s, TI_RCV_WSCALE, 7);
 	s.flags |= SOCK_HAS_CGROUP;
 	s.cgroup_id = 7001;
 	add_sock(r, &s);
@@ -273,6 +276,8 @@ static void host_sockets(struct report *r)
 	skmem(&s, SKM_N, 1536, 6291456, 0, 16384, 2560, 0, 320, 0, 0);
 	ti(&s, TI_RCV_WND, 65536);
 	ti(&s, TI_RCV_MSS, 1448);
+	ti(&s, TI_SND_WSCALE, 7);
+	ti(&s, TI_RCV_WSCALE, 9);
 	add_sock(r, &s);
 
 	/* an orphan: closed with data queued toward a peer that does not read
@@ -362,6 +367,10 @@ static void build_host(struct report *r, enum snap snap)
 	r->netns_ino = HOME_INO;
 	host_sysinfo(&r->sys);
 	one_netns(r);
+	/* root in the initial namespace with --this-netns, and no other namespace */
+	r->cov.initial_netns = val(1);
+	r->cov.other_netns = val(0);
+	r->cov.unreadable_pids = val(0);
 	r->ifnames = malloc(sizeof(ifn));
 	assert_non_null(r->ifnames);
 	memcpy(r->ifnames, ifn, sizeof(ifn));
@@ -402,6 +411,10 @@ static void build_quiet(struct report *r)
 	for (int i = 0; i < TX_N; i++)
 		r->sys.tcpext[i] = val(0);
 	one_netns(r);
+	/* not the initial namespace: two others found, one process unreadable */
+	r->cov.initial_netns = val(0);
+	r->cov.other_netns = val(2);
+	r->cov.unreadable_pids = val(1);
 	s = sock4(31, 1, "192.0.2.10", 443, "198.51.100.7", 61000);
 	s.inode = 4001;
 	s.uid = 33;
@@ -475,6 +488,8 @@ static void build_netns(struct report *r)
 	snprintf(r->netns[4].name, sizeof(r->netns[4].name), "g"); /* one letter */
 	r->netns_skipped = 1;
 	r->partial = true;
+	r->cov.other_netns = val(1); /* the skipped one */
+	r->cov.unreadable_pids = val(3);
 
 	s = sock4(21, 1, "127.0.0.1", 6379, "127.0.0.1", 50000);
 	s.inode = 3001;
@@ -526,7 +541,7 @@ struct gcase {
 };
 
 #define MAX_CASES 96
-static const char *const fmt_ext[] = { "table", "tsv", "json" };
+static const char *const fmt_ext[] = { "table", "tsv", "json", "prom" };
 
 static void add_case(struct gcase *c, size_t *n, enum snap snap, enum cmd cmd, enum fmt fmt,
 		     enum group_by by, bool no_header, bool numeric, size_t top_n)
@@ -581,6 +596,13 @@ static size_t all_cases(struct gcase *c)
 	for (int sn = SNAP_FILTERED; sn <= SNAP_NEGATIVE; sn++)
 		add_case(c, &n, sn, CMD_SYSTEM, FMT_TSV, BY_PROCESS, false, false, 0);
 	add_case(c, &n, SNAP_NEGATIVE, CMD_CHECK, FMT_TABLE, BY_PROCESS, false, false, 0);
+	/* -o prom: every view (a hostile comm in a label), the other series
+	 * after --top, a hostile cgroup path and memcg values */
+	for (int cmd = CMD_REPORT; cmd <= CMD_CHECK; cmd++)
+		if (cmd != CMD_SOCKETS)
+			add_case(c, &n, SNAP_HOST, cmd, FMT_PROM, BY_PROCESS, false, false, 0);
+	add_case(c, &n, SNAP_HOST, CMD_TOP, FMT_PROM, BY_PROCESS, false, false, 2);
+	add_case(c, &n, SNAP_CGROUP, CMD_TOP, FMT_PROM, BY_CGROUP, false, false, 1);
 	return n;
 }
 

@@ -136,7 +136,7 @@ static void test_list(void **state)
 	make_tree(&t);
 	assert_int_equal(procfs_open(&p, t.proc), 0);
 	GUARD();
-	assert_int_equal(netns_list(&p, t.run, &v, &n), 0);
+	assert_int_equal(netns_list(&p, t.run, &v, &n, NULL), 0);
 	UNGUARD();
 	/* self (merged with 100 and "mine"), proc 101's FIFO, fifo, plain, dir */
 	assert_int_equal(n, 5);
@@ -219,15 +219,97 @@ static void test_list_run_dir(void **state)
 	make_tree(&t);
 	assert_int_equal(procfs_open(&p, t.proc), 0);
 	path(f, sizeof(f), t.run, "nosuch");
-	assert_int_equal(netns_list(&p, f, &v, &n), 0);
+	assert_int_equal(netns_list(&p, f, &v, &n, NULL), 0);
 	assert_int_equal(n, 2); /* self (with 100), 101 */
 	free(v);
 	v = NULL;
 	path(f, sizeof(f), t.run, "plain");
-	assert_int_equal(netns_list(&p, f, &v, &n), -ENOTDIR);
+	assert_int_equal(netns_list(&p, f, &v, &n, NULL), -ENOTDIR);
 	assert_null(v);
 	procfs_close(&p);
 	rm_tree(&t);
+}
+
+/* Writes text to root/rel (the directories exist). */
+static void put(const char *root, const char *rel, const char *text)
+{
+	char p[256];
+	FILE *f;
+
+	path(p, sizeof(p), root, rel);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* The initial namespace: init_net's fixed inode, or the namespace of pid 2
+ * when its stat flags say kernel thread; unknown otherwise. */
+static void test_initial(void **state)
+{
+	char root[64] = "/tmp/sockmem-test-init.XXXXXX", p[256];
+	struct procfs pr;
+	uint64_t k;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	path(p, sizeof(p), root, "2");
+	assert_int_equal(mkdir(p, 0755), 0);
+	path(p, sizeof(p), root, "2/ns");
+	assert_int_equal(mkdir(p, 0755), 0);
+	put(root, "2/ns/net", "");
+	path(p, sizeof(p), root, "2/ns/net");
+	k = ino_of(p);
+	assert_true(k != NETNS_INIT_INO && k + 1 != NETNS_INIT_INO);
+	assert_int_equal(procfs_open(&pr, root), 0);
+
+	assert_int_equal(netns_initial(&pr, 0), -ENOENT);
+	assert_int_equal(netns_initial(&pr, NETNS_INIT_INO), 1); /* whatever pid 2 says */
+	/* no 2/stat: cannot tell */
+	assert_int_equal(netns_initial(&pr, k), -ENOENT);
+	/* kthreadd: flags 0x208040 carry PF_KTHREAD */
+	put(root, "2/stat", "2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 20\n");
+	assert_int_equal(netns_initial(&pr, k), 1);
+	assert_int_equal(netns_initial(&pr, k + 1), 0);
+	/* a container's pid 2, whose comm fakes the fields: the flags are read
+	 * after the last ')' and lack PF_KTHREAD */
+	put(root, "2/stat", "2 (x) S 0 0 0 0 -1 2129984) S 1 1 1 0 -1 4194560 0 0 0 0\n");
+	assert_int_equal(netns_initial(&pr, k), -ENOENT);
+	put(root, "2/stat", "2 (x) S 0 0\n"); /* cut short */
+	assert_int_equal(netns_initial(&pr, k), -ENOENT);
+	/* a kernel thread whose namespace cannot be read */
+	put(root, "2/stat", "2 (kthreadd) S 0 0 0 0 -1 2129984 0\n");
+	path(p, sizeof(p), root, "2/ns/net");
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(symlink("net", p), 0); /* ELOOP */
+	assert_int_equal(netns_initial(&pr, k), -ENOENT);
+
+	/* the listing counts a process whose link cannot be read (ELOOP here;
+	 * EACCES for another user's), not one that is gone (ENOENT) */
+	struct netns_ent *v = NULL;
+	size_t n = 0, denied = 99;
+
+	path(p, sizeof(p), root, "3");
+	assert_int_equal(mkdir(p, 0755), 0);
+	path(p, sizeof(p), root, "3/ns");
+	assert_int_equal(mkdir(p, 0755), 0);
+	assert_int_equal(netns_list(&pr, "/nonexistent", &v, &n, &denied), 0);
+	assert_int_equal(denied, 1);
+	assert_int_equal(n, 0);
+	free(v);
+	procfs_close(&pr);
+	const char *files[] = { "2/stat", "2/ns/net" };
+	const char *dirs[] = { "2/ns", "2", "3/ns", "3" };
+
+	for (size_t i = 0; i < 2; i++) {
+		path(p, sizeof(p), root, files[i]);
+		assert_int_equal(unlink(p), 0);
+	}
+	for (size_t i = 0; i < 4; i++) {
+		path(p, sizeof(p), root, dirs[i]);
+		assert_int_equal(rmdir(p), 0);
+	}
+	assert_int_equal(rmdir(root), 0);
 }
 
 int main(void)
@@ -237,6 +319,7 @@ int main(void)
 		cmocka_unit_test(test_list),
 		cmocka_unit_test(test_open_name),
 		cmocka_unit_test(test_list_run_dir),
+		cmocka_unit_test(test_initial),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -246,6 +246,35 @@ static void test_tsv_escapes(void **state)
 	check_tsv("a,b", "", "a,b");
 }
 
+static void check_prom(const char *in, const char *want)
+{
+	struct outbuf b;
+
+	assert_int_equal(ob_init_mem(&b), 0);
+	ob_prom_label_str(&b, in);
+	assert_ob_eq(&b, want);
+	ob_finish(&b);
+}
+
+/* Prometheus label values: the format's three escapes; control bytes and
+ * invalid UTF-8 as U+FFFD; everything else exact. */
+#define FFFD "\xef\xbf\xbd"
+static void test_prom_label_escapes(void **state)
+{
+	(void)state;
+	check_prom("", "");
+	check_prom("nginx", "nginx");
+	check_prom("a\"b", "a\\\"b");
+	check_prom("a\\b", "a\\\\b");
+	check_prom("a\nb", "a\\nb");
+	check_prom("a\tb\rc\x1b\x7f", "a" FFFD "b" FFFD "c" FFFD FFFD);
+	check_prom("caf\xc3\xa9", "caf\xc3\xa9");
+	check_prom("x\xff\xc3", "x" FFFD FFFD);
+	/* systemd's own escape in a unit name stays as it is, backslash escaped */
+	check_prom("/system.slice/dev-disk-by\\x2duuid.swap",
+		   "/system.slice/dev-disk-by\\\\x2duuid.swap");
+}
+
 static void check_table(const char *in, const char *extra, const char *want)
 {
 	struct outbuf b;
@@ -297,6 +326,7 @@ int main(void)
 		cmocka_unit_test(test_json_escapes),
 		cmocka_unit_test(test_json_utf8),
 		cmocka_unit_test(test_tsv_escapes),
+		cmocka_unit_test(test_prom_label_escapes),
 		cmocka_unit_test(test_table_escapes),
 		cmocka_unit_test(test_table_width),
 	};

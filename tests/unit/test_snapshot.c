@@ -83,16 +83,21 @@ static void build(struct report *r)
 	r->netns_ino = 4026531840u;
 	r->all_netns = true;
 	r->cov.v4 = r->cov.v6 = true;
+	r->cov.initial_netns = maybe_of(1);
+	r->cov.other_netns = maybe_of(2);
+	r->cov.unreadable_pids = maybe_of(INT64_MAX);
 	fill_sysinfo(&r->sys);
 
 	/* sockets: full, short skmem, none; tcp_info some fields; both families */
 	s = sock4(BIG_COOKIE, "127.0.0.1", 443, "127.0.0.1", 50000);
 	s.flags |= SOCK_HAS_CGROUP;
 	s.cgroup_id = BIG_CGROUP;
-	s.ti_mask = (1u << TI_RCV_SPACE) | (1u << TI_BYTES_ACKED) | (1u << TI_SND_MSS);
+	s.ti_mask = (1u << TI_RCV_SPACE) | (1u << TI_BYTES_ACKED) | (1u << TI_SND_MSS) |
+		    (1u << TI_RCV_WSCALE);
 	s.ti[TI_RCV_SPACE] = 65483;
 	s.ti[TI_BYTES_ACKED] = UINT64_MAX;
 	s.ti[TI_SND_MSS] = 32768;
+	s.ti[TI_RCV_WSCALE] = 14; /* snd_wscale absent: window scaling not negotiated */
 	s.rqueue = 1000;
 	s.ifindex = 1;
 	add_sock(r, &s);
@@ -245,6 +250,9 @@ static void eq_report(const struct report *a, const struct report *b)
 	assert_true(a->ncpu == b->ncpu);
 	assert_true(a->netns_ino == b->netns_ino);
 	assert_int_equal(a->all_netns, b->all_netns);
+	eq_maybe(a->cov.initial_netns, b->cov.initial_netns, "initial_netns");
+	eq_maybe(a->cov.other_netns, b->cov.other_netns, "other_netns");
+	eq_maybe(a->cov.unreadable_pids, b->cov.unreadable_pids, "unreadable_pids");
 	assert_int_equal(a->filtered, b->filtered);
 	/* sysinfo */
 	eq_maybes(&a->sys.sockstat, &b->sys.sockstat, sizeof(a->sys.sockstat), "sockstat");
@@ -472,8 +480,19 @@ static void test_coverage(void **state)
 	assert_int_equal(filter_parse_cidr("10.1.2.3/8", &a.cov.dump.dst[1]), 0);
 	a.cov.dump.ndst = 2;
 	a.filtered = true;
+	a.cov.initial_netns = maybe_none();
+	a.cov.other_netns = maybe_of(0);
+	doc = emit(&a, &len);
+	assert_int_equal(snapfile_parse(doc, len, &b, why, sizeof(why)), 0);
+	eq_report(&a, &b);
+	report_free(&b);
+	free(doc);
+	a.cov.initial_netns = maybe_of(0);
+	a.cov.unreadable_pids = maybe_none();
 	doc = emit(&a, &len);
 	assert_non_null(strstr(doc, "\"coverage\":{\"families\":[\"inet\"],\"all_netns\":true,"
+				    "\"initial_netns\":false,\"other_netns\":0,"
+				    "\"unreadable_pids\":null,"
 				    "\"states\":[1,10],\"sport\":[\"443\",\"8000-8100\"],"
 				    "\"dport\":[],\"src\":[],"
 				    "\"dst\":[\"2001:db8::/32\",\"10.1.2.3/8\"]}"));
@@ -567,7 +586,12 @@ static char *small_doc(void)
 	r.page_size = 4096;
 	r.cov.v4 = r.cov.v6 = true;
 	add_sock(&r, &(struct sock_rec){ .cookie = 5, .family = AF_INET, .state = 1, .own_n = 1 });
-	add_sock(&r, &(struct sock_rec){ .cookie = 6, .family = AF_INET, .state = 1 });
+	add_sock(&r, &(struct sock_rec){ .cookie = 6,
+					 .family = AF_INET,
+					 .state = 1,
+					 .ti_mask = 1u << TI_SND_WSCALE | 1u << TI_RCV_WSCALE,
+					 .ti[TI_SND_WSCALE] = 7,
+					 .ti[TI_RCV_WSCALE] = 9 });
 	r.owners.procs = calloc(1, sizeof(*r.owners.procs));
 	r.owners.links = calloc(1, sizeof(*r.owners.links));
 	assert_non_null(r.owners.procs);
@@ -763,6 +787,71 @@ static void test_refuse_members(void **state)
 		     "coverage.families: not a list of inet, inet6");
 	refused_edit(doc, "\"sport\":[]", "\"sport\":[\"0\"]",
 		     "coverage.sport: a value that is no port range or prefix");
+	refused_edit(doc, "\"initial_netns\":null", "\"initial_netns\":1",
+		     "coverage.initial_netns: not true, false or null");
+	/* a missing initial_netns is a snapshot older than it (see
+	 * test_older_snapshot_loads); a misspelt one is then simply unknown */
+	refused_edit(doc, "\"other_netns\":null", "\"other_netns\":-1",
+		     "coverage.other_netns: a negative count");
+	refused_edit(doc, "\"unreadable_pids\":null", "\"unreadable_pids\":true",
+		     "coverage.unreadable_pids: not an integer");
+	free(doc);
+}
+
+/* Removes every member "key":SCALAR from doc in place (with its comma). */
+static void drop_member(char *doc, const char *key)
+{
+	char pat[64];
+	char *at;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	while ((at = strstr(doc, pat)) != NULL) {
+		char *end = at + strlen(pat);
+
+		end += strcspn(end, ",}");
+		if (*end == ',')
+			end++;
+		else if (at > doc && at[-1] == ',')
+			at--; /* the last member: drop the comma before it */
+		memmove(at, end, strlen(end) + 1);
+	}
+}
+
+/* A snapshot written by 0.1.0 lacks the members added since: it loads, and
+ * they read as absent, never as 0. Any other missing member is refused. */
+static void test_older_snapshot_loads(void **state)
+{
+	static const char *const added[] = { "tcp_notsent_lowat", "tcp_shrink_window",
+					     "initial_netns",	  "TCPRcvCoalesce",
+					     "TCPToZeroWindowAdv", "TCPFromZeroWindowAdv",
+					     "snd_wscale",	  "rcv_wscale",
+					     "other_netns",	  "unreadable_pids" };
+	char *doc = small_doc();
+	struct report r;
+	char why[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(added) / sizeof(added[0]); i++) {
+		assert_non_null(strstr(doc, added[i]));
+		drop_member(doc, added[i]);
+		assert_null(strstr(doc, added[i]));
+	}
+	if (snapfile_parse(doc, strlen(doc), &r, why, sizeof(why)) != 0)
+		fail_msg("an older snapshot was refused: %s", why);
+	assert_false(r.sys.sysctl.tcp_notsent_lowat.has);
+	assert_false(r.sys.sysctl.tcp_shrink_window.has);
+	assert_false(r.sys.initial_netns.has);
+	assert_false(r.cov.initial_netns.has);
+	assert_false(r.cov.other_netns.has);
+	assert_false(r.cov.unreadable_pids.has);
+	assert_false(r.sys.tcpext[TX_RCV_COALESCE].has);
+	for (size_t i = 0; i < r.socks.n; i++) {
+		assert_false(sock_has_ti(&r.socks.v[i], TI_RCV_WSCALE));
+		assert_false(sock_has_ti(&r.socks.v[i], TI_SND_WSCALE));
+	}
+	report_free(&r);
+	drop_member(doc, "tcp_moderate_rcvbuf");
+	refused(doc, strlen(doc), "sysinfo.sysctl.tcp_moderate_rcvbuf: missing");
 	free(doc);
 }
 
@@ -790,6 +879,7 @@ int main(void)
 		cmocka_unit_test(test_refuse_newer_schema),
 		cmocka_unit_test(test_refuse_members),
 		cmocka_unit_test(test_load_errors),
+		cmocka_unit_test(test_older_snapshot_loads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
