@@ -104,6 +104,10 @@ int agg_by_process(const struct sock_table *t, const unsigned char *keep, const 
 int agg_by_key(const struct sock_table *t, const unsigned char *keep, enum group_by by,
 	       uint64_t page_size, struct group **out, size_t *n);
 
+/* The group key of a socket for a --by key other than process (the key
+ * agg_by_key groups it under). */
+uint64_t agg_sock_key(const struct sock_rec *s, enum group_by by);
+
 /* Parses a --by name. Returns 0 or -EINVAL. */
 int agg_by_parse(const char *name, enum group_by *by);
 

@@ -12,7 +12,17 @@
 #include "model/filter.h"
 #include "model/findings.h"
 
-enum cmd { CMD_REPORT, CMD_SOCKETS, CMD_TOP, CMD_SYSTEM, CMD_CHECK, CMD_SNAPSHOT, CMD_PLOT };
+enum cmd {
+	CMD_REPORT,
+	CMD_SOCKETS,
+	CMD_TOP,
+	CMD_SYSTEM,
+	CMD_CHECK,
+	CMD_SNAPSHOT,
+	CMD_PLOT,
+	CMD_DIFF,
+	CMD_WATCH
+};
 enum fmt { FMT_TABLE, FMT_TSV, FMT_JSON, FMT_PROM, FMT_SVG /* plot only */ };
 
 struct opts {
@@ -33,9 +43,12 @@ struct opts {
 	size_t top_n;	    /* 0 = all */
 	const char *proc_root;
 	const char *from; /* --from FILE ("-": stdin): a snapshot instead of collecting */
-	const char *args[2]; /* words after the command (plot: RECORDING) */
+	const char *args[2]; /* words after the command (plot: RECORDING; diff: OLD [NEW];
+			      * watch: [INTERVAL [COUNT]]) */
 	size_t nargs;
 	struct find_opts find; /* check thresholds */
+	int64_t interval_ms; /* watch INTERVAL (default 2000) */
+	uint64_t count;	     /* watch COUNT, 0 = until interrupted */
 	bool help, version;
 	/* -o prom without --by: cgroup, or process where no cgroup2 is mounted */
 	bool by_auto;

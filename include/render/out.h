@@ -43,6 +43,8 @@ enum cell_kind {
 	CELL_TEXT,	/* trusted ASCII (states, labels) */
 	CELL_RAW,	/* text in the scratch buffer, already escaped for the format */
 	CELL_UNTRUSTED, /* text from another process: escaped per format */
+	CELL_F64,	/* a rate: a double's bits in u (cell_f64); shortest exact
+			 * decimal, tables 2 places */
 };
 
 /* One value of one row. CELL_RAW text is scratch->p[u & 0xffffffff], u >> 32
@@ -122,6 +124,9 @@ static inline struct cell cell_u64(uint64_t v)
 	return (struct cell){ CELL_U64, v, 0, NULL };
 }
 
+/* A CELL_F64 of v (its bits in u); absent when !has. */
+struct cell cell_f64(bool has, double v);
+
 static inline struct cell cell_text(const char *s)
 {
 	return (struct cell){ CELL_TEXT, 0, 0, s };
@@ -134,6 +139,11 @@ static inline struct cell cell_absent(void)
 
 /* "local" and "peer" members for a socket (ss -n spelling). */
 void out_json_endpoints(struct jw *w, const struct snapshot *r, const struct sock_rec *s);
+
+/* The category of a --by process group row: its JSON "category" when json
+ * ("process", "time_wait"...), else its table label ("(time-wait)"; NULL
+ * for a process). */
+const char *out_proc_category(const struct snapshot *r, uint32_t proc, bool json);
 
 /* Escapes untrusted s for a TSV cell (fmt TSV) or else a table cell into
  * b; JSON writes strings with jw_str. */

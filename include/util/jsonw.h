@@ -37,6 +37,7 @@ struct jw {
 	bool key;		 /* a key was written and waits for its value */
 	bool nl;		 /* jw_nl: the next member or element starts a line */
 	bool done;		 /* the top-level value is complete */
+	bool one_line;		 /* ignore the JW_NL_* flags and jw_nl: one line (JSON Lines) */
 	int err;		 /* JW_EMISUSE after a misuse, else 0 */
 };
 
@@ -76,6 +77,9 @@ void jw_bool(struct jw *w, bool v);
 void jw_maybe(struct jw *w, struct maybe m);
 /* A maybe of yes/no: true, false, or null when absent. */
 void jw_maybe_bool(struct jw *w, struct maybe m);
+/* A double in the shortest form that reads back as the same double
+ * ("0.2", "33.333333333333336"); null when not finite. */
+void jw_f64(struct jw *w, double v);
 /* v hundredths as a decimal with two places ("12.34"). */
 void jw_hundredths(struct jw *w, int64_t v);
 /* v as a decimal string ("18446744073709551615"), for numbers JSON parsers

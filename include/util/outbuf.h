@@ -44,6 +44,10 @@ void ob_spaces(struct outbuf *b, size_t n);
  * -429 -> "-4.29", -5 -> "-0.05", 5 -> "0.05", INT64_MIN -> "-92233720368547758.08". */
 void ob_hundredths(struct outbuf *b, int64_t v);
 
+/* A finite double in the shortest decimal form that strtod reads back as
+ * the same double ("0.2", "1e+20"); "nan"/"inf" text is the caller's to avoid. */
+void ob_f64(struct outbuf *b, double v);
+
 /* Formats v into buf (>= 21 bytes); returns the length. */
 size_t fmt_u64(char *buf, uint64_t v);
 

@@ -245,6 +245,71 @@ static int check_combination(const struct opts *o, int root_given, int not_json,
 	return 0;
 }
 
+/* Parses a watch INTERVAL: seconds with at most 3 decimals (milliseconds),
+ * from 0.001 to 86400. Returns 0 or -EINVAL. */
+static int parse_interval(const char *s, int64_t *ms)
+{
+	int64_t whole = 0, frac = 0;
+	int nfrac = 0;
+	const char *p = s;
+
+	if (!*p)
+		return -EINVAL;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		whole = whole * 10 + (*p - '0');
+		if (whole > 86400)
+			return -EINVAL;
+	}
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++) {
+			if (nfrac++ == 3)
+				return -EINVAL;
+			frac = frac * 10 + (*p - '0');
+		}
+	if (*p || p == s || (p == s + 1 && *s == '.'))
+		return -EINVAL;
+	for (; nfrac < 3; nfrac++)
+		frac *= 10;
+	*ms = whole * 1000 + frac;
+	return *ms >= 1 && *ms <= 86400000 ? 0 : -EINVAL;
+}
+
+/* The operands of diff and watch into o. Returns 0 or EXIT_USAGE. */
+static int check_operands(struct opts *o, char *err, size_t errlen)
+{
+	int64_t n;
+	const char *end;
+
+	o->interval_ms = 2000;
+	if ((o->cmd == CMD_DIFF || o->cmd == CMD_WATCH) && o->textfile)
+		return fail(err, errlen, "%s", "diff and watch write to standard output (no --textfile)");
+	if (o->cmd == CMD_DIFF) {
+		if (o->nargs < 1)
+			return fail(err, errlen, "%s", "diff needs OLD.json [NEW.json]");
+		for (size_t i = 0; i < o->nargs; i++)
+			if (!*o->args[i])
+				return fail(err, errlen, "%s", "diff: an empty file name");
+	}
+	if (o->cmd != CMD_WATCH)
+		return o->from && o->cmd == CMD_DIFF
+			   ? fail(err, errlen, "%s",
+				  "diff reads its snapshots as operands, not --from")
+			   : 0;
+	if (o->from)
+		return fail(err, errlen, "%s", "watch samples live: --from does not apply");
+	if (o->nargs >= 1 && parse_interval(o->args[0], &o->interval_ms) != 0)
+		return fail(err, errlen,
+			    "watch: '%s' is not an interval in seconds (0.001 to 86400, e.g. 2 or 0.5)",
+			    o->args[0]);
+	if (o->nargs == 2) {
+		if (num_i64_prefix(o->args[1], &end, &n) != 0 || *end || n < 1)
+			return fail(err, errlen, "watch: '%s' is not a sample count (1 or more)",
+				    o->args[1]);
+		o->count = (uint64_t)n;
+	}
+	return 0;
+}
+
 int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 {
 	static const struct option lopts[] = {
@@ -452,7 +517,8 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 			return fail(err, errlen, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (o->fmt == FMT_PROM && (o->cmd == CMD_SOCKETS || o->cmd == CMD_SNAPSHOT))
+	if (o->fmt == FMT_PROM && (o->cmd == CMD_SOCKETS || o->cmd == CMD_SNAPSHOT ||
+				   o->cmd == CMD_DIFF || o->cmd == CMD_WATCH))
 		return fail(err, errlen, "%s",
 			    "-o prom: system, top, check and report only (no per-socket series)");
 	/* -o prom: bounded series by default, cgroups where there are some */
@@ -468,7 +534,8 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 	/* -4 and -6 together mean both, as in ss. */
 	o->want_v4 = only4 || !only6;
 	o->want_v6 = only6 || !only4;
-	if (check_plot(o, fmt_given || o->fmt == FMT_JSON, err, errlen))
+	if (check_plot(o, fmt_given || o->fmt == FMT_JSON, err, errlen) ||
+	    check_operands(o, err, errlen))
 		return EXIT_USAGE;
 	return check_combination(o, root_given, fmt_given && o->fmt != FMT_JSON, err, errlen);
 }

@@ -10,6 +10,7 @@
 #include "collect/collect.h"
 #include "render/out.h"
 #include "render/snapshot.h"
+#include "cmd/timecmd.h"
 
 /* The snapshot document, of the whole snapshot (a raw command's view). */
 static int write_snapshot(const struct view *v, const struct opts *o, FILE *f)
@@ -33,6 +34,10 @@ const struct cmd_def cmds[] = {
 	  NULL },
 	{ "plot", CMD_PLOT, 0, false, true, NULL,
 	  "RECORDING: a watch -o json recording as one SVG image (- for stdin)", 1, plot_run },
+	{ "diff", CMD_DIFF, COLLECT_OWNERS | COLLECT_CGROUPS | COLLECT_USERS, true, false, NULL,
+	  "OLD.json [NEW.json]: what changed between two snapshots (NEW: now)", 2, diff_run },
+	{ "watch", CMD_WATCH, COLLECT_OWNERS, true, false, NULL,
+	  "[INTERVAL [COUNT]]: a sample every INTERVAL seconds (default 2), live", 2, watch_run },
 };
 const size_t ncmds = sizeof(cmds) / sizeof(cmds[0]);
 

@@ -118,6 +118,11 @@ static uint64_t sock_key(const struct sock_rec *s, enum group_by by)
 	}
 }
 
+uint64_t agg_sock_key(const struct sock_rec *s, enum group_by by)
+{
+	return sock_key(s, by);
+}
+
 int agg_by_key(const struct sock_table *t, const unsigned char *keep, enum group_by by,
 	       uint64_t page_size, struct group **out, size_t *n)
 {

@@ -20,6 +20,26 @@ struct cell cell_maybe(struct maybe m, enum cell_kind kind)
 	return c;
 }
 
+struct cell cell_f64(bool has, double v)
+{
+	struct cell c = cell_absent();
+
+	if (has) {
+		c.kind = CELL_F64;
+		memcpy(&c.u, &v, sizeof(v));
+	}
+	return c;
+}
+
+/* The double of a CELL_F64. */
+static double cell_d(const struct cell *c)
+{
+	double d;
+
+	memcpy(&d, &c->u, sizeof(d));
+	return d;
+}
+
 struct cell cell_raw_since(struct outbuf *scratch, size_t start)
 {
 	struct cell c = { CELL_RAW, 0, 0, NULL };
@@ -71,6 +91,14 @@ static size_t cell_str(const struct cell *c, const struct field *f, const struct
 	case CELL_TEXT: ob_str(t, c->s); break;
 	case CELL_RAW: ob_write(t, raw_text(c, scratch), (size_t)(c->u >> 32)); break;
 	case CELL_UNTRUSTED: out_untrusted(t, o->fmt, c->s, NULL); break;
+	case CELL_F64:
+		if (o->fmt == FMT_TABLE) {
+			snprintf(num, sizeof(num), "%.2f", cell_d(c));
+			ob_str(t, num);
+		} else {
+			ob_f64(t, cell_d(c));
+		}
+		break;
 	}
 	return t->len;
 }
@@ -202,6 +230,7 @@ static void json_cell(struct jw *w, const struct cell *c, const struct outbuf *s
 	case CELL_TEXT:
 	case CELL_UNTRUSTED: jw_str(w, c->s); break;
 	case CELL_RAW: jw_str(w, raw_text(c, scratch)); break;
+	case CELL_F64: jw_f64(w, cell_d(c)); break;
 	}
 }
 

@@ -290,6 +290,7 @@ static void group_labels(struct top_prom *t, size_t row)
 		case CELL_TEXT:
 		case CELL_UNTRUSTED: v = c.s; break;
 		case CELL_RAW: v = t->scratch.p + (c.u & 0xffffffffu); break;
+		case CELL_F64: break; /* rates (diff, watch) are never top's labels */
 		}
 		if (v)
 			label(t->b, &open, t->f[i].key, v);

@@ -97,6 +97,13 @@ static enum pcat proc_category(const struct snapshot *r, uint32_t proc)
 	}
 }
 
+const char *out_proc_category(const struct snapshot *r, uint32_t proc, bool json)
+{
+	enum pcat c = proc_category(r, proc);
+
+	return json ? pcat_names[c].json : pcat_names[c].comm;
+}
+
 /* comm of a row without a process, for tables and TSV; the not-attributed
  * label carries a count and is written into scratch. */
 static struct cell no_proc_comm(const struct snapshot *r, uint32_t proc, struct outbuf *scratch)

@@ -2,6 +2,9 @@
 /* jsonw.c - streaming JSON writer: the nesting stack places commas and closers. */
 #include "util/jsonw.h"
 
+#include <errno.h>
+#include <math.h>
+
 enum { JW_OBJ = 1, JW_ARR = 2 };
 
 void jw_init(struct jw *w, struct outbuf *b)
@@ -41,7 +44,7 @@ static bool before_value(struct jw *w)
 	}
 	if (w->more[l])
 		ob_ch(w->b, ',');
-	if (w->nl || (w->flags[l] & JW_NL_ELEM))
+	if ((w->nl || (w->flags[l] & JW_NL_ELEM)) && !w->one_line)
 		ob_ch(w->b, '\n');
 	w->nl = false;
 	w->more[l] = true;
@@ -105,7 +108,7 @@ void jw_arr_end(struct jw *w)
 {
 	if (!close_level(w, JW_ARR))
 		return;
-	if (w->flags[w->depth] & JW_NL_CLOSE)
+	if ((w->flags[w->depth] & JW_NL_CLOSE) && !w->one_line)
 		ob_ch(w->b, '\n');
 	ob_ch(w->b, ']');
 	after_value(w);
@@ -190,6 +193,18 @@ void jw_maybe_bool(struct jw *w, struct maybe m)
 		jw_bool(w, m.v != 0);
 	else
 		jw_null(w);
+}
+
+void jw_f64(struct jw *w, double v)
+{
+	if (!isfinite(v)) {
+		jw_null(w);
+		return;
+	}
+	if (!before_value(w))
+		return;
+	ob_f64(w->b, v);
+	after_value(w);
 }
 
 void jw_hundredths(struct jw *w, int64_t v)

@@ -116,6 +116,19 @@ void ob_ch(struct outbuf *b, char c)
 		b->p[b->len++] = c;
 }
 
+void ob_f64(struct outbuf *b, double v)
+{
+	char buf[40];
+
+	/* %.17g always reads back exactly; the first shorter form that does wins */
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(buf, sizeof(buf), "%.*g", prec, v);
+		if (prec == 17 || strtod(buf, NULL) == v)
+			break;
+	}
+	ob_str(b, buf);
+}
+
 size_t fmt_u64(char *buf, uint64_t v)
 {
 	char tmp[21];

@@ -47,8 +47,13 @@ REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 
 # The contract's vocabulary, in the order the file is kept.
 BY_KEYS = ["process", "cgroup", "user", "port", "state", "netns"]
+# diff prints sections: its JSON members are view "diff", each TSV block and
+# table grid a view "diff:SECTION"; watch's JSON Lines are report documents
+# plus view "watch", its TSV rows top's with watch's two columns in front.
+DIFF_SECTIONS = ["values", "sysctls", "groups", "counts", "sockets", "findings"]
 VIEWS = (["*", "sockets", "top"] + [f"top --by={k}" for k in BY_KEYS] +
-         ["system", "check", "report", "snapshot"])
+         ["system", "check", "report", "snapshot", "diff"] +
+         [f"diff:{s}" for s in DIFF_SECTIONS] + ["watch"])
 FORMATS = ["table", "tsv", "json", "*", "prom"]
 KINDS = ["column", "label", "key", "finding", "evidence", "metric"]
 FORMAT_KINDS = {"table": {"column", "label", "key"}, "tsv": {"column", "label", "key"},
@@ -488,6 +493,9 @@ class Runner:
         self.parse(cmd, fmt, by, r.stdout, what)
 
     def parse(self, cmd, fmt, by, out, what):
+        if cmd in ("diff", "watch"):
+            self.parse_time(cmd, fmt, by, out, what)
+            return
         if fmt == "prom":
             by = prom_by(out) or by  # without --by: cgroup where cgroup2 is mounted
             views = ["*"] + (["system", "top", f"top --by={by}", "check", "report"]
@@ -524,6 +532,66 @@ class Runner:
         for view, text in zip(("system", "top", "check"), parts):
             self.parse_view(view, fmt, by, text + ("" if text.endswith("\n") else "\n"), what,
                             cmd)
+
+    def parse_time(self, cmd, fmt, by, out, what):
+        """diff and watch (see DIFF_SECTIONS)."""
+        if cmd == "watch" and fmt == "json":
+            lines = out.split("\n")
+            if lines[-1] != "" or len(lines) < 3:
+                b = Block(what, fmt, ["watch"])
+                b.problems.append("not two or more JSON lines ending with a newline")
+                self.blocks.append(b)
+            for ln in lines[:-1]:
+                blk = Block(what, fmt, ["*", "system", "top", f"top --by={by}", "check",
+                                        "report", "watch"], (cmd, cmd, by))
+                parse_json(blk, ln, self.contract)
+                self.blocks.append(blk)
+            return
+        if cmd == "watch":      # tsv: sample, time, then top's columns and total row
+            blk = Block(what, fmt, ["watch"] + by_views("top", by), (cmd, "top", by))
+            rows = parse_tsv_grid(blk, out)
+            if rows:
+                blk.names.append(("label", rows[-1][2]))
+            self.blocks.append(blk)
+            return
+        if fmt == "json":
+            blk = Block(what, fmt, ["*", "diff"], (cmd, cmd, by))
+            parse_json(blk, out, self.contract)
+            self.blocks.append(blk)
+            return
+        if fmt == "tsv":
+            parts = out.split("\n\n")
+            if len(parts) != len(DIFF_SECTIONS):
+                b = Block(what, fmt, ["diff"])
+                b.problems.append(f"{len(parts)} TSV blocks, not {len(DIFF_SECTIONS)}")
+                self.blocks.append(b)
+                return
+            for sec, text in zip(DIFF_SECTIONS, parts):
+                blk = Block(what, fmt, [f"diff:{sec}"], (cmd, f"diff:{sec}", by))
+                rows = parse_tsv_grid(blk, text if text.endswith("\n") else text + "\n")
+                if sec in ("values", "counts") and rows is not None:
+                    blk.names += [("key", r[0]) for r in rows]
+                    blk.exact_keys = True
+                self.blocks.append(blk)
+            return
+        # table: titled lines of view "diff", grids known by their first column
+        grids = {"VALUE": "values", "SYSCTL": "sysctls", "PID": "groups", "KEY": "groups",
+                 "CHANGE": "sockets"}
+        head = Block(what, fmt, ["diff"], (cmd, "diff", by))
+        for part in out.split("\n\n"):
+            for ln in [x for x in part.split("\n") if x]:
+                first = ln.split()[0]
+                if first in grids:
+                    blk = Block(what, fmt, [f"diff:{grids[first]}"], (cmd, grids[first], by))
+                    blk.columns = ln.split()
+                    blk.names += [("column", c) for c in blk.columns]
+                    self.blocks.append(blk)
+                    break
+                if ln.startswith(" "):
+                    continue
+                m = re.match(r"^([a-z]+(?: [a-z]+)*):(?: |$)", ln) or LABEL_RE.match(ln)
+                head.names.append(("label", m.group(1)))
+        self.blocks.append(head)
 
     def parse_view(self, view, fmt, by, text, what, cmd):
         blk = Block(what, fmt, by_views(view, by), (cmd, view, by))
@@ -652,6 +720,34 @@ class Runner:
             self.run("report", fmt, ["--from", snap, *fopts])
             self.run("top", fmt, ["--from", snap, "--by", "cgroup"])
             self.run("sockets", fmt, ["--from", snap])
+        # diff: a sysctl changed and a new helper's sockets opened since snap,
+        # NEW collected now and from a file; watch: JSON Lines and TSV
+        self.sh([*ns, "sysctl", "-q", "-w", "net.ipv4.tcp_rmem=4096 8192 8192"])
+        self.helper(["--family", "4", "--pairs", "1"], wrapper=ns)
+        time.sleep(1.1)     # NEW is a later second than OLD
+        snap2 = os.path.join(self.tmp, "snapshot2.json")
+        with open(snap2, "w") as f:
+            f.write(self.sh([*ns, self.sockmem, "snapshot"]))
+        for fmt in TEXT_FORMATS:
+            self.run("diff", fmt, [snap], ns)
+            self.run("diff", fmt, [snap, snap2])
+        self.run("diff", "json", [snap, snap2, "--by", "port"])
+        # watch (its screen is for people, not a contract) over a socket
+        # whose receive queue grows: movers
+        ctl = subprocess.Popen(["unshare", "-n", sys.executable,
+                                os.path.join(REPO, "tests", "integration", "netctl.py"),
+                                "--timeout", str(HELPER_TIMEOUT)], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.procs.append(ctl)
+        cns = ["nsenter", "-t", str(json.loads(ctl.stdout.readline())["pid"]), "-n"]
+        for line in ("open 1", "trickle 1 1000 3"):
+            ctl.stdin.write(line + "\n")
+            ctl.stdin.flush()
+            ctl.stdout.readline()
+        self.run("watch", "json", ["0.5", "2"], cns)
+        self.run("watch", "json", ["0.5", "2", "--by", "port"], cns)
+        self.run("watch", "tsv", ["0.5", "2"], cns)
+        self.sh([*ns, "sysctl", "-q", "-w", "net.ipv4.tcp_rmem=4096 4096 4096"])
 
         # 2. host-level findings through fixture proc roots, dumped in the
         # same namespace (no owners: the fixture has no pid directories)

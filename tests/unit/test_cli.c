@@ -100,13 +100,18 @@ static void test_commands(void **state)
 	} words[] = {
 		{ "report", CMD_REPORT }, { "sockets", CMD_SOCKETS }, { "top", CMD_TOP },
 		{ "system", CMD_SYSTEM }, { "check", CMD_CHECK }, { "snapshot", CMD_SNAPSHOT },
+		{ "watch", CMD_WATCH },
 	};
 	struct opts o;
 
 	(void)state;
-	/* the table holds exactly these, each once, and plot (test_plot) */
-	assert_int_equal(ncmds, sizeof(words) / sizeof(words[0]) + 1);
+	/* the table holds exactly these, each once, plus plot (test_plot) and
+	 * diff (which needs an operand) */
+	assert_int_equal(ncmds, sizeof(words) / sizeof(words[0]) + 2);
 	assert_non_null(cmd_find("plot"));
+	PARSE_OK(&o, "diff", "old.json");
+	assert_int_equal(o.cmd, CMD_DIFF);
+	assert_ptr_equal(cmd_find("diff"), cmd_get(CMD_DIFF));
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
 		PARSE_OK(&o, words[i].word);
 		assert_int_equal(o.cmd, words[i].cmd);
@@ -459,6 +464,56 @@ static void test_usage_errors(void **state)
 	PARSE_FAIL("option '--sort' needs a value", "sockets", "--sort");
 }
 
+/* diff OLD [NEW] and watch [INTERVAL [COUNT]]: operands after the command. */
+static void test_operands(void **state)
+{
+	struct opts o;
+
+	(void)state;
+	PARSE_OK(&o, "watch");
+	assert_int_equal(o.interval_ms, 2000);
+	assert_int_equal(o.count, 0);
+	PARSE_OK(&o, "watch", "0.2", "5", "-j");
+	assert_int_equal(o.interval_ms, 200);
+	assert_int_equal(o.count, 5);
+	assert_int_equal(o.fmt, FMT_JSON);
+	PARSE_OK(&o, "-o", "tsv", "watch", "--no-owners", "1.5");
+	assert_int_equal(o.interval_ms, 1500);
+	assert_true(o.no_owners);
+	PARSE_OK(&o, "watch", ".01");
+	assert_int_equal(o.interval_ms, 10);
+	PARSE_OK(&o, "--", "watch", "3", "1");
+	assert_int_equal(o.interval_ms, 3000);
+	assert_int_equal(o.count, 1);
+	PARSE_OK(&o, "diff", "a.json", "b.json", "--by", "user");
+	assert_int_equal(o.nargs, 2);
+	assert_string_equal(o.args[0], "a.json");
+	assert_string_equal(o.args[1], "b.json");
+	assert_int_equal(o.by, BY_USER);
+	PARSE_FAIL("diff needs OLD.json [NEW.json]", "diff");
+	PARSE_FAIL("unknown command 'c'", "diff", "a", "b", "c");
+	PARSE_FAIL("diff reads its snapshots as operands, not --from", "diff", "a", "--from", "b");
+	PARSE_FAIL("watch samples live: --from does not apply", "watch", "--from", "b");
+	PARSE_FAIL("watch: '0' is not an interval in seconds (0.001 to 86400, e.g. 2 or 0.5)",
+		   "watch", "0");
+	PARSE_FAIL("watch: '0.0001' is not an interval in seconds (0.001 to 86400, e.g. 2 or 0.5)",
+		   "watch", "0.0001");
+	PARSE_FAIL("watch: '2s' is not an interval in seconds (0.001 to 86400, e.g. 2 or 0.5)",
+		   "watch", "2s");
+	PARSE_FAIL("watch: '.' is not an interval in seconds (0.001 to 86400, e.g. 2 or 0.5)",
+		   "watch", ".");
+	PARSE_FAIL("watch: '86401' is not an interval in seconds (0.001 to 86400, e.g. 2 or 0.5)",
+		   "watch", "86401");
+	PARSE_FAIL("watch: '0' is not a sample count (1 or more)", "watch", "1", "0");
+	PARSE_FAIL("-o prom: system, top, check and report only (no per-socket series)", "watch",
+		   "-o", "prom");
+	PARSE_FAIL("-o prom: system, top, check and report only (no per-socket series)", "diff",
+		   "a", "-o", "prom");
+	PARSE_FAIL("diff and watch write to standard output (no --textfile)", "watch",
+		   "--textfile", "/tmp/x");
+	PARSE_FAIL("unexpected word 'x' after the command", "--", "top", "x");
+}
+
 static void test_reentrant_after_cluster_error(void **state)
 {
 	struct opts o;
@@ -560,6 +615,7 @@ int main(void)
 		cmocka_unit_test(test_parse_size),
 		cmocka_unit_test(test_filter_values),
 		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_operands),
 		cmocka_unit_test(test_reentrant_after_cluster_error),
 		cmocka_unit_test(test_message_truncated_to_buffer),
 		cmocka_unit_test(test_usage_text),
