@@ -2491,8 +2491,11 @@ def t_diff_tcp_rmem():
         eq((changed, d["socket_counts"]["rb_changed"]), ([], 0),
            "sockets in both whose rb changed (a sysctl change does not reach them)")
         eq(d["socket_counts"]["common"], 1 + 4 + 1 + 2, "sockets in both")
-        # the locked pair (2 x 20000 = 40000 < the new default) and its listener
-        eq(d["socket_counts"]["locked"], 3, "socket_counts.locked (SO_RCVBUF 20000)")
+        # the locked pair (2 x 20000 = 40000 < the new default): its window
+        # scale shows the lock; its listener has none, so it is only outside
+        # the range, like the autotuned sockets would be after a max change
+        eq(d["socket_counts"]["locked"], 2, "socket_counts.locked (SO_RCVBUF 20000)")
+        eq(d["socket_counts"]["outside"], 1, "socket_counts.outside (the listener)")
         eq(d["socket_counts"]["old_rb_max"], 131072, "old_rb_max")
         eq(d["socket_counts"]["old_rb_min"], 40000, "old_rb_min (the locked ones)")
         eq(locked["conns"][0]["server"]["rb"], 40000, "SO_RCVBUF 20000 gives rb 40000")
