@@ -2404,7 +2404,12 @@ def t_watch_records():
         docs.append(read_doc(p, "watch sample 4"))
         docs.append(read_doc(p, "watch sample 5"))
         out, err = p.communicate(timeout=10)
-        eq((p.returncode, out, err), (0, "", ""), "watch after 5 samples: exit, more output, stderr")
+        # on a loaded machine a sample may outlast 0.2 s: watch says so, one
+        # line per late sample, and goes on at the next tick
+        late = re.compile(r"sockmem: watch: sample \d+ took \d+ ms, longer than the interval "
+                          r"of 200 ms; the next one is taken at the next tick")
+        other = [ln for ln in err.splitlines() if not late.fullmatch(ln)]
+        eq((p.returncode, out, other), (0, "", []), "watch after 5 samples: exit, more output, stderr")
         moved = []
         for k, d in enumerate(docs, 1):
             what = f"watch sample {k}"
