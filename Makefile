@@ -138,7 +138,7 @@ deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		gcc make pkg-config libmnl-dev libcmocka-dev mandoc jq valgrind iproute2 \
-		util-linux procps python3 clang libclang-rt-14-dev strace libjansson-dev perl \
+		util-linux procps python3 clang libclang-rt-14-dev strace libjansson-dev libbpf-dev bpftool perl \
 		prometheus prometheus-node-exporter
 
 run: deps
