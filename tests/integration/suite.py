@@ -1664,12 +1664,15 @@ def t_valgrind():
         return "skipped: valgrind not installed"
     fixture("v4")
     snap = nextname("vgsnap") + ".json"
-    for args in (["sockets", "-j"], ["report", "-j"], ["snapshot"], ["top", "-j", "--from", snap]):
+    # --owner-walk proc: valgrind does not model bpf(2)'s link and iterator
+    # commands, so the kernel's writes look uninitialised to it
+    for args in (["sockets", "-j", "--owner-walk", "proc"], ["report", "-j", "--owner-walk", "proc"],
+                 ["snapshot", "--owner-walk", "proc"], ["top", "-j", "--from", snap]):
         r = run(["valgrind", "-q", "--error-exitcode=99", "--leak-check=full",
                  "--errors-for-leak-kinds=definite,indirect", SOCKMEM, *args], timeout=120)
         eq(r.returncode, 0, f"valgrind sockmem {' '.join(args)}: exit (stderr {r.stderr.strip()[-400:]!r})")
         parse_json(r.stdout, f"valgrind sockmem {' '.join(args)}")
-        if args == ["snapshot"]:
+        if args[0] == "snapshot":
             with open(snap, "w") as f:
                 f.write(r.stdout)
 
