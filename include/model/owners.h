@@ -64,4 +64,8 @@ static inline uint64_t owners_not_inspected(const struct owners *o)
 /* Frees everything owners_scan allocated. */
 void owners_free(struct owners *o);
 
+/* Appends the link (sock, proc, fd), growing links by doubling. Returns 0
+ * or -ENOMEM (o unchanged). */
+int owners_add_link(struct owners *o, uint32_t sock, uint32_t proc, int32_t fd);
+
 #endif

@@ -145,6 +145,10 @@ void out_json_endpoints(struct jw *w, const struct snapshot *r, const struct soc
  * for a process). */
 const char *out_proc_category(const struct snapshot *r, uint32_t proc, bool json);
 
+/* Writes label, then " id" for each of the n ids, or " none" (the findings
+ * that appeared or cleared, in diff's and watch's tables). */
+void out_id_list(struct outbuf *b, const char *label, const char *const *ids, size_t n);
+
 /* Escapes untrusted s for a TSV cell (fmt TSV) or else a table cell into
  * b; JSON writes strings with jw_str. */
 void out_untrusted(struct outbuf *b, enum fmt fmt, const char *s, const char *extra);

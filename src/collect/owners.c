@@ -56,21 +56,6 @@ static uint32_t socket_inode(const char *l, ssize_t n)
 	return (uint32_t)v;
 }
 
-static int add_link(struct owners *o, uint32_t sock, uint32_t proc, int32_t fd)
-{
-	if (o->nlinks == o->links_cap) {
-		size_t cap = o->links_cap ? o->links_cap * 2 : 1024;
-		struct owner_link *v = realloc(o->links, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		o->links = v;
-		o->links_cap = cap;
-	}
-	o->links[o->nlinks++] = (struct owner_link){ sock, proc, fd };
-	return 0;
-}
-
 /* Reads comm into e; 0, or -errno if descriptors or memory ran out. */
 static int read_comm(int piddir, struct proc_ent *e)
 {
@@ -189,7 +174,7 @@ static int add_socket_fd(struct pid_walk *w, uint32_t ino, long fdn)
 			return err;
 		w->proc = (long)w->o->nprocs - 1;
 	}
-	return add_link(w->o, ino, (uint32_t)w->proc, (int32_t)fdn);
+	return owners_add_link(w->o, ino, (uint32_t)w->proc, (int32_t)fdn);
 }
 
 /*

@@ -102,21 +102,6 @@ static int proc_index(struct bpf_read *r, uint32_t *idx)
 	return 0;
 }
 
-static int add_link(struct owners *o, uint32_t ino, uint32_t proc, int32_t fd)
-{
-	if (o->nlinks == o->links_cap) {
-		size_t cap = o->links_cap ? o->links_cap * 2 : 1024;
-		struct owner_link *v = realloc(o->links, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		o->links = v;
-		o->links_cap = cap;
-	}
-	o->links[o->nlinks++] = (struct owner_link){ ino, proc, fd };
-	return 0;
-}
-
 /* One task record: counts the process once and a thread's own table once. */
 static int on_task(struct bpf_read *r, const struct sockmem_task_rec *t)
 {
@@ -146,7 +131,7 @@ static int on_sock(struct bpf_read *r, const struct sockmem_sock_rec *s)
 	if (!r->have_task)
 		return -EPROTO;
 	err = proc_index(r, &proc);
-	return err ? err : add_link(r->o, s->ino, proc, s->fd);
+	return err ? err : owners_add_link(r->o, s->ino, proc, s->fd);
 }
 
 /* Parses the whole records in buf[0..n); returns the bytes used or -errno. */

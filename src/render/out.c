@@ -130,3 +130,14 @@ int out_render(const struct view *v, const struct opts *o, FILE *f)
 	}
 	return ob_finish(&b);
 }
+
+void out_id_list(struct outbuf *b, const char *label, const char *const *ids, size_t n)
+{
+	ob_str(b, label);
+	for (size_t i = 0; i < n; i++) {
+		ob_ch(b, ' ');
+		ob_str(b, ids[i]);
+	}
+	if (!n)
+		ob_str(b, " none");
+}

@@ -755,20 +755,8 @@ static void table_counts(struct outbuf *b, const struct counts *k, const struct 
 static void table_findings(struct outbuf *b, const struct delta *d)
 {
 	label(b, "findings");
-	ob_str(b, "appeared:");
-	for (size_t i = 0; i < d->nappeared; i++) {
-		ob_ch(b, ' ');
-		ob_str(b, d->appeared[i]);
-	}
-	if (!d->nappeared)
-		ob_str(b, " none");
-	ob_str(b, "  cleared:");
-	for (size_t i = 0; i < d->ncleared; i++) {
-		ob_ch(b, ' ');
-		ob_str(b, d->cleared[i]);
-	}
-	if (!d->ncleared)
-		ob_str(b, " none");
+	out_id_list(b, "appeared:", d->appeared, d->nappeared);
+	out_id_list(b, "  cleared:", d->cleared, d->ncleared);
 	ob_ch(b, '\n');
 }
 

@@ -459,18 +459,8 @@ static void screen_findings(struct outbuf *b, const struct watch_rec *w)
 	if (!v->nfindings)
 		ob_str(b, " none");
 	if (w->d) {
-		ob_str(b, "  appeared:");
-		for (size_t i = 0; i < w->d->nappeared; i++) {
-			ob_ch(b, ' ');
-			ob_str(b, w->d->appeared[i]);
-		}
-		ob_str(b, w->d->nappeared ? "" : " none");
-		ob_str(b, "  cleared:");
-		for (size_t i = 0; i < w->d->ncleared; i++) {
-			ob_ch(b, ' ');
-			ob_str(b, w->d->cleared[i]);
-		}
-		ob_str(b, w->d->ncleared ? "" : " none");
+		out_id_list(b, "  appeared:", w->d->appeared, w->d->nappeared);
+		out_id_list(b, "  cleared:", w->d->cleared, w->d->ncleared);
 	}
 	ob_ch(b, '\n');
 }
