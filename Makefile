@@ -108,9 +108,9 @@ build/gen/with_bpf: FORCE
 	@echo $(WITH_BPF) | cmp -s - $@ || echo $(WITH_BPF) > $@
 FORCE:
 
-# (and render/out_prom.c, for sockmem_build_info)
+# (and render/out_prom.c, for sockmem_build_info; render/out.c, for JSON meta.version)
 VERSIONED := build/obj/cmd/main.o build/san/cmd/main.o build/obj/render/out_prom.o \
-	build/san/render/out_prom.o
+	build/san/render/out_prom.o build/obj/render/out.o build/san/render/out.o
 $(VERSIONED): CPPFLAGS += -DSOCKMEM_VERSION='"$(VERSION)"'
 # a version change rebuilds them
 $(VERSIONED): Makefile

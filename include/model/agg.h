@@ -88,6 +88,24 @@ static inline bool agg_is_proc(uint32_t proc)
  * whether owners were walked. */
 uint32_t agg_no_proc_row(const struct sock_rec *s, bool walked);
 
+/* The rows without a process, as indexes of agg_no_proc_netns's sums. */
+enum no_proc_slot {
+	NP_NO_HOLDER,
+	NP_TIME_WAIT,
+	NP_REQUEST,
+	NP_ORPHAN,
+	NP_UNACCEPTED,
+	NP_NOT_SCANNED,
+	NP_N
+};
+
+/* Sums the sockets of network namespace netns_ino that no process holds
+ * (own_n == 0; keep as for agg_totals) into out[NP_...], one sum per row of
+ * agg_no_proc_row (walked as there): per namespace, the rows of
+ * agg_by_process. */
+void agg_no_proc_netns(const struct sock_table *t, const unsigned char *keep, bool walked,
+		       uint64_t netns_ino, uint64_t page_size, struct sums out[NP_N]);
+
 /*
  * Builds one group per process holding sockets, plus one per AGG_ row that
  * holds sockets no process holds. A socket held by

@@ -182,6 +182,10 @@ void out_system_each(const struct view *v,
 /* JSON members of the document object (the caller opens and closes it):
  * "schema", "command", "host"; then those of each view. */
 void out_json_head(struct jw *w, const struct view *v, const struct opts *o);
+/* "meta": version, collection time, partial, processes not inspected (the
+ * values -o prom gives as its meta metrics), for top, system, check, report
+ * and watch's report documents. */
+void out_json_meta(struct jw *w, const struct view *v);
 void out_json_sockets(struct jw *w, const struct view *v);
 void out_json_system(struct jw *w, const struct view *v);
 void out_json_top(struct jw *w, const struct view *v, const struct opts *o);

@@ -47,10 +47,36 @@ uint32_t agg_no_proc_row(const struct sock_rec *s, bool walked)
 	}
 }
 
-/* The rows after the processes, in slot order. */
-static const uint32_t no_proc_rows[] = { AGG_NO_HOLDER, AGG_TIME_WAIT,	AGG_REQUEST,
-					 AGG_ORPHAN,	AGG_UNACCEPTED, AGG_NO_PROC };
+/* The rows after the processes, in slot order (enum no_proc_slot). */
+static const uint32_t no_proc_rows[] = {
+	[NP_NO_HOLDER] = AGG_NO_HOLDER, [NP_TIME_WAIT] = AGG_TIME_WAIT,
+	[NP_REQUEST] = AGG_REQUEST,	[NP_ORPHAN] = AGG_ORPHAN,
+	[NP_UNACCEPTED] = AGG_UNACCEPTED, [NP_NOT_SCANNED] = AGG_NO_PROC,
+};
 #define N_NO_PROC_ROWS (sizeof(no_proc_rows) / sizeof(no_proc_rows[0]))
+
+/* The slot of a row without a process. */
+static size_t no_proc_slot(uint32_t row)
+{
+	size_t k = 0;
+
+	while (no_proc_rows[k] != row)
+		k++;
+	return k;
+}
+
+void agg_no_proc_netns(const struct sock_table *t, const unsigned char *keep, bool walked,
+		       uint64_t netns_ino, uint64_t page_size, struct sums out[NP_N])
+{
+	memset(out, 0, NP_N * sizeof(*out));
+	for (size_t i = 0; i < t->n; i++) {
+		const struct sock_rec *s = &t->v[i];
+
+		if ((keep && !keep[i]) || s->own_n || s->netns_ino != netns_ino)
+			continue;
+		agg_add(&out[no_proc_slot(agg_no_proc_row(s, walked))], s, page_size);
+	}
+}
 
 int agg_by_process(const struct sock_table *t, const unsigned char *keep, const struct owners *o,
 		   uint64_t page_size, struct group **out, size_t *n)
@@ -76,11 +102,8 @@ int agg_by_process(const struct sock_table *t, const unsigned char *keep, const 
 		if (keep && !keep[i])
 			continue;
 		if (s->own_n == 0) {
-			uint32_t row = agg_no_proc_row(s, o->walked);
-			size_t k = 0;
+			size_t k = no_proc_slot(agg_no_proc_row(s, o->walked));
 
-			while (no_proc_rows[k] != row)
-				k++;
 			agg_add(&g[o->nprocs + k].s, s, page_size);
 			continue;
 		}

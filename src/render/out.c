@@ -76,6 +76,30 @@ static void table_head(struct outbuf *b, const struct snapshot *r)
 	ob_str(b, "\n\n");
 }
 
+#ifndef SOCKMEM_VERSION
+#define SOCKMEM_VERSION "unknown"
+#endif
+
+/* The run's meta values (-o prom's sockmem_build_info,
+ * sockmem_collection_duration_seconds, sockmem_partial and
+ * sockmem_processes_not_inspected): null where the run did not measure one
+ * (a snapshot read back has no duration; no owner walk, no count). */
+void out_json_meta(struct jw *w, const struct view *v)
+{
+	const struct snapshot *r = v->snap;
+
+	jw_key(w, "meta");
+	jw_obj_begin(w);
+	jw_kv_str(w, "version", SOCKMEM_VERSION);
+	jw_kv_maybe(w, "collection_usec",
+		    r->collect_usec.has && r->collect_usec.v >= 0 ? r->collect_usec : maybe_none());
+	jw_key(w, "partial");
+	jw_bool(w, v->partial);
+	jw_kv_opt_u64(w, "processes_not_inspected", r->owners_scanned,
+		      owners_not_inspected(&r->owners));
+	jw_obj_end(w);
+}
+
 /* One JSON document: the head, then the members of the view. */
 static void render_json(struct outbuf *b, const struct view *v, const struct opts *o)
 {
@@ -84,6 +108,8 @@ static void render_json(struct outbuf *b, const struct view *v, const struct opt
 	jw_init(&w, b);
 	jw_obj_begin(&w);
 	out_json_head(&w, v, o);
+	if (o->cmd != CMD_SOCKETS)
+		out_json_meta(&w, v); /* the views -o prom renders */
 	if (o->cmd == CMD_SOCKETS)
 		out_json_sockets(&w, v);
 	if (o->cmd == CMD_SYSTEM || o->cmd == CMD_REPORT)

@@ -292,6 +292,87 @@ static struct maybe ns_count(const struct view *v, const struct netns_ent *ns)
 	return ns->skipped ? maybe_none() : maybe_of((int64_t)ns_sockets(v, ns->ino));
 }
 
+/* Per namespace, the sockets no process holds by category (the names are
+ * top's JSON "category"): no_descriptor, the sockets with an inode no
+ * descriptor the walk read holds, only when owners were walked (top calls
+ * them not_attributed when processes were not inspected). */
+static const struct {
+	const char *key;
+	enum no_proc_slot slot;
+} np_cats[] = {
+	{ "time_wait", NP_TIME_WAIT }, { "request", NP_REQUEST },
+	{ "orphan", NP_ORPHAN },       { "unaccepted", NP_UNACCEPTED },
+	{ "no_descriptor", NP_NO_HOLDER },
+};
+#define N_NP_CATS (sizeof(np_cats) / sizeof(np_cats[0]))
+
+/* Fills np (NP_N sums) for namespace ns; false when it was skipped. */
+static bool ns_no_proc(const struct view *v, const struct netns_ent *ns, struct sums *np)
+{
+	const struct snapshot *r = v->snap;
+
+	if (ns->skipped)
+		return false;
+	agg_no_proc_netns(&r->socks, v->keep, r->owners.walked, ns->ino, r->page_size, np);
+	return true;
+}
+
+/* Whether category k of np_cats is known (a count, not a guess). */
+static bool np_known(const struct view *v, size_t k)
+{
+	return np_cats[k].slot != NP_NO_HOLDER || v->snap->owners.walked;
+}
+
+static void json_no_proc(struct jw *w, const struct view *v, const struct netns_ent *ns)
+{
+	struct sums np[NP_N];
+
+	jw_key(w, "without_process");
+	if (!ns_no_proc(v, ns, np)) {
+		jw_null(w);
+		return;
+	}
+	jw_obj_begin(w);
+	for (size_t k = 0; k < N_NP_CATS; k++) {
+		const struct sums *c = &np[np_cats[k].slot];
+
+		jw_key(w, np_cats[k].key);
+		if (!np_known(v, k)) {
+			jw_null(w);
+			continue;
+		}
+		jw_obj_begin(w);
+		jw_kv_maybe(w, "sockets", maybe_of((int64_t)c->sockets));
+		jw_kv_maybe(w, "charged_bytes", maybe_of((int64_t)c->charged_bytes));
+		jw_obj_end(w);
+	}
+	jw_obj_end(w);
+}
+
+/* TSV: namespaces.INO.without_process.CATEGORY.{sockets,charged_bytes}. */
+static void tsv_no_proc(struct outbuf *b, const struct view *v, const struct netns_ent *ns)
+{
+	static const char *const what[] = { "sockets", "charged_bytes" };
+	struct sums np[NP_N];
+	bool have = ns_no_proc(v, ns, np);
+
+	for (size_t k = 0; k < N_NP_CATS; k++)
+		for (size_t m = 0; m < 2; m++) {
+			const struct sums *c = &np[np_cats[k].slot];
+
+			ob_str(b, "namespaces.");
+			ob_u64(b, ns->ino);
+			ob_str(b, ".without_process.");
+			ob_str(b, np_cats[k].key);
+			ob_ch(b, '.');
+			ob_str(b, what[m]);
+			ob_ch(b, '\t');
+			if (have && np_known(v, k))
+				ob_u64(b, m ? c->charged_bytes : c->sockets);
+			ob_ch(b, '\n');
+		}
+}
+
 static void json_namespaces(struct jw *w, const struct view *v)
 {
 	const struct snapshot *r = v->snap;
@@ -326,6 +407,7 @@ static void json_namespaces(struct jw *w, const struct view *v)
 		for (int k = 0; k < 3; k++)
 			jw_maybe(w, ns->sysctl.tcp_wmem[k]);
 		jw_arr_end(w);
+		json_no_proc(w, v, ns);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -428,6 +510,7 @@ static void tsv_system(struct outbuf *b, const struct view *v, const struct opts
 				ob_i64(b, nf[k].v.v);
 			ob_ch(b, '\n');
 		}
+		tsv_no_proc(b, v, ns);
 	}
 }
 

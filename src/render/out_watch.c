@@ -267,6 +267,7 @@ static void json_record(struct outbuf *b, const struct watch_rec *wr, const stru
 	w.one_line = true;
 	jw_obj_begin(&w);
 	out_json_head(&w, wr->r, o);
+	out_json_meta(&w, wr->r);
 	out_json_system(&w, wr->r);
 	out_json_top(&w, wr->r, o);
 	out_json_findings(&w, wr->r);

@@ -653,6 +653,36 @@ def t_no_process_categories():
             eq(rows2.get(cat), rows[cat], f"top -j --no-owners: the {cat} row")
         eq(rows2["not_scanned"]["sockets"],
            sum(1 for s in socks["sockets"] if s["inode"] != 0), "--no-owners: sockets with an inode")
+        # the same categories per namespace in system's namespaces list:
+        # from inside (one namespace) and from the host with --all-netns
+        ino = os.stat(f"/proc/{h.pid}/ns/net").st_ino
+        cats = ("time_wait", "request", "orphan", "unaccepted")
+        want = {c: {"sockets": rows[c]["sockets"], "charged_bytes": rows[c]["charged_bytes"]}
+                for c in cats}
+        for where, args, p in (("inside", [], pre), ("--all-netns", ["--all-netns"], ())):
+            d = sm_json(["system", *args], prefix=p)
+            ns = [n for n in d["system"]["namespaces"] if n["netns"] == ino]
+            eq(len(ns), 1, f"system -j {where}: namespace {ino} listed once")
+            wp = ns[0]["without_process"]
+            eq({c: wp[c] for c in cats}, want, f"system -j {where}: without_process vs top rows")
+            eq(wp["no_descriptor"], None, f"system -j {where}: no owner walk, no_descriptor null")
+            r = sm(["system", "-o", "tsv", *args], prefix=p)
+            kv = dict(ln.split("\t", 1) for ln in r.stdout.splitlines()[1:])
+            for c in cats:
+                for m in ("sockets", "charged_bytes"):
+                    eq(kv.get(f"namespaces.{ino}.without_process.{c}.{m}"), str(want[c][m]),
+                       f"system -o tsv {where}: {c}.{m}")
+        # report walks owners: no_descriptor is top's inode row of the namespace
+        rep = sm_json(["report"], prefix=pre)
+        wp = [n for n in rep["system"]["namespaces"] if n["netns"] == ino][0]["without_process"]
+        inode_rows = [g for g in rep["groups"]
+                      if g["category"] in ("no_descriptor", "not_attributed")]
+        eq(wp["no_descriptor"]["sockets"], sum(g["sockets"] for g in inode_rows),
+           "report -j: without_process.no_descriptor vs top's inode row")
+        eq({c: wp[c] for c in cats},
+           {c: {"sockets": g["sockets"], "charged_bytes": g["charged_bytes"]}
+            for g in rep["groups"] for c in cats if g["category"] == c},
+           "report -j: without_process vs its own top rows")
     finally:
         h.stop()
 

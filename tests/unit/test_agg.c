@@ -389,6 +389,50 @@ static void test_sock_category(void **state)
 	assert_int_equal(cat(SOCK_TCP_CLOSE_WAIT, 77, false), SOCK_CAT_INODE);
 }
 
+/* Per namespace, the sockets no process holds land in their top row's slot:
+ * D (an inode) and E (TIME-WAIT) in namespace 7, plus an orphan there and
+ * one in namespace 8; held sockets and the other namespace never count. */
+static void test_no_proc_netns(void **state)
+{
+	struct world w;
+	struct sums np[NP_N];
+	struct sock_rec orph = tu_sock(0x1000000006, 0, 5000, 3000, 192);
+	unsigned char keep[7] = { 1, 1, 1, 1, 1, 1, 1 };
+
+	(void)state;
+	world_build(&w);
+	orph.state = SOCK_TCP_FIN_WAIT1;
+	assert_int_equal(sock_table_add(&w.t, &orph), 1);
+	orph.cookie++;
+	assert_int_equal(sock_table_add(&w.t, &orph), 1);
+	for (size_t i = 0; i < w.t.n; i++)
+		w.t.v[i].netns_ino = i == 6 ? 8 : 7;
+
+	agg_no_proc_netns(&w.t, NULL, false, 7, PAGE, np);
+	assert_int_equal(np[NP_NOT_SCANNED].sockets, 1); /* D: owners not walked */
+	assert_int_equal(np[NP_NOT_SCANNED].charged_bytes, 4097);
+	assert_int_equal(np[NP_NO_HOLDER].sockets, 0);
+	assert_int_equal(np[NP_TIME_WAIT].sockets, 1);
+	assert_int_equal(np[NP_TIME_WAIT].charged_bytes, 0);
+	assert_int_equal(np[NP_ORPHAN].sockets, 1);
+	assert_int_equal(np[NP_ORPHAN].charged_bytes, 8192);
+	assert_int_equal(np[NP_REQUEST].sockets + np[NP_UNACCEPTED].sockets, 0);
+
+	/* walked: D is held by no descriptor the walk read */
+	agg_no_proc_netns(&w.t, NULL, true, 7, PAGE, np);
+	assert_int_equal(np[NP_NO_HOLDER].sockets, 1);
+	assert_int_equal(np[NP_NOT_SCANNED].sockets, 0);
+
+	/* the other namespace: its orphan only; a socket the view drops does not count */
+	agg_no_proc_netns(&w.t, NULL, true, 8, PAGE, np);
+	assert_int_equal(np[NP_ORPHAN].sockets, 1);
+	assert_int_equal(np[NP_TIME_WAIT].sockets + np[NP_NO_HOLDER].sockets, 0);
+	keep[6] = 0;
+	agg_no_proc_netns(&w.t, keep, true, 8, PAGE, np);
+	assert_int_equal(np[NP_ORPHAN].sockets, 0);
+	world_free(&w);
+}
+
 /* Sorts the world's groups by key and checks the order of proc indexes. */
 static void check_order(enum agg_sort key, const uint32_t want[5])
 {
@@ -627,6 +671,7 @@ int main(void)
 		cmocka_unit_test(test_by_process_no_holder),
 		cmocka_unit_test(test_is_proc),
 		cmocka_unit_test(test_sock_category),
+		cmocka_unit_test(test_no_proc_netns),
 		cmocka_unit_test(test_sort_orders),
 		cmocka_unit_test(test_sort_empty_and_one),
 		cmocka_unit_test(test_sort_parse),
