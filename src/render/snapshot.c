@@ -159,6 +159,14 @@ static void write_coverage(struct jw *w, const struct report *r)
 	if (r->cov.v6)
 		jw_str(w, "inet6");
 	jw_arr_end(w);
+	if (r->cov.udp) { /* absent: TCP only (and a snapshot from before UDP) */
+		jw_key(w, "protocols");
+		jw_arr_begin(w, 0);
+		if (r->cov.tcp)
+			jw_str(w, "tcp");
+		jw_str(w, "udp");
+		jw_arr_end(w);
+	}
 	kv_bool(w, "all_netns", r->all_netns);
 	if (r->cov.initial_netns.has)
 		kv_bool(w, "initial_netns", r->cov.initial_netns.v != 0);
@@ -199,7 +207,39 @@ static void write_sysctls(struct jw *w, const char *key, const struct sysctls *s
 	jw_obj_end(w);
 }
 
-static void write_sysinfo(struct jw *w, const struct sysinfo *si)
+/* The UDP values: written when UDP was collected, so that a TCP-only
+ * snapshot stays what it was before UDP. */
+static void write_udp(struct jw *w, const struct sysinfo *si)
+{
+	const struct sockstat *ss = &si->sockstat;
+
+	jw_key(w, "udp");
+	jw_obj_begin(w);
+	jw_kv_maybe(w, "inuse", ss->udp_inuse);
+	jw_kv_maybe(w, "mem_pages", ss->udp_mem_pages);
+	jw_kv_maybe(w, "inuse6", ss->udp_inuse6);
+	jw_kv_maybe(w, "memory_pages", si->proto.udp_memory_pages);
+	if (si->proto.udp_pressure.has)
+		kv_bool(w, "pressure", si->proto.udp_pressure.v != 0);
+	else
+		kv_null(w, "pressure");
+	kv_maybe_array(w, "udp_mem", si->sysctl.udp_mem, 3);
+	jw_kv_maybe(w, "udp_rmem_min", si->sysctl.udp_rmem_min);
+	jw_kv_maybe(w, "udp_wmem_min", si->sysctl.udp_wmem_min);
+	jw_key(w, "snmp");
+	jw_obj_begin(w);
+	for (int i = 0; i < UC_N; i++)
+		jw_kv_maybe(w, procfs_udp_names[i], si->udp[i]);
+	jw_obj_end(w);
+	jw_key(w, "snmp6");
+	jw_obj_begin(w);
+	for (int i = 0; i < UC_N; i++)
+		jw_kv_maybe(w, procfs_udp_names[i], si->udp6[i]);
+	jw_obj_end(w);
+	jw_obj_end(w);
+}
+
+static void write_sysinfo(struct jw *w, const struct sysinfo *si, bool udp)
 {
 	const struct sockstat *ss = &si->sockstat;
 
@@ -233,6 +273,8 @@ static void write_sysinfo(struct jw *w, const struct sysinfo *si)
 		kv_bool(w, "initial_netns", si->initial_netns.v != 0);
 	else
 		kv_null(w, "initial_netns");
+	if (udp)
+		write_udp(w, si);
 	jw_obj_end(w);
 }
 
@@ -399,6 +441,8 @@ static void write_socket(struct jw *w, const struct report *r, const struct sock
 {
 	jw_obj_begin(w);
 	kv_u64_str(w, "cookie", s->cookie);
+	if (r->cov.udp) /* absent: tcp */
+		jw_kv_str(w, "protocol", sock_proto_name(s->protocol));
 	jw_kv_str(w, "family", s->family == AF_INET6 ? "inet6" : "inet");
 	jw_kv_u64(w, "state", s->state);
 	write_addr(w, "src", s->family, s->saddr);
@@ -449,7 +493,7 @@ void snapshot_emit(struct outbuf *b, const struct report *r)
 	jw_nl(&w);
 	write_coverage(&w, r);
 	jw_nl(&w);
-	write_sysinfo(&w, &r->sys);
+	write_sysinfo(&w, &r->sys, r->cov.udp);
 	jw_nl(&w);
 	write_dump(&w, r);
 	jw_nl(&w);
