@@ -100,6 +100,12 @@ struct sysinfo {
  * home, keeping home's host-global values. */
 void procfs_overlay_netns(struct sysinfo *home, const struct sysinfo *ns);
 
+/* Clears the UDP values of si (sockstat, protocols, sysctls, counters): a
+ * TCP-only collection holds none, as its snapshot writes none. */
+void sysinfo_drop_udp(struct sysinfo *si);
+/* The same for a sysctl set alone (a namespace's). */
+void sysctls_drop_udp(struct sysctls *sc);
+
 /* Whether kernel release text ("6.18.44-foo") is at least major.minor:
  * 1 or 0, absent when it does not start with "MAJOR.MINOR". */
 struct maybe sysinfo_release_at_least(const char *release, int64_t major, int64_t minor);

@@ -341,7 +341,7 @@ static void set_coverage(const struct opts *o, struct report *r)
 
 	r->cov.v4 = o->want_v4;
 	r->cov.v6 = o->want_v6;
-	r->cov.tcp = o->want_tcp || !o->want_udp;
+	r->cov.no_tcp = o->want_udp && !o->want_tcp;
 	r->cov.udp = o->want_udp;
 	memset(d, 0, sizeof(*d));
 	d->states = o->filt.states;
@@ -489,6 +489,11 @@ out:
 			rc = report_fail(e, "returning to the original network namespace", err);
 	}
 	procfs_close(&p);
+	if (!r->cov.udp) { /* read with the rest; a TCP-only collection keeps none */
+		sysinfo_drop_udp(&r->sys);
+		for (size_t i = 0; i < r->nnetns; i++)
+			sysctls_drop_udp(&r->netns[i].sysctl);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	r->collect_usec =
 	    maybe_of((int64_t)(t1.tv_sec - t0.tv_sec) * 1000000 + (t1.tv_nsec - t0.tv_nsec) / 1000);

@@ -31,7 +31,7 @@ static const char *const added_since_0_1[] = {
 	"TCPToZeroWindowAdv", "TCPFromZeroWindowAdv", "snd_wscale", "rcv_wscale",
 	"other_netns", "unreadable_pids",
 	/* UDP (written only when UDP was collected; absent: TCP only) */
-	"protocols", "udp", "protocol",
+	"protocols", "udp", "protocol", "udp_mem", "udp_rmem_min", "udp_wmem_min",
 };
 
 static bool added_later(const char *key)

@@ -206,11 +206,13 @@ static int read_coverage(struct rd *d, json_t *root)
 		return sr_wrong(d, "coverage", "families", "empty");
 	if (sr_get_node(d, cov, "coverage", "protocols", JSON_ARRAY, true, &pro))
 		return -1;
-	r->cov.tcp = !pro; /* absent: a TCP-only collection */
+	/* absent: a TCP-only collection */
+	bool tcp = !pro;
+
 	for (size_t i = 0; pro && i < json_array_size(pro); i++) {
 		const char *s = json_string_value(json_array_get(pro, i));
 		bool *b = !s			  ? NULL
-			  : strcmp(s, "tcp") == 0 ? &r->cov.tcp
+			  : strcmp(s, "tcp") == 0 ? &tcp
 			  : strcmp(s, "udp") == 0 ? &r->cov.udp
 						  : NULL;
 
@@ -218,8 +220,11 @@ static int read_coverage(struct rd *d, json_t *root)
 			return sr_wrong(d, "coverage", "protocols", "not a list of tcp, udp");
 		*b = true;
 	}
-	if (!r->cov.tcp && !r->cov.udp)
+	if (!tcp && !r->cov.udp)
 		return sr_wrong(d, "coverage", "protocols", "empty");
+	if (pro && !r->cov.udp) /* the writer lists protocols only with UDP */
+		return sr_wrong(d, "coverage", "protocols", "tcp alone is written as no list");
+	r->cov.no_tcp = !tcp;
 	for (size_t i = 0; i < json_array_size(st); i++) {
 		int64_t v;
 
@@ -273,7 +278,12 @@ static int read_sysctls(struct rd *d, json_t *obj, const char *path, struct sysc
 		       sr_get_maybe(d, s, p, "wmem_max", &sc->wmem_max) ||
 		       sr_get_maybe(d, s, p, "rmem_default", &sc->rmem_default) ||
 		       sr_get_maybe(d, s, p, "wmem_default", &sc->wmem_default) ||
-		       sr_get_maybe(d, s, p, "mem_pcpu_rsv", &sc->mem_pcpu_rsv)
+		       sr_get_maybe(d, s, p, "mem_pcpu_rsv", &sc->mem_pcpu_rsv) ||
+		       /* written when UDP was collected */
+		       (json_object_get(s, "udp_mem") &&
+			read_maybe_array(d, s, p, "udp_mem", sc->udp_mem, 3)) ||
+		       sr_get_maybe(d, s, p, "udp_rmem_min", &sc->udp_rmem_min) ||
+		       sr_get_maybe(d, s, p, "udp_wmem_min", &sc->udp_wmem_min)
 		   ? -1
 		   : 0;
 }
@@ -292,9 +302,6 @@ static int read_udp(struct rd *d, json_t *sys, struct sysinfo *si)
 	    sr_get_maybe(d, u, p, "mem_pages", &si->sockstat.udp_mem_pages) ||
 	    sr_get_maybe(d, u, p, "inuse6", &si->sockstat.udp_inuse6) ||
 	    sr_get_maybe(d, u, p, "memory_pages", &si->proto.udp_memory_pages) ||
-	    read_maybe_array(d, u, p, "udp_mem", si->sysctl.udp_mem, 3) ||
-	    sr_get_maybe(d, u, p, "udp_rmem_min", &si->sysctl.udp_rmem_min) ||
-	    sr_get_maybe(d, u, p, "udp_wmem_min", &si->sysctl.udp_wmem_min) ||
 	    sr_get_node(d, u, p, "snmp", JSON_OBJECT, false, &sn) ||
 	    sr_get_node(d, u, p, "snmp6", JSON_OBJECT, false, &sn6))
 		return -1;

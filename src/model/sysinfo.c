@@ -50,6 +50,25 @@ void procfs_overlay_netns(struct sysinfo *home, const struct sysinfo *ns)
 	home->sysctl.udp_wmem_min = ns->sysctl.udp_wmem_min;
 }
 
+void sysctls_drop_udp(struct sysctls *sc)
+{
+	memset(sc->udp_mem, 0, sizeof(sc->udp_mem));
+	sc->udp_rmem_min = maybe_none();
+	sc->udp_wmem_min = maybe_none();
+}
+
+void sysinfo_drop_udp(struct sysinfo *si)
+{
+	si->sockstat.udp_inuse = maybe_none();
+	si->sockstat.udp_mem_pages = maybe_none();
+	si->sockstat.udp_inuse6 = maybe_none();
+	si->proto.udp_memory_pages = maybe_none();
+	si->proto.udp_pressure = maybe_none();
+	memset(si->udp, 0, sizeof(si->udp));
+	memset(si->udp6, 0, sizeof(si->udp6));
+	sysctls_drop_udp(&si->sysctl);
+}
+
 /* A decimal number of at most 9 digits at *s, advancing *s; -1 if none. */
 static int64_t small_num(const char **s)
 {

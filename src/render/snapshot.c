@@ -162,7 +162,7 @@ static void write_coverage(struct jw *w, const struct report *r)
 	if (r->cov.udp) { /* absent: TCP only (and a snapshot from before UDP) */
 		jw_key(w, "protocols");
 		jw_arr_begin(w, 0);
-		if (r->cov.tcp)
+		if (!r->cov.no_tcp)
 			jw_str(w, "tcp");
 		jw_str(w, "udp");
 		jw_arr_end(w);
@@ -187,7 +187,7 @@ static void write_coverage(struct jw *w, const struct report *r)
 	jw_obj_end(w);
 }
 
-static void write_sysctls(struct jw *w, const char *key, const struct sysctls *sc)
+static void write_sysctls(struct jw *w, const char *key, const struct sysctls *sc, bool udp)
 {
 	jw_key(w, key);
 	jw_obj_begin(w);
@@ -204,6 +204,11 @@ static void write_sysctls(struct jw *w, const char *key, const struct sysctls *s
 	jw_kv_maybe(w, "rmem_default", sc->rmem_default);
 	jw_kv_maybe(w, "wmem_default", sc->wmem_default);
 	jw_kv_maybe(w, "mem_pcpu_rsv", sc->mem_pcpu_rsv);
+	if (udp) { /* only when UDP was collected: a TCP-only snapshot is unchanged */
+		kv_maybe_array(w, "udp_mem", sc->udp_mem, 3);
+		jw_kv_maybe(w, "udp_rmem_min", sc->udp_rmem_min);
+		jw_kv_maybe(w, "udp_wmem_min", sc->udp_wmem_min);
+	}
 	jw_obj_end(w);
 }
 
@@ -223,9 +228,6 @@ static void write_udp(struct jw *w, const struct sysinfo *si)
 		kv_bool(w, "pressure", si->proto.udp_pressure.v != 0);
 	else
 		kv_null(w, "pressure");
-	kv_maybe_array(w, "udp_mem", si->sysctl.udp_mem, 3);
-	jw_kv_maybe(w, "udp_rmem_min", si->sysctl.udp_rmem_min);
-	jw_kv_maybe(w, "udp_wmem_min", si->sysctl.udp_wmem_min);
 	jw_key(w, "snmp");
 	jw_obj_begin(w);
 	for (int i = 0; i < UC_N; i++)
@@ -268,7 +270,7 @@ static void write_sysinfo(struct jw *w, const struct sysinfo *si, bool udp)
 	for (int i = 0; i < TX_N; i++)
 		jw_kv_maybe(w, procfs_tcpext_names[i], si->tcpext[i]);
 	jw_obj_end(w);
-	write_sysctls(w, "sysctl", &si->sysctl);
+	write_sysctls(w, "sysctl", &si->sysctl, udp);
 	if (si->initial_netns.has)
 		kv_bool(w, "initial_netns", si->initial_netns.v != 0);
 	else
@@ -330,7 +332,7 @@ static void write_netns(struct jw *w, const struct report *r)
 		kv_u64_nz(w, "skipped", (uint64_t)(int64_t)ns->skipped);
 		jw_kv_maybe(w, "inuse", ns->inuse);
 		jw_kv_maybe(w, "tw", ns->tw);
-		write_sysctls(w, "sysctl", &ns->sysctl);
+		write_sysctls(w, "sysctl", &ns->sysctl, r->cov.udp);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
