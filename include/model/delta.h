@@ -128,10 +128,15 @@ bool delta_rate(struct maybe change, int64_t ms, double *per_s);
  * then key), for diff. */
 void delta_sort_abs(struct delta *d);
 
-/* Whether a sock_rec's buffers lie outside [default, max] of tcp_rmem /
- * tcp_wmem sc: set with SO_RCVBUF/SO_SNDBUF (the kernel no longer
- * autotunes them). Absent when sc lacks the values or s has no skmem. */
+/* Whether a sock_rec's receive buffer is known to be locked by SO_RCVBUF
+ * (findings_rcvbuf_locked: the window scale shows it). Absent when sc lacks
+ * tcp_rmem/tcp_wmem or s has no buffers of its own. */
 struct maybe delta_locked(const struct sock_rec *s, const struct sysctls *sc);
+
+/* Whether its rb or tb lies outside [default, max] of the namespace's
+ * tcp_rmem / tcp_wmem now without a known lock: SO_RCVBUF/SO_SNDBUF, or a
+ * socket older than a tuning change (inet_diag cannot say which). */
+struct maybe delta_outside(const struct sock_rec *s, const struct sysctls *sc);
 
 /* The tcp_rmem/tcp_wmem that apply to namespace ino on side s (the
  * namespace's own values, else the sample's). */

@@ -9,6 +9,9 @@
 
 #include "util/maybe.h"
 
+struct sock_rec;
+struct sysctls;
+
 struct report;
 
 enum sev { SEV_INFO, SEV_WARNING, SEV_CRITICAL };
@@ -72,5 +75,11 @@ int findings_worst(const struct finding *f, size_t n);
  * (every finding any run can produce is one of them): fills *id and *sev and
  * returns true, or false past the last. */
 bool findings_known(size_t i, const char **id, enum sev *sev);
+
+/* Whether s's receive buffer is known to be locked by SO_RCVBUF: its
+ * rcv_wscale lies below ilog2(rmem_max) - 15, which only a window capped at
+ * the handshake gives (see locked_buffers in the man page). False when it
+ * cannot be known (no window scale, no rmem_max, a lock set later). */
+bool findings_rcvbuf_locked(const struct sock_rec *s, const struct sysctls *sc);
 
 #endif

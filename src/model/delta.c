@@ -2,6 +2,8 @@
 /* delta.c - what changed between two samples of one host and boot. Pure. */
 #include "model/delta.h"
 
+#include "model/findings.h"
+
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -546,12 +548,26 @@ static bool outside(uint32_t v, const struct maybe lim[3])
 	return v < (uint64_t)lim[1].v || v > (uint64_t)lim[2].v;
 }
 
+/* Absent for sockets without buffers of their own or without the values. */
+static bool has_range(const struct sock_rec *s, const struct sysctls *sc)
+{
+	return sc->tcp_rmem[1].has && sc->tcp_rmem[2].has && sc->tcp_wmem[1].has &&
+	       sc->tcp_wmem[2].has && sock_has_skm(s, SKM_TB) && s->state != SOCK_TCP_TIME_WAIT &&
+	       s->state != SOCK_TCP_NEW_SYN_RECV;
+}
+
 struct maybe delta_locked(const struct sock_rec *s, const struct sysctls *sc)
 {
-	if (!sc->tcp_rmem[1].has || !sc->tcp_rmem[2].has || !sc->tcp_wmem[1].has ||
-	    !sc->tcp_wmem[2].has || !sock_has_skm(s, SKM_TB) || s->state == SOCK_TCP_TIME_WAIT ||
-	    s->state == SOCK_TCP_NEW_SYN_RECV)
+	if (!has_range(s, sc))
 		return maybe_none();
-	return maybe_of(outside(s->skmem[SKM_RB], sc->tcp_rmem) ||
-			outside(s->skmem[SKM_TB], sc->tcp_wmem));
+	return maybe_of(findings_rcvbuf_locked(s, sc));
+}
+
+struct maybe delta_outside(const struct sock_rec *s, const struct sysctls *sc)
+{
+	if (!has_range(s, sc))
+		return maybe_none();
+	return maybe_of(!findings_rcvbuf_locked(s, sc) &&
+			(outside(s->skmem[SKM_RB], sc->tcp_rmem) ||
+			 outside(s->skmem[SKM_TB], sc->tcp_wmem)));
 }

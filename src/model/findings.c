@@ -250,7 +250,7 @@ static bool unread_backlog(const struct sock_rec *s, const struct sysctls *sc,
  * window, or rmem_max raised since). Nothing else in inet_diag shows
  * SOCK_RCVBUF_LOCK: without window scaling, or without rmem_max, unknown.
  */
-static bool rcvbuf_lock_known(const struct sock_rec *s, const struct sysctls *sc)
+bool findings_rcvbuf_locked(const struct sock_rec *s, const struct sysctls *sc)
 {
 	int floor = -15;
 
@@ -273,7 +273,7 @@ static bool locked_buffers(const struct sock_rec *s, const struct sysctls *sc,
 			   const struct find_opts *fo)
 {
 	(void)fo;
-	return has_buffers(s) && rcvbuf_lock_known(s, sc);
+	return has_buffers(s) && findings_rcvbuf_locked(s, sc);
 }
 
 /* Whether v lies outside [lim[1], lim[2]] (default..max), both present. */
@@ -291,7 +291,7 @@ static bool outside_autotuning(const struct sock_rec *s, const struct sysctls *s
 	(void)fo;
 	if (!has_buffers(s))
 		return false;
-	return (outside_range(s->skmem[SKM_RB], sc->tcp_rmem) && !rcvbuf_lock_known(s, sc)) ||
+	return (outside_range(s->skmem[SKM_RB], sc->tcp_rmem) && !findings_rcvbuf_locked(s, sc)) ||
 	       outside_range(s->skmem[SKM_TB], sc->tcp_wmem);
 }
 
@@ -333,7 +333,7 @@ static bool growing_rcvbuf(const struct sock_rec *s, const struct sysctls *sc,
 	(void)fo;
 	return overhead_bound(s) && sc->tcp_rmem[1].has &&
 	       s->skmem[SKM_RB] > (uint64_t)sc->tcp_rmem[1].v && !shrink_applies(s, sc) &&
-	       !rcvbuf_lock_known(s, sc);
+	       !findings_rcvbuf_locked(s, sc);
 }
 
 /* The same receivers where tcp_shrink_window=1 applies: the window closes
@@ -342,7 +342,7 @@ static bool growing_rcvbuf_fixed(const struct sock_rec *s, const struct sysctls 
 				 const struct find_opts *fo)
 {
 	(void)fo;
-	return overhead_bound(s) && shrink_applies(s, sc) && !rcvbuf_lock_known(s, sc);
+	return overhead_bound(s) && shrink_applies(s, sc) && !findings_rcvbuf_locked(s, sc);
 }
 
 /* Thresholds a per-socket rule adds to its evidence, from the namespace of

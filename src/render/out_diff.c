@@ -368,9 +368,12 @@ enum {
 	K_CH
 };
 
-/* Where a buffer size lies against its sysctl [min, default, max]. */
-static struct cell buf_is(const struct sock_rec *s, enum skm i, const struct maybe lim[3])
+/* Where a buffer size lies against its sysctl [min, default, max]: outside
+ * it, "locked" only where the lock is known (rb: the window scale shows
+ * it), else "outside" (SO_RCVBUF/SO_SNDBUF, or older than a tuning change). */
+static struct cell buf_is(const struct sock_rec *s, enum skm i, const struct sysctls *sc)
 {
+	const struct maybe *lim = i == SKM_RB ? sc->tcp_rmem : sc->tcp_wmem;
 	uint64_t v;
 
 	if (!sock_has_skm(s, i) || !lim[1].has || !lim[2].has ||
@@ -378,7 +381,8 @@ static struct cell buf_is(const struct sock_rec *s, enum skm i, const struct may
 		return cell_absent();
 	v = s->skmem[i];
 	if (v < (uint64_t)lim[1].v || v > (uint64_t)lim[2].v)
-		return cell_text("locked");
+		return cell_text(i == SKM_RB && findings_rcvbuf_locked(s, sc) ? "locked"
+									   : "outside");
 	if (v == (uint64_t)lim[1].v)
 		return cell_text("default");
 	return cell_text(v == (uint64_t)lim[2].v ? "max" : "grown");
@@ -419,10 +423,10 @@ static struct cell sock_get(const void *ctx, size_t row, const struct field *f, 
 	case K_COMM: return p ? (struct cell){ CELL_UNTRUSTED, 0, 0, p->comm } : cell_absent();
 	case K_RB_OLD: return skm_cell(a, SKM_RB);
 	case K_RB: return skm_cell(b, SKM_RB);
-	case K_RB_IS: return buf_is(b, SKM_RB, sc->tcp_rmem);
+	case K_RB_IS: return buf_is(b, SKM_RB, sc);
 	case K_TB_OLD: return skm_cell(a, SKM_TB);
 	case K_TB: return skm_cell(b, SKM_TB);
-	case K_TB_IS: return buf_is(b, SKM_TB, sc->tcp_wmem);
+	case K_TB_IS: return buf_is(b, SKM_TB, sc);
 	case K_CH_OLD: return a ? cell_u64(sock_charged_bytes(a)) : cell_absent();
 	default: return cell_u64(sock_charged_bytes(b));
 	}
@@ -492,7 +496,7 @@ struct counts {
 	enum unit unit;
 };
 
-#define NCOUNTS 14
+#define NCOUNTS 15
 
 /* Socket counts and the rb/tb ranges (without listeners) of the old
  * sockets and of the opened ones. */
@@ -500,7 +504,7 @@ static size_t socket_counts(const struct diff_doc *x, struct counts *k)
 {
 	const struct delta *d = x->d;
 	struct range orb = { { 0, false }, { 0, false } }, otb = orb, nrb = orb, ntb = orb;
-	uint64_t locked = 0;
+	uint64_t locked = 0, outside = 0;
 	size_t n = 0;
 
 	for (size_t i = 0; i < x->old->socks.n; i++) {
@@ -513,9 +517,11 @@ static size_t socket_counts(const struct diff_doc *x, struct counts *k)
 	}
 	for (size_t i = 0; i < x->new->socks.n; i++) {
 		const struct sock_rec *s = &x->new->socks.v[i];
-		struct maybe l = delta_locked(s, report_sysctls(x->new, s->netns_ino));
+		const struct sysctls *sc = report_sysctls(x->new, s->netns_ino);
+		struct maybe l = delta_locked(s, sc), u = delta_outside(s, sc);
 
 		locked += l.has && l.v;
+		outside += u.has && u.v;
 	}
 #define K(key, v, u) (k[n++] = (struct counts){ key, v, u })
 	K("common", maybe_of((int64_t)d->common), UNIT_COUNT);
@@ -532,6 +538,7 @@ static size_t socket_counts(const struct diff_doc *x, struct counts *k)
 	K("old_tb_max", otb.max, UNIT_BYTES);
 	K("opened_tb_min", ntb.min, UNIT_BYTES);
 	K("opened_tb_max", ntb.max, UNIT_BYTES);
+	K("outside", maybe_of((int64_t)outside), UNIT_COUNT);
 #undef K
 	return n;
 }
@@ -721,6 +728,8 @@ static void table_counts(struct outbuf *b, const struct counts *k, const struct 
 	tval(b, o, k[2].v, UNIT_COUNT);
 	ob_str(b, "  locked now ");
 	tval(b, o, k[5].v, UNIT_COUNT);
+	ob_str(b, "  outside the range now ");
+	tval(b, o, k[14].v, UNIT_COUNT);
 	ob_ch(b, '\n');
 	label(b, "");
 	ob_str(b, "rb of opened ");

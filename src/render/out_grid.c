@@ -92,7 +92,15 @@ static size_t cell_str(const struct cell *c, const struct field *f, const struct
 	case CELL_RAW: ob_write(t, raw_text(c, scratch), (size_t)(c->u >> 32)); break;
 	case CELL_UNTRUSTED: out_untrusted(t, o->fmt, c->s, NULL); break;
 	case CELL_F64:
-		if (o->fmt == FMT_TABLE) {
+		if (f->unit == UNIT_BYTES && o->fmt == FMT_TABLE && !o->numeric) {
+			/* a byte rate reads like the byte columns: 1.9M, -312.0K */
+			double d = cell_d(c);
+
+			if (d < 0)
+				ob_ch(t, '-');
+			d = d < 0 ? -d : d;
+			ob_write(t, num, fmt_human(num, d < 1.8e19 ? (uint64_t)(d + 0.5) : UINT64_MAX));
+		} else if (o->fmt == FMT_TABLE) {
 			snprintf(num, sizeof(num), "%.2f", cell_d(c));
 			ob_str(t, num);
 		} else {

@@ -391,9 +391,16 @@ static void screen_head(struct outbuf *b, const struct watch_rec *w, const struc
 	tm[1].has ? ob_i64(b, tm[1].v) : ob_ch(b, '-');
 	ob_str(b, " high ");
 	tm[2].has ? ob_i64(b, tm[2].v) : ob_ch(b, '-');
-	ob_str(b, "\n            [");
-	gauge_bar(b, mem, &marks, cols > 26 ? (cols - 14 < 60 ? cols - 14 : 60) : 10, true);
-	ob_str(b, "]  l p h: tcp_mem low, pressure, high\nhistory     ");
+	if (tm[0].has || tm[1].has || tm[2].has) {
+		ob_str(b, "\n            [");
+		gauge_bar(b, mem, &marks, cols > 26 ? (cols - 14 < 60 ? cols - 14 : 60) : 10,
+			  true);
+		ob_str(b, "]  l p h: tcp_mem low, pressure, high");
+	} else {
+		/* a bar needs its thresholds: a full one would say "at the limit" */
+		ob_str(b, "\n            (no gauge: tcp_mem is not visible in this network namespace)");
+	}
+	ob_str(b, "\nhistory     ");
 	n = cols > 14 && h->n > cols - 14 ? cols - 14 : h->n;
 	for (size_t i = h->n - n; i < h->n; i++)
 		if (h->mem_pages[i].has && h->mem_pages[i].v > 0 &&

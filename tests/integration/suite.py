@@ -2404,7 +2404,12 @@ def t_watch_records():
         docs.append(read_doc(p, "watch sample 4"))
         docs.append(read_doc(p, "watch sample 5"))
         out, err = p.communicate(timeout=10)
-        eq((p.returncode, out, err), (0, "", ""), "watch after 5 samples: exit, more output, stderr")
+        # on a loaded machine a sample may outlast 0.2 s: watch says so, one
+        # line per late sample, and goes on at the next tick
+        late = re.compile(r"sockmem: watch: sample \d+ took \d+ ms, longer than the interval "
+                          r"of 200 ms; the next one is taken at the next tick")
+        other = [ln for ln in err.splitlines() if not late.fullmatch(ln)]
+        eq((p.returncode, out, other), (0, "", []), "watch after 5 samples: exit, more output, stderr")
         moved = []
         for k, d in enumerate(docs, 1):
             what = f"watch sample {k}"
@@ -2491,8 +2496,11 @@ def t_diff_tcp_rmem():
         eq((changed, d["socket_counts"]["rb_changed"]), ([], 0),
            "sockets in both whose rb changed (a sysctl change does not reach them)")
         eq(d["socket_counts"]["common"], 1 + 4 + 1 + 2, "sockets in both")
-        # the locked pair (2 x 20000 = 40000 < the new default) and its listener
-        eq(d["socket_counts"]["locked"], 3, "socket_counts.locked (SO_RCVBUF 20000)")
+        # the locked pair (2 x 20000 = 40000 < the new default): its window
+        # scale shows the lock; its listener has none, so it is only outside
+        # the range, like the autotuned sockets would be after a max change
+        eq(d["socket_counts"]["locked"], 2, "socket_counts.locked (SO_RCVBUF 20000)")
+        eq(d["socket_counts"]["outside"], 1, "socket_counts.outside (the listener)")
         eq(d["socket_counts"]["old_rb_max"], 131072, "old_rb_max")
         eq(d["socket_counts"]["old_rb_min"], 40000, "old_rb_min (the locked ones)")
         eq(locked["conns"][0]["server"]["rb"], 40000, "SO_RCVBUF 20000 gives rb 40000")

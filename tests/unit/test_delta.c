@@ -318,6 +318,9 @@ static void test_sysctls_and_findings(void **state)
 	done(&b);
 }
 
+/* A buffer outside the range is "locked" only where the window scale shows
+ * the lock (a tuning change leaves autotuned sockets outside it too), and
+ * otherwise "outside". */
 static void test_locked(void **state)
 {
 	struct sample a;
@@ -325,13 +328,24 @@ static void test_locked(void **state)
 
 	(void)state;
 	init(&a, 0);
+	a.sys.sysctl.rmem_max = maybe_of(212992); /* rcv_wscale floor 17 - 15 = 2 */
 	s.skmem[SKM_RB] = 131072;
 	s.skmem[SKM_TB] = 16384;
 	assert_maybe(delta_locked(&s, &a.sys.sysctl), 0);
-	s.skmem[SKM_RB] = 4608; /* SO_RCVBUF 2304 */
+	assert_maybe(delta_outside(&s, &a.sys.sysctl), 0);
+	s.skmem[SKM_RB] = 4608; /* SO_RCVBUF 2304, or older than a tcp_rmem change */
+	assert_maybe(delta_locked(&s, &a.sys.sysctl), 0);
+	assert_maybe(delta_outside(&s, &a.sys.sysctl), 1);
+	s.ti_mask |= 1u << TI_RCV_WSCALE;
+	s.ti[TI_RCV_WSCALE] = 2; /* at the floor: autotuned, no lock shown */
+	assert_maybe(delta_locked(&s, &a.sys.sysctl), 0);
+	assert_maybe(delta_outside(&s, &a.sys.sysctl), 1);
+	s.ti[TI_RCV_WSCALE] = 1; /* below it: the window was capped at the handshake */
 	assert_maybe(delta_locked(&s, &a.sys.sysctl), 1);
+	assert_maybe(delta_outside(&s, &a.sys.sysctl), 0);
 	a.sys.sysctl.tcp_wmem[2] = maybe_none();
 	assert_absent(delta_locked(&s, &a.sys.sysctl));
+	assert_absent(delta_outside(&s, &a.sys.sysctl));
 }
 
 int main(void)
