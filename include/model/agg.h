@@ -77,6 +77,10 @@ void agg_add(struct sums *s, const struct sock_rec *r, uint64_t page_size);
 /* Sums every socket once. */
 void agg_totals(const struct sock_table *t, uint64_t page_size, struct sums *out);
 
+/* Sums the sockets of one protocol (enum sock_proto) once. */
+void agg_totals_proto(const struct sock_table *t, unsigned proto, uint64_t page_size,
+		      struct sums *out);
+
 /* Whether a group's proc names a process (not one of the AGG_ rows). */
 static inline bool agg_is_proc(uint32_t proc)
 {

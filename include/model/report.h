@@ -62,7 +62,9 @@ struct report {
 	struct sums totals;
 	struct group *groups;
 	size_t ngroups;
-	struct reconcile rec;
+	struct reconcile rec;	 /* TCP sockets against sockstat TCP mem */
+	struct sums proto_totals[SOCK_PROTO_N]; /* totals of each protocol */
+	struct reconcile udp_rec; /* UDP sockets against sockstat UDP mem (cov.udp) */
 	bool partial;	      /* the dump does not hold every socket (any reason below) */
 	bool filtered;	      /* a filter or -4/-6 left sockets out (at collection or after) */
 	size_t netns_skipped; /* --all-netns: namespaces that could not be entered */

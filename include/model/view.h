@@ -17,4 +17,7 @@
  */
 int report_filter(const struct opts *o, struct report *r, struct report_err *e);
 
+/* Whether -t/-u select s (neither given: TCP only). */
+bool view_protocol_wanted(const struct opts *o, const struct sock_rec *s);
+
 #endif

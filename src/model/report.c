@@ -101,8 +101,18 @@ int report_derive(const struct opts *o, struct report *r, struct report_err *e)
 		r->partial = true;
 
 	agg_totals(&r->socks, r->page_size, &r->totals);
-	agg_reconcile(&r->totals, r->sys.sockstat.mem_pages, r->ncpu, r->sys.sysctl.mem_pcpu_rsv,
-		      &r->rec);
+	for (unsigned p = 0; p < SOCK_PROTO_N; p++)
+		agg_totals_proto(&r->socks, p, r->page_size, &r->proto_totals[p]);
+	/* each protocol's sockets against its own counter (UDP's is udp_memory_allocated,
+	 * shared by UDP and UDPv6, with the same per-CPU reserve as TCP's) */
+	agg_reconcile(&r->proto_totals[SOCK_PROTO_TCP], r->sys.sockstat.mem_pages, r->ncpu,
+		      r->sys.sysctl.mem_pcpu_rsv, &r->rec);
+	agg_reconcile(&r->proto_totals[SOCK_PROTO_UDP], r->sys.sockstat.udp_mem_pages, r->ncpu,
+		      r->sys.sysctl.mem_pcpu_rsv, &r->udp_rec);
+	if (r->cov.no_tcp) { /* -u alone: no TCP socket was dumped to reconcile */
+		r->rec.gap_pages = maybe_none();
+		r->rec.within = maybe_none();
+	}
 	if (o->cmd == CMD_TOP || o->cmd == CMD_REPORT || o->cmd == CMD_CHECK) {
 		int err = o->by == BY_PROCESS
 			      ? agg_by_process(&r->socks, &r->owners, r->page_size, &r->groups,

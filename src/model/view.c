@@ -50,6 +50,12 @@ static int retain(struct report *r, unsigned char *keep)
 	return 0;
 }
 
+bool view_protocol_wanted(const struct opts *o, const struct sock_rec *s)
+{
+	/* neither -t nor -u (a zeroed opts too): TCP only */
+	return s->protocol == SOCK_PROTO_UDP ? o->want_udp : o->want_tcp || !o->want_udp;
+}
+
 /* Socket-level filters over collected data: family, uid and cgroup (cgid[i]
  * is the id of f->cgroup[i]; a socket matches in that cgroup or below it). */
 static bool match_collected(const struct report *r, const struct opts *o, const uint64_t *cgid,
@@ -59,6 +65,8 @@ static bool match_collected(const struct report *r, const struct opts *o, const 
 	bool ok = f->nuid == 0;
 
 	if (!(s->family == AF_INET6 ? o->want_v6 : o->want_v4))
+		return false;
+	if (!view_protocol_wanted(o, s))
 		return false;
 	for (size_t i = 0; i < f->nuid && !ok; i++)
 		ok = sock_has_uid(s) && s->uid == f->uid[i];
@@ -113,6 +121,26 @@ static int cgroup_ids(const struct report *r, const struct filter *f, uint64_t *
 	return 0;
 }
 
+/* The protocol selection (-t/-u) over a collection that may hold more (a
+ * snapshot taken with -tu): a scope, like the families a dump covers, so it
+ * does not mark the sums filtered. */
+static int retain_protocols(const struct opts *o, struct report *r, struct report_err *e)
+{
+	unsigned char *keep;
+	bool all = true;
+
+	for (size_t i = 0; i < r->socks.n && all; i++)
+		all = view_protocol_wanted(o, &r->socks.v[i]);
+	if (all)
+		return 0;
+	keep = malloc(r->socks.n + 1);
+	if (!keep)
+		return report_fail(e, "filter", ENOMEM);
+	for (size_t i = 0; i < r->socks.n; i++)
+		keep[i] = view_protocol_wanted(o, &r->socks.v[i]);
+	return retain(r, keep) ? report_fail(e, "filter", ENOMEM) : 0;
+}
+
 /* Whether o asks for any filter at all (then sums are not host-wide). */
 static bool any_filter(const struct opts *o)
 {
@@ -129,7 +157,7 @@ int report_filter(const struct opts *o, struct report *r, struct report_err *e)
 	unsigned char *keep;
 
 	if (!any_filter(o))
-		return 0;
+		return retain_protocols(o, r, e);
 	r->filtered = true;
 	if ((f->npid || f->ncomm) && !r->owners_scanned)
 		return report_fail(
