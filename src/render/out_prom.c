@@ -391,6 +391,10 @@ static void prom_check(struct outbuf *b, const struct report *r)
 	for (size_t i = 0; findings_known(i, &id, &sev); i++) {
 		bool open = false;
 
+		/* the UDP rules only over a collection with UDP (-u) */
+		if (!r->cov.udp && strncmp(id, "udp_", 4) == 0)
+			continue;
+
 		ob_str(b, "sockmem_finding_active");
 		label(b, &open, "id", id);
 		label(b, &open, "severity", findings_sev_name(sev));

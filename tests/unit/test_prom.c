@@ -261,14 +261,25 @@ static void test_finding_series(void **state)
 	char *t;
 
 	(void)state;
+	size_t udp = 0;
+
 	while (findings_known(known, &id, &sev))
-		known++;
+		udp += strncmp(id, "udp_", 4) == 0, known++;
 	assert_true(known >= 10);
+	assert_int_equal(udp, 4);
 	build(&r);
+	/* a TCP-only collection: no series for the UDP rules */
+	t = render(CMD_CHECK, BY_PROCESS, 0, &r);
+	sum_of(t, "sockmem_finding_active", &n);
+	assert_int_equal(n, known - udp);
+	free(t);
+	r.cov.udp = true;
 	t = render(CMD_CHECK, BY_PROCESS, 0, &r);
 	sum_of(t, "sockmem_finding_active", &n);
 	assert_int_equal(n, known);
+	assert_contains(t, "sockmem_finding_active{id=\"udp_drops\",severity=\"warning\"} 0\n");
 	free(t);
+	r.cov.udp = false;
 	/* the orphans warning fires, the orphans critical does not */
 	fd = calloc(1, sizeof(*fd));
 	assert_non_null(fd);
