@@ -462,9 +462,10 @@ static bool udp_mem_high(const struct report *r)
 	return udp_mem_above(r, 2);
 }
 
+/* above pressure, not above high (udp_mem_high says that) */
 static bool udp_mem_pressure(const struct report *r)
 {
-	return udp_mem_above(r, 1);
+	return udp_mem_above(r, 1) && !udp_mem_above(r, 2);
 }
 
 static void fill_udp_mem(struct finding *f, const struct report *r)
@@ -514,7 +515,7 @@ static void udp_drops_extra(struct finding *f, const struct report *r, uint64_t 
 {
 	struct maybe rcvbuf = maybe_add(r->sys.udp[UC_RCVBUF_ERRORS], r->sys.udp6[UC_RCVBUF_ERRORS]);
 	struct maybe mem = maybe_add(r->sys.udp[UC_MEM_ERRORS], r->sys.udp6[UC_MEM_ERRORS]);
-	bool pressure = udp_mem_pressure(r);
+	bool pressure = udp_mem_above(r, 1);
 	size_t k = strlen(f->summary);
 
 	snprintf(f->summary + k, sizeof(f->summary) - k, "; %llu drops: %s",
