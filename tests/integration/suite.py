@@ -3514,7 +3514,19 @@ def t_udp_selection():
         eq(set(sets["-tu"]), tcp | {rx["cookie"]}, "-tu: both")
         eq(set(sets["-t"].values()), {None}, "-t: no protocol member (TCP-only output unchanged)")
         eq(set(sets["-tu"].values()), {"tcp", "udp"}, "-tu: protocol members")
-        for view in (["sockets"], ["sockets", "-n"], ["top"], ["system", "-o", "tsv"]):
+        # over a snapshot that holds both, the same selection
+        snap = nextname("udp-snap") + ".json"
+        r = sm(["snapshot", "-tu"], prefix=u.pre)
+        eq(r.returncode, 0, "snapshot -tu")
+        with open(snap, "w") as fh:
+            fh.write(r.stdout)
+        for opt, want in (("-t", tcp), ("-u", {rx["cookie"]}), ("-tu", tcp | {rx["cookie"]})):
+            doc = sm_json(["sockets", opt, "--from", snap])
+            eq({int(x["cookie"]) for x in doc["sockets"]}, want, f"sockets {opt} --from")
+        doc = sm_json(["sockets", "--from", snap])
+        eq({int(x["cookie"]) for x in doc["sockets"]}, tcp, "sockets --from: TCP by default")
+        # (system: sockets_used moves between two runs; its names are held by the goldens)
+        for view in (["sockets"], ["sockets", "-n"], ["top"], ["top", "-o", "tsv"]):
             a, b = sm(view, prefix=u.pre), sm([*view, "-t"], prefix=u.pre)
             eq((a.returncode, a.stdout), (b.returncode, b.stdout), f"{view}: default = -t")
         doc = sm_json(["sockets", "-u"], prefix=u.pre)
