@@ -8,10 +8,10 @@
 #include <stdio.h>
 
 #include "model/query.h"
-#include "model/report.h"
+#include "model/view.h"
 
-/* Writes one command's output for r to f; 0 or -errno of the first write error. */
-typedef int (*cmd_render_fn)(const struct report *r, const struct opts *o, FILE *f);
+/* Writes one command's output for view v to f; 0 or -errno of the first write error. */
+typedef int (*cmd_render_fn)(const struct view *v, const struct opts *o, FILE *f);
 
 /* Runs a command that is not collect -> render (plot reads a recording):
  * prints its own messages and returns the exit status. */
@@ -22,7 +22,7 @@ struct cmd_def {
 	enum cmd id;
 	unsigned need; /* COLLECT_* it wants (owners: unless --no-owners) */
 	bool by;       /* groups by --by, whose key may need cgroups or user names */
-	bool raw;      /* writes the collection itself: no filter, no derivation */
+	bool raw;      /* writes the snapshot itself: a view of all of it, nothing derived */
 	cmd_render_fn render;
 	const char *help; /* one line for usage() */
 	unsigned nargs;	  /* words it takes after its name (plot: RECORDING) */

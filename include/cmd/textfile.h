@@ -6,13 +6,12 @@
 #include "cmd/cmds.h"
 
 /*
- * Renders r with fn into a new file in path's directory (mode 0644), then
+ * Renders view v with fn into a new file in path's directory (mode 0644), then
  * renames it over path: a reader (node_exporter's textfile collector) sees
  * the old file or the new one, never a part. The temporary file is named
  * ".NAME.XXXXXX" (not *.prom, so the collector ignores it) and is removed on
  * any failure. Returns 0 or -errno (-EINTR: interrupted).
  */
-int textfile_render(const char *path, cmd_render_fn fn, const struct report *r,
-		    const struct opts *o);
+int textfile_render(const char *path, cmd_render_fn fn, const struct view *v, const struct opts *o);
 
 #endif

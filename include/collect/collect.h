@@ -5,6 +5,7 @@
 
 #include "model/query.h"
 #include "model/report.h"
+#include "model/snapshot.h"
 
 /* What a command needs collected besides sysinfo and the socket dumps. */
 enum collect_need {
@@ -16,11 +17,11 @@ enum collect_need {
 /*
  * Runs the collectors in the scope o gives (-N, --all-netns, -4/-6, the
  * kernel-side part of the filter, --proc-root) plus those need asks for,
- * into r; r->cov and r->filtered record what the dump was limited to.
- * No userspace filtering and no derivation (model/view.h, report_derive).
- * Returns 0, or -1 with *e filled. The report owns all memory; free with
- * report_free.
+ * into r; r->cov and r->dump_filtered record what the dump was limited to.
+ * No userspace filtering and no derivation (model/view.h, view_build).
+ * Returns 0, or -1 with *e filled. The snapshot owns all memory; free with
+ * snapshot_free.
  */
-int collect_live(const struct opts *o, unsigned need, struct report *r, struct report_err *e);
+int collect_live(const struct opts *o, unsigned need, struct snapshot *r, struct report_err *e);
 
 #endif

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* snapfile.h - a collector whose source is a file: reads a snapshot
- * document (render/snapshot.c writes it) back into a report. */
+ * document (render/snapshot.c writes it) back into a snapshot. */
 #ifndef SOCKMEM_SNAPFILE_H
 #define SOCKMEM_SNAPFILE_H
 
 #include <stddef.h>
 
-#include "model/report.h"
+#include "model/snapshot.h"
 
 /*
  * Reads the snapshot at path ("-": standard input) into r, as collect_live
@@ -15,9 +15,9 @@
  * be read, is not JSON, is truncated, is not a sockmem snapshot, has a newer
  * major schema, or lacks or misspells a member. r is then empty.
  */
-int snapfile_load(const char *path, struct report *r, char *why, size_t whylen);
+int snapfile_load(const char *path, struct snapshot *r, char *why, size_t whylen);
 
 /* The same over len bytes of text in memory (NUL not needed). */
-int snapfile_parse(const char *text, size_t len, struct report *r, char *why, size_t whylen);
+int snapfile_parse(const char *text, size_t len, struct snapshot *r, char *why, size_t whylen);
 
 #endif

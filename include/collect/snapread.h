@@ -15,13 +15,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "model/report.h"
+#include "model/snapshot.h"
 #include "util/maybe.h"
 
-/* One read: the report being filled, where a refusal is written, and the
+/* One read: the snapshot being filled, where a refusal is written, and the
  * document with the cursor at in it. */
 struct rd {
-	struct report *r;
+	struct snapshot *r;
 	char *why;
 	size_t whylen;
 	const char *text;

@@ -74,12 +74,14 @@ struct reconcile {
 /* Adds one socket to a sum (page_size > 0). */
 void agg_add(struct sums *s, const struct sock_rec *r, uint64_t page_size);
 
-/* Sums every socket once. */
-void agg_totals(const struct sock_table *t, uint64_t page_size, struct sums *out);
+/* Sums every socket once (with keep, only sockets i with keep[i] set; NULL: all). */
+void agg_totals(const struct sock_table *t, const unsigned char *keep, uint64_t page_size,
+		struct sums *out);
 
-/* Sums the sockets of one protocol (enum sock_proto) once. */
-void agg_totals_proto(const struct sock_table *t, unsigned proto, uint64_t page_size,
-		      struct sums *out);
+/* Sums the sockets of one protocol (enum sock_proto) that keep keeps (as
+ * for agg_totals) once. */
+void agg_totals_proto(const struct sock_table *t, const unsigned char *keep, unsigned proto,
+		      uint64_t page_size, struct sums *out);
 
 /* Whether a group's proc names a process (not one of the AGG_ rows). */
 static inline bool agg_is_proc(uint32_t proc)
@@ -95,16 +97,17 @@ uint32_t agg_no_proc_row(const struct sock_rec *s, bool walked);
  * Builds one group per process holding sockets, plus one per AGG_ row that
  * holds sockets no process holds. A socket held by
  * several processes counts in each of them; several fds of one process
- * count once.
+ * count once. keep as for agg_totals: links of sockets left out do not count.
  * Returns 0 or -ENOMEM; *out is malloc'd, caller frees.
  */
-int agg_by_process(const struct sock_table *t, const struct owners *o, uint64_t page_size,
-		   struct group **out, size_t *n);
+int agg_by_process(const struct sock_table *t, const unsigned char *keep, const struct owners *o,
+		   uint64_t page_size, struct group **out, size_t *n);
 
 /* Groups sockets by a per-socket key (every --by but process): each socket
- * lands in exactly one group. Returns 0 or -ENOMEM; *out is malloc'd. */
-int agg_by_key(const struct sock_table *t, enum group_by by, uint64_t page_size, struct group **out,
-	       size_t *n);
+ * (that keep keeps, as for agg_totals) lands in exactly one group.
+ * Returns 0 or -ENOMEM; *out is malloc'd. */
+int agg_by_key(const struct sock_table *t, const unsigned char *keep, enum group_by by,
+	       uint64_t page_size, struct group **out, size_t *n);
 
 /* The group key of a socket for a --by key other than process (the key
  * agg_by_key groups it under). */

@@ -26,6 +26,7 @@ struct delta_side {
 	size_t nnetns;
 	uint64_t page_size;
 	const struct sock_table *socks;
+	const unsigned char *keep; /* keep[i]: socket i is in the sample's view; NULL: every one */
 	const struct owners *owners;
 	bool owners_scanned;
 	enum group_by by;

@@ -12,7 +12,7 @@
 struct sock_rec;
 struct sysctls;
 
-struct report;
+struct view;
 
 enum sev { SEV_INFO, SEV_WARNING, SEV_CRITICAL };
 
@@ -30,7 +30,7 @@ struct evidence {
 
 /* A process among the offenders: its offending sockets and their charge. */
 struct off_proc {
-	uint32_t proc; /* index into report owners.procs */
+	uint32_t proc; /* index into the snapshot's owners.procs */
 	uint64_t sockets;
 	uint64_t charged_bytes;
 };
@@ -42,7 +42,7 @@ struct finding {
 	const char *explanation; /* what the kernel does in this state */
 	struct evidence ev[FIND_MAX_EV];
 	size_t nev;
-	uint32_t socks[FIND_TOP]; /* worst offending sockets (report socks index) */
+	uint32_t socks[FIND_TOP]; /* worst offending sockets (snapshot socks index) */
 	size_t nsocks;
 	struct off_proc procs[FIND_TOP]; /* top holders among the offenders */
 	size_t nprocs;
@@ -60,10 +60,11 @@ struct find_opts {
 #define FIND_DEFAULT_UNREAD_MIN	 1
 
 /*
- * Runs every rule over an aggregated report. Returns the number of findings
+ * Runs every rule over a view (its kept sockets, its totals and
+ * reconciliation; socket indexes in findings are the snapshot's). Returns the number of findings
  * (malloc'd array in *out, caller frees) or -ENOMEM.
  */
-int findings_run(const struct report *r, const struct find_opts *fo, struct finding **out);
+int findings_run(const struct view *v, const struct find_opts *fo, struct finding **out);
 
 /* "info", "warning", "critical". */
 const char *findings_sev_name(enum sev s);

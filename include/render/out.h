@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* out.h - renderers: every view in every format, over one const report. */
+/* out.h - renderers: every view in every format, over one const view of a snapshot. */
 #ifndef SOCKMEM_OUT_H
 #define SOCKMEM_OUT_H
 
@@ -12,14 +12,14 @@
 #include "util/jsonw.h"
 #include "util/maybe.h"
 #include "util/outbuf.h"
-#include "model/report.h"
+#include "model/view.h"
 
 /* JSON "schema" value; bumped on any incompatible change of names. */
 #define SOCKMEM_SCHEMA "sockmem/1"
 
 /* Renders the view o->cmd in format o->fmt to f.
  * Returns 0 or -errno of the first write error. */
-int out_render(const struct report *r, const struct opts *o, FILE *f);
+int out_render(const struct view *v, const struct opts *o, FILE *f);
 
 /* --- shared by the view renderers (out_*.c) --- */
 
@@ -69,7 +69,7 @@ typedef void (*field_json)(struct jw *w, const void *ctx, size_t row);
 
 #define FIELD_LEFT	1u /* left-aligned in tables */
 #define FIELD_EXACT	2u /* UNIT_BYTES printed exactly in tables too (sizes like MSS) */
-#define FIELD_JSON_ONLY 4u /* a JSON member only: tables and TSV say it in another column */
+#define FIELD_JSON_ONLY 4u /* JSON only: tables and TSV say it elsewhere, or omit a machine key */
 #define FIELD_NOT_PROM	8u /* no Prometheus label: changes when its object is recreated */
 /* JSON: json writes the field's members (keys and values) into the row's
  * object itself: a field whose JSON name or shape is not one member */
@@ -91,8 +91,8 @@ struct field {
 	field_json json; /* NULL: JSON writes the cell */
 };
 
-/* The fields of a view and how its JSON objects are laid out. */
-struct view {
+/* The fields of an output view and how its JSON objects are laid out. */
+struct fieldset {
 	const struct field *f;
 	size_t n;
 	/* JSON member order as indexes into f (fields of a group adjacent);
@@ -100,15 +100,17 @@ struct view {
 	const uint8_t *json_order;
 	/* JSON: whether a group's object is null in this row; NULL: never */
 	bool (*group_null)(const void *ctx, size_t row, const char *group);
+	/* whether a row is shown (rows a view's filters left out are not); NULL: all */
+	bool (*row_kept)(const void *ctx, size_t row);
 };
 
-/* Writes rows 0..nrows-1 of v as an aligned table (fmt TABLE) or TSV (fmt TSV). */
-void out_grid(struct outbuf *b, const struct opts *o, const struct view *v, size_t nrows,
+/* Writes the kept rows of 0..nrows-1 of fs as an aligned table (fmt TABLE) or TSV (fmt TSV). */
+void out_grid(struct outbuf *b, const struct opts *o, const struct fieldset *fs, size_t nrows,
 	      const void *ctx);
 
-/* Writes row `row` of v as one JSON object; scratch is a memory buffer for
+/* Writes row `row` of fs as one JSON object; scratch is a memory buffer for
  * the getters' text. */
-void out_json_obj(struct jw *w, const struct view *v, const void *ctx, size_t row,
+void out_json_obj(struct jw *w, const struct fieldset *fs, const void *ctx, size_t row,
 		  struct outbuf *scratch);
 
 /* A CELL_RAW of the text written to scratch since offset start (NUL added). */
@@ -136,30 +138,30 @@ static inline struct cell cell_absent(void)
 }
 
 /* "local" and "peer" members for a socket (ss -n spelling). */
-void out_json_endpoints(struct jw *w, const struct report *r, const struct sock_rec *s);
+void out_json_endpoints(struct jw *w, const struct snapshot *r, const struct sock_rec *s);
 
 /* The category of a --by process group row: its JSON "category" when json
  * ("process", "time_wait"...), else its table label ("(time-wait)"; NULL
  * for a process). */
-const char *out_proc_category(const struct report *r, uint32_t proc, bool json);
+const char *out_proc_category(const struct snapshot *r, uint32_t proc, bool json);
 
 /* Escapes untrusted s for a TSV cell (fmt TSV) or else a table cell into
  * b; JSON writes strings with jw_str. */
 void out_untrusted(struct outbuf *b, enum fmt fmt, const char *s, const char *extra);
 
 /* Per-view renderers, table and TSV. */
-void out_sockets(struct outbuf *b, const struct report *r, const struct opts *o);
-void out_top(struct outbuf *b, const struct report *r, const struct opts *o);
-void out_system(struct outbuf *b, const struct report *r, const struct opts *o);
-void out_check(struct outbuf *b, const struct report *r, const struct opts *o);
+void out_sockets(struct outbuf *b, const struct view *v, const struct opts *o);
+void out_top(struct outbuf *b, const struct view *v, const struct opts *o);
+void out_system(struct outbuf *b, const struct view *v, const struct opts *o);
+void out_check(struct outbuf *b, const struct view *v, const struct opts *o);
 
 /* The rows of top: groups 0..n-1 and, at row n, the total (each socket once). */
 struct top_ctx {
-	const struct report *r;
+	const struct view *v;
 	size_t n;
 };
 
-#define OUT_TOP_MAX_FIELDS 13
+#define OUT_TOP_MAX_FIELDS 14
 
 /* top's field table for --by by into f, which has room for
  * OUT_TOP_MAX_FIELDS: *nkeys (if not NULL) key fields, then the sums over
@@ -168,20 +170,20 @@ size_t out_top_fields(enum group_by by, struct field *f, size_t *nkeys);
 
 /* Calls fn for each value of the system view's field table, in its order:
  * section (NULL: a top-level member), key, value, unit. */
-void out_system_each(const struct report *r,
+void out_system_each(const struct view *v,
 		     void (*fn)(void *arg, const char *section, const char *key, struct maybe v,
 				enum unit unit),
 		     void *arg);
 
 /* JSON members of the document object (the caller opens and closes it):
  * "schema", "command", "host"; then those of each view. */
-void out_json_head(struct jw *w, const struct report *r, const struct opts *o);
-void out_json_sockets(struct jw *w, const struct report *r);
-void out_json_system(struct jw *w, const struct report *r);
-void out_json_top(struct jw *w, const struct report *r, const struct opts *o);
-void out_json_findings(struct jw *w, const struct report *r);
+void out_json_head(struct jw *w, const struct view *v, const struct opts *o);
+void out_json_sockets(struct jw *w, const struct view *v);
+void out_json_system(struct jw *w, const struct view *v);
+void out_json_top(struct jw *w, const struct view *v, const struct opts *o);
+void out_json_findings(struct jw *w, const struct view *v);
 /* "owners_scan": how complete the walk of /proc/PID/fd was (null when
  * not walked), for the views that attribute sockets to processes. */
-void out_json_owners_scan(struct jw *w, const struct report *r);
+void out_json_owners_scan(struct jw *w, const struct snapshot *r);
 
 #endif

@@ -4,11 +4,11 @@
 #define SOCKMEM_OUT_PROM_H
 
 #include "model/query.h"
-#include "model/report.h"
+#include "model/view.h"
 #include "util/outbuf.h"
 
 /* Writes the metrics of view o->cmd (system, top, check or report) to b,
  * metric names made from the views' field tables (see out_prom.c). */
-void out_prom(struct outbuf *b, const struct report *r, const struct opts *o);
+void out_prom(struct outbuf *b, const struct view *v, const struct opts *o);
 
 #endif

@@ -12,13 +12,13 @@
 
 #include "model/delta.h"
 #include "model/query.h"
-#include "model/report.h"
+#include "model/view.h"
 #include "util/outbuf.h"
 
-/* What diff renders: two derived samples and their comparison
+/* What diff renders: the views of two samples and their comparison
  * (groups sorted by |change|). A name is NULL for the live sample. */
 struct diff_doc {
-	const struct report *old, *new;
+	const struct view *old, *new;
 	const struct delta *d;
 	const char *old_name, *new_name;
 };
@@ -28,11 +28,11 @@ int out_diff(const struct diff_doc *x, const struct opts *o, FILE *f);
 
 /* One sample of watch, with the comparison to the previous one. */
 struct watch_rec {
-	const struct report *r;
-	const struct report *prev; /* NULL for sample 1 */
-	const struct delta *d;	   /* NULL for sample 1 */
-	uint64_t sample;	   /* 1, 2, ... */
-	int64_t elapsed_ms;	   /* since sample 1 was taken */
+	const struct view *r;	 /* the sample's view (of its snapshot) */
+	const struct view *prev; /* NULL for sample 1 */
+	const struct delta *d;	 /* NULL for sample 1 */
+	uint64_t sample;	 /* 1, 2, ... */
+	int64_t elapsed_ms;	 /* since sample 1 was taken */
 	int64_t interval_ms;
 	int64_t cost_ms; /* what collecting and deriving it took */
 };

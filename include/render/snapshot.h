@@ -7,16 +7,14 @@
 
 #include <stdio.h>
 
-#include "model/query.h"
-#include "model/report.h"
+#include "model/snapshot.h"
 #include "util/outbuf.h"
 
-/* Writes r's collected data (not its derived groups or findings) as one
- * snapshot document to f, streaming. Returns 0 or -errno of the first
- * write error. o is unused (the table's render signature). */
-int snapshot_write(const struct report *r, const struct opts *o, FILE *f);
+/* Writes r as one snapshot document to f, streaming. Returns 0 or -errno
+ * of the first write error. */
+int snapshot_write(const struct snapshot *r, FILE *f);
 
 /* The same document into b (any outbuf: a FILE or memory). */
-void snapshot_emit(struct outbuf *b, const struct report *r);
+void snapshot_emit(struct outbuf *b, const struct snapshot *r);
 
 #endif

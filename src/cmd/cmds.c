@@ -12,6 +12,13 @@
 #include "render/snapshot.h"
 #include "cmd/timecmd.h"
 
+/* The snapshot document, of the whole snapshot (a raw command's view). */
+static int write_snapshot(const struct view *v, const struct opts *o, FILE *f)
+{
+	(void)o;
+	return snapshot_write(v->snap, f);
+}
+
 const struct cmd_def cmds[] = {
 	{ "report", CMD_REPORT, COLLECT_OWNERS, true, false, out_render,
 	  "system summary, then per-process top (default)", 0, NULL },
@@ -23,7 +30,7 @@ const struct cmd_def cmds[] = {
 	  "sockstat, tcp_mem, sysctls and reconciliation", 0, NULL },
 	{ "check", CMD_CHECK, COLLECT_OWNERS, true, false, out_render, "findings only", 0, NULL },
 	{ "snapshot", CMD_SNAPSHOT, COLLECT_OWNERS | COLLECT_CGROUPS | COLLECT_USERS, false, true,
-	  snapshot_write, "everything collected, as one JSON document (VIEW --from FILE)", 0,
+	  write_snapshot, "everything collected, as one JSON document (VIEW --from FILE)", 0,
 	  NULL },
 	{ "plot", CMD_PLOT, 0, false, true, NULL,
 	  "RECORDING: a watch -o json recording as one SVG image (- for stdin)", 1, plot_run },

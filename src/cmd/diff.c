@@ -13,12 +13,12 @@
 #include "util/sig.h"
 
 /* Loads a snapshot; 0 or EXIT_USAGE with the one line printed. */
-static int load(const char *path, struct report *r)
+static int load(const char *path, struct sample *s)
 {
 	char why[512];
 
-	memset(r, 0, sizeof(*r));
-	if (snapfile_load(path, r, why, sizeof(why)) == 0)
+	memset(s, 0, sizeof(*s));
+	if (snapfile_load(path, &s->snap, why, sizeof(why)) == 0)
 		return 0;
 	if (sig_interrupted()) {
 		fputs("sockmem: interrupted\n", stderr);
@@ -30,7 +30,7 @@ static int load(const char *path, struct report *r)
 
 /* Socket cookies and start times mean the same thing only within one boot
  * of one host, and time runs forward. Returns 0 or EXIT_USAGE, printed. */
-static int comparable(const struct report *a, const struct report *b, const char *an,
+static int comparable(const struct snapshot *a, const struct snapshot *b, const char *an,
 		      const char *bn)
 {
 	const char *why = NULL;
@@ -70,7 +70,7 @@ static int render(const struct diff_doc *x, const struct opts *o)
 
 int diff_run(const struct opts *o)
 {
-	struct report a, b;
+	struct sample a, b;
 	struct delta_side sa, sb;
 	struct delta d;
 	char msg[1024] = "";
@@ -83,7 +83,7 @@ int diff_run(const struct opts *o)
 		rc = bn ? load(bn, &b)
 			: sample_collect(o, cmd_needs(cmd_get(CMD_DIFF), o), &b, msg, sizeof(msg));
 	if (!rc)
-		rc = comparable(&a, &b, strcmp(an, "-") ? an : "stdin",
+		rc = comparable(&a.snap, &b.snap, strcmp(an, "-") ? an : "stdin",
 				!bn ? "(now)" : strcmp(bn, "-") ? bn : "stdin");
 	if (!rc)
 		rc = sample_derive(o, &a, msg, sizeof(msg));
@@ -92,21 +92,21 @@ int diff_run(const struct opts *o)
 	if (rc && msg[0])
 		fprintf(stderr, "sockmem: %s\n", msg);
 	if (!rc) {
-		sample_side(&a, (int64_t)a.when * 1000, &sa);
-		sample_side(&b, (int64_t)b.when * 1000, &sb);
+		sample_side(&a, (int64_t)a.snap.when * 1000, &sa);
+		sample_side(&b, (int64_t)b.snap.when * 1000, &sb);
 		if (delta_build(&sa, &sb, o->top_n, DELTA_CHANGED | DELTA_OPENED, &d) != 0) {
 			fprintf(stderr, "sockmem: diff: %s\n", strerror(ENOMEM));
 			rc = EXIT_RUNTIME;
 		}
 	}
 	if (!rc) {
-		struct diff_doc x = { &a, &b, &d, an, bn };
+		struct diff_doc x = { &a.view, &b.view, &d, an, bn };
 
 		delta_sort_abs(&d);
 		rc = render(&x, o);
 		delta_free(&d);
 	}
-	report_free(&a);
-	report_free(&b);
+	sample_free(&a);
+	sample_free(&b);
 	return rc;
 }

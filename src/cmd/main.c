@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* main.c - sockmem entry point: parse, then the command's collect (live or
- * --from a snapshot) -> filter and derive -> render; maps errors to exit codes. */
+ * --from a snapshot) -> view -> render; maps errors to exit codes. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +11,7 @@
 #include "collect/collect.h"
 #include "collect/snapfile.h"
 #include "model/report.h"
+#include "model/snapshot.h"
 #include "model/view.h"
 #include "render/out.h"
 #include "util/sig.h"
@@ -25,11 +26,11 @@ static int interrupted(void)
 	return EXIT_INTERRUPTED;
 }
 
-/* Fills r for command c: loaded from o->from or collected live, then (views)
- * filtered and derived; -o prom's default --by falls back to process where
- * no cgroup2 is mounted. Returns 0 or the exit status, with the message
- * printed. */
-static int prepare(const struct cmd_def *c, struct opts *o, struct report *r)
+/* Fills r for command c, loaded from o->from or collected live, and v, the
+ * view of it o asks for (a raw command's: all of it); -o prom's default --by
+ * falls back to process where no cgroup2 is mounted. Returns 0 or the exit
+ * status, with the message printed. */
+static int prepare(const struct cmd_def *c, struct opts *o, struct snapshot *r, struct view *v)
 {
 	struct report_err e = { 0 };
 	char why[512], msg[1024];
@@ -47,7 +48,9 @@ static int prepare(const struct cmd_def *c, struct opts *o, struct report *r)
 	}
 	if (o->by_auto && !r->cg.v2_mount[0])
 		o->by = BY_PROCESS;
-	if (!c->raw && (report_filter(o, r, &e) != 0 || report_derive(o, r, &e) != 0))
+	if (c->raw)
+		view_all(r, v);
+	else if (view_build(r, o, v, &e) != 0)
 		goto fail;
 	return sig_interrupted() ? interrupted() : 0;
 fail:
@@ -59,15 +62,17 @@ fail:
 }
 
 /* Diagnostics about the data (stderr), before its output. */
-static void warn_data(const struct report *r, const struct opts *o)
+static void warn_data(const struct view *v, const struct opts *o)
 {
+	const struct snapshot *r = v->snap;
+
 	if (o->stats)
 		fprintf(stderr,
 			"sockmem: stats: netlink messages %llu, recv calls %llu, bytes %llu, "
 			"sockets %zu, duplicates dropped %llu, malformed %llu\n",
 			(unsigned long long)r->dstats.messages,
 			(unsigned long long)r->dstats.recv_calls,
-			(unsigned long long)r->dstats.bytes, r->socks.n,
+			(unsigned long long)r->dstats.bytes, v->nkept,
 			(unsigned long long)r->socks.dup_dropped,
 			(unsigned long long)r->dstats.malformed);
 	if (r->dstats.malformed)
@@ -88,7 +93,8 @@ int main(int argc, char **argv)
 {
 	const struct cmd_def *c;
 	struct opts o;
-	struct report r;
+	struct snapshot r;
+	struct view v;
 	char err[256];
 	int rc, worst;
 
@@ -112,16 +118,19 @@ int main(int argc, char **argv)
 	if (c->run)
 		return c->run(&o);
 	memset(&r, 0, sizeof(r));
-	rc = prepare(c, &o, &r);
+	memset(&v, 0, sizeof(v));
+	rc = prepare(c, &o, &r, &v);
 	if (rc) {
-		report_free(&r);
+		view_free(&v);
+		snapshot_free(&r);
 		return rc;
 	}
-	warn_data(&r, &o);
+	warn_data(&v, &o);
 	rc =
-	    o.textfile ? textfile_render(o.textfile, c->render, &r, &o) : c->render(&r, &o, stdout);
-	worst = findings_worst(r.findings, r.nfindings);
-	report_free(&r);
+	    o.textfile ? textfile_render(o.textfile, c->render, &v, &o) : c->render(&v, &o, stdout);
+	worst = findings_worst(v.findings, v.nfindings);
+	view_free(&v);
+	snapshot_free(&r);
 	if (rc == -EINTR || sig_interrupted())
 		return interrupted();
 	if (rc == -JW_EMISUSE) {

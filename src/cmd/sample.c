@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* sample.c - one sample for diff and watch: collected live (or loaded),
- * filtered and derived as `report` derives it, and its view for the delta
- * model. The one place that knows how a report turns into a delta_side. */
+ * and the view `report` would build of it, and its side for the delta
+ * model. The one place that knows how a sample turns into a delta_side. */
 #include <stdio.h>
 #include <string.h>
 
@@ -21,40 +21,58 @@ static int fail_msg(const struct report_err *e, char *msg, size_t len)
 	return EXIT_RUNTIME;
 }
 
-int sample_collect(const struct opts *o, unsigned need, struct report *r, char *msg, size_t len)
+int sample_collect(const struct opts *o, unsigned need, struct sample *s, char *msg, size_t len)
 {
 	struct report_err e = { 0 };
 
-	memset(r, 0, sizeof(*r));
-	if (collect_live(o, need, r, &e) != 0)
+	memset(s, 0, sizeof(*s));
+	if (collect_live(o, need, &s->snap, &e) != 0)
 		return fail_msg(&e, msg, len);
 	return 0;
 }
 
-int sample_derive(const struct opts *o, struct report *r, char *msg, size_t len)
+int sample_derive(const struct opts *o, struct sample *s, char *msg, size_t len)
 {
 	struct report_err e = { 0 };
 	struct opts ro = *o;
 
 	ro.cmd = CMD_REPORT; /* groups for --by and findings, as report has them */
-	if (report_filter(&ro, r, &e) != 0 || report_derive(&ro, r, &e) != 0)
+	if (view_build(&s->snap, &ro, &s->view, &e) != 0)
 		return fail_msg(&e, msg, len);
 	return 0;
 }
 
-void sample_side(const struct report *r, int64_t t_ms, struct delta_side *s)
+void sample_move(struct sample *dst, struct sample *src)
 {
-	*s = (struct delta_side){ .sys = &r->sys,
+	*dst = *src;
+	if (dst->view.snap)
+		dst->view.snap = &dst->snap;
+	memset(src, 0, sizeof(*src));
+}
+
+void sample_free(struct sample *s)
+{
+	view_free(&s->view);
+	snapshot_free(&s->snap);
+}
+
+void sample_side(const struct sample *s, int64_t t_ms, struct delta_side *d)
+{
+	const struct snapshot *r = &s->snap;
+	const struct view *v = &s->view;
+
+	*d = (struct delta_side){ .sys = &r->sys,
 				  .netns = r->netns,
 				  .nnetns = r->nnetns,
 				  .page_size = r->page_size,
 				  .socks = &r->socks,
+				  .keep = v->keep,
 				  .owners = &r->owners,
 				  .owners_scanned = r->owners_scanned,
-				  .by = r->by,
-				  .groups = r->groups,
-				  .ngroups = r->ngroups,
-				  .findings = r->findings,
-				  .nfindings = r->nfindings,
+				  .by = v->by,
+				  .groups = v->groups,
+				  .ngroups = v->ngroups,
+				  .findings = v->findings,
+				  .nfindings = v->nfindings,
 				  .t_ms = t_ms };
 }

@@ -25,7 +25,7 @@ static char *temp_template(const char *path)
 }
 
 /* Renders into the open temporary file fd (closed here). Returns 0 or -errno. */
-static int write_temp(int fd, cmd_render_fn fn, const struct report *r, const struct opts *o)
+static int write_temp(int fd, cmd_render_fn fn, const struct view *v, const struct opts *o)
 {
 	FILE *f;
 	int err;
@@ -35,7 +35,7 @@ static int write_temp(int fd, cmd_render_fn fn, const struct report *r, const st
 		close(fd);
 		return err;
 	}
-	err = fn(r, o, f); /* flushes f */
+	err = fn(v, o, f); /* flushes f */
 	if (!err && fsync(fileno(f)) < 0)
 		err = -errno;
 	if (fclose(f) != 0 && !err)
@@ -43,8 +43,7 @@ static int write_temp(int fd, cmd_render_fn fn, const struct report *r, const st
 	return err;
 }
 
-int textfile_render(const char *path, cmd_render_fn fn, const struct report *r,
-		    const struct opts *o)
+int textfile_render(const char *path, cmd_render_fn fn, const struct view *v, const struct opts *o)
 {
 	char *tmp;
 	int fd, err;
@@ -61,7 +60,7 @@ int textfile_render(const char *path, cmd_render_fn fn, const struct report *r,
 		free(tmp);
 		return err;
 	}
-	err = write_temp(fd, fn, r, o);
+	err = write_temp(fd, fn, v, o);
 	if (!err && rename(tmp, path) < 0)
 		err = -errno;
 	if (err)

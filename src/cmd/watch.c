@@ -39,7 +39,7 @@ struct watch {
 	const struct opts *o;
 	unsigned need;
 	struct term t;
-	struct report cur, prev;
+	struct sample cur, prev;
 	bool have_prev;
 	struct delta d;
 	bool have_delta;
@@ -165,7 +165,7 @@ static int one_sample(struct watch *w)
 	if (!rc)
 		rc = sample_derive(w->o, &w->cur, w->msg, sizeof(w->msg));
 	if (rc) {
-		report_free(&w->cur);
+		sample_free(&w->cur);
 		return rc;
 	}
 	t_ms = (start - w->t0_ns) / 1000000;
@@ -176,14 +176,14 @@ static int one_sample(struct watch *w)
 		sample_side(&w->prev, w->rec.elapsed_ms, &a);
 		sample_side(&w->cur, t_ms, &b);
 		if (delta_build(&a, &b, w->o->top_n ? w->o->top_n : WATCH_MOVERS, 0, &w->d)) {
-			report_free(&w->cur);
+			sample_free(&w->cur);
 			snprintf(w->msg, sizeof(w->msg), "watch: %s", strerror(ENOMEM));
 			return EXIT_RUNTIME;
 		}
 		w->have_delta = true;
 	}
-	w->rec = (struct watch_rec){ .r = &w->cur,
-				     .prev = w->have_prev ? &w->prev : NULL,
+	w->rec = (struct watch_rec){ .r = &w->cur.view,
+				     .prev = w->have_prev ? &w->prev.view : NULL,
 				     .d = w->have_delta ? &w->d : NULL,
 				     .sample = w->written + 1,
 				     .elapsed_ms = t_ms,
@@ -212,11 +212,10 @@ static int one_sample(struct watch *w)
 static void rotate(struct watch *w)
 {
 	if (w->have_prev)
-		report_free(&w->prev);
-	w->prev = w->cur;
+		sample_free(&w->prev);
+	sample_move(&w->prev, &w->cur);
 	w->have_prev = true;
-	memset(&w->cur, 0, sizeof(w->cur));
-	w->rec.r = &w->prev;
+	w->rec.r = &w->prev.view;
 	w->rec.prev = NULL;
 }
 
@@ -323,8 +322,8 @@ int watch_run(const struct opts *o)
 		term_leave(&w.t);
 	if (w.have_delta)
 		delta_free(&w.d);
-	report_free(&w.prev);
-	report_free(&w.cur);
+	sample_free(&w.prev);
+	sample_free(&w.cur);
 	/* an interruption ends watch; after a whole sample it is the normal end */
 	if (rc == EXIT_INTERRUPTED || (!rc && sig_interrupted()))
 		rc = w.written ? EXIT_OK : EXIT_INTERRUPTED;

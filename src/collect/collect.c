@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* collect.c - runs every collector the query needs (sysinfo, netlink dumps,
- * fd walk, namespaces, cgroups) into one struct report, then derives it. */
+ * fd walk, namespaces, cgroups) into one struct snapshot. */
 #include "collect/collect.h"
 
 #include <errno.h>
@@ -27,7 +27,7 @@
 #define ALL_STATES 0xffffffffu
 #define RUN_NETNS  "/run/netns"
 
-static int collect_ifnames(struct report *r)
+static int collect_ifnames(struct snapshot *r)
 {
 	struct if_nameindex *ni = if_nameindex(), *p;
 	size_t n = 0;
@@ -66,7 +66,7 @@ static int fail_dump(struct report_err *e, const struct diag_err *de, int err)
 
 /* Dumps the requested families in the current namespace. */
 static int dump_here(const struct opts *o, const struct diag_req *req, uint64_t ino,
-		     struct report *r, struct diag_err *de)
+		     struct snapshot *r, struct diag_err *de)
 {
 	struct diag_req rq = *req;
 	int err = 0;
@@ -122,7 +122,7 @@ static int open_listed(const struct procfs *p, struct netns_ent *ns)
 
 /* --all-netns: enter each namespace, dump it, come back. */
 static int dump_all_netns(const struct procfs *p, const struct opts *o, const struct diag_req *req,
-			  struct report *r, struct report_err *e)
+			  struct snapshot *r, struct report_err *e)
 {
 	struct diag_err de;
 	int home = openat(p->dirfd, "self/ns/net", O_RDONLY | O_CLOEXEC);
@@ -182,7 +182,7 @@ static int dump_all_netns(const struct procfs *p, const struct opts *o, const st
 
 /* One namespace dumped: how many others exist (listed, not entered). A
  * listing that fails leaves the count absent; the run goes on. */
-static void count_other_netns(const struct procfs *p, struct report *r)
+static void count_other_netns(const struct procfs *p, struct snapshot *r)
 {
 	struct netns_ent *v = NULL;
 	size_t n = 0, denied = 0;
@@ -199,7 +199,7 @@ static void count_other_netns(const struct procfs *p, struct report *r)
 
 /* Whether the default scope is every namespace: the caller may enter them
  * (CAP_SYS_ADMIN) and runs in the initial one, so it sees them all. */
-static bool whole_host(const struct procfs *p, const struct opts *o, struct report *r)
+static bool whole_host(const struct procfs *p, const struct opts *o, struct snapshot *r)
 {
 	int init = netns_initial(p, procfs_netns_ino(p, 0));
 
@@ -269,7 +269,7 @@ static int filter_cgroup_ids(const struct filter *f, const struct cgroups *cg, u
 
 /* Resolves the sockets' cgroup ids, and those of the --cgroup paths (so that
  * the filter finds them by path, live or in a snapshot). */
-static int resolve_cgroups(const struct procfs *p, const struct filter *f, struct report *r,
+static int resolve_cgroups(const struct procfs *p, const struct filter *f, struct snapshot *r,
 			   struct report_err *e)
 {
 	uint64_t *ids = malloc((r->socks.n + FILTER_MAX_VALUES) * sizeof(*ids));
@@ -305,7 +305,7 @@ static int uid_cmp(const void *a, const void *b)
 }
 
 /* Names of the uids the sockets carry, from the user database (NSS). */
-static int lookup_users(struct report *r)
+static int lookup_users(struct snapshot *r)
 {
 	size_t n = 0;
 
@@ -335,7 +335,7 @@ static int lookup_users(struct report *r)
 
 /* The limits the dump itself applies: families, and the kernel-side part of
  * the filter (states, ports, addresses). */
-static void set_coverage(const struct opts *o, struct report *r)
+static void set_coverage(const struct opts *o, struct snapshot *r)
 {
 	struct filter *d = &r->cov.dump;
 
@@ -353,7 +353,7 @@ static void set_coverage(const struct opts *o, struct report *r)
 	d->ndport = o->filt.ndport;
 	d->nsrc = o->filt.nsrc;
 	d->ndst = o->filt.ndst;
-	r->filtered = !o->want_v4 || !o->want_v6 || d->states || filter_has_kernel_part(d);
+	r->dump_filtered = !o->want_v4 || !o->want_v6 || d->states || filter_has_kernel_part(d);
 }
 
 /* Enters the -N namespace (home: an fd of ours to come back to). */
@@ -376,7 +376,7 @@ static int enter_named(const struct procfs *p, const char *name, int *home, stru
 }
 
 /* Dumps the one namespace we are in (-N's or our own). */
-static int dump_one(const struct opts *o, const struct diag_req *req, struct report *r,
+static int dump_one(const struct opts *o, const struct diag_req *req, struct snapshot *r,
 		    struct report_err *e)
 {
 	struct diag_err de;
@@ -397,7 +397,7 @@ static int dump_one(const struct opts *o, const struct diag_req *req, struct rep
 /* The collection in the namespace the sockets live in: sysinfo overlay for
  * -N, the dumps, cgroups, the walk's end, interface names. */
 static int collect_inside(const struct procfs *p, const struct opts *o, unsigned need,
-			  const struct diag_req *req, struct walker *walker, struct report *r,
+			  const struct diag_req *req, struct walker *walker, struct snapshot *r,
 			  struct report_err *e)
 {
 	const char *where = NULL;
@@ -435,7 +435,7 @@ static int collect_inside(const struct procfs *p, const struct opts *o, unsigned
 	return 0;
 }
 
-int collect_live(const struct opts *o, unsigned need, struct report *r, struct report_err *e)
+int collect_live(const struct opts *o, unsigned need, struct snapshot *r, struct report_err *e)
 {
 	struct procfs p;
 	uint8_t bc[4096];

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * snapfile.c - a collector whose source is a file: reads a snapshot
- * document back into a report, with jansson. This file holds the sockets
+ * document back into a snapshot, with jansson. This file holds the sockets
  * (unique cookies, holders that name listed processes), the top-level
  * framing and the entry points; snapsect.c the other members, snapjson.c
  * the checked access to values. Unknown members are ignored: a later
@@ -368,7 +368,7 @@ static int document(struct rd *d, json_t *root, bool *streamed)
 	return 0;
 }
 
-int snapfile_parse(const char *text, size_t len, struct report *r, char *why, size_t whylen)
+int snapfile_parse(const char *text, size_t len, struct snapshot *r, char *why, size_t whylen)
 {
 	struct rd d = { r, why, whylen, text, len, 0 };
 	json_t *root = json_object();
@@ -384,7 +384,7 @@ int snapfile_parse(const char *text, size_t len, struct report *r, char *why, si
 		rc = sr_read_sections(&d, root) || read_sockets(&d, root) ? -1 : 0;
 	json_decref(root);
 	if (rc)
-		report_free(r);
+		snapshot_free(r);
 	return rc;
 }
 
@@ -430,7 +430,7 @@ static int slurp(int fd, char **out, size_t *len)
 	return 0;
 }
 
-int snapfile_load(const char *path, struct report *r, char *why, size_t whylen)
+int snapfile_load(const char *path, struct snapshot *r, char *why, size_t whylen)
 {
 	bool in = strcmp(path, "-") == 0;
 	int fd = in ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);

@@ -5,7 +5,7 @@
  * dump statistics, names, namespaces, cgroups, owners. Each is checked
  * (types, ranges, the orders lookups rely on: processes by pid, cgroups by
  * id, users by uid; interface names print as they are) before it reaches
- * the report.
+ * the snapshot.
  */
 #include "collect/snapread.h"
 
@@ -83,7 +83,7 @@ static int parse_time(const char *s, time_t *out)
 
 static int read_host(struct rd *d, json_t *root)
 {
-	struct report *r = d->r;
+	struct snapshot *r = d->r;
 	json_t *host, *t;
 	int64_t v;
 
@@ -182,7 +182,7 @@ static int read_scope(struct rd *d, json_t *cov)
 
 static int read_coverage(struct rd *d, json_t *root)
 {
-	struct report *r = d->r;
+	struct snapshot *r = d->r;
 	struct filter *f = &r->cov.dump;
 	json_t *cov, *fam, *st, *pro;
 
@@ -237,7 +237,7 @@ static int read_coverage(struct rd *d, json_t *root)
 	    read_conds(d, cov, "src", parse_src, &f->nsrc) ||
 	    read_conds(d, cov, "dst", parse_dst, &f->ndst))
 		return -1;
-	r->filtered = !r->cov.v4 || !r->cov.v6 || f->states || filter_has_kernel_part(f);
+	r->dump_filtered = !r->cov.v4 || !r->cov.v6 || f->states || filter_has_kernel_part(f);
 	return 0;
 }
 
@@ -361,7 +361,7 @@ static int read_sysinfo(struct rd *d, json_t *root)
 
 static int read_dump(struct rd *d, json_t *root)
 {
-	struct report *r = d->r;
+	struct snapshot *r = d->r;
 	json_t *dump;
 
 	return sr_get_node(d, root, "", "dump", JSON_OBJECT, false, &dump) ||
@@ -407,7 +407,7 @@ static int user_el(struct rd *d, json_t *el, const char *path, size_t i, void *c
 
 static int read_names(struct rd *d, json_t *root)
 {
-	struct report *r = d->r;
+	struct snapshot *r = d->r;
 	json_t *ifn, *users;
 
 	if (sr_get_node(d, root, "", "ifnames", JSON_ARRAY, false, &ifn) ||
@@ -585,7 +585,7 @@ static int read_owners(struct rd *d, json_t *root)
 	return 0;
 }
 
-/* Reads every member but "sockets" from root into the report. */
+/* Reads every member but "sockets" from root into the snapshot. */
 int sr_read_sections(struct rd *d, json_t *root)
 {
 	return check_kind(d, root) || read_host(d, root) || read_coverage(d, root) ||

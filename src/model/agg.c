@@ -27,19 +27,21 @@ void agg_add(struct sums *s, const struct sock_rec *r, uint64_t page_size)
 	s->charged_pages += (c + page_size - 1) / page_size;
 }
 
-void agg_totals(const struct sock_table *t, uint64_t page_size, struct sums *out)
+void agg_totals(const struct sock_table *t, const unsigned char *keep, uint64_t page_size,
+		struct sums *out)
 {
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < t->n; i++)
-		agg_add(out, &t->v[i], page_size);
+		if (!keep || keep[i])
+			agg_add(out, &t->v[i], page_size);
 }
 
-void agg_totals_proto(const struct sock_table *t, unsigned proto, uint64_t page_size,
-		      struct sums *out)
+void agg_totals_proto(const struct sock_table *t, const unsigned char *keep, unsigned proto,
+		      uint64_t page_size, struct sums *out)
 {
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < t->n; i++)
-		if (t->v[i].protocol == proto)
+		if ((!keep || keep[i]) && t->v[i].protocol == proto)
 			agg_add(out, &t->v[i], page_size);
 }
 
@@ -59,8 +61,8 @@ static const uint32_t no_proc_rows[] = { AGG_NO_HOLDER, AGG_TIME_WAIT,	AGG_REQUE
 					 AGG_ORPHAN,	AGG_UNACCEPTED, AGG_NO_PROC };
 #define N_NO_PROC_ROWS (sizeof(no_proc_rows) / sizeof(no_proc_rows[0]))
 
-int agg_by_process(const struct sock_table *t, const struct owners *o, uint64_t page_size,
-		   struct group **out, size_t *n)
+int agg_by_process(const struct sock_table *t, const unsigned char *keep, const struct owners *o,
+		   uint64_t page_size, struct group **out, size_t *n)
 {
 	/* One slot per process, then the rows without a process. */
 	size_t ng = o->nprocs + N_NO_PROC_ROWS;
@@ -80,6 +82,8 @@ int agg_by_process(const struct sock_table *t, const struct owners *o, uint64_t 
 	for (size_t i = 0; i < t->n; i++) {
 		const struct sock_rec *s = &t->v[i];
 
+		if (keep && !keep[i])
+			continue;
 		if (s->own_n == 0) {
 			uint32_t row = agg_no_proc_row(s, o->walked);
 			size_t k = 0;
@@ -128,8 +132,8 @@ uint64_t agg_sock_key(const struct sock_rec *s, enum group_by by)
 	return sock_key(s, by);
 }
 
-int agg_by_key(const struct sock_table *t, enum group_by by, uint64_t page_size, struct group **out,
-	       size_t *n)
+int agg_by_key(const struct sock_table *t, const unsigned char *keep, enum group_by by,
+	       uint64_t page_size, struct group **out, size_t *n)
 {
 	struct idmap keys; /* key -> group index */
 	struct group *g = malloc((t->n + 1) * sizeof(*g));
@@ -137,6 +141,8 @@ int agg_by_key(const struct sock_table *t, enum group_by by, uint64_t page_size,
 	int err = g ? idmap_init(&keys, t->n) : -ENOMEM;
 
 	for (size_t i = 0; !err && i < t->n; i++) {
+		if (keep && !keep[i])
+			continue;
 		uint64_t k = sock_key(&t->v[i], by);
 		uint32_t gi = (uint32_t)ng;
 		int added = idmap_put(&keys, k, gi, &gi);

@@ -372,6 +372,12 @@ static bool bufs_changed(const struct delta_sock *x, const struct sock_rec *a,
 	       sock_has_skm(a, SKM_RB) != sock_has_skm(b, SKM_RB);
 }
 
+/* Whether socket i of side s is in its view. */
+static bool side_keeps(const struct delta_side *s, size_t i)
+{
+	return !s->keep || s->keep[i];
+}
+
 static int socks_build(struct delta *d, const struct delta_side *o, const struct delta_side *n,
 		       const struct side_map *om, const struct side_map *nm, size_t movers_max,
 		       unsigned lists)
@@ -390,12 +396,15 @@ static int socks_build(struct delta *d, const struct delta_side *o, const struct
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < on && !err; i++)
-		if (idmap_put(&oldc, o->socks->v[i].cookie, (uint32_t)i, NULL) < 0)
+		if (side_keeps(o, i) &&
+		    idmap_put(&oldc, o->socks->v[i].cookie, (uint32_t)i, NULL) < 0)
 			err = -ENOMEM;
 	for (size_t i = 0; i < nn && !err; i++) {
 		uint32_t oi;
 		struct delta_sock x;
 
+		if (!side_keeps(n, i))
+			continue;
 		if (!idmap_get(&oldc, n->socks->v[i].cookie, &oi)) {
 			d->opened_total++;
 			count_sock(d, nm, n, i, true);
@@ -414,7 +423,7 @@ static int socks_build(struct delta *d, const struct delta_side *o, const struct
 			d->movers[d->nmovers++] = x;
 	}
 	for (size_t i = 0; i < on && !err; i++)
-		if (!seen[i]) {
+		if (side_keeps(o, i) && !seen[i]) {
 			d->closed_total++;
 			count_sock(d, om, o, i, false);
 		}

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * findings.c - rules over a report: tcp_mem, orphans, per-socket buffer states.
+ * findings.c - rules over a view: tcp_mem, orphans, per-socket buffer states.
  *
  * Each finding comes from one row of rules[] below: its id, severity and
  * explanation are data; a host-wide rule has a match and a fill function (the
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/report.h"
+#include "model/view.h"
 
 const char *findings_sev_name(enum sev s)
 {
@@ -53,7 +53,7 @@ static bool pressure_flag(const struct sysinfo *si)
 	return si->proto.pressure.has && si->proto.pressure.v;
 }
 
-static enum mem_level mem_level(const struct report *r)
+static enum mem_level mem_level(const struct snapshot *r)
 {
 	const struct maybe *lim = r->sys.sysctl.tcp_mem;
 	struct maybe mem = r->sys.sockstat.mem_pages;
@@ -70,42 +70,44 @@ static enum mem_level mem_level(const struct report *r)
 	return MEM_LOW;
 }
 
-static bool mem_unreadable(const struct report *r)
+static bool mem_unreadable(const struct view *v)
 {
-	return mem_level(r) == MEM_UNREADABLE;
+	return mem_level(v->snap) == MEM_UNREADABLE;
 }
 
 /* The pressure flag is global and readable everywhere: reported anyway. */
-static bool mem_unreadable_pressure(const struct report *r)
+static bool mem_unreadable_pressure(const struct view *v)
 {
-	return mem_level(r) == MEM_UNREADABLE && pressure_flag(&r->sys);
+	return mem_level(v->snap) == MEM_UNREADABLE && pressure_flag(&v->snap->sys);
 }
 
-static bool mem_high(const struct report *r)
+static bool mem_high(const struct view *v)
 {
-	return mem_level(r) == MEM_HIGH;
+	return mem_level(v->snap) == MEM_HIGH;
 }
 
-static bool mem_pressure(const struct report *r)
+static bool mem_pressure(const struct view *v)
 {
-	return mem_level(r) == MEM_PRESSURE;
+	return mem_level(v->snap) == MEM_PRESSURE;
 }
 
-static bool mem_low(const struct report *r)
+static bool mem_low(const struct view *v)
 {
-	return mem_level(r) == MEM_LOW;
+	return mem_level(v->snap) == MEM_LOW;
 }
 
-static void fill_mem_unreadable(struct finding *f, const struct report *r)
+static void fill_mem_unreadable(struct finding *f, const struct view *v)
 {
+	const struct snapshot *r = v->snap;
 	snprintf(f->summary, sizeof(f->summary),
 		 "net.ipv4.tcp_mem is not readable here (a container network namespace?): "
 		 "the host's limits are unknown");
 	ev(f, "mem_pages", EV_PAGES, r->sys.sockstat.mem_pages);
 }
 
-static void fill_mem_unreadable_pressure(struct finding *f, const struct report *r)
+static void fill_mem_unreadable_pressure(struct finding *f, const struct view *v)
 {
+	const struct snapshot *r = v->snap;
 	const struct sysinfo *si = &r->sys;
 
 	snprintf(f->summary, sizeof(f->summary),
@@ -119,8 +121,9 @@ static void fill_mem_unreadable_pressure(struct finding *f, const struct report 
 }
 
 /* tcp_mem_low, _pressure and _high share one summary and evidence. */
-static void fill_mem_usage(struct finding *f, const struct report *r)
+static void fill_mem_usage(struct finding *f, const struct view *v)
 {
+	const struct snapshot *r = v->snap;
 	const struct sysinfo *si = &r->sys;
 	const struct maybe *lim = si->sysctl.tcp_mem;
 	struct maybe mem = si->sockstat.mem_pages;
@@ -151,7 +154,7 @@ static void fill_mem_usage(struct finding *f, const struct report *r)
  * tcp_max_orphans, shift 0..2) fires, or -1 if it cannot fire. Written as
  * orphans > max >> shift, which cannot overflow.
  */
-static int orphan_shift(const struct report *r)
+static int orphan_shift(const struct snapshot *r)
 {
 	struct maybe orph = r->sys.sockstat.orphan, omax = r->sys.sysctl.tcp_max_orphans;
 
@@ -160,18 +163,19 @@ static int orphan_shift(const struct report *r)
 	return orph.v > omax.v ? 0 : orph.v > omax.v / 2 ? 1 : 2;
 }
 
-static bool orphans_over_limit(const struct report *r)
+static bool orphans_over_limit(const struct view *v)
 {
-	return orphan_shift(r) == 0;
+	return orphan_shift(v->snap) == 0;
 }
 
-static bool orphans_near_limit(const struct report *r)
+static bool orphans_near_limit(const struct view *v)
 {
-	return orphan_shift(r) > 0;
+	return orphan_shift(v->snap) > 0;
 }
 
-static void fill_orphans(struct finding *f, const struct report *r)
+static void fill_orphans(struct finding *f, const struct view *v)
 {
+	const struct snapshot *r = v->snap;
 	struct maybe orph = r->sys.sockstat.orphan, omax = r->sys.sysctl.tcp_max_orphans;
 	int shift = orphan_shift(r);
 
@@ -411,7 +415,7 @@ static const enum tcpext drops[] = {
 };
 #define NDROPS (sizeof(drops) / sizeof(drops[0]))
 
-static int drops_nonzero(const struct report *r)
+static int drops_nonzero(const struct snapshot *r)
 {
 	int n = 0;
 
@@ -420,13 +424,14 @@ static int drops_nonzero(const struct report *r)
 	return n;
 }
 
-static bool drops_seen(const struct report *r)
+static bool drops_seen(const struct view *v)
 {
-	return drops_nonzero(r) > 0;
+	return drops_nonzero(v->snap) > 0;
 }
 
-static void fill_drops(struct finding *f, const struct report *r)
+static void fill_drops(struct finding *f, const struct view *v)
 {
+	const struct snapshot *r = v->snap;
 	struct maybe init = r->sys.initial_netns;
 
 	snprintf(f->summary, sizeof(f->summary),
@@ -450,26 +455,27 @@ static struct maybe maybe_add(struct maybe a, struct maybe b)
 }
 
 /* Whether sockstat UDP mem is above udp_mem[i] (absent values: no). */
-static bool udp_mem_above(const struct report *r, int i)
+static bool udp_mem_above(const struct snapshot *r, int i)
 {
 	struct maybe mem = r->sys.sockstat.udp_mem_pages, lim = r->sys.sysctl.udp_mem[i];
 
 	return mem.has && lim.has && mem.v > lim.v;
 }
 
-static bool udp_mem_high(const struct report *r)
+static bool udp_mem_high(const struct view *v)
 {
-	return udp_mem_above(r, 2);
+	return udp_mem_above(v->snap, 2);
 }
 
 /* above pressure, not above high (udp_mem_high says that) */
-static bool udp_mem_pressure(const struct report *r)
+static bool udp_mem_pressure(const struct view *v)
 {
-	return udp_mem_above(r, 1) && !udp_mem_above(r, 2);
+	return udp_mem_above(v->snap, 1) && !udp_mem_above(v->snap, 2);
 }
 
-static void fill_udp_mem(struct finding *f, const struct report *r)
+static void fill_udp_mem(struct finding *f, const struct view *v)
 {
+	const struct snapshot *r = v->snap;
 	const struct maybe *lim = r->sys.sysctl.udp_mem;
 	struct maybe mem = r->sys.sockstat.udp_mem_pages;
 
@@ -510,7 +516,7 @@ static bool udp_dropping(const struct sock_rec *s, const struct sysctls *sc,
 }
 
 /* udp_drops: the counters beside the sockets, and which limit dropped. */
-static void udp_drops_extra(struct finding *f, const struct report *r, uint64_t ndrops,
+static void udp_drops_extra(struct finding *f, const struct snapshot *r, uint64_t ndrops,
 			    uint64_t full)
 {
 	struct maybe rcvbuf = maybe_add(r->sys.udp[UC_RCVBUF_ERRORS], r->sys.udp6[UC_RCVBUF_ERRORS]);
@@ -532,25 +538,25 @@ static void udp_drops_extra(struct finding *f, const struct report *r, uint64_t 
 
 /* ---- reconciliation, only over a complete (unfiltered) dump ---- */
 
-static bool gap_beyond(const struct report *r)
+static bool gap_beyond(const struct view *v)
 {
-	return !r->partial && r->rec.within.has && !r->rec.within.v;
+	return !v->partial && v->rec.within.has && !v->rec.within.v;
 }
 
 /* A positive gap the namespaces that were not dumped can explain. */
-static bool gap_other_netns(const struct report *r)
+static bool gap_other_netns(const struct view *v)
 {
-	return gap_beyond(r) && r->rec.gap_pages.v > 0 && report_other_netns_possible(r);
+	return gap_beyond(v) && v->rec.gap_pages.v > 0 && snapshot_other_netns_possible(v->snap);
 }
 
-static bool reconcile_gap(const struct report *r)
+static bool reconcile_gap(const struct view *v)
 {
-	return gap_beyond(r) && !gap_other_netns(r);
+	return gap_beyond(v) && !gap_other_netns(v);
 }
 
-static void fill_reconcile(struct finding *f, const struct report *r)
+static void fill_reconcile(struct finding *f, const struct view *v)
 {
-	const struct reconcile *rec = &r->rec;
+	const struct reconcile *rec = &v->rec;
 
 	snprintf(f->summary, sizeof(f->summary),
 		 "sockstat counts %lld pages, the dumped sockets %llu: a gap of %+lld pages, "
@@ -563,10 +569,10 @@ static void fill_reconcile(struct finding *f, const struct report *r)
 	ev(f, "tolerance_pages", EV_PAGES, rec->tolerance_pages);
 }
 
-static void fill_other_netns(struct finding *f, const struct report *r)
+static void fill_other_netns(struct finding *f, const struct view *v)
 {
-	const struct reconcile *rec = &r->rec;
-	const struct coverage *c = &r->cov;
+	const struct reconcile *rec = &v->rec;
+	const struct coverage *c = &v->snap->cov;
 	char n[80];
 
 	if (c->other_netns.has && c->other_netns.v > 0)
@@ -594,8 +600,8 @@ struct rule {
 	const char *id; /* stable; rows may share one: the first that fires wins */
 	enum sev sev;
 	/* host-wide: whether it fires; its summary and evidence */
-	bool (*match)(const struct report *r);
-	void (*fill)(struct finding *f, const struct report *r);
+	bool (*match)(const struct view *v);
+	void (*fill)(struct finding *f, const struct view *v);
 	/* per-socket: whether one socket offends (sc: its namespace's sysctls);
 	 * the summary's "N sockets <what>"; thresholds added to the evidence */
 	bool (*sock_match)(const struct sock_rec *s, const struct sysctls *sc,
@@ -762,7 +768,7 @@ static uint64_t rank_of(const struct collector *c, const struct sock_rec *s)
 }
 
 /* Inserts socket si into the small top list, kept largest first. */
-static void top_insert(struct collector *c, const struct report *r, uint32_t si, uint64_t ch)
+static void top_insert(struct collector *c, const struct snapshot *r, uint32_t si, uint64_t ch)
 {
 	size_t pos = c->ntop;
 
@@ -778,7 +784,7 @@ static void top_insert(struct collector *c, const struct report *r, uint32_t si,
 		c->ntop++;
 }
 
-static void collect(struct collector *c, const struct report *r, uint32_t si)
+static void collect(struct collector *c, const struct snapshot *r, uint32_t si)
 {
 	const struct sock_rec *s = &r->socks.v[si];
 	uint64_t ch = sock_charged_bytes(s);
@@ -819,16 +825,17 @@ static void collect(struct collector *c, const struct report *r, uint32_t si)
 }
 
 /* One pass over the sockets feeds every per-socket rule's collector. */
-static void collect_sockets(struct collector *col, const struct report *r,
-			    const struct find_opts *fo)
+static void collect_sockets(struct collector *col, const struct view *v, const struct find_opts *fo)
 {
-	for (size_t i = 0; i < r->socks.n; i++) {
+	const struct snapshot *r = v->snap;
+
+	view_for_each_sock(v, i) {
 		const struct sock_rec *s = &r->socks.v[i];
 
 		/* without w, a record has no buffers to judge */
 		if (s->skmem_n <= SKM_W)
 			continue;
-		const struct sysctls *sc = report_sysctls(r, s->netns_ino);
+		const struct sysctls *sc = snapshot_sysctls(r, s->netns_ino);
 
 		for (size_t k = 0; k < NRULES; k++)
 			if (rules[k].sock_match && rules[k].udp == (s->protocol == SOCK_PROTO_UDP) &&
@@ -864,8 +871,10 @@ static void fill_offenders(struct finding *f, const struct collector *c, size_t 
 
 /* Summary, evidence and offenders of a per-socket rule that fired. */
 static void fill_sock_finding(struct finding *f, const struct rule *rl, const struct collector *c,
-			      const struct report *r, const struct find_opts *fo)
+			      const struct view *v, const struct find_opts *fo)
 {
+	const struct snapshot *r = v->snap;
+
 	snprintf(f->summary, sizeof(f->summary), "%llu sockets %s; they hold %llu bytes (r %llu)",
 		 (unsigned long long)c->sockets, rl->what, (unsigned long long)c->charged,
 		 (unsigned long long)c->r);
@@ -881,7 +890,7 @@ static void fill_sock_finding(struct finding *f, const struct rule *rl, const st
 	ev(f, "sockets_no_descriptor", EV_COUNT,
 	   r->owners_scanned ? mu(c->no_descriptor) : maybe_none());
 	if (rl->thresholds)
-		rl->thresholds(f, report_sysctls(r, r->socks.v[c->top[0]].netns_ino), fo);
+		rl->thresholds(f, snapshot_sysctls(r, r->socks.v[c->top[0]].netns_ino), fo);
 	fill_offenders(f, c, r->owners.nprocs);
 	if (rl->by_drops)
 		udp_drops_extra(f, r, c->drops, c->full);
@@ -922,12 +931,12 @@ static bool flist_has(const struct flist *l, const char *id)
 
 /* Adds rule rl's finding to l if it fires and no earlier row with its id
  * did (an id appears at most once). Returns 0 or -ENOMEM. */
-static int run_rule(const struct rule *rl, const struct collector *c, const struct report *r,
+static int run_rule(const struct rule *rl, const struct collector *c, const struct view *v,
 		    const struct find_opts *fo, struct flist *l)
 {
 	struct finding *f;
 
-	if (rl->sock_match ? c->sockets == 0 : !rl->match(r))
+	if (rl->sock_match ? c->sockets == 0 : !rl->match(v))
 		return 0;
 	if (flist_has(l, rl->id))
 		return 0;
@@ -938,9 +947,9 @@ static int run_rule(const struct rule *rl, const struct collector *c, const stru
 	f->sev = rl->sev;
 	f->explanation = rl->explanation;
 	if (rl->sock_match)
-		fill_sock_finding(f, rl, c, r, fo);
+		fill_sock_finding(f, rl, c, v, fo);
 	else
-		rl->fill(f, r);
+		rl->fill(f, v);
 	return 0;
 }
 
@@ -950,8 +959,9 @@ static void collectors_free(struct collector *col)
 		free(col[k].per_proc);
 }
 
-int findings_run(const struct report *r, const struct find_opts *fo, struct finding **out)
+int findings_run(const struct view *v, const struct find_opts *fo, struct finding **out)
 {
+	const struct snapshot *r = v->snap;
 	struct collector col[NRULES];
 	struct flist l = { 0 };
 	int err = 0;
@@ -964,9 +974,9 @@ int findings_run(const struct report *r, const struct find_opts *fo, struct find
 			err = col[k].per_proc ? 0 : -ENOMEM;
 		}
 	if (!err)
-		collect_sockets(col, r, fo);
+		collect_sockets(col, v, fo);
 	for (size_t k = 0; k < NRULES && !err; k++)
-		err = run_rule(&rules[k], &col[k], r, fo, &l);
+		err = run_rule(&rules[k], &col[k], v, fo, &l);
 	collectors_free(col);
 	if (err) {
 		free(l.v);

@@ -26,8 +26,9 @@ static void str_or_null(struct jw *w, const char *key, const char *s)
 		jw_null(w);
 }
 
-void out_json_head(struct jw *w, const struct report *r, const struct opts *o)
+void out_json_head(struct jw *w, const struct view *v, const struct opts *o)
 {
+	const struct snapshot *r = v->snap;
 	char ts[32];
 
 	jw_kv_str(w, "schema", SOCKMEM_SCHEMA);
@@ -44,7 +45,7 @@ void out_json_head(struct jw *w, const struct report *r, const struct opts *o)
 	jw_obj_end(w);
 }
 
-void out_json_owners_scan(struct jw *w, const struct report *r)
+void out_json_owners_scan(struct jw *w, const struct snapshot *r)
 {
 	jw_key(w, "owners_scan");
 	if (!r->owners_scanned) {
@@ -61,7 +62,7 @@ void out_json_owners_scan(struct jw *w, const struct report *r)
 	jw_obj_end(w);
 }
 
-static void table_head(struct outbuf *b, const struct report *r)
+static void table_head(struct outbuf *b, const struct snapshot *r)
 {
 	char ts[32];
 
@@ -76,26 +77,26 @@ static void table_head(struct outbuf *b, const struct report *r)
 }
 
 /* One JSON document: the head, then the members of the view. */
-static void render_json(struct outbuf *b, const struct report *r, const struct opts *o)
+static void render_json(struct outbuf *b, const struct view *v, const struct opts *o)
 {
 	struct jw w;
 
 	jw_init(&w, b);
 	jw_obj_begin(&w);
-	out_json_head(&w, r, o);
+	out_json_head(&w, v, o);
 	if (o->cmd == CMD_SOCKETS)
-		out_json_sockets(&w, r);
+		out_json_sockets(&w, v);
 	if (o->cmd == CMD_SYSTEM || o->cmd == CMD_REPORT)
-		out_json_system(&w, r);
+		out_json_system(&w, v);
 	if (o->cmd == CMD_TOP || o->cmd == CMD_REPORT)
-		out_json_top(&w, r, o);
+		out_json_top(&w, v, o);
 	if (o->cmd == CMD_CHECK || o->cmd == CMD_REPORT)
-		out_json_findings(&w, r);
+		out_json_findings(&w, v);
 	jw_obj_end(&w);
 	jw_end(&w); /* a misuse or imbalance fails b */
 }
 
-int out_render(const struct report *r, const struct opts *o, FILE *f)
+int out_render(const struct view *v, const struct opts *o, FILE *f)
 {
 	struct outbuf b;
 
@@ -106,26 +107,26 @@ int out_render(const struct report *r, const struct opts *o, FILE *f)
 	if (ob_init(&b, f))
 		return -ENOMEM;
 	if (o->fmt == FMT_PROM) {
-		out_prom(&b, r, o);
+		out_prom(&b, v, o);
 	} else if (o->fmt == FMT_JSON) {
-		render_json(&b, r, o);
+		render_json(&b, v, o);
 	} else if (o->cmd == CMD_SOCKETS) {
-		out_sockets(&b, r, o);
+		out_sockets(&b, v, o);
 	} else if (o->cmd == CMD_SYSTEM) {
-		out_system(&b, r, o);
+		out_system(&b, v, o);
 	} else if (o->cmd == CMD_TOP) {
-		out_top(&b, r, o);
+		out_top(&b, v, o);
 	} else if (o->cmd == CMD_CHECK) {
-		out_check(&b, r, o);
+		out_check(&b, v, o);
 	} else {
 		/* report: system, then top */
 		if (o->fmt == FMT_TABLE && !o->no_header)
-			table_head(&b, r);
-		out_system(&b, r, o);
+			table_head(&b, v->snap);
+		out_system(&b, v, o);
 		ob_ch(&b, '\n');
-		out_top(&b, r, o);
+		out_top(&b, v, o);
 		ob_ch(&b, '\n');
-		out_check(&b, r, o);
+		out_check(&b, v, o);
 	}
 	return ob_finish(&b);
 }

@@ -12,11 +12,12 @@
 #include <errno.h>
 #include <string.h>
 
-/* What a getter of the check view sees: the report, the options (table
- * units) and, for the lists, the finding. */
+/* What a getter of the check view sees: the view and its snapshot, the
+ * options (table units) and, for the lists, the finding. */
 struct check_ctx {
-	const struct report *r;
-	const struct opts *o; /* NULL in JSON, which has no options */
+	const struct view *v;
+	const struct snapshot *r; /* v->snap */
+	const struct opts *o;	  /* NULL in JSON, which has no options */
 	const struct finding *f;
 };
 
@@ -60,7 +61,7 @@ static int ts_skm(int id)
 	}
 }
 
-/* Row: an index into r->socks.v. */
+/* Row: an index into the snapshot's socks.v. */
 static struct cell ts_get(const void *ctx, size_t row, const struct field *f, enum fmt fmt,
 			  struct outbuf *scratch)
 {
@@ -79,7 +80,7 @@ static struct cell ts_get(const void *ctx, size_t row, const struct field *f, en
 		 * %ifname; the table and TSV lists leave the interface out */
 		if (f->arg == TS_LOCAL)
 			sock_fmt_endpoint(buf, sizeof(buf), s->family, s->saddr, s->sport,
-					  fmt == FMT_JSON ? report_ifname(c->r, s) : NULL);
+					  fmt == FMT_JSON ? snapshot_ifname(c->r, s) : NULL);
 		else
 			sock_fmt_endpoint(buf, sizeof(buf), s->family, s->daddr, s->dport, NULL);
 		ob_str(scratch, buf);
@@ -294,7 +295,7 @@ static struct cell fd_get(const void *ctx, size_t row, const struct field *f, en
 			  struct outbuf *scratch)
 {
 	const struct check_ctx *base = ctx;
-	struct check_ctx c = { base->r, base->o, &base->r->findings[row] };
+	struct check_ctx c = { base->v, base->r, base->o, &base->v->findings[row] };
 	struct outbuf items;
 	size_t start = scratch->len;
 
@@ -319,7 +320,7 @@ static struct cell fd_get(const void *ctx, size_t row, const struct field *f, en
 static void fd_json_evidence(struct jw *w, const void *ctx, size_t row)
 {
 	const struct check_ctx *c = ctx;
-	const struct finding *f = &c->r->findings[row];
+	const struct finding *f = &c->v->findings[row];
 
 	for (size_t i = 0; i < f->nev; i++) {
 		const struct evidence *e = &f->ev[i];
@@ -338,9 +339,10 @@ static void fd_json_evidence(struct jw *w, const void *ctx, size_t row)
 static void fd_json_list(struct jw *w, const void *ctx, size_t row, bool procs)
 {
 	const struct check_ctx *base = ctx;
-	struct check_ctx c = { base->r, NULL, &base->r->findings[row] };
+	struct check_ctx c = { base->v, base->r, NULL, &base->v->findings[row] };
 	struct field f[(int)TS_N > (int)TP_N ? (int)TS_N : (int)TP_N];
-	struct view v = { f, procs ? TP_N : TS_N, procs ? tp_json_order : ts_json_order, NULL };
+	struct fieldset fs = { f, procs ? TP_N : TS_N, procs ? tp_json_order : ts_json_order, NULL,
+			       NULL };
 	size_t n = procs ? c.f->nprocs : c.f->nsocks;
 	struct outbuf scratch;
 
@@ -352,7 +354,7 @@ static void fd_json_list(struct jw *w, const void *ctx, size_t row, bool procs)
 	jw_arr_begin(w, 0);
 	if (ob_init_mem(&scratch) == 0) {
 		for (size_t i = 0; i < n; i++)
-			out_json_obj(w, &v, &c, procs ? i : c.f->socks[i], &scratch);
+			out_json_obj(w, &fs, &c, procs ? i : c.f->socks[i], &scratch);
 		ob_finish(&scratch);
 	} else {
 		w->b->err = w->b->err ? w->b->err : ENOMEM;
@@ -395,19 +397,19 @@ static void fd_fields(struct field *f)
 #undef F
 }
 
-void out_json_findings(struct jw *w, const struct report *r)
+void out_json_findings(struct jw *w, const struct view *v)
 {
-	struct check_ctx c = { r, NULL, NULL };
+	struct check_ctx c = { v, v->snap, NULL, NULL };
 	struct field f[FD_N];
-	struct view v = { f, FD_N, fd_json_order, NULL };
+	struct fieldset fs = { f, FD_N, fd_json_order, NULL, NULL };
 	struct outbuf scratch;
 
 	fd_fields(f);
 	jw_key(w, "findings");
 	jw_arr_begin(w, JW_LINES);
 	if (ob_init_mem(&scratch) == 0) {
-		for (size_t i = 0; i < r->nfindings; i++)
-			out_json_obj(w, &v, &c, i, &scratch);
+		for (size_t i = 0; i < v->nfindings; i++)
+			out_json_obj(w, &fs, &c, i, &scratch);
 		ob_finish(&scratch);
 	} else {
 		w->b->err = w->b->err ? w->b->err : ENOMEM;
@@ -424,11 +426,11 @@ void out_json_findings(struct jw *w, const struct report *r)
 static void table_finding(struct outbuf *b, const struct field *f, const struct check_ctx *c,
 			  size_t row, struct outbuf *scratch)
 {
-	const char *sev = findings_sev_name(c->r->findings[row].sev);
+	const char *sev = findings_sev_name(c->v->findings[row].sev);
 
 	ob_str(b, sev);
 	ob_spaces(b, 10 - strlen(sev));
-	ob_str(b, c->r->findings[row].id);
+	ob_str(b, c->v->findings[row].id);
 	ob_ch(b, '\n');
 	for (int id = FD_SUMMARY; id < FD_N; id++) {
 		struct cell v;
@@ -450,23 +452,23 @@ static void table_finding(struct outbuf *b, const struct field *f, const struct 
 	}
 }
 
-void out_check(struct outbuf *b, const struct report *r, const struct opts *o)
+void out_check(struct outbuf *b, const struct view *v, const struct opts *o)
 {
-	struct check_ctx c = { r, o, NULL };
+	struct check_ctx c = { v, v->snap, o, NULL };
 	struct field f[FD_N];
-	struct view v = { f, FD_N, NULL, NULL };
+	struct fieldset fs = { f, FD_N, NULL, NULL, NULL };
 	struct outbuf scratch;
 	int worst;
 
 	fd_fields(f);
 	if (o->fmt == FMT_TSV) {
-		out_grid(b, o, &v, r->nfindings, &c);
+		out_grid(b, o, &fs, v->nfindings, &c);
 		return;
 	}
 	if (!o->no_header) {
-		worst = findings_worst(r->findings, r->nfindings);
+		worst = findings_worst(v->findings, v->nfindings);
 		ob_str(b, "findings: ");
-		ob_u64(b, r->nfindings);
+		ob_u64(b, v->nfindings);
 		ob_str(b, worst < 0		  ? " (healthy)"
 			  : worst == SEV_CRITICAL ? " (worst: critical)"
 			  : worst == SEV_WARNING  ? " (worst: warning)"
@@ -477,7 +479,7 @@ void out_check(struct outbuf *b, const struct report *r, const struct opts *o)
 		b->err = b->err ? b->err : ENOMEM;
 		return;
 	}
-	for (size_t i = 0; i < r->nfindings; i++)
+	for (size_t i = 0; i < v->nfindings; i++)
 		table_finding(b, f, &c, i, &scratch);
 	ob_finish(&scratch);
 }

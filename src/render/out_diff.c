@@ -73,10 +73,10 @@ struct crow {
 
 static size_t crows(const struct diff_doc *x, struct crow *c)
 {
-	const struct sysinfo *a = &x->old->sys, *b = &x->new->sys;
+	const struct sysinfo *a = &x->old->snap->sys, *b = &x->new->snap->sys;
 	const struct delta *d = x->d;
-	struct maybe ob = maybe_mul(a->sockstat.mem_pages, (int64_t)x->old->page_size);
-	struct maybe nb = maybe_mul(b->sockstat.mem_pages, (int64_t)x->new->page_size);
+	struct maybe ob = maybe_mul(a->sockstat.mem_pages, (int64_t)x->old->snap->page_size);
+	struct maybe nb = maybe_mul(b->sockstat.mem_pages, (int64_t)x->new->snap->page_size);
 	size_t n = 0;
 
 	c[n++] = (struct crow){ "mem_pages", UNIT_PAGES, a->sockstat.mem_pages,
@@ -254,12 +254,12 @@ enum {
 /* The process entry of a delta group, from whichever side has it. */
 static const struct proc_ent *group_proc(const struct diff_doc *x, const struct delta_group *g)
 {
-	const struct report *r = g->new_g != DELTA_NONE ? x->new : x->old;
+	const struct view *v = g->new_g != DELTA_NONE ? x->new : x->old;
 	uint32_t gi = g->new_g != DELTA_NONE ? g->new_g : g->old_g;
 
 	if (g->key.kind != DG_PROCESS)
 		return NULL;
-	return &r->owners.procs[r->groups[gi].proc];
+	return &v->snap->owners.procs[v->groups[gi].proc];
 }
 
 static struct cell group_get(const void *ctx, size_t row, const struct field *f, enum fmt fmt,
@@ -268,7 +268,7 @@ static struct cell group_get(const void *ctx, size_t row, const struct field *f,
 	const struct gctx *c = ctx;
 	const struct delta_group *g = &c->x->d->groups[row];
 	const struct proc_ent *p = group_proc(c->x, g);
-	const struct report *side = g->new_g != DELTA_NONE ? c->x->new : c->x->old;
+	const struct snapshot *side = (g->new_g != DELTA_NONE ? c->x->new : c->x->old)->snap;
 
 	switch (f->arg) {
 	case G_PID: return p ? cell_u64((uint64_t)p->pid) : cell_absent();
@@ -398,13 +398,13 @@ static struct cell sock_get(const void *ctx, size_t row, const struct field *f, 
 {
 	const struct kctx *c = ctx;
 	const struct srow *r = &c->rows[row];
-	const struct report *nr = c->x->new;
+	const struct snapshot *nr = c->x->new->snap;
 	const struct sock_rec *b = &nr->socks.v[r->s->new_i];
 	const struct sock_rec *a =
-	    r->s->old_i == DELTA_NONE ? NULL : &c->x->old->socks.v[r->s->old_i];
+	    r->s->old_i == DELTA_NONE ? NULL : &c->x->old->snap->socks.v[r->s->old_i];
 	const struct proc_ent *p =
 	    b->own_n ? &nr->owners.procs[nr->owners.links[b->own_first].proc] : NULL;
-	const struct sysctls *sc = report_sysctls(nr, b->netns_ino);
+	const struct sysctls *sc = snapshot_sysctls(nr, b->netns_ino);
 	char ep[SOCK_ENDPOINT_MAX];
 	size_t start = scratch->len;
 
@@ -507,17 +507,17 @@ static size_t socket_counts(const struct diff_doc *x, struct counts *k)
 	uint64_t locked = 0, outside = 0;
 	size_t n = 0;
 
-	for (size_t i = 0; i < x->old->socks.n; i++) {
-		range_add(&orb, &x->old->socks.v[i], SKM_RB);
-		range_add(&otb, &x->old->socks.v[i], SKM_TB);
+	view_for_each_sock(x->old, i) {
+		range_add(&orb, &x->old->snap->socks.v[i], SKM_RB);
+		range_add(&otb, &x->old->snap->socks.v[i], SKM_TB);
 	}
 	for (size_t i = 0; i < d->nopened; i++) {
-		range_add(&nrb, &x->new->socks.v[d->opened[i].new_i], SKM_RB);
-		range_add(&ntb, &x->new->socks.v[d->opened[i].new_i], SKM_TB);
+		range_add(&nrb, &x->new->snap->socks.v[d->opened[i].new_i], SKM_RB);
+		range_add(&ntb, &x->new->snap->socks.v[d->opened[i].new_i], SKM_TB);
 	}
-	for (size_t i = 0; i < x->new->socks.n; i++) {
-		const struct sock_rec *s = &x->new->socks.v[i];
-		const struct sysctls *sc = report_sysctls(x->new, s->netns_ino);
+	view_for_each_sock(x->new, i) {
+		const struct sock_rec *s = &x->new->snap->socks.v[i];
+		const struct sysctls *sc = snapshot_sysctls(x->new->snap, s->netns_ino);
 		struct maybe l = delta_locked(s, sc), u = delta_outside(s, sc);
 
 		locked += l.has && l.v;
@@ -545,11 +545,11 @@ static size_t socket_counts(const struct diff_doc *x, struct counts *k)
 
 /* --- JSON --- */
 
-static void json_side(struct jw *w, const char *key, const struct report *r, const char *name)
+static void json_side(struct jw *w, const char *key, const struct view *v, const char *name)
 {
 	char ts[32];
 
-	fmt_time(r->when, ts, sizeof(ts));
+	fmt_time(v->snap->when, ts, sizeof(ts));
 	jw_key(w, key);
 	jw_obj_begin(w);
 	jw_key(w, "file");
@@ -558,7 +558,7 @@ static void json_side(struct jw *w, const char *key, const struct report *r, con
 	else
 		jw_null(w);
 	jw_kv_str(w, "time", ts);
-	jw_kv_u64(w, "sockets", r->socks.n);
+	jw_kv_u64(w, "sockets", v->nkept);
 	jw_obj_end(w);
 }
 
@@ -567,13 +567,13 @@ static void json_diff(struct jw *w, const struct diff_doc *x, const struct opts 
 {
 	struct cctx cc = { .x = x, .o = o };
 	size_t nc = crows(x, cc.c), nk;
-	struct view cv = { counter_fields + 1, NCOUNTER_FIELDS - 1, NULL, NULL };
+	struct fieldset cv = { counter_fields + 1, NCOUNTER_FIELDS - 1, NULL, NULL, NULL };
 	struct sctx sc = { x->d };
-	struct view sv = { sysctl_fields, NSYSCTL_FIELDS, NULL, NULL };
+	struct fieldset sv = { sysctl_fields, NSYSCTL_FIELDS, NULL, NULL, NULL };
 	struct field gf[NGKEYS + NGSUMS];
 	struct gctx gc = { x, o };
-	struct view gv = { gf, group_fields(x->new->by, gf), NULL, NULL };
-	struct view kv = { sock_fields, NSOCK_FIELDS, NULL, NULL };
+	struct fieldset gv = { gf, group_fields(x->new->by, gf), NULL, NULL, NULL };
+	struct fieldset kv = { sock_fields, NSOCK_FIELDS, NULL, NULL, NULL };
 	struct counts k[NCOUNTS];
 	bool in_tcpext = false;
 
@@ -687,24 +687,25 @@ static void tval(struct outbuf *b, const struct opts *o, struct maybe m, enum un
 
 static void table_head(struct outbuf *b, const struct diff_doc *x, const struct opts *o)
 {
+	const struct sysinfo *nsys = &x->new->snap->sys;
 	char ts[32];
 
 	ob_str(b, "sockmem diff: host ");
-	out_untrusted(b, FMT_TABLE, x->new->sys.hostname[0] ? x->new->sys.hostname : "?", NULL);
+	out_untrusted(b, FMT_TABLE, nsys->hostname[0] ? nsys->hostname : "?", NULL);
 	ob_str(b, ", kernel ");
-	out_untrusted(b, FMT_TABLE, x->new->sys.release[0] ? x->new->sys.release : "?", NULL);
+	out_untrusted(b, FMT_TABLE, nsys->release[0] ? nsys->release : "?", NULL);
 	ob_ch(b, '\n');
 	for (int i = 0; i < 2; i++) {
-		const struct report *r = i ? x->new : x->old;
+		const struct view *v = i ? x->new : x->old;
 		const char *name = i ? x->new_name : x->old_name;
 
 		label(b, i ? "new" : "old");
-		fmt_time(r->when, ts, sizeof(ts));
+		fmt_time(v->snap->when, ts, sizeof(ts));
 		ob_str(b, ts);
 		ob_str(b, "  ");
 		out_untrusted(b, FMT_TABLE, name ? name : "(collected now)", NULL);
 		ob_str(b, "  sockets ");
-		ob_u64(b, r->socks.n);
+		ob_u64(b, v->nkept);
 		ob_ch(b, '\n');
 	}
 	label(b, "elapsed");
@@ -779,13 +780,13 @@ static void text_diff(struct outbuf *b, const struct diff_doc *x, const struct o
 {
 	struct cctx cc = { .x = x, .o = o };
 	size_t nc = crows(x, cc.c), nk;
-	struct view cv = { counter_fields, NCOUNTER_FIELDS, NULL, NULL };
+	struct fieldset cv = { counter_fields, NCOUNTER_FIELDS, NULL, NULL, NULL };
 	struct sctx sc = { x->d };
-	struct view sv = { sysctl_fields, NSYSCTL_FIELDS, NULL, NULL };
+	struct fieldset sv = { sysctl_fields, NSYSCTL_FIELDS, NULL, NULL, NULL };
 	struct field gf[NGKEYS + NGSUMS];
 	struct gctx gc = { x, o };
-	struct view gv = { gf, group_fields(x->new->by, gf), NULL, NULL };
-	struct view kv = { sock_fields, NSOCK_FIELDS, NULL, NULL };
+	struct fieldset gv = { gf, group_fields(x->new->by, gf), NULL, NULL, NULL };
+	struct fieldset kv = { sock_fields, NSOCK_FIELDS, NULL, NULL, NULL };
 	struct counts k[NCOUNTS];
 	bool table = o->fmt == FMT_TABLE;
 

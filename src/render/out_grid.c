@@ -112,7 +112,7 @@ static size_t cell_str(const struct cell *c, const struct field *f, const struct
 }
 
 /* Fills cells[] for one row (grid columns only). */
-static void row_cells(const struct view *v, const void *ctx, size_t row, enum fmt fmt,
+static void row_cells(const struct fieldset *v, const void *ctx, size_t row, enum fmt fmt,
 		      struct outbuf *scratch, struct cell *cells)
 {
 	ob_reset(scratch);
@@ -122,13 +122,15 @@ static void row_cells(const struct view *v, const void *ctx, size_t row, enum fm
 }
 
 /* Column widths of a table: headers and every row's cells. */
-static void table_widths(const struct view *v, const struct opts *o, size_t nrows,
+static void table_widths(const struct fieldset *v, const struct opts *o, size_t nrows,
 			 const void *ctx, struct outbuf *scratch, struct outbuf *t,
 			 struct cell *cells, size_t *w)
 {
 	for (size_t c = 0; c < v->n; c++)
 		w[c] = o->no_header ? 0 : strlen(v->f[c].title);
 	for (size_t i = 0; i < nrows; i++) {
+		if (v->row_kept && !v->row_kept(ctx, i))
+			continue;
 		row_cells(v, ctx, i, o->fmt, scratch, cells);
 		for (size_t c = 0; c < v->n; c++) {
 			if (!in_grid(&v->f[c]))
@@ -142,7 +144,7 @@ static void table_widths(const struct view *v, const struct opts *o, size_t nrow
 }
 
 /* Index of the last grid column (no trailing padding after it). */
-static size_t last_col(const struct view *v)
+static size_t last_col(const struct fieldset *v)
 {
 	size_t last = 0;
 
@@ -153,7 +155,7 @@ static size_t last_col(const struct view *v)
 }
 
 /* Writes one line of texts (header or row) with separators and padding. */
-static void put_line(struct outbuf *b, const struct view *v, const struct opts *o,
+static void put_line(struct outbuf *b, const struct fieldset *v, const struct opts *o,
 		     const size_t *w, const char *const *text, const size_t *width)
 {
 	size_t last = last_col(v);
@@ -176,7 +178,7 @@ static void put_line(struct outbuf *b, const struct view *v, const struct opts *
 	ob_ch(b, '\n');
 }
 
-void out_grid(struct outbuf *b, const struct opts *o, const struct view *v, size_t nrows,
+void out_grid(struct outbuf *b, const struct opts *o, const struct fieldset *v, size_t nrows,
 	      const void *ctx)
 {
 	struct cell *cells = calloc(v->n, sizeof(*cells));
@@ -204,6 +206,8 @@ void out_grid(struct outbuf *b, const struct opts *o, const struct view *v, size
 		put_line(b, v, o, w, text, width);
 	}
 	for (size_t i = 0; i < nrows && !b->err; i++) {
+		if (v->row_kept && !v->row_kept(ctx, i))
+			continue;
 		row_cells(v, ctx, i, o->fmt, &scratch, cells);
 		for (size_t c = 0; c < v->n; c++) {
 			if (!in_grid(&v->f[c]))
@@ -262,7 +266,7 @@ static bool same_group(const struct field *a, const struct field *b)
 	return a && b && a->group && b->group && strcmp(a->group, b->group) == 0;
 }
 
-void out_json_obj(struct jw *w, const struct view *v, const void *ctx, size_t row,
+void out_json_obj(struct jw *w, const struct fieldset *v, const void *ctx, size_t row,
 		  struct outbuf *scratch)
 {
 	const struct field *prev = NULL;

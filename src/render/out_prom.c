@@ -189,8 +189,9 @@ static void value_u64(struct outbuf *b, uint64_t v)
 
 /* ------------------------------------------------------------------ meta */
 
-static void prom_meta(struct outbuf *b, const struct report *r)
+static void prom_meta(struct outbuf *b, const struct view *v)
 {
+	const struct snapshot *r = v->snap;
 	bool open = false;
 
 	family(b, "sockmem_build_info", "gauge",
@@ -215,7 +216,7 @@ static void prom_meta(struct outbuf *b, const struct report *r)
 	       "1 when the dump does not hold every socket (a filter, a namespace not entered, "
 	       "malformed replies), else 0");
 	ob_str(b, "sockmem_partial");
-	value_u64(b, r->partial);
+	value_u64(b, v->partial);
 	family(b, "sockmem_processes_not_inspected", "gauge",
 	       "Processes whose descriptors could not be read (none when owners were not "
 	       "scanned)");
@@ -274,7 +275,7 @@ static void group_labels(struct top_prom *t, size_t row)
 	bool open = false;
 	char num[32];
 
-	label(t->b, &open, "by", agg_by_name(t->c.r->by));
+	label(t->b, &open, "by", agg_by_name(t->c.v->by));
 	for (size_t i = 0; i < t->nkeys; i++) {
 		struct cell c;
 		const char *v = NULL;
@@ -333,7 +334,7 @@ static void group_family(struct top_prom *t, const struct field *f, bool sum)
 	}
 	ob_str(t->b, name);
 	ob_str(t->b, "{by=\"");
-	ob_str(t->b, agg_by_name(t->c.r->by));
+	ob_str(t->b, agg_by_name(t->c.v->by));
 	ob_str(t->b, "\",other=\"true\"}");
 	value_u64(t->b, other);
 }
@@ -352,16 +353,16 @@ static void dumped_family(struct top_prom *t, const struct field *f)
 	value_u64(t->b, top_cell(t, t->c.n, f).u);
 }
 
-static void prom_top(struct outbuf *b, const struct report *r, const struct opts *o)
+static void prom_top(struct outbuf *b, const struct view *v, const struct opts *o)
 {
-	struct top_prom t = { .b = b, .c = { r, r->ngroups } };
+	struct top_prom t = { .b = b, .c = { v, v->ngroups } };
 
 	if (ob_init_mem(&t.scratch)) {
 		b->err = b->err ? b->err : ENOMEM;
 		return;
 	}
-	t.n = out_top_fields(r->by, t.f, &t.nkeys);
-	t.shown = o->top_n && o->top_n < r->ngroups ? o->top_n : r->ngroups;
+	t.n = out_top_fields(v->by, t.f, &t.nkeys);
+	t.shown = o->top_n && o->top_n < v->ngroups ? o->top_n : v->ngroups;
 	for (size_t i = 0; i < t.n; i++)
 		if (i >= t.nkeys || (!is_label(&t.f[i]) && !(t.f[i].flags & FIELD_NOT_PROM)))
 			group_family(&t, &t.f[i], i >= t.nkeys);
@@ -372,15 +373,15 @@ static void prom_top(struct outbuf *b, const struct report *r, const struct opts
 
 /* ----------------------------------------------------------------- check */
 
-static bool finding_active(const struct report *r, const char *id, enum sev sev)
+static bool finding_active(const struct view *v, const char *id, enum sev sev)
 {
-	for (size_t i = 0; i < r->nfindings; i++)
-		if (r->findings[i].sev == sev && strcmp(r->findings[i].id, id) == 0)
+	for (size_t i = 0; i < v->nfindings; i++)
+		if (v->findings[i].sev == sev && strcmp(v->findings[i].id, id) == 0)
 			return true;
 	return false;
 }
 
-static void prom_check(struct outbuf *b, const struct report *r)
+static void prom_check(struct outbuf *b, const struct view *v)
 {
 	const char *id;
 	enum sev sev;
@@ -392,24 +393,24 @@ static void prom_check(struct outbuf *b, const struct report *r)
 		bool open = false;
 
 		/* the UDP rules only over a collection with UDP (-u) */
-		if (!r->cov.udp && strncmp(id, "udp_", 4) == 0)
+		if (!v->snap->cov.udp && strncmp(id, "udp_", 4) == 0)
 			continue;
 
 		ob_str(b, "sockmem_finding_active");
 		label(b, &open, "id", id);
 		label(b, &open, "severity", findings_sev_name(sev));
 		labels_end(b, open);
-		value_u64(b, finding_active(r, id, sev));
+		value_u64(b, finding_active(v, id, sev));
 	}
 }
 
-void out_prom(struct outbuf *b, const struct report *r, const struct opts *o)
+void out_prom(struct outbuf *b, const struct view *v, const struct opts *o)
 {
-	prom_meta(b, r);
+	prom_meta(b, v);
 	if (o->cmd == CMD_SYSTEM || o->cmd == CMD_REPORT)
-		out_system_each(r, sys_value, b);
+		out_system_each(v, sys_value, b);
 	if (o->cmd == CMD_TOP || o->cmd == CMD_REPORT)
-		prom_top(b, r, o);
+		prom_top(b, v, o);
 	if (o->cmd == CMD_CHECK || o->cmd == CMD_REPORT)
-		prom_check(b, r);
+		prom_check(b, v);
 }

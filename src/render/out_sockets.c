@@ -52,22 +52,22 @@ static const uint8_t json_order_udp[C_N] = {
 };
 _Static_assert(TI_N == 13 && SKM_N == 9, "json_order lists every field once");
 
-void out_json_endpoints(struct jw *w, const struct report *r, const struct sock_rec *s)
+void out_json_endpoints(struct jw *w, const struct snapshot *r, const struct sock_rec *s)
 {
 	char buf[SOCK_ENDPOINT_MAX];
 
-	sock_fmt_endpoint(buf, sizeof(buf), s->family, s->saddr, s->sport, report_ifname(r, s));
+	sock_fmt_endpoint(buf, sizeof(buf), s->family, s->saddr, s->sport, snapshot_ifname(r, s));
 	jw_kv_str(w, "local", buf);
 	sock_fmt_endpoint(buf, sizeof(buf), s->family, s->daddr, s->dport, NULL);
 	jw_kv_str(w, "peer", buf);
 }
 
 /* Appends "addr:port" for one end of s to b. */
-static void put_endpoint(struct outbuf *b, const struct report *r, const struct sock_rec *s,
+static void put_endpoint(struct outbuf *b, const struct snapshot *r, const struct sock_rec *s,
 			 int peer)
 {
 	char buf[SOCK_ENDPOINT_MAX];
-	const char *ifn = peer ? NULL : report_ifname(r, s);
+	const char *ifn = peer ? NULL : snapshot_ifname(r, s);
 
 	sock_fmt_endpoint(buf, sizeof(buf), s->family, peer ? s->daddr : s->saddr,
 			  peer ? s->dport : s->sport, ifn);
@@ -75,7 +75,7 @@ static void put_endpoint(struct outbuf *b, const struct report *r, const struct 
 }
 
 /* Holder list "comm/pid/fd,...": comm escaped, with ',' and '/' as \xHH. */
-static void put_owners(struct outbuf *b, const struct report *r, const struct sock_rec *s,
+static void put_owners(struct outbuf *b, const struct snapshot *r, const struct sock_rec *s,
 		       enum fmt fmt)
 {
 	uint32_t n = s->own_n;
@@ -103,7 +103,7 @@ static void put_owners(struct outbuf *b, const struct report *r, const struct so
 /* JSON owners: null when not scanned, else [{"pid","comm","fd"}...]. */
 static void json_owners(struct jw *w, const void *ctx, size_t row)
 {
-	const struct report *r = ctx;
+	const struct snapshot *r = ((const struct view *)ctx)->snap;
 	const struct sock_rec *s = &r->socks.v[row];
 
 	if (!r->owners_scanned) {
@@ -134,7 +134,7 @@ static struct cell u64_if(bool has, uint64_t v)
 static struct cell sock_get(const void *ctx, size_t row, const struct field *f, enum fmt fmt,
 			    struct outbuf *scratch)
 {
-	const struct report *r = ctx;
+	const struct snapshot *r = ((const struct view *)ctx)->snap;
 	const struct sock_rec *s = &r->socks.v[row];
 	int id = f->arg;
 	size_t start = scratch->len;
@@ -169,10 +169,16 @@ static struct cell sock_get(const void *ctx, size_t row, const struct field *f, 
  * without any tcp_info field. */
 static bool group_null(const void *ctx, size_t row, const char *group)
 {
-	const struct report *r = ctx;
+	const struct snapshot *r = ((const struct view *)ctx)->snap;
 	const struct sock_rec *s = &r->socks.v[row];
 
 	return strcmp(group, "skmem") == 0 ? s->skmem_n == 0 : s->ti_mask == 0;
+}
+
+/* Rows are the snapshot's sockets; the view's filters leave some out. */
+static bool row_kept(const void *ctx, size_t row)
+{
+	return view_keeps(ctx, row);
 }
 
 /* The sockets field table. tcp_info names come from the model's list, so
@@ -211,34 +217,36 @@ static void sock_fields(struct field *f)
 	f[C_OWNERS].json = json_owners;
 }
 
-void out_json_sockets(struct jw *w, const struct report *r)
+void out_json_sockets(struct jw *w, const struct view *v)
 {
 	struct field f[C_N];
 	/* the protocol is a field only when UDP was collected */
-	struct view v = { f, r->cov.udp ? C_N : C_N - 1, r->cov.udp ? json_order_udp : json_order,
-			  group_null };
+	bool udp = v->snap->cov.udp;
+	struct fieldset fs = { f, udp ? C_N : C_N - 1, udp ? json_order_udp : json_order,
+			       group_null, row_kept };
 	struct outbuf scratch;
 
 	sock_fields(f);
 	jw_key(w, "sockets");
 	jw_arr_begin(w, JW_LINES);
 	if (ob_init_mem(&scratch) == 0) {
-		for (size_t i = 0; i < r->socks.n && !w->b->err; i++)
-			out_json_obj(w, &v, r, i, &scratch);
+		for (size_t i = 0; i < v->snap->socks.n && !w->b->err; i++)
+			if (view_keeps(v, i))
+				out_json_obj(w, &fs, v, i, &scratch);
 		ob_finish(&scratch);
 	} else {
 		w->b->err = w->b->err ? w->b->err : ENOMEM;
 	}
 	jw_arr_end(w);
 	/* an empty owners list means "no holder" only for a complete walk */
-	out_json_owners_scan(w, r);
+	out_json_owners_scan(w, v->snap);
 }
 
-void out_sockets(struct outbuf *b, const struct report *r, const struct opts *o)
+void out_sockets(struct outbuf *b, const struct view *v, const struct opts *o)
 {
 	struct field f[C_N];
-	struct view v = { f, r->cov.udp ? C_N : C_N - 1, NULL, NULL };
+	struct fieldset fs = { f, v->snap->cov.udp ? C_N : C_N - 1, NULL, NULL, row_kept };
 
 	sock_fields(f);
-	out_grid(b, o, &v, r->socks.n, r);
+	out_grid(b, o, &fs, v->snap->socks.n, v);
 }

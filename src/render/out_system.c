@@ -77,12 +77,13 @@ static struct maybe times(struct maybe m, uint64_t k)
 /* The UDP fields (-u): sockstat's UDP line, udp_mem, the per-namespace
  * minimums, the Udp/Udp6 counters, the reconciliation of the UDP sockets
  * with sockstat UDP mem. Returns the count. */
-static size_t udp_fields(const struct report *r, struct sysfield *f)
+static size_t udp_fields(const struct view *v, struct sysfield *f)
 {
+	const struct snapshot *r = v->snap;
 	const struct sysinfo *si = &r->sys;
 	const struct sockstat *ss = &si->sockstat;
 	const struct sysctls *sc = &si->sysctl;
-	const struct reconcile *rc = &r->udp_rec;
+	const struct reconcile *rc = &v->udp_rec;
 	size_t n = 0;
 
 #define F(sec, key_, val, unit_, line_)                                                            \
@@ -119,7 +120,7 @@ static size_t udp_fields(const struct report *r, struct sysfield *f)
 	  TL_UDP_RECONCILE);
 	T("  sockets ", " pages (", 0);
 	F("udp_reconcile", "dumped_sockets",
-	  maybe_of((int64_t)r->proto_totals[SOCK_PROTO_UDP].sockets), UNIT_COUNT, TL_UDP_RECONCILE);
+	  maybe_of((int64_t)v->proto_totals[SOCK_PROTO_UDP].sockets), UNIT_COUNT, TL_UDP_RECONCILE);
 	T("", " dumped)", 0);
 	F("udp_reconcile", "sockstat_pages", rc->sockstat_pages, UNIT_PAGES, TL_UDP_RECONCILE);
 	T("  sockstat ", "", 0);
@@ -127,7 +128,7 @@ static size_t udp_fields(const struct report *r, struct sysfield *f)
 	T("  gap ", "", 0);
 	F("udp_reconcile", "tolerance_pages", rc->tolerance_pages, UNIT_PAGES, TL_UDP_RECONCILE);
 	T("  tolerance ", " pages", 0);
-	F("udp_reconcile", "within_tolerance", r->partial ? maybe_none() : rc->within, UNIT_BOOL,
+	F("udp_reconcile", "within_tolerance", v->partial ? maybe_none() : rc->within, UNIT_BOOL,
 	  TL_NONE);
 #undef T
 #undef F
@@ -136,12 +137,13 @@ static size_t udp_fields(const struct report *r, struct sysfield *f)
 
 /* The flat list every format renders, with the table-only fields when
  * table; returns the count. */
-static size_t sys_fields(const struct report *r, struct sysfield *f, bool table)
+static size_t sys_fields(const struct view *v, struct sysfield *f, bool table)
 {
+	const struct snapshot *r = v->snap;
 	const struct sysinfo *si = &r->sys;
 	const struct sockstat *ss = &si->sockstat;
 	const struct sysctls *sc = &si->sysctl;
-	const struct reconcile *rc = &r->rec;
+	const struct reconcile *rc = &v->rec;
 	size_t n = 0;
 
 #define F(sec, key_, val, unit_, line_)                                                            \
@@ -220,7 +222,7 @@ static size_t sys_fields(const struct report *r, struct sysfield *f, bool table)
 	F("reconcile", "sockets_pages", maybe_of((int64_t)rc->sockets_pages), UNIT_PAGES,
 	  TL_RECONCILE);
 	T("  sockets ", " pages (", 0);
-	F("reconcile", "dumped_sockets", maybe_of((int64_t)r->proto_totals[SOCK_PROTO_TCP].sockets),
+	F("reconcile", "dumped_sockets", maybe_of((int64_t)v->proto_totals[SOCK_PROTO_TCP].sockets),
 	  UNIT_COUNT,
 	  TL_RECONCILE);
 	T("", " dumped)", 0);
@@ -231,22 +233,23 @@ static size_t sys_fields(const struct report *r, struct sysfield *f, bool table)
 	F("reconcile", "tolerance_pages", rc->tolerance_pages, UNIT_PAGES, TL_RECONCILE);
 	T("  tolerance ", " pages", 0);
 	/* the table says it in the sentence below the line */
-	F("reconcile", "within_tolerance", r->partial ? maybe_none() : rc->within, UNIT_BOOL,
+	F("reconcile", "within_tolerance", v->partial ? maybe_none() : rc->within, UNIT_BOOL,
 	  TL_NONE);
 #undef T
 #undef F
 	if (r->cov.udp)
-		n += udp_fields(r, f + n);
+		n += udp_fields(v, f + n);
 	return n;
 }
 
 /* Appends, when one namespace was dumped and others can exist, what the
  * dump left out: the other namespaces, and the part of sockstat outside the
  * dumped sockets beyond the per-CPU tolerance. */
-static void scope_clause(const struct report *r, char *buf, size_t len)
+static void scope_clause(const struct view *v, char *buf, size_t len)
 {
+	const struct snapshot *r = v->snap;
 	const struct coverage *c = &r->cov;
-	const struct reconcile *rc = &r->rec;
+	const struct reconcile *rc = &v->rec;
 	size_t k = strlen(buf);
 	char h[32];
 
@@ -255,7 +258,7 @@ static void scope_clause(const struct report *r, char *buf, size_t len)
 		if (k < len)                                                                       \
 			k += (size_t)snprintf(buf + k, len - k, __VA_ARGS__);                      \
 	} while (0)
-	if (!report_other_netns_possible(r))
+	if (!snapshot_other_netns_possible(r))
 		return;
 	ADD(" Only one network namespace was dumped");
 	if (!c->other_netns.has)
@@ -269,7 +272,7 @@ static void scope_clause(const struct report *r, char *buf, size_t len)
 	if (!c->initial_netns.has || !c->initial_netns.v)
 		ADD("; sockmem %s in the host's initial one",
 		    c->initial_netns.has ? "did not run" : "may not have run");
-	if (!r->partial && rc->within.has && !rc->within.v && rc->gap_pages.v > 0) {
+	if (!v->partial && rc->within.has && !rc->within.v && rc->gap_pages.v > 0) {
 		fmt_human(h, (uint64_t)rc->gap_pages.v * r->page_size);
 		ADD(": sockstat's %lld pages (%s) outside the dumped sockets can be theirs",
 		    (long long)rc->gap_pages.v, h);
@@ -280,21 +283,22 @@ static void scope_clause(const struct report *r, char *buf, size_t len)
 
 /* One sentence on a protocol's reconciliation (its sockets against its
  * sockstat mem), for every format. */
-static void proto_sentence(const struct report *r, const struct reconcile *rc, const char *proto,
+static void proto_sentence(const struct view *v, const struct reconcile *rc, const char *proto,
 			   char *buf, size_t len)
 {
+	const struct snapshot *r = v->snap;
 
-	if (r->filtered)
+	if (v->filtered)
 		snprintf(buf, len,
 			 "a filter or -4/-6 limited the dump, so its sockets are not "
 			 "comparable with sockstat's host-wide count.");
-	else if (r->netns_skipped)
+	else if (v->netns_skipped)
 		snprintf(buf, len,
 			 "%zu network namespace%s could not be entered, so %s sockets are missing "
 			 "from the dump and the gap with sockstat's host-wide count cannot be judged.",
-			 r->netns_skipped, r->netns_skipped == 1 ? "" : "s",
-			 r->netns_skipped == 1 ? "its" : "their");
-	else if (r->partial)
+			 v->netns_skipped, v->netns_skipped == 1 ? "" : "s",
+			 v->netns_skipped == 1 ? "its" : "their");
+	else if (v->partial)
 		snprintf(buf, len,
 			 "%llu malformed sock_diag replies were skipped, so the dump misses "
 			 "sockets and cannot be compared with sockstat's host-wide count.",
@@ -330,21 +334,21 @@ static void proto_sentence(const struct report *r, const struct reconcile *rc, c
 		    "with heavy traffic.",
 		    (long long)-rc->gap_pages.v, (long long)rc->tolerance_pages.v,
 		    strcmp(proto, "TCP") == 0 ? "tcp_mem" : "udp_mem");
-	if (rc == &r->rec)
-		scope_clause(r, buf, len);
+	if (rc == &v->rec)
+		scope_clause(v, buf, len);
 }
 
-static void reconcile_sentence(const struct report *r, char *buf, size_t len)
+static void reconcile_sentence(const struct view *v, char *buf, size_t len)
 {
-	if (r->cov.no_tcp)
+	if (v->snap->cov.no_tcp)
 		snprintf(buf, len, "%s", "no TCP socket was dumped (-u): nothing to reconcile.");
 	else
-		proto_sentence(r, &r->rec, "TCP", buf, len);
+		proto_sentence(v, &v->rec, "TCP", buf, len);
 }
 
-static void udp_reconcile_sentence(const struct report *r, char *buf, size_t len)
+static void udp_reconcile_sentence(const struct view *v, char *buf, size_t len)
 {
-	proto_sentence(r, &r->udp_rec, "UDP", buf, len);
+	proto_sentence(v, &v->udp_rec, "UDP", buf, len);
 }
 
 static void json_field(struct jw *w, const struct sysfield *f)
@@ -359,23 +363,24 @@ static void json_field(struct jw *w, const struct sysfield *f)
 }
 
 /* Sockets of one namespace in the dump. */
-static uint64_t ns_sockets(const struct report *r, uint64_t ino)
+static uint64_t ns_sockets(const struct view *v, uint64_t ino)
 {
 	uint64_t n = 0;
 
-	for (size_t i = 0; i < r->socks.n; i++)
-		n += r->socks.v[i].netns_ino == ino;
+	view_for_each_sock(v, i)
+		n += v->snap->socks.v[i].netns_ino == ino;
 	return n;
 }
 
 /* Sockets of one namespace, absent when it was skipped (nothing was dumped). */
-static struct maybe ns_count(const struct report *r, const struct netns_ent *ns)
+static struct maybe ns_count(const struct view *v, const struct netns_ent *ns)
 {
-	return ns->skipped ? maybe_none() : maybe_of((int64_t)ns_sockets(r, ns->ino));
+	return ns->skipped ? maybe_none() : maybe_of((int64_t)ns_sockets(v, ns->ino));
 }
 
-static void json_namespaces(struct jw *w, const struct report *r)
+static void json_namespaces(struct jw *w, const struct view *v)
 {
+	const struct snapshot *r = v->snap;
 	jw_key(w, "namespaces");
 	jw_arr_begin(w, 0);
 	for (size_t i = 0; i < r->nnetns; i++) {
@@ -394,7 +399,7 @@ static void json_namespaces(struct jw *w, const struct report *r)
 		else
 			jw_null(w);
 		/* a namespace we could not enter has no count, not 0 */
-		jw_kv_maybe(w, "sockets", ns_count(r, ns));
+		jw_kv_maybe(w, "sockets", ns_count(v, ns));
 		jw_kv_maybe(w, "inuse", ns->inuse);
 		jw_kv_maybe(w, "tw", ns->tw);
 		jw_key(w, "tcp_rmem");
@@ -418,10 +423,10 @@ static bool same_section(const struct sysfield *a, const struct sysfield *b)
 	return a->section && b->section && strcmp(a->section, b->section) == 0;
 }
 
-void out_json_system(struct jw *w, const struct report *r)
+void out_json_system(struct jw *w, const struct view *v)
 {
 	struct sysfield f[SYSF_MAX];
-	size_t n = sys_fields(r, f, false);
+	size_t n = sys_fields(v, f, false);
 	char sentence[1024];
 
 	jw_key(w, "system");
@@ -438,23 +443,24 @@ void out_json_system(struct jw *w, const struct report *r)
 		json_field(w, &f[i]);
 		if (i + 1 == n || !same_section(&f[i], &f[i + 1])) {
 			if (strcmp(f[i].section, "reconcile") == 0) {
-				reconcile_sentence(r, sentence, sizeof(sentence));
+				reconcile_sentence(v, sentence, sizeof(sentence));
 				jw_kv_str(w, "explanation", sentence);
 			} else if (strcmp(f[i].section, "udp_reconcile") == 0) {
-				udp_reconcile_sentence(r, sentence, sizeof(sentence));
+				udp_reconcile_sentence(v, sentence, sizeof(sentence));
 				jw_kv_str(w, "explanation", sentence);
 			}
 			jw_obj_end(w);
 		}
 	}
-	json_namespaces(w, r);
+	json_namespaces(w, v);
 	jw_obj_end(w);
 }
 
-static void tsv_system(struct outbuf *b, const struct report *r, const struct opts *o)
+static void tsv_system(struct outbuf *b, const struct view *v, const struct opts *o)
 {
+	const struct snapshot *r = v->snap;
 	struct sysfield f[SYSF_MAX];
-	size_t n = sys_fields(r, f, false);
+	size_t n = sys_fields(v, f, false);
 	char sentence[1024];
 
 	if (!o->no_header)
@@ -476,12 +482,12 @@ static void tsv_system(struct outbuf *b, const struct report *r, const struct op
 		}
 		ob_ch(b, '\n');
 	}
-	reconcile_sentence(r, sentence, sizeof(sentence));
+	reconcile_sentence(v, sentence, sizeof(sentence));
 	ob_str(b, "reconcile.explanation\t");
 	ob_tsv_str(b, sentence, NULL);
 	ob_ch(b, '\n');
 	if (r->cov.udp) {
-		udp_reconcile_sentence(r, sentence, sizeof(sentence));
+		udp_reconcile_sentence(v, sentence, sizeof(sentence));
 		ob_str(b, "udp_reconcile.explanation\t");
 		ob_tsv_str(b, sentence, NULL);
 		ob_ch(b, '\n');
@@ -490,7 +496,7 @@ static void tsv_system(struct outbuf *b, const struct report *r, const struct op
 	for (size_t i = 0; i < r->nnetns; i++) {
 		const struct netns_ent *ns = &r->netns[i];
 		const struct sysfield nf[] = {
-			{ .key = "sockets", .v = ns_count(r, ns), .unit = UNIT_COUNT },
+			{ .key = "sockets", .v = ns_count(v, ns), .unit = UNIT_COUNT },
 			{ .key = "inuse", .v = ns->inuse, .unit = UNIT_COUNT },
 			{ .key = "tw", .v = ns->tw, .unit = UNIT_COUNT },
 			{ .key = "tcp_rmem_max", .v = ns->sysctl.tcp_rmem[2], .unit = UNIT_BYTES },
@@ -556,8 +562,9 @@ static void kv(struct outbuf *b, const struct opts *o, const char *k, struct may
 }
 
 /* The note below the net.ipv4 line: tcp_adv_win_scale's caveat, when it applies. */
-static void note_ipv4(const struct report *r, char *buf, size_t len)
+static void note_ipv4(const struct view *v, char *buf, size_t len)
 {
+	const struct snapshot *r = v->snap;
 	struct maybe ignored = sysinfo_adv_win_scale_ignored(&r->sys);
 
 	snprintf(buf, len, "%s",
@@ -566,17 +573,18 @@ static void note_ipv4(const struct report *r, char *buf, size_t len)
 					  : "");
 }
 
-static void note_orphans(const struct report *r, char *buf, size_t len)
+static void note_orphans(const struct view *v, char *buf, size_t len)
 {
-	(void)r;
+	(void)v;
 	snprintf(buf, len,
 		 "(more orphans before tcp_too_many_orphans fires: orphans << shift > "
 		 "tcp_max_orphans)");
 }
 
 /* Since when TcpExt counts: the table's words for counters_since_boot. */
-static void note_tcpext(const struct report *r, char *buf, size_t len)
+static void note_tcpext(const struct view *v, char *buf, size_t len)
 {
+	const struct snapshot *r = v->snap;
 	struct maybe boot = r->sys.initial_netns;
 
 	snprintf(buf, len, "%s",
@@ -593,7 +601,7 @@ struct tline_fmt {
 	const char *unavailable; /* instead of the fields when the first is absent */
 	const char *end;	 /* after the fields */
 	/* NULL, or writes a sentence ("" for none) for an unlabelled line below */
-	void (*note)(const struct report *r, char *buf, size_t len);
+	void (*note)(const struct view *v, char *buf, size_t len);
 };
 
 static const struct tline_fmt tlines[TL_N] = {
@@ -675,13 +683,13 @@ static void table_line(struct outbuf *b, const struct opts *o, const struct sysf
 }
 
 /* Writes the note of table line l, if it has one. */
-static void table_note(struct outbuf *b, const struct report *r, enum tline l)
+static void table_note(struct outbuf *b, const struct view *v, enum tline l)
 {
 	char sentence[1024];
 
 	if (!tlines[l].note)
 		return;
-	tlines[l].note(r, sentence, sizeof(sentence));
+	tlines[l].note(v, sentence, sizeof(sentence));
 	if (!sentence[0])
 		return;
 	label(b, "");
@@ -690,14 +698,15 @@ static void table_note(struct outbuf *b, const struct report *r, enum tline l)
 	ob_ch(b, '\n');
 }
 
-static void table_system(struct outbuf *b, const struct report *r, const struct opts *o)
+static void table_system(struct outbuf *b, const struct view *v, const struct opts *o)
 {
+	const struct snapshot *r = v->snap;
 	struct sysfield f[SYSF_MAX];
-	size_t n = sys_fields(r, f, true);
+	size_t n = sys_fields(v, f, true);
 
 	for (int l = TL_SOCKETS; l < (r->cov.udp ? TL_N : TL_UDP_SOCKETS); l++) {
 		table_line(b, o, f, n, (enum tline)l);
-		table_note(b, r, (enum tline)l);
+		table_note(b, v, (enum tline)l);
 	}
 	if (!r->all_netns)
 		return;
@@ -719,7 +728,7 @@ static void table_system(struct outbuf *b, const struct report *r, const struct 
 			continue;
 		}
 		ob_str(b, "  sockets ");
-		ob_u64(b, ns_sockets(r, ns->ino));
+		ob_u64(b, ns_sockets(v, ns->ino));
 		kv(b, o, "inuse", ns->inuse, UNIT_COUNT);
 		kv(b, o, "tw", ns->tw, UNIT_COUNT);
 		kv(b, o, "tcp_rmem_max", ns->sysctl.tcp_rmem[2], UNIT_BYTES);
@@ -728,21 +737,21 @@ static void table_system(struct outbuf *b, const struct report *r, const struct 
 	}
 }
 
-void out_system(struct outbuf *b, const struct report *r, const struct opts *o)
+void out_system(struct outbuf *b, const struct view *v, const struct opts *o)
 {
 	if (o->fmt == FMT_TSV)
-		tsv_system(b, r, o);
+		tsv_system(b, v, o);
 	else
-		table_system(b, r, o);
+		table_system(b, v, o);
 }
 
-void out_system_each(const struct report *r,
+void out_system_each(const struct view *v,
 		     void (*fn)(void *arg, const char *section, const char *key, struct maybe v,
 				enum unit unit),
 		     void *arg)
 {
 	struct sysfield f[SYSF_MAX];
-	size_t n = sys_fields(r, f, false);
+	size_t n = sys_fields(v, f, false);
 
 	/* the UDP fields have no metric names yet: not in -o prom */
 	for (size_t i = 0; i < n; i++)

@@ -10,9 +10,9 @@
  * the total, each socket counted once (TSV's last row, JSON's "totals"). */
 
 /* Number of groups to show after --top. */
-static size_t shown(const struct report *r, const struct opts *o)
+static size_t shown(const struct view *v, const struct opts *o)
 {
-	return o->top_n && o->top_n < r->ngroups ? o->top_n : r->ngroups;
+	return o->top_n && o->top_n < v->ngroups ? o->top_n : v->ngroups;
 }
 
 /* --- sums: the same fields for every --by, and for the total --- */
@@ -21,7 +21,7 @@ static struct cell sum_get(const void *ctx, size_t row, const struct field *f, e
 			   struct outbuf *scratch)
 {
 	const struct top_ctx *c = ctx;
-	const struct sums *s = row == c->n ? &c->r->totals : &c->r->groups[row].s;
+	const struct sums *s = row == c->n ? &c->v->totals : &c->v->groups[row].s;
 	uint64_t v;
 
 	(void)fmt;
@@ -47,8 +47,8 @@ static const struct field sum_fields[T_NSUMS] = {
 
 /* --- key fields, per --by --- */
 
-/* Name of a namespace inode from the report, or NULL. */
-static const char *netns_name(const struct report *r, uint64_t ino)
+/* Name of a namespace inode from the snapshot, or NULL. */
+static const char *netns_name(const struct snapshot *r, uint64_t ino)
 {
 	for (size_t i = 0; i < r->nnetns; i++)
 		if (r->netns[i].ino == ino && r->netns[i].name[0])
@@ -82,7 +82,7 @@ static const struct {
 	[PC_NOT_ATTRIBUTED] = { "not_attributed", "(not attributed)" },
 };
 
-static enum pcat proc_category(const struct report *r, uint32_t proc)
+static enum pcat proc_category(const struct snapshot *r, uint32_t proc)
 {
 	switch (proc) {
 	case AGG_TIME_WAIT: return PC_TIME_WAIT;
@@ -97,7 +97,7 @@ static enum pcat proc_category(const struct report *r, uint32_t proc)
 	}
 }
 
-const char *out_proc_category(const struct report *r, uint32_t proc, bool json)
+const char *out_proc_category(const struct snapshot *r, uint32_t proc, bool json)
 {
 	enum pcat c = proc_category(r, proc);
 
@@ -106,7 +106,7 @@ const char *out_proc_category(const struct report *r, uint32_t proc, bool json)
 
 /* comm of a row without a process, for tables and TSV; the not-attributed
  * label carries a count and is written into scratch. */
-static struct cell no_proc_comm(const struct report *r, uint32_t proc, struct outbuf *scratch)
+static struct cell no_proc_comm(const struct snapshot *r, uint32_t proc, struct outbuf *scratch)
 {
 	enum pcat c = proc_category(r, proc);
 	size_t start = scratch->len;
@@ -133,6 +133,7 @@ enum key_id {
 	K_PID,
 	K_COMM,
 	K_PROC_UID,
+	K_START,
 	K_CATEGORY,
 };
 
@@ -140,7 +141,7 @@ static struct cell key_get(const void *ctx, size_t row, const struct field *f, e
 			   struct outbuf *scratch);
 
 #define KEY(key, title, unit, flags, id) { key, title, NULL, unit, flags, key_get, id, NULL }
-#define MAX_KEYS 4
+#define MAX_KEYS 5
 _Static_assert(MAX_KEYS + T_NSUMS <= OUT_TOP_MAX_FIELDS, "OUT_TOP_MAX_FIELDS");
 static const struct field keys_cgroup[] = {
 	KEY("cgroup", "CGROUP", UNIT_TEXT, FIELD_LEFT, K_CGROUP),
@@ -163,6 +164,8 @@ static const struct field keys_process[] = {
 	KEY("pid", "PID", UNIT_ID, 0, K_PID),
 	KEY("comm", "COMM", UNIT_TEXT, FIELD_LEFT, K_COMM),
 	KEY("uid", "UID", UNIT_ID, 0, K_PROC_UID),
+	/* with pid, the key of the process across runs of one boot (clock ticks) */
+	KEY("start_time", "START", UNIT_ID, FIELD_JSON_ONLY | FIELD_NOT_PROM, K_START),
 	KEY("category", "category", UNIT_TEXT, FIELD_JSON_ONLY, K_CATEGORY),
 };
 
@@ -204,20 +207,21 @@ static struct cell key_get(const void *ctx, size_t row, const struct field *f, e
 			   struct outbuf *scratch)
 {
 	const struct top_ctx *c = ctx;
-	const struct report *r = c->r;
+	const struct view *v = c->v;
+	const struct snapshot *r = v->snap;
 	const struct cgroup_ent *e = NULL;
 	const struct proc_ent *p = NULL;
 	const struct group *g;
 	const struct field *k;
 
 	if (row == c->n) { /* the total: its first key column says so */
-		key_fields(r->by, &k);
+		key_fields(v->by, &k);
 		return f->arg == k[0].arg ? cell_text("total") : cell_absent();
 	}
-	g = &r->groups[row];
-	if (r->by == BY_CGROUP && g->key != AGG_NO_KEY)
+	g = &v->groups[row];
+	if (v->by == BY_CGROUP && g->key != AGG_NO_KEY)
 		e = cgroup_get(&r->cg, g->key);
-	if (r->by == BY_PROCESS && agg_is_proc(g->proc))
+	if (v->by == BY_PROCESS && agg_is_proc(g->proc))
 		p = &r->owners.procs[g->proc];
 	switch ((enum key_id)f->arg) {
 	case K_CGROUP: return e && e->path ? untrusted(e->path) : cell_absent();
@@ -226,7 +230,8 @@ static struct cell key_get(const void *ctx, size_t row, const struct field *f, e
 	case K_MEMCG: return cell_maybe(e ? e->memcg_sock_bytes : maybe_none(), CELL_U64);
 	case K_V1TCP: return cell_maybe(e ? e->v1_tcp_bytes : maybe_none(), CELL_U64);
 	case K_USER: {
-		const char *u = g->key == AGG_NO_KEY ? NULL : report_username(r, (uint32_t)g->key);
+		const char *u =
+		    g->key == AGG_NO_KEY ? NULL : snapshot_username(r, (uint32_t)g->key);
 
 		return u ? untrusted(u) : cell_absent();
 	}
@@ -245,6 +250,7 @@ static struct cell key_get(const void *ctx, size_t row, const struct field *f, e
 		return fmt == FMT_JSON || fmt == FMT_PROM ? cell_absent()
 							  : no_proc_comm(r, g->proc, scratch);
 	case K_PROC_UID: return p ? cell_u64(p->uid) : cell_absent();
+	case K_START: return cell_maybe(p ? p->start_time : maybe_none(), CELL_U64);
 	case K_CATEGORY: return cell_text(pcat_names[proc_category(r, g->proc)].json);
 	}
 	return cell_absent();
@@ -252,20 +258,21 @@ static struct cell key_get(const void *ctx, size_t row, const struct field *f, e
 
 /* Sums of the shown groups' charged memory cannot be added up to the total
  * when sockets are shared, so the total is its own line. */
-static void top_footer(struct outbuf *b, const struct report *r, const struct opts *o)
+static void top_footer(struct outbuf *b, const struct view *v, const struct opts *o)
 {
+	const struct snapshot *r = v->snap;
 	char h[16];
 
-	fmt_human(h, r->totals.charged_bytes);
+	fmt_human(h, v->totals.charged_bytes);
 	ob_str(b, "total (each socket once): ");
-	ob_u64(b, r->totals.sockets);
+	ob_u64(b, v->totals.sockets);
 	ob_str(b, " sockets, charged ");
 	if (o->numeric)
-		ob_u64(b, r->totals.charged_bytes);
+		ob_u64(b, v->totals.charged_bytes);
 	else
 		ob_str(b, h);
 	ob_str(b, " (");
-	ob_u64(b, r->totals.charged_pages);
+	ob_u64(b, v->totals.charged_pages);
 	ob_str(b, " pages)\n");
 	for (size_t i = 0; i < r->nnetns; i++)
 		if (r->netns[i].skipped) {
@@ -303,36 +310,37 @@ static void top_footer(struct outbuf *b, const struct report *r, const struct op
 	}
 }
 
-void out_top(struct outbuf *b, const struct report *r, const struct opts *o)
+void out_top(struct outbuf *b, const struct view *v, const struct opts *o)
 {
 	struct field f[OUT_TOP_MAX_FIELDS];
-	struct top_ctx c = { r, shown(r, o) };
-	struct view v = { f, out_top_fields(r->by, f, NULL), NULL, NULL };
+	struct top_ctx c = { v, shown(v, o) };
+	struct fieldset fs = { f, out_top_fields(v->by, f, NULL), NULL, NULL, NULL };
 
 	/* TSV ends with the total row (unless -H), as the table ends with its
 	 * total line */
-	out_grid(b, o, &v, c.n + (o->fmt == FMT_TSV && !o->no_header), &c);
+	out_grid(b, o, &fs, c.n + (o->fmt == FMT_TSV && !o->no_header), &c);
 	if (o->fmt == FMT_TABLE && !o->no_header)
-		top_footer(b, r, o);
+		top_footer(b, v, o);
 }
 
-void out_json_top(struct jw *w, const struct report *r, const struct opts *o)
+void out_json_top(struct jw *w, const struct view *v, const struct opts *o)
 {
+	const struct snapshot *r = v->snap;
 	struct field f[OUT_TOP_MAX_FIELDS];
-	struct top_ctx c = { r, shown(r, o) };
-	struct view v = { f, out_top_fields(r->by, f, NULL), NULL, NULL };
-	struct view sums = { sum_fields, T_NSUMS, NULL, NULL };
+	struct top_ctx c = { v, shown(v, o) };
+	struct fieldset fs = { f, out_top_fields(v->by, f, NULL), NULL, NULL, NULL };
+	struct fieldset sums = { sum_fields, T_NSUMS, NULL, NULL, NULL };
 	struct outbuf scratch;
 
 	if (ob_init_mem(&scratch)) {
 		w->b->err = w->b->err ? w->b->err : ENOMEM;
 		return;
 	}
-	jw_kv_str(w, "by", agg_by_name(r->by));
+	jw_kv_str(w, "by", agg_by_name(v->by));
 	jw_key(w, "groups");
 	jw_arr_begin(w, JW_LINES);
 	for (size_t i = 0; i < c.n; i++)
-		out_json_obj(w, &v, &c, i, &scratch);
+		out_json_obj(w, &fs, &c, i, &scratch);
 	jw_arr_end(w);
 	jw_key(w, "totals");
 	out_json_obj(w, &sums, &c, c.n, &scratch);

@@ -44,7 +44,7 @@ static struct cell signed_cell(int64_t v, enum unit u, const struct opts *o, enu
 	return cell_raw_since(scratch, start);
 }
 
-/* --- groups with their change: row i is r->groups[i], d->groups[i] --- */
+/* --- groups with their change: row i is the view's groups[i], d->groups[i] --- */
 
 struct wctx {
 	const struct watch_rec *w;
@@ -75,11 +75,12 @@ static struct cell wgroup_get(const void *ctx, size_t row, const struct field *f
 			      struct outbuf *scratch)
 {
 	const struct wctx *c = ctx;
-	const struct report *r = c->w->r;
-	const struct group *g = &r->groups[row];
+	const struct view *v = c->w->r;
+	const struct snapshot *r = v->snap;
+	const struct group *g = &v->groups[row];
 	const struct delta_group *dg = dgroup(c->w, row);
 	const struct proc_ent *p =
-	    r->by == BY_PROCESS && agg_is_proc(g->proc) ? &r->owners.procs[g->proc] : NULL;
+	    v->by == BY_PROCESS && agg_is_proc(g->proc) ? &r->owners.procs[g->proc] : NULL;
 	double rate = 0;
 
 	switch (f->arg) {
@@ -88,17 +89,17 @@ static struct cell wgroup_get(const void *ctx, size_t row, const struct field *f
 	case W_COMM:
 		if (p)
 			return untrusted(p->comm);
-		if (fmt == FMT_JSON || r->by != BY_PROCESS)
+		if (fmt == FMT_JSON || v->by != BY_PROCESS)
 			return cell_absent();
 		return cell_text(out_proc_category(r, g->proc, false));
 	case W_CATEGORY:
-		if (r->by != BY_PROCESS)
+		if (v->by != BY_PROCESS)
 			return cell_text("key");
 		return cell_text(out_proc_category(r, g->proc, true));
 	case W_KEY:
-		if (r->by == BY_PROCESS || g->key == AGG_NO_KEY)
+		if (v->by == BY_PROCESS || g->key == AGG_NO_KEY)
 			return cell_absent();
-		if (r->by == BY_STATE)
+		if (v->by == BY_STATE)
 			return cell_text(sock_state_name((unsigned)g->key));
 		return cell_u64(g->key);
 	case W_CHARGED: return cell_u64(g->s.charged_bytes);
@@ -147,9 +148,9 @@ static size_t wgroup_fields(enum group_by by, struct field *f)
 	return NWG_KEYS + NWG_SUMS;
 }
 
-static size_t groups_shown(const struct report *r, const struct opts *o)
+static size_t groups_shown(const struct view *v, const struct opts *o)
 {
-	return o->top_n && o->top_n < r->ngroups ? o->top_n : r->ngroups;
+	return o->top_n && o->top_n < v->ngroups ? o->top_n : v->ngroups;
 }
 
 /* --- movers --- */
@@ -160,7 +161,7 @@ static struct cell mover_get(const void *ctx, size_t row, const struct field *f,
 			     struct outbuf *scratch)
 {
 	const struct wctx *c = ctx;
-	const struct report *r = c->w->r;
+	const struct snapshot *r = c->w->r->snap;
 	const struct delta_sock *m = &c->w->d->movers[row];
 	const struct sock_rec *s = &r->socks.v[m->new_i];
 	const struct proc_ent *p =
@@ -209,8 +210,8 @@ static void json_delta(struct jw *w, const struct watch_rec *wr, const struct op
 {
 	const struct delta *d = wr->d;
 	struct field gf[NWG_KEYS + NWG_SUMS];
-	struct view gv = { gf, wgroup_fields(wr->r->by, gf), NULL, NULL };
-	struct view mv = { mover_fields, NMOVER_FIELDS, NULL, NULL };
+	struct fieldset gv = { gf, wgroup_fields(wr->r->by, gf), NULL, NULL, NULL };
+	struct fieldset mv = { mover_fields, NMOVER_FIELDS, NULL, NULL, NULL };
 	struct wctx c = { wr, o, 0 };
 	double rate;
 
@@ -295,7 +296,7 @@ static void tsv_record(struct outbuf *b, const struct watch_rec *wr, const struc
 	/* top with its header (and so its total row) unless -H; the header
 	 * goes out once, before sample 1 */
 	out_top(&t, wr->r, o);
-	fmt_time(wr->r->when, ts, sizeof(ts));
+	fmt_time(wr->r->snap->when, ts, sizeof(ts));
 	if (!o->no_header) {
 		if (wr->sample == 1)
 			ob_str(b, "sample\ttime\t");
@@ -339,7 +340,7 @@ void watch_hist_add(struct watch_hist *h, const struct watch_rec *w)
 		memmove(h->mem_pages, h->mem_pages + 1, (WATCH_HIST - 1) * sizeof(h->mem_pages[0]));
 		h->n--;
 	}
-	h->mem_pages[h->n++] = w->r->sys.sockstat.mem_pages;
+	h->mem_pages[h->n++] = w->r->snap->sys.sockstat.mem_pages;
 	if (w->d && w->d->pressure_old.has && w->d->pressure_new.has &&
 	    w->d->pressure_old.v != w->d->pressure_new.v)
 		h->transitions++;
@@ -348,7 +349,7 @@ void watch_hist_add(struct watch_hist *h, const struct watch_rec *w)
 static void screen_head(struct outbuf *b, const struct watch_rec *w, const struct watch_hist *h,
 			const struct opts *o, unsigned cols)
 {
-	const struct report *r = w->r;
+	const struct snapshot *r = w->r->snap;
 	const struct sysinfo *si = &r->sys;
 	const struct maybe *tm = si->sysctl.tcp_mem;
 	struct maybe mem = si->sockstat.mem_pages;
@@ -448,14 +449,14 @@ static void screen_rates(struct outbuf *b, const struct watch_rec *w)
 
 static void screen_findings(struct outbuf *b, const struct watch_rec *w)
 {
-	const struct report *r = w->r;
+	const struct view *v = w->r;
 
 	ob_str(b, "findings:");
-	for (size_t i = 0; i < r->nfindings; i++) {
+	for (size_t i = 0; i < v->nfindings; i++) {
 		ob_ch(b, ' ');
-		ob_str(b, r->findings[i].id);
+		ob_str(b, v->findings[i].id);
 	}
-	if (!r->nfindings)
+	if (!v->nfindings)
 		ob_str(b, " none");
 	if (w->d) {
 		ob_str(b, "  appeared:");
@@ -479,8 +480,8 @@ static void frame(struct outbuf *b, const struct watch_rec *w, const struct watc
 		  const struct opts *o, unsigned rows, unsigned cols)
 {
 	struct field gf[NWG_KEYS + NWG_SUMS];
-	struct view gv = { gf, wgroup_fields(w->r->by, gf), NULL, NULL };
-	struct view mv = { mover_fields, NMOVER_FIELDS, NULL, NULL };
+	struct fieldset gv = { gf, wgroup_fields(w->r->by, gf), NULL, NULL, NULL };
+	struct fieldset mv = { mover_fields, NMOVER_FIELDS, NULL, NULL, NULL };
 	struct opts to = *o;
 	struct wctx c = { w, o, 0 };
 	size_t ng = groups_shown(w->r, o), nm = w->d ? w->d->nmovers : 0;

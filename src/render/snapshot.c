@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * snapshot.c - writes a report's collected data as one JSON document
+ * snapshot.c - writes a snapshot (the collected data) as one JSON document
  * (sockmem snapshot), which collect/snapfile.c reads back into the same
  * structs: every value, absent ones as null, nothing derived.
  *
@@ -99,7 +99,7 @@ static void kv_time(struct jw *w, const char *key, time_t t)
 
 /* ---------------------------------------------------------------- sections */
 
-static void write_head(struct jw *w, const struct report *r)
+static void write_head(struct jw *w, const struct snapshot *r)
 {
 	jw_kv_str(w, "schema", SOCKMEM_SCHEMA);
 	jw_kv_str(w, "command", "snapshot");
@@ -146,7 +146,7 @@ static void write_cidrs(struct jw *w, const char *key, const struct cidr *c, siz
 }
 
 /* What the dumps were limited to: families and the kernel-side filter. */
-static void write_coverage(struct jw *w, const struct report *r)
+static void write_coverage(struct jw *w, const struct snapshot *r)
 {
 	const struct filter *f = &r->cov.dump;
 
@@ -280,7 +280,7 @@ static void write_sysinfo(struct jw *w, const struct sysinfo *si, bool udp)
 	jw_obj_end(w);
 }
 
-static void write_dump(struct jw *w, const struct report *r)
+static void write_dump(struct jw *w, const struct snapshot *r)
 {
 	jw_key(w, "dump");
 	jw_obj_begin(w);
@@ -292,7 +292,7 @@ static void write_dump(struct jw *w, const struct report *r)
 	jw_obj_end(w);
 }
 
-static void write_names(struct jw *w, const struct report *r)
+static void write_names(struct jw *w, const struct snapshot *r)
 {
 	jw_key(w, "ifnames");
 	jw_arr_begin(w, 0);
@@ -318,7 +318,7 @@ static void write_names(struct jw *w, const struct report *r)
 	jw_arr_end(w);
 }
 
-static void write_netns(struct jw *w, const struct report *r)
+static void write_netns(struct jw *w, const struct snapshot *r)
 {
 	jw_key(w, "netns");
 	jw_arr_begin(w, JW_NL_ELEM);
@@ -338,7 +338,7 @@ static void write_netns(struct jw *w, const struct report *r)
 	jw_arr_end(w);
 }
 
-static void write_cgroups(struct jw *w, const struct report *r)
+static void write_cgroups(struct jw *w, const struct snapshot *r)
 {
 	const struct cgroups *cg = &r->cg;
 
@@ -378,7 +378,7 @@ static void write_cgroups(struct jw *w, const struct report *r)
 	jw_obj_end(w);
 }
 
-static void write_owners(struct jw *w, const struct report *r)
+static void write_owners(struct jw *w, const struct snapshot *r)
 {
 	const struct owners *o = &r->owners;
 
@@ -439,7 +439,7 @@ static void write_tcp_info(struct jw *w, const struct sock_rec *s)
 	jw_obj_end(w);
 }
 
-static void write_socket(struct jw *w, const struct report *r, const struct sock_rec *s)
+static void write_socket(struct jw *w, const struct snapshot *r, const struct sock_rec *s)
 {
 	jw_obj_begin(w);
 	kv_u64_str(w, "cookie", s->cookie);
@@ -485,7 +485,7 @@ static void write_socket(struct jw *w, const struct report *r, const struct sock
 	jw_obj_end(w);
 }
 
-void snapshot_emit(struct outbuf *b, const struct report *r)
+void snapshot_emit(struct outbuf *b, const struct snapshot *r)
 {
 	struct jw w;
 
@@ -516,11 +516,10 @@ void snapshot_emit(struct outbuf *b, const struct report *r)
 	jw_end(&w); /* a misuse or imbalance fails b */
 }
 
-int snapshot_write(const struct report *r, const struct opts *o, FILE *f)
+int snapshot_write(const struct snapshot *r, FILE *f)
 {
 	struct outbuf b;
 
-	(void)o;
 	if (ob_init(&b, f))
 		return -ENOMEM;
 	snapshot_emit(&b, r);

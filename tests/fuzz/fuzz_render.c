@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * fuzz_render.c - libFuzzer target for whole-document rendering: every
- * command in every format through out_render, over reports built from the
- * input the way report_build builds them.
+ * command in every format through out_render, over views of snapshots
+ * built from the input the way collect_live and view_build build them.
  *
  * The collected parts come from the input, each within what its collector
  * can hand over (sock_rec as diag_parse fills it, sock_table_add's dedup,
  * owners as owners_walk finds them then owners_join, sysinfo values as the
  * /proc parsers give them, absent ones included, hostname/comm/netns names/
- * cgroup paths/user names as arbitrary bytes); the derived parts (totals,
- * reconciliation, groups, sort, findings) come from report_derive, as in
- * report_build, for the command the input picks.
+ * cgroup paths/user names as arbitrary bytes); the view (-4 or not, as
+ * the input picks: a keep-mask over the sockets) and its derived parts
+ * (totals, reconciliation, groups, sort, findings) come from view_build,
+ * for the command the input picks.
  *
  * Checks per document: out_render succeeds; JSON is one document that
  * jansson parses (duplicate members rejected), with the right schema and
@@ -31,7 +32,7 @@
 #include "cmd/cmds.h"
 #include "collect/owners.h"
 #include "render/out.h"
-#include "model/report.h"
+#include "model/view.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -274,7 +275,7 @@ static int take_cgroups(struct in *in, struct cgroups *cg, const struct sock_tab
 	return 0;
 }
 
-static int take_netns(struct in *in, struct report *r)
+static int take_netns(struct in *in, struct snapshot *r)
 {
 	size_t n = r->all_netns ? 1 + u8(in) % MAX_NETNS : 1;
 
@@ -298,10 +299,8 @@ static int take_netns(struct in *in, struct report *r)
 		}
 		e->skipped = u8(in) % 4 == 0 ? 1 + u8(in) % 133 : 0;
 		e->pid = (int32_t)u16(in);
-		if (e->skipped) {
-			r->partial = true;
+		if (e->skipped)
 			continue;
-		}
 		take_sysctls(in, &e->sysctl);
 		e->inuse = take_maybe(in);
 		e->tw = take_maybe(in);
@@ -409,14 +408,14 @@ static void check_table(const char *doc, size_t len)
 	CHECK(len == 0 || doc[len - 1] == '\n');
 }
 
-static void render_check(const struct report *r, struct opts *o)
+static void render_check(const struct view *v, struct opts *o)
 {
 	char *doc = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&doc, &len);
 
 	CHECK(f != NULL);
-	CHECK(out_render(r, o, f) == 0);
+	CHECK(out_render(v, o, f) == 0);
 	CHECK(fclose(f) == 0);
 	if (o->fmt == FMT_JSON)
 		check_json(doc, len, o->cmd);
@@ -428,7 +427,7 @@ static void render_check(const struct report *r, struct opts *o)
 }
 
 /* A FILE with room for only cap bytes: the render must fail cleanly. */
-static void render_full(const struct report *r, const struct opts *o, size_t cap)
+static void render_full(const struct view *v, const struct opts *o, size_t cap)
 {
 	static char buf[4096];
 	FILE *f = fmemopen(buf, cap, "w");
@@ -437,14 +436,14 @@ static void render_full(const struct report *r, const struct opts *o, size_t cap
 	if (!f)
 		return;
 	setvbuf(f, NULL, _IONBF, 0);
-	ret = out_render(r, o, f);
+	ret = out_render(v, o, f);
 	CHECK(ret == 0 || (ret < 0 && ret > -4096));
 	fclose(f);
 }
 
 /* Names from the passwd database (any bytes, or none) for the sockets'
  * uids, as collect_live looks them up: sorted by uid, each once. */
-static int take_users(struct in *in, struct report *r)
+static int take_users(struct in *in, struct snapshot *r)
 {
 	r->users = calloc(r->socks.n + 1, sizeof(*r->users));
 	if (!r->users)
@@ -469,7 +468,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint64_t page_sizes[] = { 4096, 16384, 65536 };
 	struct in in = { data, size };
-	struct report r;
+	struct snapshot r;
+	struct view v;
 	struct report_err e;
 	struct opts o;
 	uint64_t inos[MAX_NETNS];
@@ -477,6 +477,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t nsock;
 
 	memset(&r, 0, sizeof(r));
+	memset(&v, 0, sizeof(v));
 	memset(&o, 0, sizeof(o));
 	flags = u8(&in);
 	o.by = (enum group_by)(u8(&in) % 6);
@@ -484,6 +485,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.top_n = u8(&in) % 8;
 	o.numeric = flags & 1;
 	o.no_header = flags & 2;
+	o.want_v4 = true;
+	o.want_v6 = !(flags & 128); /* -4: a view that leaves IPv6 sockets out */
 	o.find.unsent_min = u8(&in) % 2 ? FIND_DEFAULT_UNSENT_MIN : u32(&in);
 	o.find.zero_window = u8(&in) % 2 ? FIND_DEFAULT_ZERO_WINDOW : (int64_t)u32(&in);
 	o.find.unread_min = u8(&in) % 2 ? FIND_DEFAULT_UNREAD_MIN : u32(&in);
@@ -492,9 +495,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r.page_size = page_sizes[u8(&in) % 3];
 	r.ncpu = u8(&in) % 2 ? 0 : u16(&in);
 	r.netns_ino = u8(&in) % 4 ? 4026531840u + u8(&in) : 0;
-	r.by = o.by;
 	r.all_netns = flags & 4;
-	r.filtered = flags & 8;
+	r.dump_filtered = flags & 8;
 	r.dstats.malformed = flags & 16 ? 1 : 0;
 	take_sysinfo(&in, &r.sys);
 	if (take_netns(&in, &r))
@@ -534,16 +536,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.cmd_name = cmd_get(o.cmd)->name;
 	if (o.by == BY_USER && take_users(&in, &r))
 		goto out;
-	CHECK(report_derive(&o, &r, &e) == 0);
+	CHECK(view_build(&r, &o, &v, &e) == 0);
 	for (int f = FMT_TABLE; f <= FMT_JSON; f++) {
 		o.fmt = (enum fmt)f;
-		render_check(&r, &o);
+		render_check(&v, &o);
 	}
 	if (flags & 64) {
 		o.fmt = (enum fmt)(u8(&in) % 3);
-		render_full(&r, &o, 1 + u16(&in) % 4096);
+		render_full(&v, &o, 1 + u16(&in) % 4096);
 	}
 out:
-	report_free(&r);
+	view_free(&v);
+	snapshot_free(&r);
 	return 0;
 }

@@ -5,11 +5,11 @@
  * the reader accepts.
  *
  * Per input: snapfile_parse either refuses it with a one-line reason (non-
- * empty, no newline, the report left empty) or accepts it. An accepted
- * report must survive the rest of the program: written again (render/
+ * empty, no newline, the snapshot left empty) or accepts it. An accepted
+ * snapshot must survive the rest of the program: written again (render/
  * snapshot.c) it reads back, and the second writing is byte-identical to
- * the first (reader and writer agree on every value); filtered and derived
- * as main does, one view (picked from the input) renders in every format
+ * the first (reader and writer agree on every value); one view built as
+ * main does (its options picked from the input) renders in every format
  * without error.
  */
 #include <stdint.h>
@@ -19,7 +19,7 @@
 
 #include "cmd/cmds.h"
 #include "collect/snapfile.h"
-#include "model/report.h"
+#include "model/view.h"
 #include "model/view.h"
 #include "render/out.h"
 #include "render/snapshot.h"
@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 	} while (0)
 
 /* The document for r in a malloc'd buffer. */
-static char *emit(const struct report *r, size_t *len)
+static char *emit(const struct snapshot *r, size_t *len)
 {
 	struct outbuf b;
 
@@ -46,10 +46,11 @@ static char *emit(const struct report *r, size_t *len)
 	return b.p;
 }
 
-/* Filter (by the input's pick of options), derive and render one view. */
-static void render_views(struct report *r, unsigned pick)
+/* Builds (by the input's pick of options) and renders one view. */
+static void render_views(const struct snapshot *r, unsigned pick)
 {
 	struct report_err e = { 0 };
+	struct view v;
 	struct opts o;
 	int rc;
 
@@ -66,12 +67,11 @@ static void render_views(struct report *r, unsigned pick)
 		o.filt.cgroup[0] = "/system.slice";
 		o.filt.ncgroup = 1;
 	}
-	rc = report_filter(&o, r, &e);
+	rc = view_build(r, &o, &v, &e);
 	if (rc != 0) {
 		CHECK(e.where && *e.where);
 		return;
 	}
-	CHECK(report_derive(&o, r, &e) == 0);
 	for (int f = FMT_TABLE; f <= FMT_JSON; f++) {
 		char *text = NULL;
 		size_t len = 0;
@@ -79,16 +79,17 @@ static void render_views(struct report *r, unsigned pick)
 
 		CHECK(mem != NULL);
 		o.fmt = (enum fmt)f;
-		CHECK(out_render(r, &o, mem) == 0);
+		CHECK(out_render(&v, &o, mem) == 0);
 		CHECK(fclose(mem) == 0);
 		CHECK(len > 0 && text[len - 1] == '\n');
 		free(text);
 	}
+	view_free(&v);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct report r, r2;
+	struct snapshot r, r2;
 	char why[256];
 	char *doc, *doc2;
 	size_t len, len2;
@@ -115,10 +116,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(r2.socks.n == r.socks.n && r2.owners.nlinks == r.owners.nlinks);
 	free(doc2);
 	free(doc);
-	report_free(&r2);
+	snapshot_free(&r2);
 	for (size_t i = 0; i < size; i++)
 		pick = pick * 31 + data[i];
 	render_views(&r, pick % 180);
-	report_free(&r);
+	snapshot_free(&r);
 	return 0;
 }

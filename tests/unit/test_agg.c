@@ -139,7 +139,7 @@ static void test_totals(void **state)
 	(void)state;
 	world_build(&w);
 	memset(&tot, 0xff, sizeof(tot));
-	agg_totals(&w.t, PAGE, &tot);
+	agg_totals(&w.t, NULL, PAGE, &tot);
 	/* A shared by two processes and held through two fds: counted once. */
 	assert_int_equal(tot.sockets, 5);
 	assert_int_equal(tot.r, 105728 + 0 + 1 + 4097);
@@ -163,7 +163,7 @@ static void test_by_process(void **state)
 
 	(void)state;
 	world_build(&w);
-	assert_int_equal(agg_by_process(&w.t, &w.o, PAGE, &g, &n), 0);
+	assert_int_equal(agg_by_process(&w.t, NULL, &w.o, PAGE, &g, &n), 0);
 	assert_int_equal(n, 5); /* 3 processes + owners-not-walked row + time-wait row */
 
 	/* nginx: A once, although it holds it through fds 3 and 4. */
@@ -236,7 +236,7 @@ static void test_by_process_no_orphan_row(void **state)
 	o.nprocs = 1;
 	o.links = &l;
 	o.nlinks = 1;
-	assert_int_equal(agg_by_process(&t, &o, PAGE, &g, &n), 0);
+	assert_int_equal(agg_by_process(&t, NULL, &o, PAGE, &g, &n), 0);
 	/* Every socket has a holder: no empty no-process row. */
 	assert_int_equal(n, 1);
 	assert_int_equal(g[0].proc, 0);
@@ -260,7 +260,7 @@ static void test_by_process_without_owners(void **state)
 	memset(&none, 0, sizeof(none));
 	/* --no-owners: every socket with an inode lands in the not-scanned row,
 	 * once; inode 0 needs no walk: TIME-WAIT keeps its own row */
-	assert_int_equal(agg_by_process(&w.t, &none, PAGE, &g, &n), 0);
+	assert_int_equal(agg_by_process(&w.t, NULL, &none, PAGE, &g, &n), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(find_group(g, n, AGG_NO_PROC)->s.sockets, 4);
 	assert_int_equal(find_group(g, n, AGG_NO_PROC)->s.charged_pages, 743);
@@ -290,7 +290,7 @@ static void test_by_process_no_holder(void **state)
 	/* a child in an accept queue (ESTAB, inode 0) */
 	assert_int_equal(sock_table_add(&w.t, &child), 1);
 	w.o.walked = true;
-	assert_int_equal(agg_by_process(&w.t, &w.o, PAGE, &g, &n), 0);
+	assert_int_equal(agg_by_process(&w.t, NULL, &w.o, PAGE, &g, &n), 0);
 	assert_int_equal(n, 7);
 	x = find_group(g, n, AGG_NO_HOLDER);
 	assert_int_equal(x->s.sockets, 1);
@@ -397,7 +397,7 @@ static void check_order(enum agg_sort key, const uint32_t want[5])
 	size_t n = 0;
 
 	world_build(&w);
-	assert_int_equal(agg_by_process(&w.t, &w.o, PAGE, &g, &n), 0);
+	assert_int_equal(agg_by_process(&w.t, NULL, &w.o, PAGE, &g, &n), 0);
 	assert_int_equal(n, 5);
 	agg_sort(g, n, key, &w.o);
 	for (size_t i = 0; i < 5; i++)
@@ -575,7 +575,7 @@ static void test_table_dedupe(void **state)
 
 	struct sums tot;
 
-	agg_totals(&t, PAGE, &tot);
+	agg_totals(&t, NULL, PAGE, &tot);
 	assert_int_equal(tot.sockets, 3);
 	assert_int_equal(tot.r, 103);
 	sock_table_free(&t);
@@ -609,7 +609,7 @@ static void test_table_growth(void **state)
 	}
 	struct sums tot;
 
-	agg_totals(&t, PAGE, &tot);
+	agg_totals(&t, NULL, PAGE, &tot);
 	assert_int_equal(tot.sockets, N);
 	assert_int_equal(tot.charged_pages, N);
 	sock_table_free(&t);

@@ -72,7 +72,7 @@ static void init(struct sample *s, int64_t t_ms)
 /* Derives groups (by process) and fills the side. */
 static void finish(struct sample *s)
 {
-	assert_int_equal(agg_by_process(&s->t, &s->o, PAGE, &s->g, &s->ng), 0);
+	assert_int_equal(agg_by_process(&s->t, NULL, &s->o, PAGE, &s->g, &s->ng), 0);
 	s->side = (struct delta_side){ .sys = &s->sys,
 				       .netns = s->ns,
 				       .nnetns = 1,
@@ -348,6 +348,46 @@ static void test_locked(void **state)
 	assert_absent(delta_outside(&s, &a.sys.sysctl));
 }
 
+/* Samples of views that keep some sockets (a filter): the sockets left out
+ * of either view are neither opened, closed, common nor movers. */
+static void test_keep_mask(void **state)
+{
+	static const unsigned char keep_a[] = { 1, 0, 1 }, keep_b[] = { 0, 1, 1 };
+	struct sample a, b;
+	struct delta d;
+	const struct delta_group *g;
+
+	(void)state;
+	init(&a, 0);
+	proc(&a, 100, 5000, "nginx");
+	add(&a, 1, 1000, 131072, 0);
+	add(&a, 2, 4096, 131072, 0); /* left out of a's view */
+	add(&a, 9, 0, 131072, -1);
+	finish(&a);
+	a.side.keep = keep_a;
+	init(&b, 2000);
+	proc(&b, 100, 5000, "nginx");
+	add(&b, 3, 0, 131072, 0); /* left out of b's view */
+	add(&b, 1, 9000, 262144, 0);
+	add(&b, 9, 0, 131072, -1);
+	finish(&b);
+	b.side.keep = keep_b;
+	assert_int_equal(delta_build(&a.side, &b.side, 0, DELTA_CHANGED | DELTA_OPENED, &d), 0);
+	assert_int_equal(d.common, 2);
+	assert_int_equal(d.opened_total, 0);
+	assert_int_equal(d.closed_total, 0);
+	assert_int_equal(d.nopened, 0);
+	g = group_of(&d, 100, 5000);
+	assert_non_null(g);
+	assert_int_equal(g->opened, 0);
+	assert_int_equal(g->closed, 0);
+	assert_int_equal(d.nmovers, 1);
+	assert_int_equal(d.movers[0].new_i, 1);
+	delta_free(&d);
+	done(&a);
+	done(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -358,6 +398,7 @@ int main(void)
 		cmocka_unit_test(test_movers_order_and_cap),
 		cmocka_unit_test(test_sysctls_and_findings),
 		cmocka_unit_test(test_locked),
+		cmocka_unit_test(test_keep_mask),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -732,7 +732,7 @@ static void test_ext_ack_reaches_error_line(void **state)
 	assert_int_equal(recv_reply(&n, b, ext_ack_reply(b, sizeof(b), -EINVAL, text)), -EINVAL);
 	assert_string_equal(n.ext_ack, text);
 
-	/* what diag_dump and report_build pass on, formatted as main prints it */
+	/* what diag_dump and collect_live pass on, formatted as main prints it */
 	e.err = EINVAL;
 	snprintf(e.ext_ack, sizeof(e.ext_ack), "%s", n.ext_ack);
 	report_err_message(&e, line, sizeof(line));

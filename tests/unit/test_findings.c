@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* test_findings.c - the check rules over hand-built reports: each rule fires
+/* test_findings.c - the check rules over hand-built snapshots: each rule fires
  * with the right id, severity and evidence, and stays quiet just below it. */
 #include "testutil.h"
 
@@ -9,7 +9,7 @@
 #include "model/agg.h"
 #include "model/findings.h"
 #include "collect/procfs.h"
-#include "model/report.h"
+#include "model/view.h"
 
 #define PAGE 4096u
 #define FIX_CHECK_PRESSURE "tests/fixtures/check-pressure"
@@ -29,9 +29,11 @@
 #define MAX_PROCS 8
 #define MAX_LINKS 32
 
-/* A report built by hand, with owners that live in the fixture. */
+/* A snapshot built by hand, with owners that live in the fixture, and the
+ * view of all of it the rules run over. */
 struct fx {
-	struct report r;
+	struct snapshot r;
+	struct view v;
 	struct find_opts fo;
 	struct proc_ent procs[MAX_PROCS];
 	struct owner_link links[MAX_LINKS];
@@ -138,15 +140,16 @@ static void fx_hold(struct fx *x, uint32_t sock, uint32_t proc, int32_t fd)
 	s->own_n++;
 }
 
-/* Aggregates like report_build does, then runs the rules. */
+/* Aggregates like view_build does (keeping v.partial), then runs the rules. */
 static void fx_run(struct fx *x)
 {
-	agg_totals(&x->r.socks, x->r.page_size, &x->r.totals);
-	agg_reconcile(&x->r.totals, x->r.sys.sockstat.mem_pages, x->r.ncpu,
-		      x->r.sys.sysctl.mem_pcpu_rsv, &x->r.rec);
+	x->v.snap = &x->r;
+	agg_totals(&x->r.socks, NULL, x->r.page_size, &x->v.totals);
+	agg_reconcile(&x->v.totals, x->r.sys.sockstat.mem_pages, x->r.ncpu,
+		      x->r.sys.sysctl.mem_pcpu_rsv, &x->v.rec);
 	free(x->f);
 	x->f = NULL;
-	x->n = findings_run(&x->r, &x->fo, &x->f);
+	x->n = findings_run(&x->v, &x->fo, &x->f);
 	assert_true(x->n >= 0);
 }
 
@@ -588,6 +591,36 @@ static void test_rcv_over_budget(void **state)
 	assert_int_equal(f->nsocks, 1);
 	assert_int_equal(f->socks[0], a);
 	assert_int_equal(f->nprocs, 0);
+	fx_free(&x);
+}
+
+/* Per-socket rules see only the sockets the view keeps, and their holders
+ * only through them. */
+static void test_rules_see_kept_sockets(void **state)
+{
+	static const unsigned char keep[] = { 0, 1, 0 };
+	struct fx x;
+	const struct finding *f;
+	uint32_t a, b, c, p;
+
+	(void)state;
+	fx_init(&x);
+	p = fx_proc(&x, 300, "reader");
+	a = fx_sock(&x, 9000, 0, 0);
+	b = fx_sock(&x, 9001, 0, 0);
+	c = fx_sock(&x, 9002, 0, 0);
+	for (uint32_t i = a; i <= c; i++)
+		S(&x, i)->skmem[SKM_RB] = 8192;
+	fx_hold(&x, a, p, 3);
+	fx_hold(&x, c, p, 4);
+	x.v.keep = keep;
+	x.v.nkept = 1;
+	fx_run(&x);
+	f = must(&x, "rcv_over_budget", SEV_INFO);
+	check_sock_ev(f, 1, 9001, 9001, 0, 1);
+	assert_int_equal(f->nsocks, 1);
+	assert_int_equal(f->socks[0], b);
+	assert_int_equal(f->nprocs, 0); /* 300 holds only sockets left out */
 	fx_free(&x);
 }
 
@@ -1121,10 +1154,10 @@ static void test_reconcile_gap(void **state)
 
 	/* a filtered dump cannot be reconciled */
 	x.r.sys.sockstat.mem_pages = maybe_of(100000);
-	x.r.partial = true;
+	x.v.partial = true;
 	fx_run(&x);
 	assert_null(find(&x, "reconcile_gap"));
-	x.r.partial = false;
+	x.v.partial = false;
 	fx_run(&x);
 	must(&x, "reconcile_gap", SEV_WARNING);
 	/* no mem_pcpu_rsv (kernel < 6.0 or container): no tolerance, no verdict */
@@ -1210,7 +1243,7 @@ static void test_reconcile_other_netns(void **state)
 	assert_maybe(ev(must(&x, "reconcile_gap", SEV_WARNING), "gap_pages"), -513);
 	/* a partial dump is judged by neither */
 	x.r.sys.sockstat.mem_pages = maybe_of(100000);
-	x.r.partial = true;
+	x.v.partial = true;
 	fx_run(&x);
 	assert_null(find(&x, "reconcile_other_netns"));
 	assert_null(find(&x, "reconcile_gap"));
@@ -1585,6 +1618,7 @@ int main(void)
 		cmocka_unit_test(test_rcvbuf_at_max_per_netns_sysctl),
 		cmocka_unit_test(test_evidence_uses_socket_netns_sysctl),
 		cmocka_unit_test(test_rcv_over_budget),
+		cmocka_unit_test(test_rules_see_kept_sockets),
 		cmocka_unit_test(test_sndbuf_at_max),
 		cmocka_unit_test(test_unread_backlog_default),
 		cmocka_unit_test(test_unread_backlog_options),

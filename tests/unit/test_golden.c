@@ -9,7 +9,7 @@
  *
  * The snapshots are collected records (sockets, owners, sysinfo, network
  * namespaces, cgroups) written out here; the derived parts (totals, groups,
- * findings) come from report_derive, as in report_build. The snapshot time
+ * findings) come from view_build, as in a run. The snapshot time
  * is fixed, so the files do not change from run to run.
  *
  * After an intended change of the output, regenerate and review:
@@ -37,7 +37,7 @@
 #include "cmd/cmds.h"
 #include "collect/owners.h"
 #include "render/out.h"
-#include "model/report.h"
+#include "model/view.h"
 
 #define GOLDEN_DIR "tests/golden"
 #define ACTUAL_DIR "build/golden-actual"
@@ -119,7 +119,7 @@ static void ti(struct sock_rec *s, enum ti i, uint64_t v)
 	s->ti_mask |= (uint16_t)(1u << i);
 }
 
-static void add_sock(struct report *r, const struct sock_rec *s)
+static void add_sock(struct snapshot *r, const struct sock_rec *s)
 {
 	assert_int_equal(sock_table_add(&r->socks, s), 1);
 }
@@ -180,8 +180,8 @@ static void host_sysinfo(struct sysinfo *si)
 	snprintf(si->release, sizeof(si->release), "6.1.0-18-amd64");
 }
 
-/* The one namespace of a run without --all-netns, as report_build fills it. */
-static void one_netns(struct report *r)
+/* The one namespace of a run without --all-netns, as collect_live fills it. */
+static void one_netns(struct snapshot *r)
 {
 	r->netns = calloc(1, sizeof(*r->netns));
 	assert_non_null(r->netns);
@@ -192,7 +192,7 @@ static void one_netns(struct report *r)
 	r->netns[0].tw = r->sys.sockstat.tw;
 }
 
-static void host_sockets(struct report *r)
+static void host_sockets(struct snapshot *r)
 {
 	struct sock_rec s;
 
@@ -304,17 +304,20 @@ static void host_sockets(struct report *r)
 		r->socks.v[i].netns_ino = r->netns_ino;
 }
 
+/* A start time read from /proc/[pid]/stat (clock ticks after boot). */
+#define TICKS(t) { .v = (t), .has = true }
+
 /* What owners_walk hands owners_join: processes, and links by inode. */
-static void host_owners(struct report *r)
+static void host_owners(struct snapshot *r)
 {
 	static const struct proc_ent procs[] = {
-		{ .pid = 300, .uid = 0, .comm = "sshd" },
-		{ .pid = 100, .uid = 33, .comm = "nginx" },
-		{ .pid = 101, .uid = 33, .comm = "nginx" },
-		{ .pid = 200, .uid = 1000, .comm = "" },
-		{ .pid = 400, .uid = 109, .comm = "pg-caf\xc3\xa9" },
-		{ .pid = 102, .uid = 33, .comm = "nginx" },
-		{ .pid = 103, .uid = 33, .comm = "nginx" },
+		{ .pid = 300, .uid = 0, .comm = "sshd", .start_time = TICKS(1523) },
+		{ .pid = 100, .uid = 33, .comm = "nginx", .start_time = TICKS(8840) },
+		{ .pid = 101, .uid = 33, .comm = "nginx", .start_time = TICKS(8841) },
+		{ .pid = 200, .uid = 1000, .comm = "" }, /* start time not read */
+		{ .pid = 400, .uid = 109, .comm = "pg-caf\xc3\xa9", .start_time = TICKS(2210) },
+		{ .pid = 102, .uid = 33, .comm = "nginx", .start_time = TICKS(8843) },
+		{ .pid = 103, .uid = 33, .comm = "nginx", .start_time = TICKS(8845) },
 		{ .pid = 999, .uid = 0, .comm = "idle" }, /* holds no dumped socket: dropped */
 	};
 	/* (inode, index into procs above, fd); the listener has four holders,
@@ -342,7 +345,7 @@ static void host_owners(struct report *r)
 
 /* What cgroup_resolve leaves for the host's sockets: sorted by id, one
  * path with hostile bytes, one id not found, memcg values or none. */
-static void host_cgroups(struct report *r)
+static void host_cgroups(struct snapshot *r)
 {
 	struct cgroups *cg = &r->cg;
 
@@ -360,7 +363,7 @@ static void host_cgroups(struct report *r)
 	r->cg_resolved = true;
 }
 
-static void build_host(struct report *r, enum snap snap)
+static void build_host(struct snapshot *r, enum snap snap)
 {
 	static const struct ifname ifn[] = { { 1, "lo" }, { 2, "eth0" } };
 
@@ -389,8 +392,8 @@ static void build_host(struct report *r, enum snap snap)
 		r->owners.task_tables = 3;
 		break;
 	case SNAP_CGROUP: host_cgroups(r); break;
-	case SNAP_FILTERED: r->filtered = r->partial = true; break;
-	case SNAP_MALFORMED: r->dstats.malformed = 2; break; /* report_derive sets partial */
+	case SNAP_FILTERED: r->dump_filtered = true; break; /* view_build sets partial */
+	case SNAP_MALFORMED: r->dstats.malformed = 2; break; /* view_build sets partial */
 	case SNAP_NO_RSV: r->sys.sysctl.mem_pcpu_rsv = maybe_none(); break;
 	case SNAP_NEGATIVE: r->sys.sockstat.mem_pages = val(300); break;
 	default: break;
@@ -399,7 +402,7 @@ static void build_host(struct report *r, enum snap snap)
 
 /* A healthy host seen with --no-owners: ordinary buffers, no drops since
  * boot, sockstat within the per-CPU tolerance of the sockets' pages. */
-static void build_quiet(struct report *r)
+static void build_quiet(struct snapshot *r)
 {
 	struct sock_rec s;
 
@@ -438,7 +441,7 @@ static void build_quiet(struct report *r)
  * reserve, pressure and some counters unreadable; five namespaces, one
  * skipped, one found through a process only (no name), one with its own
  * tcp_rmem under which a socket is at max. */
-static void build_netns(struct report *r)
+static void build_netns(struct snapshot *r)
 {
 	struct sysinfo *si = &r->sys;
 	struct sock_rec s;
@@ -488,8 +491,6 @@ static void build_netns(struct report *r)
 	r->netns[4].ino = 4026532500u;
 	r->netns[4].pid = 0;
 	snprintf(r->netns[4].name, sizeof(r->netns[4].name), "g"); /* one letter */
-	r->netns_skipped = 1;
-	r->partial = true;
 	r->cov.other_netns = val(1); /* the skipped one */
 	r->cov.unreadable_pids = val(3);
 
@@ -522,7 +523,7 @@ static void build_netns(struct report *r)
 }
 
 /* Nothing readable, nothing dumped: every value absent. */
-static void build_bare(struct report *r)
+static void build_bare(struct snapshot *r)
 {
 	r->page_size = 4096;
 	one_netns(r);
@@ -711,7 +712,7 @@ static void check_golden(const char *name, char *got, size_t len)
 
 /* Names from the passwd database for --by user (collected with the data,
  * sorted by uid); uid 1000 has none. */
-static void usernames(struct report *r)
+static void usernames(struct snapshot *r)
 {
 	static const struct user_ent users[] = {
 		{ 0, "root" }, { 33, "www-data" }, { 109, "postgres" }, { 1000, "" }
@@ -723,7 +724,7 @@ static void usernames(struct report *r)
 	r->nusers = sizeof(users) / sizeof(users[0]);
 }
 
-static void build(struct report *r, enum snap snap)
+static void build(struct snapshot *r, enum snap snap)
 {
 	memset(r, 0, sizeof(*r));
 	if (snap == SNAP_NETNS)
@@ -740,7 +741,8 @@ static void build(struct report *r, enum snap snap)
 static void test_golden(void **state)
 {
 	const struct gcase *g = *state;
-	struct report r;
+	struct snapshot r;
+	struct view v;
 	struct report_err e;
 	struct opts o;
 	char *text = NULL;
@@ -762,20 +764,22 @@ static void test_golden(void **state)
 	o.find = (struct find_opts){ FIND_DEFAULT_UNSENT_MIN, FIND_DEFAULT_ZERO_WINDOW,
 				     FIND_DEFAULT_UNREAD_MIN };
 	build(&r, g->snap);
-	r.by = o.by;
 	/* the snapshot writes the collection as it is, not derived; it was
 	 * collected for both families, so `VIEW --from` reads it back */
-	if (cmd_get(g->cmd)->raw)
+	if (cmd_get(g->cmd)->raw) {
 		r.cov.v4 = r.cov.v6 = true;
-	else
-		assert_int_equal(report_derive(&o, &r, &e), 0);
+		view_all(&r, &v);
+	} else {
+		assert_int_equal(view_build(&r, &o, &v, &e), 0);
+	}
 	if (o.by == BY_USER)
 		usernames(&r);
 	f = open_memstream(&text, &len);
 	assert_non_null(f);
-	assert_int_equal(cmd_get(g->cmd)->render(&r, &o, f), 0);
+	assert_int_equal(cmd_get(g->cmd)->render(&v, &o, f), 0);
 	assert_int_equal(fclose(f), 0);
-	report_free(&r);
+	view_free(&v);
+	snapshot_free(&r);
 	check_golden(g->name, text, len);
 	free(text);
 }

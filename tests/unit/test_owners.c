@@ -193,7 +193,7 @@ static void test_agg_over_scan(void **state)
 
 	(void)state;
 	scan_fixture(&t, &o);
-	assert_int_equal(agg_by_process(&t, &o, 4096, &g, &n), 0);
+	assert_int_equal(agg_by_process(&t, NULL, &o, 4096, &g, &n), 0);
 	assert_int_equal(n, 5); /* 100, 200, 500, the no-holder and time-wait rows */
 	for (size_t i = 0; i < n; i++) {
 		const struct sums *s = &g[i].s;
@@ -603,7 +603,7 @@ static void test_walk_errors(void **state)
 	assert_string_equal(h, "5000031/4");
 	/* the walk is incomplete: the rest is not claimed held by nobody, but it
 	 * is still the row of sockets with an inode and no holder seen */
-	assert_int_equal(agg_by_process(&t, &o, 4096, &g, &n), 0);
+	assert_int_equal(agg_by_process(&t, NULL, &o, 4096, &g, &n), 0);
 	assert_int_equal(n, 3);
 	for (size_t i = 0; i < n; i++)
 		if (g[i].proc == AGG_NO_HOLDER)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * test_prom.c - -o prom over hand-built reports: HELP and TYPE once per
+ * test_prom.c - -o prom over views of hand-built snapshots: HELP and TYPE once per
  * family with its samples together, groups (other included) adding up to the
  * total at every --top, a series for every finding rule, absent values
  * without a sample, names from the field tables.
@@ -10,14 +10,14 @@
 #include <stdio.h>
 
 #include "cmd/cmds.h"
-#include "model/report.h"
+#include "model/view.h"
 #include "render/out.h"
 
 #define PAGE 4096
 
 /* Six sockets in three cgroups (one of them twice as heavy) and one socket
  * without a cgroup id, on three ports; the cgroup paths are resolved. */
-static void build(struct report *r)
+static void build(struct snapshot *r)
 {
 	static const struct {
 		uint64_t cg;
@@ -56,14 +56,10 @@ static void build(struct report *r)
 	r->sys.sysctl.tcp_mem[0] = maybe_none(); /* absent: no sample */
 }
 
-/* Renders cmd with --by by and --top top_n (0: all) after deriving. */
-static char *render(enum cmd cmd, enum group_by by, size_t top_n, struct report *r)
+/* The options of cmd -o prom with --by by and --top top_n (0: all). */
+static struct opts prom_opts(enum cmd cmd, enum group_by by, size_t top_n)
 {
 	struct opts o;
-	struct report_err e;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f;
 
 	memset(&o, 0, sizeof(o));
 	o.cmd = cmd;
@@ -74,11 +70,37 @@ static char *render(enum cmd cmd, enum group_by by, size_t top_n, struct report 
 	o.want_v4 = o.want_v6 = true;
 	o.find = (struct find_opts){ FIND_DEFAULT_UNSENT_MIN, FIND_DEFAULT_ZERO_WINDOW,
 				     FIND_DEFAULT_UNREAD_MIN };
-	assert_int_equal(report_derive(&o, r, &e), 0);
-	f = open_memstream(&text, &len);
+	return o;
+}
+
+/* Renders view v with o. */
+static char *render_view(const struct view *v, const struct opts *o)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
 	assert_non_null(f);
-	assert_int_equal(out_render(r, &o, f), 0);
+	assert_int_equal(out_render(v, o, f), 0);
 	assert_int_equal(fclose(f), 0);
+	return text;
+}
+
+/* Renders cmd with --by by and --top top_n (0: all) over the view it builds
+ * of r; *ngroups (if not NULL): the view's groups. */
+static char *render(enum cmd cmd, enum group_by by, size_t top_n, const struct snapshot *r,
+		    size_t *ngroups)
+{
+	struct opts o = prom_opts(cmd, by, top_n);
+	struct report_err e;
+	struct view v;
+	char *text;
+
+	assert_int_equal(view_build(r, &o, &v, &e), 0);
+	text = render_view(&v, &o);
+	if (ngroups)
+		*ngroups = v.ngroups;
+	view_free(&v);
 	return text;
 }
 
@@ -175,16 +197,16 @@ static void test_families_once(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(bys) / sizeof(bys[0]); i++) {
 		for (int cmd = CMD_REPORT; cmd <= CMD_CHECK; cmd++) {
-			struct report r;
+			struct snapshot r;
 			char *t;
 
 			if (cmd == CMD_SOCKETS)
 				continue;
 			build(&r);
-			t = render((enum cmd)cmd, bys[i], 2, &r);
+			t = render((enum cmd)cmd, bys[i], 2, &r, NULL);
 			assert_true(check_families(t) > 3);
 			free(t);
-			report_free(&r);
+			snapshot_free(&r);
 		}
 	}
 }
@@ -200,11 +222,12 @@ static void test_groups_add_up(void **state)
 	(void)state;
 	for (size_t b = 0; b < sizeof(bys) / sizeof(bys[0]); b++) {
 		for (size_t top = 0; top <= 5; top++) {
-			struct report r;
+			struct snapshot r;
+			size_t ngroups;
 			char *t;
 
 			build(&r);
-			t = render(CMD_TOP, bys[b], top, &r);
+			t = render(CMD_TOP, bys[b], top, &r, &ngroups);
 			for (size_t k = 0; k < sizeof(sums) / sizeof(sums[0]); k++) {
 				char g[64], d[64];
 				size_t ng, nd;
@@ -217,12 +240,11 @@ static void test_groups_add_up(void **state)
 				assert_int_equal(nd, 1);
 				assert_int_equal(groups, total);
 				/* shown groups, and other */
-				assert_int_equal(ng,
-						 (top && top < r.ngroups ? top : r.ngroups) + 1);
+				assert_int_equal(ng, (top && top < ngroups ? top : ngroups) + 1);
 			}
 			assert_int_equal(sum_of(t, "sockmem_dumped_sockets", &(size_t){ 0 }), 6);
 			free(t);
-			report_free(&r);
+			snapshot_free(&r);
 		}
 	}
 }
@@ -231,13 +253,13 @@ static void test_groups_add_up(void **state)
  * without an id has no cgroup label; memcg values where known, no other. */
 static void test_cgroup_labels(void **state)
 {
-	struct report r;
+	struct snapshot r;
 	char *t;
 	size_t n;
 
 	(void)state;
 	build(&r);
-	t = render(CMD_TOP, BY_CGROUP, 0, &r);
+	t = render(CMD_TOP, BY_CGROUP, 0, &r, NULL);
 	/* 10000 + 20000 + 4096 + 0 (tu_sock: f 0) */
 	assert_contains(t, "sockmem_group_charged_bytes{by=\"cgroup\","
 			   "cgroup=\"/system.slice/a\\\"b\\\\c\\nd.service\"} 34096\n");
@@ -247,13 +269,16 @@ static void test_cgroup_labels(void **state)
 	assert_int_equal(sum_of(t, "sockmem_group_memcg_sock_bytes", &n), 8192);
 	assert_int_equal(n, 1);
 	free(t);
-	report_free(&r);
+	snapshot_free(&r);
 }
 
 /* One series per (id, severity) the rules know, 1 for what fired. */
 static void test_finding_series(void **state)
 {
-	struct report r;
+	struct snapshot r;
+	struct opts o = prom_opts(CMD_CHECK, BY_PROCESS, 0);
+	struct report_err e;
+	struct view v;
 	struct finding *fd;
 	const char *id;
 	enum sev sev;
@@ -269,12 +294,12 @@ static void test_finding_series(void **state)
 	assert_int_equal(udp, 4);
 	build(&r);
 	/* a TCP-only collection: no series for the UDP rules */
-	t = render(CMD_CHECK, BY_PROCESS, 0, &r);
+	t = render(CMD_CHECK, BY_PROCESS, 0, &r, NULL);
 	sum_of(t, "sockmem_finding_active", &n);
 	assert_int_equal(n, known - udp);
 	free(t);
 	r.cov.udp = true;
-	t = render(CMD_CHECK, BY_PROCESS, 0, &r);
+	t = render(CMD_CHECK, BY_PROCESS, 0, &r, NULL);
 	sum_of(t, "sockmem_finding_active", &n);
 	assert_int_equal(n, known);
 	assert_contains(t, "sockmem_finding_active{id=\"udp_drops\",severity=\"warning\"} 0\n");
@@ -285,39 +310,30 @@ static void test_finding_series(void **state)
 	assert_non_null(fd);
 	fd->id = "orphans";
 	fd->sev = SEV_WARNING;
-	free(r.findings);
-	r.findings = fd;
-	r.nfindings = 1;
-	{
-		struct opts o = { .cmd = CMD_CHECK, .fmt = FMT_PROM };
-		char *text = NULL;
-		size_t len = 0;
-		FILE *f = open_memstream(&text, &len);
-
-		o.cmd_name = "check";
-		assert_int_equal(out_render(&r, &o, f), 0);
-		assert_int_equal(fclose(f), 0);
-		assert_contains(text,
-				"sockmem_finding_active{id=\"orphans\",severity=\"warning\"} 1\n");
-		assert_contains(text,
-				"sockmem_finding_active{id=\"orphans\",severity=\"critical\"} 0\n");
-		assert_int_equal(sum_of(text, "sockmem_finding_active", &n), 1);
-		free(text);
-	}
-	report_free(&r);
+	assert_int_equal(view_build(&r, &o, &v, &e), 0);
+	free(v.findings);
+	v.findings = fd;
+	v.nfindings = 1;
+	t = render_view(&v, &o);
+	assert_contains(t, "sockmem_finding_active{id=\"orphans\",severity=\"warning\"} 1\n");
+	assert_contains(t, "sockmem_finding_active{id=\"orphans\",severity=\"critical\"} 0\n");
+	assert_int_equal(sum_of(t, "sockmem_finding_active", &n), 1);
+	free(t);
+	view_free(&v);
+	snapshot_free(&r);
 }
 
 /* system: names from the field table; absent values keep HELP and TYPE
  * but have no sample; counters end in _total; percentages are left out. */
 static void test_system_names(void **state)
 {
-	struct report r;
+	struct snapshot r;
 	char *t;
 
 	(void)state;
 	build(&r);
 	r.sys.tcpext[0] = maybe_of(5);
-	t = render(CMD_SYSTEM, BY_PROCESS, 0, &r);
+	t = render(CMD_SYSTEM, BY_PROCESS, 0, &r, NULL);
 	assert_contains(t, "\nsockmem_sockstat_mem_pages 40\n");
 	assert_contains(t, "\nsockmem_sockstat_mem_bytes 163840\n");
 	assert_contains(t, "# TYPE sockmem_tcp_mem_low_pages gauge\n# HELP");
@@ -329,7 +345,37 @@ static void test_system_names(void **state)
 	assert_contains(t, "\nsockmem_reconcile_sockets_pages 38\n");
 	assert_contains(t, "sockmem_build_info{version=\"");
 	free(t);
-	report_free(&r);
+	snapshot_free(&r);
+}
+
+/* A filtered view: the group series and the dumped totals are over the
+ * sockets it keeps (--sport 443: cgroup 12's two sockets), and the partial
+ * flag says sockets were left out. */
+static void test_filtered_view(void **state)
+{
+	struct snapshot r;
+	struct opts o = prom_opts(CMD_TOP, BY_CGROUP, 0);
+	struct report_err e;
+	struct view v;
+	size_t n;
+	char *t;
+
+	(void)state;
+	build(&r);
+	o.filt.sport[0] = (struct port_range){ 443, 443 };
+	o.filt.nsport = 1;
+	assert_int_equal(view_build(&r, &o, &v, &e), 0);
+	t = render_view(&v, &o);
+	assert_int_equal(sum_of(t, "sockmem_dumped_sockets", &n), 2);
+	assert_int_equal(sum_of(t, "sockmem_group_sockets", &n), 2);
+	assert_int_equal(n, 2); /* cgroup 12, and other */
+	assert_contains(t, "sockmem_group_sockets{by=\"cgroup\",cgroup=\"/kubepods/pod1\"} 2\n");
+	/* 5000 + 100000 (w) bytes */
+	assert_contains(t, "\nsockmem_dumped_charged_bytes 105000\n");
+	assert_contains(t, "\nsockmem_partial 1\n");
+	free(t);
+	view_free(&v);
+	snapshot_free(&r);
 }
 
 int main(void)
@@ -337,7 +383,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_families_once), cmocka_unit_test(test_groups_add_up),
 		cmocka_unit_test(test_cgroup_labels), cmocka_unit_test(test_finding_series),
-		cmocka_unit_test(test_system_names),
+		cmocka_unit_test(test_system_names),  cmocka_unit_test(test_filtered_view),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * test_render.c - whole views rendered by out_render from a report whose
+ * test_render.c - whole views rendered by out_render from a snapshot whose
  * system values come from a fixture proc tree (what --proc-root reads), no
  * kernel involved.
  */
@@ -8,17 +8,18 @@
 
 #include <malloc.h>
 #include <stdio.h>
+#include <sys/socket.h>
 
 #include "model/agg.h"
 #include "cmd/cmds.h"
 #include "render/out.h"
 #include "collect/procfs.h"
-#include "model/report.h"
+#include "model/view.h"
 
 #define FIX_NEGATIVE_MEM "tests/fixtures/negative-mem"
 
-/* A report with no sockets and the system values of the fixture at root. */
-static void load(struct report *r, const char *root)
+/* A snapshot with no sockets and the system values of the fixture at root. */
+static void load(struct snapshot *r, const char *root)
 {
 	struct procfs p;
 	const char *where = NULL;
@@ -29,16 +30,15 @@ static void load(struct report *r, const char *root)
 	assert_int_equal(procfs_open(&p, root), 0);
 	assert_int_equal(procfs_read_sysinfo(&p, &r->sys, &where), 0);
 	procfs_close(&p);
-	agg_totals(&r->socks, r->page_size, &r->totals);
-	agg_reconcile(&r->totals, r->sys.sockstat.mem_pages, r->ncpu, r->sys.sysctl.mem_pcpu_rsv,
-		      &r->rec);
 }
 
-/* Renders cmd in fmt with --by by (exact numbers with -n when numeric);
- * returns the malloc'd NUL-terminated text. */
-static char *render_opts(const struct report *r, enum cmd cmd, enum fmt fmt, enum group_by by,
+/* Renders cmd in fmt with --by by (exact numbers with -n when numeric) over
+ * the view of every socket; returns the malloc'd NUL-terminated text. */
+static char *render_opts(const struct snapshot *r, enum cmd cmd, enum fmt fmt, enum group_by by,
 			 bool numeric)
 {
+	struct report_err e;
+	struct view v;
 	struct opts o;
 	char *text = NULL;
 	size_t len = 0;
@@ -51,14 +51,17 @@ static char *render_opts(const struct report *r, enum cmd cmd, enum fmt fmt, enu
 	o.fmt = fmt;
 	o.by = by;
 	o.numeric = numeric;
-	assert_int_equal(out_render(r, &o, f), 0);
+	o.want_v4 = o.want_v6 = true;
+	assert_int_equal(view_build(r, &o, &v, &e), 0);
+	assert_int_equal(out_render(&v, &o, f), 0);
 	assert_int_equal(fclose(f), 0);
+	view_free(&v);
 	assert_int_equal(strlen(text), len);
 	return text;
 }
 
 /* Renders cmd in fmt with -n. */
-static char *render(const struct report *r, enum cmd cmd, enum fmt fmt)
+static char *render(const struct snapshot *r, enum cmd cmd, enum fmt fmt)
 {
 	return render_opts(r, cmd, fmt, BY_PROCESS, true);
 }
@@ -76,7 +79,7 @@ static void assert_contains(const char *text, const char *want)
  */
 static void test_negative_sockstat_mem(void **state)
 {
-	struct report r;
+	struct snapshot r;
 	char *t;
 
 	(void)state;
@@ -103,7 +106,7 @@ static void test_negative_sockstat_mem(void **state)
 /* The same fixture with its usual mem (1234 pages): 0.43%, 0.32%, 0.21%. */
 static void test_positive_sockstat_mem(void **state)
 {
-	struct report r;
+	struct snapshot r;
 	char *t;
 
 	(void)state;
@@ -118,7 +121,7 @@ static void test_positive_sockstat_mem(void **state)
  * "sockets: used") was missing from the table. */
 static void test_system_sockets_used(void **state)
 {
-	struct report r;
+	struct snapshot r;
 	char *t;
 
 	(void)state;
@@ -140,7 +143,7 @@ static void test_system_sockets_used(void **state)
  * is printed as it is. */
 static void test_ncpu_absent_is_null(void **state)
 {
-	struct report r;
+	struct snapshot r;
 	char *t;
 
 	(void)state;
@@ -159,7 +162,7 @@ static void test_ncpu_absent_is_null(void **state)
  * every format: above INT64_MAX, JSON once printed them negative. */
 static void test_sockets_json_u64(void **state)
 {
-	struct report r;
+	struct snapshot r;
 	struct sock_rec s = tu_sock(7, 1000, 0, 0, 0);
 	char *t;
 
@@ -223,7 +226,8 @@ static void test_json_streams(void **state)
 {
 	static cookie_io_functions_t io = { .write = sink_write };
 	struct sink k = { 0 };
-	struct report r;
+	struct snapshot r;
+	struct view v;
 	struct opts o;
 	size_t before;
 	FILE *f;
@@ -242,8 +246,9 @@ static void test_json_streams(void **state)
 	f = fopencookie(&k, "w", io);
 	assert_non_null(f);
 	setvbuf(f, NULL, _IONBF, 0);
+	view_all(&r, &v);
 	before = heap_used();
-	assert_int_equal(out_render(&r, &o, f), 0);
+	assert_int_equal(out_render(&v, &o, f), 0);
 	assert_int_equal(fclose(f), 0);
 	assert_true(k.bytes > 4u << 20);   /* a document of several MiB */
 	assert_true(k.writes > 16);	    /* in pieces */
@@ -255,7 +260,7 @@ static void test_json_streams(void **state)
 /* --- one field table per view: every format shows the same values --- */
 
 /* Renders with the given --by. */
-static char *render_by(const struct report *r, enum cmd cmd, enum fmt fmt, enum group_by by)
+static char *render_by(const struct snapshot *r, enum cmd cmd, enum fmt fmt, enum group_by by)
 {
 	return render_opts(r, cmd, fmt, by, false);
 }
@@ -318,7 +323,7 @@ static size_t columns_in_object(const char *header, const char *obj)
  * objects (skmem, tcp_info) besides. */
 static void test_sockets_fields_every_format(void **state)
 {
-	struct report r;
+	struct snapshot r;
 	struct sock_rec s = tu_sock(7, 1000, 1, 2, 3);
 	char *tsv, *json;
 	const char *obj;
@@ -348,7 +353,8 @@ static void test_sockets_fields_every_format(void **state)
 }
 
 /* top, for every --by: the TSV columns are the members of each JSON group
- * (plus "category" for processes, which TSV says in comm); the TSV total
+ * (plus "category" for processes, which TSV says in comm, and their
+ * "start_time", a key for machines that TSV leaves out); the TSV total
  * row holds what JSON's "totals" does, as the table's total line does. */
 static void test_top_fields_every_format(void **state)
 {
@@ -356,9 +362,7 @@ static void test_top_fields_every_format(void **state)
 
 	(void)state;
 	for (size_t b = 0; b < sizeof(bys) / sizeof(bys[0]); b++) {
-		struct report r;
-		struct report_err e;
-		struct opts o;
+		struct snapshot r;
 		char *tsv, *json, *table;
 		const char *grp, *tot, *last;
 		size_t ncol;
@@ -370,18 +374,13 @@ static void test_top_fields_every_format(void **state)
 			s.sport = (uint16_t)(1000 + i);
 			assert_int_equal(sock_table_add(&r.socks, &s), 1);
 		}
-		memset(&o, 0, sizeof(o));
-		o.cmd = CMD_TOP;
-		o.cmd_name = cmd_get(CMD_TOP)->name;
-		o.by = bys[b];
-		r.by = bys[b]; /* as report_build sets it */
-		assert_int_equal(report_derive(&o, &r, &e), 0);
 		tsv = render_by(&r, CMD_TOP, FMT_TSV, bys[b]);
 		json = render_by(&r, CMD_TOP, FMT_JSON, bys[b]);
 		table = render_by(&r, CMD_TOP, FMT_TABLE, bys[b]);
 		grp = strstr(json, "\"groups\":[\n{") + strlen("\"groups\":[\n");
 		ncol = columns_in_object(tsv, grp);
-		assert_int_equal(json_members(grp), ncol + (bys[b] == BY_PROCESS));
+		/* JSON-only for processes: category, start_time */
+		assert_int_equal(json_members(grp), ncol + 2 * (bys[b] == BY_PROCESS));
 
 		/* the last TSV row is the total: "total", empty keys, the totals */
 		last = strrchr(tsv, '\n');
@@ -400,8 +399,61 @@ static void test_top_fields_every_format(void **state)
 		free(tsv);
 		free(json);
 		free(table);
-		report_free(&r);
+		snapshot_free(&r);
 	}
+}
+
+/* A view's filter leaves sockets out of every format: -4 over a snapshot
+ * with an IPv4 and an IPv6 socket shows the IPv4 one only, and system's
+ * per-namespace count is the view's. */
+static void test_filtered_rows(void **state)
+{
+	struct snapshot r;
+	struct sock_rec s4 = tu_sock(7, 1000, 1, 2, 3), s6 = tu_sock(8, 1001, 1, 2, 3);
+	struct netns_ent ns = { .ino = 4026531840u };
+	struct report_err e;
+	struct view v;
+	struct opts o;
+	char *t = NULL;
+	size_t len = 0;
+
+	(void)state;
+	load(&r, FIX_HOST);
+	s4.netns_ino = s6.netns_ino = ns.ino;
+	s6.family = AF_INET6;
+	assert_int_equal(sock_table_add(&r.socks, &s4), 1);
+	assert_int_equal(sock_table_add(&r.socks, &s6), 1);
+	r.netns = &ns;
+	r.nnetns = 1;
+	r.all_netns = true;
+	memset(&o, 0, sizeof(o));
+	o.want_v4 = true; /* -4 */
+	for (int fmt = FMT_TABLE; fmt <= FMT_JSON; fmt++) {
+		FILE *f = open_memstream(&t, &len);
+
+		assert_non_null(f);
+		o.cmd = CMD_SOCKETS;
+		o.cmd_name = cmd_get(o.cmd)->name;
+		o.fmt = (enum fmt)fmt;
+		assert_int_equal(view_build(&r, &o, &v, &e), 0);
+		assert_int_equal(out_render(&v, &o, f), 0);
+		o.cmd = CMD_SYSTEM;
+		assert_int_equal(out_render(&v, &o, f), 0);
+		assert_int_equal(fclose(f), 0);
+		view_free(&v);
+		assert_contains(t, fmt == FMT_JSON  ? "\"cookie\":7,"
+				   : fmt == FMT_TSV ? "\t7\tinet\t"
+						    : " 7 inet ");
+		assert_null(strstr(t, "\"cookie\":8,"));
+		assert_null(strstr(t, "\t8\tinet6\t"));
+		assert_null(strstr(t, " 8 inet6 "));
+		assert_contains(t, fmt == FMT_JSON   ? "\"sockets\":1,\"inuse\""
+				   : fmt == FMT_TSV ? "namespaces.4026531840.sockets\t1\n"
+						    : "  sockets 1");
+		free(t);
+		t = NULL;
+	}
+	sock_table_free(&r.socks);
 }
 
 int main(void)
@@ -415,6 +467,7 @@ int main(void)
 		cmocka_unit_test(test_json_streams),
 		cmocka_unit_test(test_sockets_fields_every_format),
 		cmocka_unit_test(test_top_fields_every_format),
+		cmocka_unit_test(test_filtered_rows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,7 +15,7 @@
 
 #include "cmd/cmds.h"
 #include "collect/snapfile.h"
-#include "model/report.h"
+#include "model/view.h"
 #include "model/view.h"
 #include "render/out.h"
 #include "render/snapshot.h"
@@ -42,7 +42,7 @@ static struct sock_rec sock4(uint64_t cookie, const char *src, uint16_t sport, c
 	return s;
 }
 
-static void add_sock(struct report *r, const struct sock_rec *s)
+static void add_sock(struct snapshot *r, const struct sock_rec *s)
 {
 	assert_int_equal(sock_table_add(&r->socks, s), 1);
 }
@@ -73,7 +73,7 @@ static void fill_sysinfo(struct sysinfo *si)
 /* A collection as collect_live leaves it, with every kind of value: absent
  * ones, ones above INT64_MAX, text that is not UTF-8, holders, cgroups
  * with an unresolved id, a skipped namespace. */
-static void build(struct report *r)
+static void build(struct snapshot *r)
 {
 	struct sock_rec s;
 
@@ -245,7 +245,7 @@ static void eq_sock(const struct sock_rec *a, const struct sock_rec *b)
 	assert_int_equal(a->state, b->state);
 }
 
-static void eq_report(const struct report *a, const struct report *b)
+static void eq_snapshot(const struct snapshot *a, const struct snapshot *b)
 {
 	assert_true(a->when == b->when);
 	assert_true(a->page_size == b->page_size);
@@ -255,7 +255,7 @@ static void eq_report(const struct report *a, const struct report *b)
 	eq_maybe(a->cov.initial_netns, b->cov.initial_netns, "initial_netns");
 	eq_maybe(a->cov.other_netns, b->cov.other_netns, "other_netns");
 	eq_maybe(a->cov.unreadable_pids, b->cov.unreadable_pids, "unreadable_pids");
-	assert_int_equal(a->filtered, b->filtered);
+	assert_int_equal(a->dump_filtered, b->dump_filtered);
 	/* sysinfo */
 	eq_maybes(&a->sys.sockstat, &b->sys.sockstat, sizeof(a->sys.sockstat), "sockstat");
 	eq_maybes(&a->sys.proto, &b->sys.proto, sizeof(a->sys.proto), "protocols");
@@ -347,7 +347,7 @@ static void eq_report(const struct report *a, const struct report *b)
 /* ----------------------------------------------------------------- helpers */
 
 /* The document for r, malloc'd and NUL-terminated. */
-static char *emit(const struct report *r, size_t *len)
+static char *emit(const struct snapshot *r, size_t *len)
 {
 	struct outbuf b;
 	char *s;
@@ -364,10 +364,11 @@ static char *emit(const struct report *r, size_t *len)
 	return s;
 }
 
-/* Renders view cmd in fmt after filter and derive, as main does. */
-static char *render_view(struct report *r, enum cmd cmd, enum fmt fmt, enum group_by by)
+/* Renders view cmd in fmt over the view view_build gives, as main does. */
+static char *render_view(const struct snapshot *r, enum cmd cmd, enum fmt fmt, enum group_by by)
 {
 	struct report_err e = { 0 };
+	struct view v;
 	struct opts o;
 	char *text = NULL;
 	size_t len = 0;
@@ -382,17 +383,12 @@ static char *render_view(struct report *r, enum cmd cmd, enum fmt fmt, enum grou
 	o.find.unsent_min = FIND_DEFAULT_UNSENT_MIN;
 	o.find.zero_window = FIND_DEFAULT_ZERO_WINDOW;
 	o.find.unread_min = FIND_DEFAULT_UNREAD_MIN;
-	free(r->groups);
-	free(r->findings);
-	r->groups = NULL;
-	r->findings = NULL;
-	r->ngroups = r->nfindings = 0;
-	assert_int_equal(report_filter(&o, r, &e), 0);
-	assert_int_equal(report_derive(&o, r, &e), 0);
+	assert_int_equal(view_build(r, &o, &v, &e), 0);
 	f = open_memstream(&text, &len);
 	assert_non_null(f);
-	assert_int_equal(out_render(r, &o, f), 0);
+	assert_int_equal(out_render(&v, &o, f), 0);
 	assert_int_equal(fclose(f), 0);
+	view_free(&v);
 	return text;
 }
 
@@ -400,7 +396,7 @@ static char *render_view(struct report *r, enum cmd cmd, enum fmt fmt, enum grou
 
 static void test_round_trip(void **state)
 {
-	struct report a, b;
+	struct snapshot a, b;
 	char why[256] = "", *doc, *again;
 	size_t len, len2;
 
@@ -409,7 +405,7 @@ static void test_round_trip(void **state)
 	doc = emit(&a, &len);
 	if (snapfile_parse(doc, len, &b, why, sizeof(why)) != 0)
 		fail_msg("refused its own document: %s\n%s", why, doc);
-	eq_report(&a, &b);
+	eq_snapshot(&a, &b);
 	/* the values above INT64_MAX are strings, the rest numbers */
 	assert_non_null(strstr(doc, "\"cookie\":\"18364758544493064720\""));
 	assert_non_null(strstr(doc, "\"cgroup_id\":\"9223372036854775813\""));
@@ -427,15 +423,15 @@ static void test_round_trip(void **state)
 	assert_string_equal(doc, again);
 	free(again);
 	free(doc);
-	report_free(&a);
-	report_free(&b);
+	snapshot_free(&a);
+	snapshot_free(&b);
 }
 
 /* A collection with UDP: protocol per socket, the UDP system values (some
  * absent), the namespaces' UDP sysctls; all come back exactly. */
 static void test_round_trip_udp(void **state)
 {
-	struct report a, b;
+	struct snapshot a, b;
 	char why[256] = "", *doc;
 	size_t len;
 
@@ -455,7 +451,7 @@ static void test_round_trip_udp(void **state)
 	doc = emit(&a, &len);
 	if (snapfile_parse(doc, len, &b, why, sizeof(why)) != 0)
 		fail_msg("refused its own document: %s\n%s", why, doc);
-	eq_report(&a, &b);
+	eq_snapshot(&a, &b);
 	assert_int_equal(b.socks.v[0].protocol, SOCK_PROTO_UDP);
 	assert_int_equal(b.socks.v[1].protocol, SOCK_PROTO_TCP);
 	assert_true(b.netns[1].sysctl.udp_wmem_min.has && b.netns[1].sysctl.udp_wmem_min.v == 8192);
@@ -463,7 +459,7 @@ static void test_round_trip_udp(void **state)
 	assert_non_null(strstr(doc, "\"protocol\":\"udp\""));
 	assert_non_null(strstr(doc, "\"MemErrors\":null")); /* absent stays null */
 	free(doc);
-	report_free(&b);
+	snapshot_free(&b);
 	/* UDP only: no "tcp" in the list; an unknown protocol is refused */
 	a.cov.no_tcp = true;
 	doc = emit(&a, &len);
@@ -471,9 +467,9 @@ static void test_round_trip_udp(void **state)
 	assert_int_equal(snapfile_parse(doc, len, &b, why, sizeof(why)), 0);
 	assert_true(b.cov.no_tcp);
 	assert_true(b.cov.udp);
-	report_free(&b);
+	snapshot_free(&b);
 	free(doc);
-	report_free(&a);
+	snapshot_free(&a);
 }
 
 /* Every view in every format renders the loaded snapshot byte for byte as
@@ -493,7 +489,7 @@ static void test_renders_identical(void **state)
 	(void)state;
 	for (size_t v = 0; v < sizeof(views) / sizeof(views[0]); v++)
 		for (int fmt = FMT_TABLE; fmt <= FMT_JSON; fmt++) {
-			struct report a, b;
+			struct snapshot a, b;
 			size_t len;
 			char *doc, *x, *y;
 
@@ -508,15 +504,15 @@ static void test_renders_identical(void **state)
 			free(x);
 			free(y);
 			free(doc);
-			report_free(&a);
-			report_free(&b);
+			snapshot_free(&a);
+			snapshot_free(&b);
 		}
 }
 
 /* A dump limited by family and kernel filter says so after the round trip. */
 static void test_coverage(void **state)
 {
-	struct report a, b;
+	struct snapshot a, b;
 	char why[256] = "", *doc;
 	size_t len;
 
@@ -530,13 +526,13 @@ static void test_coverage(void **state)
 	assert_int_equal(filter_parse_cidr("2001:db8::/32", &a.cov.dump.dst[0]), 0);
 	assert_int_equal(filter_parse_cidr("10.1.2.3/8", &a.cov.dump.dst[1]), 0);
 	a.cov.dump.ndst = 2;
-	a.filtered = true;
+	a.dump_filtered = true;
 	a.cov.initial_netns = maybe_none();
 	a.cov.other_netns = maybe_of(0);
 	doc = emit(&a, &len);
 	assert_int_equal(snapfile_parse(doc, len, &b, why, sizeof(why)), 0);
-	eq_report(&a, &b);
-	report_free(&b);
+	eq_snapshot(&a, &b);
+	snapshot_free(&b);
 	free(doc);
 	a.cov.initial_netns = maybe_of(0);
 	a.cov.unreadable_pids = maybe_none();
@@ -548,17 +544,17 @@ static void test_coverage(void **state)
 				    "\"dport\":[],\"src\":[],"
 				    "\"dst\":[\"2001:db8::/32\",\"10.1.2.3/8\"]}"));
 	assert_int_equal(snapfile_parse(doc, len, &b, why, sizeof(why)), 0);
-	eq_report(&a, &b);
-	assert_true(b.filtered);
+	eq_snapshot(&a, &b);
+	assert_true(b.dump_filtered);
 	free(doc);
-	report_free(&a);
-	report_free(&b);
+	snapshot_free(&a);
+	snapshot_free(&b);
 }
 
 /* A collection without owners, cgroups or user names (--no-owners, system). */
 static void test_round_trip_sparse(void **state)
 {
-	struct report a, b;
+	struct snapshot a, b;
 	char why[256] = "", *doc, *again;
 	size_t len, len2;
 
@@ -577,7 +573,7 @@ static void test_round_trip_sparse(void **state)
 	assert_non_null(strstr(doc, "\"holders\":null"));
 	assert_non_null(strstr(doc, "\"hostname\":null"));
 	assert_int_equal(snapfile_parse(doc, len, &b, why, sizeof(why)), 0);
-	eq_report(&a, &b);
+	eq_snapshot(&a, &b);
 	assert_false(b.owners_scanned);
 	assert_false(b.cg_resolved);
 	assert_null(b.users);
@@ -585,15 +581,15 @@ static void test_round_trip_sparse(void **state)
 	assert_string_equal(doc, again);
 	free(again);
 	free(doc);
-	report_free(&a);
-	report_free(&b);
+	snapshot_free(&a);
+	snapshot_free(&b);
 }
 
 /* Members in another order (jq -S sorts them: "sockets" then comes before
  * "sysinfo" and "users") and other whitespace read the same. */
 static void test_member_order(void **state)
 {
-	struct report a, b;
+	struct snapshot a, b;
 	char why[256] = "", *doc, *again;
 	size_t len, len2;
 	json_error_t je;
@@ -612,16 +608,16 @@ static void test_member_order(void **state)
 		assert_true(strstr(sorted, "\"sockets\"") < strstr(sorted, "\"sysinfo\""));
 		if (snapfile_parse(sorted, strlen(sorted), &b, why, sizeof(why)) != 0)
 			fail_msg("refused sorted: %s", why);
-		eq_report(&a, &b);
+		eq_snapshot(&a, &b);
 		again = emit(&b, &len2);
 		assert_string_equal(doc, again);
 		free(again);
 		free(sorted);
-		report_free(&b);
+		snapshot_free(&b);
 	}
 	json_decref(j);
 	free(doc);
-	report_free(&a);
+	snapshot_free(&a);
 }
 
 /* ------------------------------------------------------------- refusals */
@@ -629,7 +625,7 @@ static void test_member_order(void **state)
 /* A small valid document (one socket held by pid 300). */
 static char *small_doc(void)
 {
-	struct report r;
+	struct snapshot r;
 	size_t len;
 	char *doc;
 
@@ -657,7 +653,7 @@ static char *small_doc(void)
 	r.ifnames[0] = (struct ifname){ 1, "lo" };
 	r.nifnames = 1;
 	doc = emit(&r, &len);
-	report_free(&r);
+	snapshot_free(&r);
 	return doc;
 }
 
@@ -680,7 +676,7 @@ static char *edit(const char *doc, const char *from, const char *to)
 /* Expects a refusal whose reason starts with want (and r left empty). */
 static void refused(const char *doc, size_t len, const char *want)
 {
-	struct report r;
+	struct snapshot r;
 	char why[256] = "";
 
 	memset(&r, 0xa5, sizeof(r));
@@ -775,12 +771,12 @@ static void test_refuse_newer_schema(void **state)
 	/* a minor version of the same major reads */
 	{
 		char *d = edit(doc, "sockmem/1", "sockmem/1.4");
-		struct report r;
+		struct snapshot r;
 		char why[256];
 
 		assert_int_equal(snapfile_parse(d, strlen(d), &r, why, sizeof(why)), 0);
 		assert_int_equal(r.socks.n, 2);
-		report_free(&r);
+		snapshot_free(&r);
 		free(d);
 	}
 	free(doc);
@@ -878,7 +874,7 @@ static void test_older_snapshot_loads(void **state)
 					     "snd_wscale",	  "rcv_wscale",
 					     "other_netns",	  "unreadable_pids" };
 	char *doc = small_doc();
-	struct report r;
+	struct snapshot r;
 	char why[256];
 
 	(void)state;
@@ -905,7 +901,7 @@ static void test_older_snapshot_loads(void **state)
 		assert_false(sock_has_ti(&r.socks.v[i], TI_RCV_WSCALE));
 		assert_false(sock_has_ti(&r.socks.v[i], TI_SND_WSCALE));
 	}
-	report_free(&r);
+	snapshot_free(&r);
 	drop_member(doc, "tcp_moderate_rcvbuf");
 	refused(doc, strlen(doc), "sysinfo.sysctl.tcp_moderate_rcvbuf: missing");
 	free(doc);
@@ -913,7 +909,7 @@ static void test_older_snapshot_loads(void **state)
 
 static void test_load_errors(void **state)
 {
-	struct report r;
+	struct snapshot r;
 	char why[256];
 
 	(void)state;
