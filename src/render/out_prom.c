@@ -46,7 +46,8 @@
 /* Sections of the system view whose values count events since boot. */
 static bool counter_section(const char *section)
 {
-	return section && strcmp(section, "tcpext") == 0;
+	return section && (strcmp(section, "tcpext") == 0 || strcmp(section, "udp_counters") == 0 ||
+			   strcmp(section, "udp6_counters") == 0);
 }
 
 static const char *unit_suffix(enum unit u)

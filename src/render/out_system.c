@@ -753,8 +753,6 @@ void out_system_each(const struct view *v,
 	struct sysfield f[SYSF_MAX];
 	size_t n = sys_fields(v, f, false);
 
-	/* the UDP fields have no metric names yet: not in -o prom */
 	for (size_t i = 0; i < n; i++)
-		if (f[i].line < TL_UDP_SOCKETS && (!f[i].section || strncmp(f[i].section, "udp", 3)))
-			fn(arg, f[i].section, f[i].key, f[i].v, f[i].unit);
+		fn(arg, f[i].section, f[i].key, f[i].v, f[i].unit);
 }

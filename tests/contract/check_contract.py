@@ -504,7 +504,7 @@ class Runner:
         if fmt == "prom":
             by = prom_by(out) or by  # without --by: cgroup where cgroup2 is mounted
             views = ["*"] + (["system", "top", f"top --by={by}", "check", "report"]
-                             if cmd == "report" else by_views(cmd, by))
+                             if cmd == "report" else by_views(cmd, by, udp))
             blk = Block(what, fmt, views, (cmd, cmd, by))
             parse_prom(blk, out)
             self.blocks.append(blk)
@@ -726,6 +726,8 @@ class Runner:
             self.run("system", fmt, ["-tu"], ns)
             self.run("check", fmt, ["-tu", *fopts], ns, ok=(3, 4))
         self.run("sockets", "table", ["-n", "-tu"], ns)
+        self.run("system", "prom", ["-tu"], ns)
+        self.run("check", "prom", ["-tu", *fopts], ns, ok=(3, 4))
         # -o prom: every view that has it, each --by, the default --by
         for by in BY_KEYS:
             self.run("top", "prom", ["--by", by], ns)
