@@ -344,6 +344,19 @@ static void test_system_names(void **state)
 	/* ceil of 10000, 24096, 5000, 100000, 300 and 8 bytes over 4096 */
 	assert_contains(t, "\nsockmem_reconcile_sockets_pages 38\n");
 	assert_contains(t, "sockmem_build_info{version=\"");
+	assert_null(strstr(t, "udp")); /* a TCP-only collection */
+	free(t);
+	/* with UDP: its values, counters as counters, udp_mem absent (no sample) */
+	r.cov.udp = true;
+	r.sys.sockstat.udp_mem_pages = maybe_of(7);
+	r.sys.udp6[UC_RCVBUF_ERRORS] = maybe_of(308);
+	t = render(CMD_SYSTEM, BY_PROCESS, 0, &r, NULL);
+	assert_contains(t, "\nsockmem_udp_mem_pages 7\n");
+	assert_contains(t, "\nsockmem_udp_mem_bytes 28672\n");
+	assert_contains(t, "# TYPE sockmem_udp6_counters_rcvbuf_errors_total counter\n"
+			   "sockmem_udp6_counters_rcvbuf_errors_total 308\n");
+	assert_null(strstr(t, "\nsockmem_udp_mem_low_pages "));
+	assert_contains(t, "\nsockmem_udp_reconcile_gap_pages 7\n"); /* no UDP socket */
 	free(t);
 	snapshot_free(&r);
 }
