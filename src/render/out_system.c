@@ -245,11 +245,10 @@ static size_t sys_fields(const struct view *v, struct sysfield *f, bool table)
 /* Appends, when one namespace was dumped and others can exist, what the
  * dump left out: the other namespaces, and the part of sockstat outside the
  * dumped sockets beyond the per-CPU tolerance. */
-static void scope_clause(const struct view *v, char *buf, size_t len)
+static void scope_clause(const struct view *v, const struct reconcile *rc, char *buf, size_t len)
 {
 	const struct snapshot *r = v->snap;
 	const struct coverage *c = &r->cov;
-	const struct reconcile *rc = &v->rec;
 	size_t k = strlen(buf);
 	char h[32];
 
@@ -334,8 +333,8 @@ static void proto_sentence(const struct view *v, const struct reconcile *rc, con
 		    "with heavy traffic.",
 		    (long long)-rc->gap_pages.v, (long long)rc->tolerance_pages.v,
 		    strcmp(proto, "TCP") == 0 ? "tcp_mem" : "udp_mem");
-	if (rc == &v->rec)
-		scope_clause(v, buf, len);
+	/* UDP mem is host-wide too: the same namespace caveat */
+	scope_clause(v, rc, buf, len);
 }
 
 static void reconcile_sentence(const struct view *v, char *buf, size_t len)
