@@ -22,7 +22,8 @@ int diag_parse(const struct nlmsghdr *nlh, struct sock_rec *rec);
 
 /* Kernel-side filtering of a dump (state mask and optional bytecode). */
 struct diag_req {
-	uint32_t states;      /* bit (1 << TCP_*) */
+	uint8_t protocol;     /* enum sock_proto: which inet_diag handler dumps */
+	uint32_t states;      /* bit (1 << TCP_*); UDP uses the same numbers (CLOSE: bound) */
 	const void *bytecode; /* INET_DIAG_REQ_BYTECODE, or NULL */
 	size_t bytecode_len;
 };
@@ -31,6 +32,7 @@ struct diag_req {
 struct diag_sink {
 	struct sock_table *t; /* records, deduplicated by cookie */
 	uint64_t netns_ino;   /* tagged on every record */
+	uint8_t protocol;     /* enum sock_proto, tagged on every record */
 	uint64_t messages;    /* SOCK_DIAG_BY_FAMILY replies seen */
 	uint64_t malformed;   /* replies diag_parse rejected */
 };
@@ -47,7 +49,7 @@ struct diag_err {
 };
 
 /*
- * Dumps every TCP socket of one family (AF_INET or AF_INET6) in the calling
+ * Dumps every socket of req->protocol (TCP or UDP) of one family (AF_INET or AF_INET6) in the calling
  * thread's network namespace into t (deduplicated by cookie), tagging each
  * record with netns_ino. Returns 0 or -errno; on error *e names the step and
  * carries the kernel's message when it sent one.

@@ -31,6 +31,10 @@ int procfs_parse_sockstat(const char *text, struct sockstat *out);
 int procfs_parse_sockstat6(const char *text, struct sockstat *out);
 int procfs_parse_protocols(const char *text, struct protocols *out);
 int procfs_parse_netstat(const char *text, struct maybe out[TX_N]);
+/* The Udp counters of /proc/net/snmp (header line, then values line). */
+int procfs_parse_snmp_udp(const char *text, struct maybe out[UC_N]);
+/* The Udp6 counters of /proc/net/snmp6 ("Udp6Name value" lines). */
+int procfs_parse_snmp6_udp(const char *text, struct maybe out[UC_N]);
 
 /* Parses up to n whitespace-separated integers; fills out[], returns the count or -EINVAL. */
 int procfs_parse_ints(const char *text, struct maybe *out, int n);

@@ -78,6 +78,11 @@ void agg_add(struct sums *s, const struct sock_rec *r, uint64_t page_size);
 void agg_totals(const struct sock_table *t, const unsigned char *keep, uint64_t page_size,
 		struct sums *out);
 
+/* Sums the sockets of one protocol (enum sock_proto) that keep keeps (as
+ * for agg_totals) once. */
+void agg_totals_proto(const struct sock_table *t, const unsigned char *keep, unsigned proto,
+		      uint64_t page_size, struct sums *out);
+
 /* Whether a group's proc names a process (not one of the AGG_ rows). */
 static inline bool agg_is_proc(uint32_t proc)
 {

@@ -36,6 +36,7 @@ struct opts {
 	bool stats;	       /* --stats: dump statistics on stderr */
 	enum owner_walk owner_walk; /* --owner-walk */
 	bool want_v4, want_v6; /* -4 / -6 (both true by default) */
+	bool want_tcp, want_udp; /* -t / -u (neither given: TCP only) */
 	enum agg_sort sort;
 	enum group_by by;   /* --by */
 	struct filter filt; /* --state, --sport, --src, --pid, ... */

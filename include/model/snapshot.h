@@ -35,6 +35,8 @@ struct user_ent {
 /* What the netlink dumps were limited to (a snapshot records it). */
 struct coverage {
 	bool v4, v6;	    /* families dumped */
+	bool udp;	    /* UDP dumped too */
+	bool no_tcp;	    /* TCP not dumped (-u alone); zero: TCP, as before UDP */
 	struct filter dump; /* the kernel-side conditions only: states, ports,
 			       * addresses (no pid, comm, uid or cgroup) */
 	/* the namespace scope: */

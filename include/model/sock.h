@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* sock.h - one record per TCP socket from the inet_diag dump, and the table. */
+/* sock.h - one record per TCP or UDP socket from the inet_diag dump, and the table. */
 #ifndef SOCKMEM_SOCK_H
 #define SOCKMEM_SOCK_H
 
@@ -60,6 +60,17 @@ enum sock_tcp_state {
 	SOCK_TCP_NSTATES
 };
 
+/* Transport protocol of a record. TCP is 0 so that a zeroed record (and a
+ * snapshot written before UDP was collected) is TCP. */
+enum sock_proto {
+	SOCK_PROTO_TCP = 0,
+	SOCK_PROTO_UDP = 1,
+	SOCK_PROTO_N
+};
+
+/* "tcp" or "udp" (the JSON/TSV spelling); "?" if out of range. */
+const char *sock_proto_name(unsigned proto);
+
 /* ss-style flag bits for present optional parts of a record. */
 #define SOCK_HAS_CGROUP 0x1u
 
@@ -83,6 +94,7 @@ struct sock_rec {
 	uint8_t state;	 /* enum sock_tcp_state */
 	uint8_t skmem_n; /* 0 = no skmem (TIME-WAIT, SYN-RECV) */
 	uint8_t flags;
+	uint8_t protocol; /* enum sock_proto */
 };
 
 /* Growable array of records with a cookie index for deduplication. */

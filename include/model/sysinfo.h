@@ -13,13 +13,32 @@ struct sockstat {
 	struct maybe inuse, orphan, tw, alloc, mem_pages;
 	struct maybe inuse6;	   /* sockstat6 TCP6 inuse */
 	struct maybe sockets_used; /* "sockets: used" */
+	/* "UDP: inuse N mem P" (inuse per netns, mem host-global pages) and
+	 * sockstat6 "UDP6: inuse N" */
+	struct maybe udp_inuse, udp_mem_pages, udp_inuse6;
 };
 
 /* The TCP row of /proc/net/protocols, parsed by header name. */
 struct protocols {
 	struct maybe memory_pages; /* -1 from the kernel stays -1 */
 	struct maybe pressure;	   /* 1 yes, 0 no; absent for "NI" */
+	struct maybe udp_memory_pages; /* the UDP row's memory column */
+	struct maybe udp_pressure;     /* the UDP row's press: absent for "NI" */
 };
+
+/* Udp (/proc/net/snmp) and Udp6 (/proc/net/snmp6) counters sockmem reports,
+ * per network namespace. MemErrors is 5.x+ (absent on older kernels). */
+enum udpc {
+	UC_IN_DATAGRAMS,
+	UC_IN_ERRORS,
+	UC_RCVBUF_ERRORS,
+	UC_SNDBUF_ERRORS,
+	UC_MEM_ERRORS,
+	UC_IGNORED_MULTI,
+	UC_N
+};
+/* The names as /proc/net/snmp spells them ("InDatagrams"; snmp6 prefixes "Udp6"). */
+extern const char *const procfs_udp_names[UC_N];
 
 /* TcpExt counters sockmem reports (name order in procfs.c). */
 enum tcpext {
@@ -54,6 +73,8 @@ struct sysctls {
 	struct maybe tcp_shrink_window; /* 6.5+, per netns; absent on older kernels */
 	struct maybe rmem_max, wmem_max, rmem_default, wmem_default;
 	struct maybe mem_pcpu_rsv; /* pages */
+	struct maybe udp_mem[3];   /* pages: low, pressure, high; host-global */
+	struct maybe udp_rmem_min, udp_wmem_min; /* bytes; per netns */
 };
 
 /* Everything system-wide that sockmem reads from /proc. */
@@ -62,6 +83,7 @@ struct sysinfo {
 	struct protocols proto;
 	struct maybe tcpext[TX_N];
 	struct sysctls sysctl;
+	struct maybe udp[UC_N], udp6[UC_N]; /* Udp and Udp6 counters */
 	/* 1: the per-namespace values (TcpExt counters...) come from the initial
 	 * network namespace, so they count since boot; 0: from a child namespace
 	 * (no net.ipv4.tcp_mem there), counting since it was created; absent:
@@ -73,10 +95,16 @@ struct sysinfo {
 };
 
 /* Copies the per-network-namespace values of ns (sockstat inuse/tw/inuse6,
- * TcpExt counters, tcp_rmem, tcp_wmem, tcp_adv_win_scale,
+ * UDP inuse and inuse6, TcpExt and Udp/Udp6 counters, udp_rmem_min, udp_wmem_min, tcp_rmem, tcp_wmem, tcp_adv_win_scale,
  * tcp_moderate_rcvbuf, tcp_notsent_lowat, tcp_shrink_window, initial_netns) over
  * home, keeping home's host-global values. */
 void procfs_overlay_netns(struct sysinfo *home, const struct sysinfo *ns);
+
+/* Clears the UDP values of si (sockstat, protocols, sysctls, counters): a
+ * TCP-only collection holds none, as its snapshot writes none. */
+void sysinfo_drop_udp(struct sysinfo *si);
+/* The same for a sysctl set alone (a namespace's). */
+void sysctls_drop_udp(struct sysctls *sc);
 
 /* Whether kernel release text ("6.18.44-foo") is at least major.minor:
  * 1 or 0, absent when it does not start with "MAJOR.MINOR". */

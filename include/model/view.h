@@ -26,7 +26,9 @@ struct view {
 	struct sums totals; /* kept sockets, each once */
 	struct group *groups;
 	size_t ngroups;
-	struct reconcile rec;
+	struct reconcile rec;	 /* TCP sockets against sockstat TCP mem */
+	struct sums proto_totals[SOCK_PROTO_N]; /* kept sockets of each protocol */
+	struct reconcile udp_rec; /* UDP sockets against sockstat UDP mem (cov.udp) */
 	bool partial;	      /* the view does not hold every socket (any reason below) */
 	bool filtered;	      /* a filter or -4/-6 left sockets out (at collection or here) */
 	size_t netns_skipped; /* --all-netns: namespaces that could not be entered */
@@ -105,5 +107,8 @@ struct group_key view_sock_key(const struct sock_rec *s);
 /* Orders keys (kind, id, then start time, absent first); 0 when they name
  * the same thing. */
 int group_key_cmp(const struct group_key *a, const struct group_key *b);
+
+/* Whether -t/-u select s (neither given: TCP only). */
+bool view_protocol_wanted(const struct opts *o, const struct sock_rec *s);
 
 #endif

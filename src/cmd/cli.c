@@ -26,6 +26,8 @@ void cli_usage(FILE *f)
 	      "  -n, --numeric      exact byte counts in tables\n"
 	      "  -4, --ipv4         IPv4 sockets only\n"
 	      "  -6, --ipv6         IPv6 sockets only\n"
+	      "  -t, --tcp          TCP sockets (the default)\n"
+	      "  -u, --udp          UDP sockets (-tu: both)\n"
 	      "      --top N        at most N groups in top/report\n"
 	      "      --by KEY       group top by process (default), cgroup, user, port, state, "
 	      "netns\n"
@@ -335,6 +337,8 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 		{ "no-header", no_argument, NULL, 'H' },
 		{ "numeric", no_argument, NULL, 'n' },
 		{ "ipv4", no_argument, NULL, '4' },
+		{ "tcp", no_argument, NULL, 't' },
+		{ "udp", no_argument, NULL, 'u' },
 		{ "ipv6", no_argument, NULL, '6' },
 		{ "top", required_argument, NULL, OPT_TOP },
 		{ "sort", required_argument, NULL, OPT_SORT },
@@ -385,7 +389,7 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 	for (;;) {
 		int before = optind;
 
-		c = getopt_long(argc, argv, "+:o:jHn46hVN:", lopts, NULL);
+		c = getopt_long(argc, argv, "+:o:jHn46tuhVN:", lopts, NULL);
 		if (c == -1) {
 			/* getopt stepped over a "--" just now (not an option's value
 			 * "--"): every later word is a command word, and getopt must
@@ -436,6 +440,8 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 		case 'n': o->numeric = true; break;
 		case '4': only4 = 1; break;
 		case '6': only6 = 1; break;
+		case 't': o->want_tcp = true; break;
+		case 'u': o->want_udp = true; break;
 		case OPT_TOP: {
 			int64_t v;
 			const char *end;
@@ -559,6 +565,9 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 	/* -4 and -6 together mean both, as in ss. */
 	o->want_v4 = only4 || !only6;
 	o->want_v6 = only6 || !only4;
+	/* -t and -u together mean both; neither: TCP only, as before UDP. */
+	if (!o->want_udp)
+		o->want_tcp = true;
 	if (check_plot(o, fmt_given || o->fmt == FMT_JSON, err, errlen) ||
 	    check_operands(o, err, errlen))
 		return EXIT_USAGE;

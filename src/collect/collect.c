@@ -69,12 +69,18 @@ static int fail_dump(struct report_err *e, const struct diag_err *de, int err)
 static int dump_here(const struct opts *o, const struct diag_req *req, uint64_t ino,
 		     struct snapshot *r, struct diag_err *de)
 {
+	struct diag_req rq = *req;
 	int err = 0;
 
-	if (o->want_v4)
-		err = diag_dump(AF_INET, req, ino, &r->socks, &r->dstats, de);
-	if (!err && o->want_v6)
-		err = diag_dump(AF_INET6, req, ino, &r->socks, &r->dstats, de);
+	for (int p = 0; p < SOCK_PROTO_N && !err; p++) {
+		if (!(p == SOCK_PROTO_UDP ? o->want_udp : o->want_tcp || !o->want_udp))
+			continue;
+		rq.protocol = (uint8_t)p;
+		if (o->want_v4)
+			err = diag_dump(AF_INET, &rq, ino, &r->socks, &r->dstats, de);
+		if (!err && o->want_v6)
+			err = diag_dump(AF_INET6, &rq, ino, &r->socks, &r->dstats, de);
+	}
 	return err;
 }
 
@@ -339,6 +345,8 @@ static void set_coverage(const struct opts *o, struct snapshot *r)
 
 	r->cov.v4 = o->want_v4;
 	r->cov.v6 = o->want_v6;
+	r->cov.no_tcp = o->want_udp && !o->want_tcp;
+	r->cov.udp = o->want_udp;
 	memset(d, 0, sizeof(*d));
 	d->states = o->filt.states;
 	memcpy(d->sport, o->filt.sport, sizeof(d->sport));
@@ -438,7 +446,8 @@ int collect_live(const struct opts *o, unsigned need, struct snapshot *r, struct
 {
 	struct procfs p;
 	uint8_t bc[4096];
-	struct diag_req req = { o->filt.states ? o->filt.states : ALL_STATES, NULL, 0 };
+	struct diag_req req = { SOCK_PROTO_TCP, o->filt.states ? o->filt.states : ALL_STATES,
+				NULL, 0 };
 	const char *where = NULL;
 	int err, home = -1, rc = -1;
 	long ps = sysconf(_SC_PAGESIZE), nc = sysconf(_SC_NPROCESSORS_CONF);
@@ -487,6 +496,11 @@ out:
 			rc = report_fail(e, "returning to the original network namespace", err);
 	}
 	procfs_close(&p);
+	if (!r->cov.udp) { /* read with the rest; a TCP-only collection keeps none */
+		sysinfo_drop_udp(&r->sys);
+		for (size_t i = 0; i < r->nnetns; i++)
+			sysctls_drop_udp(&r->netns[i].sysctl);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	r->collect_usec =
 	    maybe_of((int64_t)(t1.tv_sec - t0.tv_sec) * 1000000 + (t1.tv_nsec - t0.tv_nsec) / 1000);

@@ -39,6 +39,7 @@ int diag_dump_msg(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	}
 	rec.netns_ino = d->netns_ino;
+	rec.protocol = d->protocol;
 	err = sock_table_add(d->t, &rec);
 	if (err < 0) {
 		errno = -err;
@@ -55,10 +56,13 @@ static void build_request(struct nlmsghdr *nlh, int family, const struct diag_re
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
 	req->sdiag_family = (uint8_t)family;
-	req->sdiag_protocol = IPPROTO_TCP;
+	req->sdiag_protocol = rq->protocol == SOCK_PROTO_UDP ? IPPROTO_UDP : IPPROTO_TCP;
 	req->idiag_states = rq->states;
-	/* Only what sockmem reads: each tcp_info costs the kernel a socket lock. */
-	req->idiag_ext = (1 << (INET_DIAG_SKMEMINFO - 1)) | (1 << (INET_DIAG_INFO - 1));
+	/* Only what sockmem reads: each tcp_info costs the kernel a socket lock.
+	 * UDP has no tcp_info (udp_diag's info size is 0): skmem only. */
+	req->idiag_ext = 1 << (INET_DIAG_SKMEMINFO - 1);
+	if (rq->protocol != SOCK_PROTO_UDP)
+		req->idiag_ext |= 1 << (INET_DIAG_INFO - 1);
 	req->id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
 	req->id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
 	if (rq->bytecode && rq->bytecode_len)
@@ -79,7 +83,7 @@ int diag_dump(int family, const struct diag_req *rq, uint64_t netns_ino, struct 
 	}
 	for (int attempt = 0;; attempt++) {
 		struct nlmsghdr *nlh = mnl_nlmsg_put_header(reqbuf);
-		struct diag_sink d = { t, netns_ino, 0, 0 };
+		struct diag_sink d = { t, netns_ino, rq->protocol, 0, 0 };
 		struct nl n;
 
 		/* A fresh socket per attempt: the old one may still hold the
@@ -101,7 +105,10 @@ int diag_dump(int family, const struct diag_req *rq, uint64_t netns_ino, struct 
 		if (err != -EINTR || attempt + 1 >= DIAG_RETRIES || sig_interrupted())
 			break;
 	}
-	if (err)
+	if (err && rq->protocol == SOCK_PROTO_UDP)
+		e->where = family == AF_INET6 ? "netlink dump (UDP, AF_INET6)"
+					      : "netlink dump (UDP, AF_INET)";
+	else if (err)
 		e->where =
 		    family == AF_INET6 ? "netlink dump (AF_INET6)" : "netlink dump (AF_INET)";
 	return err;

@@ -130,6 +130,14 @@ int procfs_parse_sockstat(const char *text, struct sockstat *out)
 	if (!tcp)
 		return -EINVAL;
 	parse_pairs(tcp, keys, vals, 5);
+	const char *udp = find_line(text, "UDP:");
+
+	if (udp) {
+		const char *k[] = { "inuse", "mem" };
+		struct maybe *v[] = { &out->udp_inuse, &out->udp_mem_pages };
+
+		parse_pairs(udp, k, v, 2);
+	}
 	return 0;
 }
 
@@ -138,10 +146,16 @@ int procfs_parse_sockstat6(const char *text, struct sockstat *out)
 	const char *keys[] = { "inuse" };
 	struct maybe *vals[] = { &out->inuse6 };
 	const char *tcp = find_line(text, "TCP6:");
+	const char *udp = find_line(text, "UDP6:");
 
 	if (!tcp)
 		return -EINVAL;
 	parse_pairs(tcp, keys, vals, 1);
+	if (udp) {
+		struct maybe *v[] = { &out->udp_inuse6 };
+
+		parse_pairs(udp, keys, v, 1);
+	}
 	return 0;
 }
 
@@ -173,19 +187,22 @@ static const char *column_at(const char *line, int i)
 	return (*s && *s != '\n') ? s : NULL;
 }
 
-int procfs_parse_protocols(const char *text, struct protocols *out)
+/* Parses the memory and press columns of the row named name. */
+static int protocols_row(const char *text, const char *name, struct maybe *mem,
+			 struct maybe *press)
 {
 	int cmem = column_of(text, "memory");
 	int cpress = column_of(text, "press");
 	int cname = column_of(text, "protocol");
+	size_t nl = strlen(name);
 	const char *row = NULL;
 
 	if (cmem < 0 || cpress < 0 || cname < 0)
 		return -EINVAL;
 	for (const char *l = strchr(text, '\n'); l && l[1]; l = strchr(l + 1, '\n')) {
-		const char *name = column_at(l + 1, cname);
+		const char *c = column_at(l + 1, cname);
 
-		if (name && tok_len(name) == 3 && strncmp(name, "TCP", 3) == 0) {
+		if (c && tok_len(c) == nl && strncmp(c, name, nl) == 0) {
 			row = l + 1;
 			break;
 		}
@@ -196,25 +213,40 @@ int procfs_parse_protocols(const char *text, struct protocols *out)
 	int64_t v;
 
 	if (m && num_i64_prefix(m, NULL, &v) == 0)
-		out->memory_pages = maybe_of(v);
+		*mem = maybe_of(v);
 	if (p && strncmp(p, "yes", 3) == 0 && tok_len(p) == 3)
-		out->pressure = maybe_of(1);
+		*press = maybe_of(1);
 	else if (p && strncmp(p, "no", 2) == 0 && tok_len(p) == 2)
-		out->pressure = maybe_of(0);
+		*press = maybe_of(0);
 	return 0;
 }
 
-int procfs_parse_netstat(const char *text, struct maybe out[TX_N])
+int procfs_parse_protocols(const char *text, struct protocols *out)
 {
-	const char *names = find_line(text, "TcpExt:");
+	int err = protocols_row(text, "TCP", &out->memory_pages, &out->pressure);
+
+	if (err)
+		return err;
+	/* a kernel without UDP (impossible in practice) leaves it absent */
+	protocols_row(text, "UDP", &out->udp_memory_pages, &out->udp_pressure);
+	return 0;
+}
+
+/* Reads a "Prefix: Name Name ...\nPrefix: 1 2 ..." pair of lines (netstat,
+ * snmp): the values of the n names wanted into out. */
+static int parse_table(const char *text, const char *prefix, const char *const *want, int n,
+		       struct maybe *out)
+{
+	size_t pl = strlen(prefix);
+	const char *names = find_line(text, prefix);
 	const char *vals;
 
 	if (!names)
 		return -EINVAL;
 	vals = strchr(names, '\n');
-	if (!vals || strncmp(vals + 1, "TcpExt:", 7) != 0)
+	if (!vals || strncmp(vals + 1, prefix, pl) != 0)
 		return -EINVAL;
-	vals += 8;
+	vals += 1 + pl;
 	for (;;) {
 		names = skip_ws(names);
 		vals = skip_ws(vals);
@@ -224,14 +256,45 @@ int procfs_parse_netstat(const char *text, struct maybe out[TX_N])
 
 		if (nl == 0 || num_i64_prefix(vals, &e, &v) != 0)
 			break;
-		for (int i = 0; i < TX_N; i++)
-			if (strlen(procfs_tcpext_names[i]) == nl &&
-			    strncmp(procfs_tcpext_names[i], names, nl) == 0)
+		for (int i = 0; i < n; i++)
+			if (strlen(want[i]) == nl && strncmp(want[i], names, nl) == 0)
 				out[i] = maybe_of(v);
 		names += nl;
 		vals = e;
 	}
 	return 0;
+}
+
+int procfs_parse_netstat(const char *text, struct maybe out[TX_N])
+{
+	return parse_table(text, "TcpExt:", procfs_tcpext_names, TX_N, out);
+}
+
+int procfs_parse_snmp_udp(const char *text, struct maybe out[UC_N])
+{
+	return parse_table(text, "Udp:", procfs_udp_names, UC_N, out);
+}
+
+int procfs_parse_snmp6_udp(const char *text, struct maybe out[UC_N])
+{
+	int found = 0;
+
+	/* one "Udp6Name<spaces>value" per line; UdpLite6 lines do not match */
+	for (const char *l = text; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+		size_t nl = tok_len(l);
+		int64_t v;
+
+		if (nl <= 4 || strncmp(l, "Udp6", 4) != 0)
+			continue;
+		if (num_i64_prefix(skip_ws(l + nl), NULL, &v) != 0)
+			continue;
+		found = 1;
+		for (int i = 0; i < UC_N; i++)
+			if (strlen(procfs_udp_names[i]) == nl - 4 &&
+			    strncmp(procfs_udp_names[i], l + 4, nl - 4) == 0)
+				out[i] = maybe_of(v);
+	}
+	return found ? 0 : -EINVAL;
 }
 
 int procfs_parse_ints(const char *text, struct maybe *out, int n)
@@ -308,6 +371,10 @@ int procfs_read_sysinfo(const struct procfs *p, struct sysinfo *si, const char *
 		procfs_parse_protocols(buf, &si->proto);
 	if (procfs_read(p, "net/netstat", buf, bufsz) > 0)
 		procfs_parse_netstat(buf, si->tcpext);
+	if (procfs_read(p, "net/snmp", buf, bufsz) > 0)
+		procfs_parse_snmp_udp(buf, si->udp);
+	if (procfs_read(p, "net/snmp6", buf, bufsz) > 0)
+		procfs_parse_snmp6_udp(buf, si->udp6);
 
 	read_ints(p, "sys/net/ipv4/tcp_mem", sc->tcp_mem, 3);
 	read_ints(p, "sys/net/ipv4/tcp_rmem", sc->tcp_rmem, 3);
@@ -322,6 +389,9 @@ int procfs_read_sysinfo(const struct procfs *p, struct sysinfo *si, const char *
 	read_ints(p, "sys/net/core/rmem_default", &sc->rmem_default, 1);
 	read_ints(p, "sys/net/core/wmem_default", &sc->wmem_default, 1);
 	read_ints(p, "sys/net/core/mem_pcpu_rsv", &sc->mem_pcpu_rsv, 1);
+	read_ints(p, "sys/net/ipv4/udp_mem", sc->udp_mem, 3);
+	read_ints(p, "sys/net/ipv4/udp_rmem_min", &sc->udp_rmem_min, 1);
+	read_ints(p, "sys/net/ipv4/udp_wmem_min", &sc->udp_wmem_min, 1);
 	si->initial_netns = initial_netns(p, sc);
 	read_line(p, "sys/kernel/hostname", si->hostname, sizeof(si->hostname));
 	read_line(p, "sys/kernel/osrelease", si->release, sizeof(si->release));

@@ -165,7 +165,7 @@ static int read_holders(struct rd *d, json_t *el, const char *path, uint32_t idx
 static int sock_el(struct rd *d, json_t *el, const char *path, size_t i, void *ctx)
 {
 	struct sock_rec s;
-	json_t *fam;
+	json_t *fam, *pro;
 	const char *f;
 	bool has;
 	int64_t v;
@@ -182,6 +182,14 @@ static int sock_el(struct rd *d, json_t *el, const char *path, size_t i, void *c
 	s.family = strcmp(f, "inet") == 0 ? AF_INET : strcmp(f, "inet6") == 0 ? AF_INET6 : 0;
 	if (!s.family)
 		return sr_wrong(d, path, "family", "not inet or inet6");
+	pro = sr_need(d, el, path, "protocol"); /* null when absent: tcp */
+	if (!pro)
+		return -1;
+	f = json_is_null(pro) ? "tcp" : json_is_string(pro) ? json_string_value(pro) : "";
+	if (strcmp(f, "udp") == 0)
+		s.protocol = SOCK_PROTO_UDP;
+	else if (strcmp(f, "tcp") != 0)
+		return sr_wrong(d, path, "protocol", "not tcp or udp");
 	if (sr_get_int(d, el, path, "state", 0, 255, &v))
 		return -1;
 	s.state = (uint8_t)v;

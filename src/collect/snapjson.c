@@ -30,6 +30,8 @@ static const char *const added_since_0_1[] = {
 	"tcp_notsent_lowat", "tcp_shrink_window", "initial_netns",     "TCPRcvCoalesce",
 	"TCPToZeroWindowAdv", "TCPFromZeroWindowAdv", "snd_wscale", "rcv_wscale",
 	"other_netns", "unreadable_pids",
+	/* UDP (written only when UDP was collected; absent: TCP only) */
+	"protocols", "udp", "protocol", "udp_mem", "udp_rmem_min", "udp_wmem_min",
 };
 
 static bool added_later(const char *key)

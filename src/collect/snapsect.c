@@ -184,7 +184,7 @@ static int read_coverage(struct rd *d, json_t *root)
 {
 	struct snapshot *r = d->r;
 	struct filter *f = &r->cov.dump;
-	json_t *cov, *fam, *st;
+	json_t *cov, *fam, *st, *pro;
 
 	if (sr_get_node(d, root, "", "coverage", JSON_OBJECT, false, &cov) ||
 	    sr_get_node(d, cov, "coverage", "families", JSON_ARRAY, false, &fam) ||
@@ -204,6 +204,27 @@ static int read_coverage(struct rd *d, json_t *root)
 	}
 	if (!r->cov.v4 && !r->cov.v6)
 		return sr_wrong(d, "coverage", "families", "empty");
+	if (sr_get_node(d, cov, "coverage", "protocols", JSON_ARRAY, true, &pro))
+		return -1;
+	/* absent: a TCP-only collection */
+	bool tcp = !pro;
+
+	for (size_t i = 0; pro && i < json_array_size(pro); i++) {
+		const char *s = json_string_value(json_array_get(pro, i));
+		bool *b = !s			  ? NULL
+			  : strcmp(s, "tcp") == 0 ? &tcp
+			  : strcmp(s, "udp") == 0 ? &r->cov.udp
+						  : NULL;
+
+		if (!b || *b)
+			return sr_wrong(d, "coverage", "protocols", "not a list of tcp, udp");
+		*b = true;
+	}
+	if (!tcp && !r->cov.udp)
+		return sr_wrong(d, "coverage", "protocols", "empty");
+	if (pro && !r->cov.udp) /* the writer lists protocols only with UDP */
+		return sr_wrong(d, "coverage", "protocols", "tcp alone is written as no list");
+	r->cov.no_tcp = !tcp;
 	for (size_t i = 0; i < json_array_size(st); i++) {
 		int64_t v;
 
@@ -257,9 +278,45 @@ static int read_sysctls(struct rd *d, json_t *obj, const char *path, struct sysc
 		       sr_get_maybe(d, s, p, "wmem_max", &sc->wmem_max) ||
 		       sr_get_maybe(d, s, p, "rmem_default", &sc->rmem_default) ||
 		       sr_get_maybe(d, s, p, "wmem_default", &sc->wmem_default) ||
-		       sr_get_maybe(d, s, p, "mem_pcpu_rsv", &sc->mem_pcpu_rsv)
+		       sr_get_maybe(d, s, p, "mem_pcpu_rsv", &sc->mem_pcpu_rsv) ||
+		       /* written when UDP was collected */
+		       (json_object_get(s, "udp_mem") &&
+			read_maybe_array(d, s, p, "udp_mem", sc->udp_mem, 3)) ||
+		       sr_get_maybe(d, s, p, "udp_rmem_min", &sc->udp_rmem_min) ||
+		       sr_get_maybe(d, s, p, "udp_wmem_min", &sc->udp_wmem_min)
 		   ? -1
 		   : 0;
+}
+
+/* sysinfo.udp, written when UDP was collected: absent leaves every UDP value absent. */
+static int read_udp(struct rd *d, json_t *sys, struct sysinfo *si)
+{
+	const char *p = "sysinfo.udp";
+	json_t *u, *sn, *sn6, *press;
+
+	if (sr_get_node(d, sys, "sysinfo", "udp", JSON_OBJECT, true, &u))
+		return -1;
+	if (!u)
+		return 0;
+	if (sr_get_maybe(d, u, p, "inuse", &si->sockstat.udp_inuse) ||
+	    sr_get_maybe(d, u, p, "mem_pages", &si->sockstat.udp_mem_pages) ||
+	    sr_get_maybe(d, u, p, "inuse6", &si->sockstat.udp_inuse6) ||
+	    sr_get_maybe(d, u, p, "memory_pages", &si->proto.udp_memory_pages) ||
+	    sr_get_node(d, u, p, "snmp", JSON_OBJECT, false, &sn) ||
+	    sr_get_node(d, u, p, "snmp6", JSON_OBJECT, false, &sn6))
+		return -1;
+	press = sr_need(d, u, p, "pressure");
+	if (!press)
+		return -1;
+	if (json_is_boolean(press))
+		si->proto.udp_pressure = maybe_of(json_is_true(press));
+	else if (!json_is_null(press))
+		return sr_wrong(d, p, "pressure", "not true, false or null");
+	for (int i = 0; i < UC_N; i++)
+		if (sr_get_maybe(d, sn, "sysinfo.udp.snmp", procfs_udp_names[i], &si->udp[i]) ||
+		    sr_get_maybe(d, sn6, "sysinfo.udp.snmp6", procfs_udp_names[i], &si->udp6[i]))
+			return -1;
+	return 0;
 }
 
 static int read_sysinfo(struct rd *d, json_t *root)
@@ -299,7 +356,7 @@ static int read_sysinfo(struct rd *d, json_t *root)
 		si->initial_netns = maybe_of(json_is_true(init));
 	else if (!json_is_null(init))
 		return sr_wrong(d, "sysinfo", "initial_netns", "not true, false or null");
-	return read_sysctls(d, sys, "sysinfo", &si->sysctl);
+	return read_sysctls(d, sys, "sysinfo", &si->sysctl) || read_udp(d, sys, si) ? -1 : 0;
 }
 
 static int read_dump(struct rd *d, json_t *root)

@@ -36,6 +36,15 @@ void agg_totals(const struct sock_table *t, const unsigned char *keep, uint64_t 
 			agg_add(out, &t->v[i], page_size);
 }
 
+void agg_totals_proto(const struct sock_table *t, const unsigned char *keep, unsigned proto,
+		      uint64_t page_size, struct sums *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < t->n; i++)
+		if ((!keep || keep[i]) && t->v[i].protocol == proto)
+			agg_add(out, &t->v[i], page_size);
+}
+
 uint32_t agg_no_proc_row(const struct sock_rec *s, bool walked)
 {
 	switch (sock_category(s)) {

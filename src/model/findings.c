@@ -444,6 +444,98 @@ static void fill_drops(struct finding *f, const struct view *v)
 		ev(f, procfs_tcpext_names[drops[i]], EV_COUNT, r->sys.tcpext[drops[i]]);
 }
 
+/* ---- UDP: udp_mem thresholds and per-socket receive queues ---- */
+
+/* Udp + Udp6 counter: the sum of the present ones, absent when neither is. */
+static struct maybe maybe_add(struct maybe a, struct maybe b)
+{
+	if (!a.has || !b.has)
+		return a.has ? a : b;
+	return a.v <= INT64_MAX - b.v ? maybe_of(a.v + b.v) : maybe_none();
+}
+
+/* Whether sockstat UDP mem is above udp_mem[i] (absent values: no). */
+static bool udp_mem_above(const struct snapshot *r, int i)
+{
+	struct maybe mem = r->sys.sockstat.udp_mem_pages, lim = r->sys.sysctl.udp_mem[i];
+
+	return mem.has && lim.has && mem.v > lim.v;
+}
+
+static bool udp_mem_high(const struct view *v)
+{
+	return udp_mem_above(v->snap, 2);
+}
+
+/* above pressure, not above high (udp_mem_high says that) */
+static bool udp_mem_pressure(const struct view *v)
+{
+	return udp_mem_above(v->snap, 1) && !udp_mem_above(v->snap, 2);
+}
+
+static void fill_udp_mem(struct finding *f, const struct view *v)
+{
+	const struct snapshot *r = v->snap;
+	const struct maybe *lim = r->sys.sysctl.udp_mem;
+	struct maybe mem = r->sys.sockstat.udp_mem_pages;
+
+	snprintf(f->summary, sizeof(f->summary),
+		 "UDP memory is %lld pages, above udp_mem %s %lld pages", (long long)mem.v,
+		 udp_mem_above(r, 2) ? "high" : "pressure",
+		 (long long)(udp_mem_above(r, 2) ? lim[2].v : lim[1].v));
+	ev(f, "udp_mem_pages", EV_PAGES, mem);
+	ev(f, "udp_mem_low_pages", EV_PAGES, lim[0]);
+	ev(f, "udp_mem_pressure_pages", EV_PAGES, lim[1]);
+	ev(f, "udp_mem_high_pages", EV_PAGES, lim[2]);
+	ev(f, "MemErrors", EV_COUNT, maybe_add(r->sys.udp[UC_MEM_ERRORS], r->sys.udp6[UC_MEM_ERRORS]));
+}
+
+/* SO_RCVBUF doubles the request and caps it at rmem_max (sk_setsockopt()): rb
+ * = 2 x rmem_max is a request the host refused in part. */
+static bool udp_rcvbuf_capped(const struct sock_rec *s, const struct sysctls *sc,
+			      const struct find_opts *fo)
+{
+	(void)fo;
+	return sc->rmem_max.has && sc->rmem_max.v > 0 &&
+	       (uint64_t)s->skmem[SKM_RB] == 2 * (uint64_t)sc->rmem_max.v;
+}
+
+static void ev_rmem_max_core(struct finding *f, const struct sysctls *nsc,
+			     const struct find_opts *fo)
+{
+	(void)fo;
+	ev(f, "rmem_max", EV_BYTES, nsc->rmem_max);
+}
+
+static bool udp_dropping(const struct sock_rec *s, const struct sysctls *sc,
+			 const struct find_opts *fo)
+{
+	(void)sc;
+	(void)fo;
+	return sock_has_skm(s, SKM_D) && s->skmem[SKM_D] > 0;
+}
+
+/* udp_drops: the counters beside the sockets, and which limit dropped. */
+static void udp_drops_extra(struct finding *f, const struct snapshot *r, uint64_t ndrops,
+			    uint64_t full)
+{
+	struct maybe rcvbuf = maybe_add(r->sys.udp[UC_RCVBUF_ERRORS], r->sys.udp6[UC_RCVBUF_ERRORS]);
+	struct maybe mem = maybe_add(r->sys.udp[UC_MEM_ERRORS], r->sys.udp6[UC_MEM_ERRORS]);
+	bool pressure = udp_mem_above(r, 1);
+	size_t k = strlen(f->summary);
+
+	snprintf(f->summary + k, sizeof(f->summary) - k, "; %llu drops: %s",
+		 (unsigned long long)ndrops,
+		 pressure ? "UDP memory is above udp_mem pressure"
+		 : full	  ? "queues full (r near rb): the readers are too slow"
+			  : "their queues have room now: earlier bursts outran the readers");
+	ev(f, "drops", EV_COUNT, mu(ndrops));
+	ev(f, "sockets_queue_full", EV_COUNT, mu(full));
+	ev(f, "RcvbufErrors", EV_COUNT, rcvbuf);
+	ev(f, "MemErrors", EV_COUNT, mem);
+	ev(f, "udp_mem_pressure", EV_BOOL, maybe_of(pressure));
+}
+
 /* ---- reconciliation, only over a complete (unfiltered) dump ---- */
 
 static bool gap_beyond(const struct view *v)
@@ -518,6 +610,8 @@ struct rule {
 	void (*thresholds)(struct finding *f, const struct sysctls *nsc,
 			   const struct find_opts *fo);
 	bool ev_unread; /* per-socket: add the offenders' unread payload (recv_q) */
+	bool udp;	/* per-socket: judges UDP sockets (every other rule: TCP ones) */
+	bool by_drops;	/* per-socket: offenders ranked by d, not by charged bytes */
 	const char *explanation; /* what the kernel does in this state */
 };
 
@@ -617,6 +711,28 @@ static const struct rule rules[] = {
 		.explanation = "PruneCalled: tcp_prune_queue() ran for a receive queue over budget (below tcp_rmem[2] tcp_clamp_window() may just raise rb); RcvPruned: pruning failed and segments were dropped; OfoPruned: out-of-order data was dropped to make room (tcp_prune_ofo_queue()); TCPRcvCollapsed: skbs were copied together to save memory (tcp_collapse()); TCPRcvQDrop: a segment dropped because tcp_try_rmem_schedule() could not make room (the next ACK then advertises a zero window); TCPAbortOnMemory: connections reset by tcp_out_of_resources() for tcp_mem or orphan limits; TCPWantZeroWindowAdv: tcp_select_window() computed a zero window but kept the window already offered, because it does not shrink one (tcp_shrink_window=0, or no window scale): not a zero window sent, which TCPToZeroWindowAdv counts; TCPZeroWindowDrop: data arrived for a zero window and was dropped (tcp_data_queue()). These count since boot: compare two runs to see if they still grow.",
 	},
 	{
+		.id = "udp_mem_high", .sev = SEV_CRITICAL,
+		.match = udp_mem_high, .fill = fill_udp_mem,
+		.explanation = "UDP sockets (IPv4 and IPv6 share udp_memory_allocated) are charged when a datagram is queued (__udp_enqueue_schedule_skb() -> __sk_mem_raise_allocated()). Above udp_mem[2] that charge fails for every socket: each arriving datagram is dropped and counted in MemErrors and InErrors (not RcvbufErrors). Find the sockets holding unread datagrams below before raising udp_mem.",
+	},
+	{
+		.id = "udp_mem_pressure", .sev = SEV_WARNING,
+		.match = udp_mem_pressure, .fill = fill_udp_mem,
+		.explanation = "Above udp_mem[1], __sk_mem_raise_allocated() grants a UDP socket new memory only while it is below udp_rmem_min or within its share of udp_mem[2]; datagrams for the others are dropped (MemErrors). UDP has no sticky pressure flag (its /proc/net/protocols press column reads NI): the comparison is with sockstat UDP mem, which lags the per-CPU reserves.",
+	},
+	{
+		.id = "udp_rcvbuf_capped", .sev = SEV_WARNING,
+		.sock_match = udp_rcvbuf_capped, .thresholds = ev_rmem_max_core, .udp = true,
+		.what = "asked for a receive buffer above net.core.rmem_max: rb is capped at 2 x rmem_max",
+		.explanation = "SO_RCVBUF doubles the value asked for and caps it at net.core.rmem_max (sk_setsockopt()), so rb = 2 x rmem_max means the application asked for more than the host allows; QUIC servers (quic-go, Caddy, Traefik) then warn that they \"failed to sufficiently increase receive buffer size\". rmem_max is host-wide (read-only inside a child network namespace); SO_RCVBUFFORCE with CAP_NET_ADMIN bypasses it.",
+	},
+	{
+		.id = "udp_drops", .sev = SEV_WARNING,
+		.sock_match = udp_dropping, .udp = true, .by_drops = true, .ev_unread = true,
+		.what = "dropped datagrams (d > 0)",
+		.explanation = "d counts datagrams the socket dropped since it was created. A queue whose r reached rb refuses the next datagram (__udp_enqueue_schedule_skb(): RcvbufErrors and InErrors): the reader is too slow or rb too small. When UDP memory is above udp_mem the charge itself fails (MemErrors). RcvbufErrors and MemErrors are per network namespace, since boot or its creation: they tie the drops to the limit, d ties them to the socket.",
+	},
+	{
 		.id = "reconcile_gap", .sev = SEV_WARNING,
 		.match = reconcile_gap, .fill = fill_reconcile,
 		.explanation = "sockstat's mem is host-wide (tcp_memory_allocated, read by sockstat_seq_show) and the dump covered every network namespace sockmem found, or it found no other. A positive gap is memory charged to sockets the dump cannot see: sockets reset while their fd stays open (unhashed, charged, invisible to sock_diag), or network namespaces no process and no /run/netns name holds. A negative gap means memory outside tcp_mem accounting or a dump racing heavy traffic.",
@@ -636,6 +752,8 @@ static const struct rule rules[] = {
 struct collector {
 	uint64_t sockets, r, w, charged;
 	uint64_t rq; /* unread payload (Recv-Q) */
+	uint64_t drops, full; /* d, and sockets with r >= rb */
+	bool by_drops;	      /* top ranked by d */
 	uint32_t top[FIND_TOP]; /* socket indexes by charged bytes, largest first */
 	size_t ntop;
 	struct off_proc *per_proc; /* nprocs entries */
@@ -643,12 +761,18 @@ struct collector {
 	uint64_t no_descriptor;	       /* an inode, but no descriptor the walk saw */
 };
 
+/* What a collector ranks its top sockets by. */
+static uint64_t rank_of(const struct collector *c, const struct sock_rec *s)
+{
+	return c->by_drops ? s->skmem[SKM_D] : sock_charged_bytes(s);
+}
+
 /* Inserts socket si into the small top list, kept largest first. */
 static void top_insert(struct collector *c, const struct snapshot *r, uint32_t si, uint64_t ch)
 {
 	size_t pos = c->ntop;
 
-	while (pos > 0 && sock_charged_bytes(&r->socks.v[c->top[pos - 1]]) < ch)
+	while (pos > 0 && rank_of(c, &r->socks.v[c->top[pos - 1]]) < ch)
 		pos--;
 	if (pos >= FIND_TOP)
 		return;
@@ -671,7 +795,10 @@ static void collect(struct collector *c, const struct snapshot *r, uint32_t si)
 	c->rq += s->rqueue;
 	c->w += s->skmem[SKM_W];
 	c->charged += ch;
-	top_insert(c, r, si, ch);
+	c->drops += sock_has_skm(s, SKM_D) ? s->skmem[SKM_D] : 0;
+	/* full: r within 1/8 of rb, where the next datagram's truesize does not fit */
+	c->full += s->skmem[SKM_R] >= s->skmem[SKM_RB] - s->skmem[SKM_RB] / 8;
+	top_insert(c, r, si, rank_of(c, s));
 	switch (sock_category(s)) {
 	case SOCK_CAT_ORPHAN: c->orphaned++; return;
 	case SOCK_CAT_UNACCEPTED: c->unaccepted++; return;
@@ -711,7 +838,8 @@ static void collect_sockets(struct collector *col, const struct view *v, const s
 		const struct sysctls *sc = snapshot_sysctls(r, s->netns_ino);
 
 		for (size_t k = 0; k < NRULES; k++)
-			if (rules[k].sock_match && rules[k].sock_match(s, sc, fo))
+			if (rules[k].sock_match && rules[k].udp == (s->protocol == SOCK_PROTO_UDP) &&
+			    rules[k].sock_match(s, sc, fo))
 				collect(&col[k], r, (uint32_t)i);
 	}
 }
@@ -764,6 +892,8 @@ static void fill_sock_finding(struct finding *f, const struct rule *rl, const st
 	if (rl->thresholds)
 		rl->thresholds(f, snapshot_sysctls(r, r->socks.v[c->top[0]].netns_ino), fo);
 	fill_offenders(f, c, r->owners.nprocs);
+	if (rl->by_drops)
+		udp_drops_extra(f, r, c->drops, c->full);
 }
 
 /* ---- running the table ---- */
@@ -840,6 +970,7 @@ int findings_run(const struct view *v, const struct find_opts *fo, struct findin
 	for (size_t k = 0; k < NRULES && !err; k++)
 		if (rules[k].sock_match) {
 			col[k].per_proc = calloc(r->owners.nprocs + 1, sizeof(struct off_proc));
+			col[k].by_drops = rules[k].by_drops;
 			err = col[k].per_proc ? 0 : -ENOMEM;
 		}
 	if (!err)

@@ -34,6 +34,11 @@ const char *sock_state_name(unsigned state)
 	return state_names[state];
 }
 
+const char *sock_proto_name(unsigned proto)
+{
+	return proto == SOCK_PROTO_TCP ? "tcp" : proto == SOCK_PROTO_UDP ? "udp" : "?";
+}
+
 enum sock_cat sock_category(const struct sock_rec *s)
 {
 	bool mini = s->skmem_n == 0 && s->inode == 0; /* minisockets carry no skmem */

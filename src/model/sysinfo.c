@@ -4,6 +4,12 @@
 
 #include <string.h>
 
+const char *const procfs_udp_names[UC_N] = {
+	[UC_IN_DATAGRAMS] = "InDatagrams",   [UC_IN_ERRORS] = "InErrors",
+	[UC_RCVBUF_ERRORS] = "RcvbufErrors", [UC_SNDBUF_ERRORS] = "SndbufErrors",
+	[UC_MEM_ERRORS] = "MemErrors",	     [UC_IGNORED_MULTI] = "IgnoredMulti",
+};
+
 const char *const procfs_tcpext_names[TX_N] = {
 	[TX_MEMORY_PRESSURES] = "TCPMemoryPressures",
 	[TX_MEMORY_PRESSURES_CHRONO] = "TCPMemoryPressuresChrono",
@@ -36,6 +42,31 @@ void procfs_overlay_netns(struct sysinfo *home, const struct sysinfo *ns)
 	home->sysctl.tcp_notsent_lowat = ns->sysctl.tcp_notsent_lowat;
 	home->sysctl.tcp_shrink_window = ns->sysctl.tcp_shrink_window;
 	home->initial_netns = ns->initial_netns;
+	home->sockstat.udp_inuse = ns->sockstat.udp_inuse;
+	home->sockstat.udp_inuse6 = ns->sockstat.udp_inuse6;
+	memcpy(home->udp, ns->udp, sizeof(home->udp));
+	memcpy(home->udp6, ns->udp6, sizeof(home->udp6));
+	home->sysctl.udp_rmem_min = ns->sysctl.udp_rmem_min;
+	home->sysctl.udp_wmem_min = ns->sysctl.udp_wmem_min;
+}
+
+void sysctls_drop_udp(struct sysctls *sc)
+{
+	memset(sc->udp_mem, 0, sizeof(sc->udp_mem));
+	sc->udp_rmem_min = maybe_none();
+	sc->udp_wmem_min = maybe_none();
+}
+
+void sysinfo_drop_udp(struct sysinfo *si)
+{
+	si->sockstat.udp_inuse = maybe_none();
+	si->sockstat.udp_mem_pages = maybe_none();
+	si->sockstat.udp_inuse6 = maybe_none();
+	si->proto.udp_memory_pages = maybe_none();
+	si->proto.udp_pressure = maybe_none();
+	memset(si->udp, 0, sizeof(si->udp));
+	memset(si->udp6, 0, sizeof(si->udp6));
+	sysctls_drop_udp(&si->sysctl);
 }
 
 /* A decimal number of at most 9 digits at *s, advancing *s; -1 if none. */

@@ -10,6 +10,12 @@
 #include <string.h>
 #include <sys/socket.h>
 
+bool view_protocol_wanted(const struct opts *o, const struct sock_rec *s)
+{
+	/* neither -t nor -u (a zeroed opts too): TCP only */
+	return s->protocol == SOCK_PROTO_UDP ? o->want_udp : o->want_tcp || !o->want_udp;
+}
+
 /* Socket-level filters over collected data: family, uid and cgroup (cgid[i]
  * is the id of f->cgroup[i]; a socket matches in that cgroup or below it). */
 static bool match_collected(const struct snapshot *r, const struct opts *o, const uint64_t *cgid,
@@ -19,6 +25,8 @@ static bool match_collected(const struct snapshot *r, const struct opts *o, cons
 	bool ok = f->nuid == 0;
 
 	if (!(s->family == AF_INET6 ? o->want_v6 : o->want_v4))
+		return false;
+	if (!view_protocol_wanted(o, s))
 		return false;
 	for (size_t i = 0; i < f->nuid && !ok; i++)
 		ok = sock_has_uid(s) && s->uid == f->uid[i];
@@ -82,6 +90,32 @@ static bool any_filter(const struct opts *o)
 	       f->ncomm || f->nuid || f->ncgroup;
 }
 
+/* The protocol selection (-t/-u) over a snapshot that may hold more (one
+ * taken with -tu): a scope, like the families a dump covers, so it does not
+ * mark the sums filtered. keep stays NULL when every socket is selected. */
+static int select_protocols(const struct snapshot *r, const struct opts *o, struct view *v,
+			    struct report_err *e)
+{
+	unsigned char *keep;
+	size_t n = 0;
+	bool all = true;
+
+	for (size_t i = 0; i < r->socks.n && all; i++)
+		all = view_protocol_wanted(o, &r->socks.v[i]);
+	if (all)
+		return 0;
+	keep = malloc(r->socks.n + 1);
+	if (!keep)
+		return report_fail(e, "filter", ENOMEM);
+	for (size_t i = 0; i < r->socks.n; i++) {
+		keep[i] = view_protocol_wanted(o, &r->socks.v[i]);
+		n += keep[i];
+	}
+	v->keep = keep;
+	v->nkept = n;
+	return 0;
+}
+
 /* Sets v->keep and v->nkept to the sockets o's filters select (keep stays
  * NULL without a filter). Returns 0, or -1 with *e filled. */
 static int select_socks(const struct snapshot *r, const struct opts *o, struct view *v,
@@ -94,7 +128,7 @@ static int select_socks(const struct snapshot *r, const struct opts *o, struct v
 	size_t n = 0;
 
 	if (!any_filter(o))
-		return 0;
+		return select_protocols(r, o, v, e);
 	v->filtered = true;
 	if (owner_filter && !r->owners_scanned)
 		return report_fail(
@@ -130,8 +164,19 @@ static int derive(const struct snapshot *r, const struct opts *o, struct view *v
 	v->partial = v->filtered || v->netns_skipped || r->dstats.malformed;
 
 	agg_totals(&r->socks, v->keep, r->page_size, &v->totals);
-	agg_reconcile(&v->totals, r->sys.sockstat.mem_pages, r->ncpu, r->sys.sysctl.mem_pcpu_rsv,
-		      &v->rec);
+	for (unsigned p = 0; p < SOCK_PROTO_N; p++)
+		agg_totals_proto(&r->socks, v->keep, p, r->page_size, &v->proto_totals[p]);
+	/* each protocol's sockets against its own counter (UDP's is
+	 * udp_memory_allocated, shared by UDP and UDPv6, with the same per-CPU
+	 * reserve as TCP's) */
+	agg_reconcile(&v->proto_totals[SOCK_PROTO_TCP], r->sys.sockstat.mem_pages, r->ncpu,
+		      r->sys.sysctl.mem_pcpu_rsv, &v->rec);
+	agg_reconcile(&v->proto_totals[SOCK_PROTO_UDP], r->sys.sockstat.udp_mem_pages, r->ncpu,
+		      r->sys.sysctl.mem_pcpu_rsv, &v->udp_rec);
+	if (r->cov.no_tcp) { /* -u alone: no TCP socket was dumped to reconcile */
+		v->rec.gap_pages = maybe_none();
+		v->rec.within = maybe_none();
+	}
 	if (o->cmd == CMD_TOP || o->cmd == CMD_REPORT || o->cmd == CMD_CHECK) {
 		int err = o->by == BY_PROCESS
 			      ? agg_by_process(&r->socks, v->keep, &r->owners, r->page_size,

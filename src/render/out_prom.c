@@ -46,7 +46,8 @@
 /* Sections of the system view whose values count events since boot. */
 static bool counter_section(const char *section)
 {
-	return section && strcmp(section, "tcpext") == 0;
+	return section && (strcmp(section, "tcpext") == 0 || strcmp(section, "udp_counters") == 0 ||
+			   strcmp(section, "udp6_counters") == 0);
 }
 
 static const char *unit_suffix(enum unit u)
@@ -391,6 +392,10 @@ static void prom_check(struct outbuf *b, const struct view *v)
 	       "pair the rules can report");
 	for (size_t i = 0; findings_known(i, &id, &sev); i++) {
 		bool open = false;
+
+		/* the UDP rules only over a collection with UDP (-u) */
+		if (!v->snap->cov.udp && strncmp(id, "udp_", 4) == 0)
+			continue;
 
 		ob_str(b, "sockmem_finding_active");
 		label(b, &open, "id", id);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* out_sockets.c - the `sockets` view: one row or object per TCP socket. */
+/* out_sockets.c - the `sockets` view: one row or object per socket. */
 #include "render/out.h"
 
 #include <errno.h>
@@ -28,6 +28,7 @@ enum {
 	C_CGROUP,
 	C_NETNS,
 	C_OWNERS,
+	C_PROTO, /* only when the collection has UDP: last, so TCP-only output is unchanged */
 	C_N
 };
 
@@ -38,7 +39,16 @@ static const uint8_t json_order[C_N] = {
 	C_SKM + SKM_RB, C_SKM + SKM_T,	C_SKM + SKM_TB, C_SKM + SKM_F,	C_SKM + SKM_W,	C_SKM + SKM_O,
 	C_SKM + SKM_BL, C_SKM + SKM_D,	C_CHARGED,	C_TI + 0,	C_TI + 1,	C_TI + 2,
 	C_TI + 3,	C_TI + 4,	C_TI + 5,	C_TI + 6,	C_TI + 7,	C_TI + 8,
-	C_TI + 9,	C_TI + 10,	C_TI + 11,	C_TI + 12,	C_OWNERS,
+	C_TI + 9,	C_TI + 10,	C_TI + 11,	C_TI + 12,	C_OWNERS,	C_PROTO,
+};
+/* With UDP: the protocol first, then as above. */
+static const uint8_t json_order_udp[C_N] = {
+	C_PROTO,	C_STATE,	C_FAMILY,	C_LOCAL,	C_PEER,		C_INODE,
+	C_UID,		C_COOKIE,	C_CGROUP,	C_NETNS,	C_RECVQ,	C_SENDQ,
+	C_SKM + SKM_R,	C_SKM + SKM_RB, C_SKM + SKM_T,	C_SKM + SKM_TB, C_SKM + SKM_F,	C_SKM + SKM_W,
+	C_SKM + SKM_O,	C_SKM + SKM_BL, C_SKM + SKM_D,	C_CHARGED,	C_TI + 0,	C_TI + 1,
+	C_TI + 2,	C_TI + 3,	C_TI + 4,	C_TI + 5,	C_TI + 6,	C_TI + 7,
+	C_TI + 8,	C_TI + 9,	C_TI + 10,	C_TI + 11,	C_TI + 12,	C_OWNERS,
 };
 _Static_assert(TI_N == 13 && SKM_N == 9, "json_order lists every field once");
 
@@ -146,6 +156,7 @@ static struct cell sock_get(const void *ctx, size_t row, const struct field *f, 
 	case C_FAMILY: return cell_text(s->family == AF_INET6 ? "inet6" : "inet");
 	case C_CGROUP: return u64_if(s->flags & SOCK_HAS_CGROUP, s->cgroup_id);
 	case C_NETNS: return u64_if(s->netns_ino != 0, s->netns_ino);
+	case C_PROTO: return cell_text(sock_proto_name(s->protocol));
 	default: /* C_OWNERS; the table leaves a socket without holders blank */
 		if (!r->owners_scanned || (s->own_n == 0 && fmt == FMT_TABLE))
 			return cell_absent();
@@ -201,6 +212,7 @@ static void sock_fields(struct field *f)
 	F(C_CGROUP, "cgroup_id", "cgroup", NULL, UNIT_ID, 0);
 	F(C_NETNS, "netns", "netns", NULL, UNIT_ID, 0);
 	F(C_OWNERS, "owners", "owners", NULL, UNIT_TEXT, FIELD_LEFT);
+	F(C_PROTO, "protocol", "proto", NULL, UNIT_TEXT, FIELD_LEFT);
 #undef F
 	f[C_OWNERS].json = json_owners;
 }
@@ -208,7 +220,10 @@ static void sock_fields(struct field *f)
 void out_json_sockets(struct jw *w, const struct view *v)
 {
 	struct field f[C_N];
-	struct fieldset fs = { f, C_N, json_order, group_null, row_kept };
+	/* the protocol is a field only when UDP was collected */
+	bool udp = v->snap->cov.udp;
+	struct fieldset fs = { f, udp ? C_N : C_N - 1, udp ? json_order_udp : json_order,
+			       group_null, row_kept };
 	struct outbuf scratch;
 
 	sock_fields(f);
@@ -230,7 +245,7 @@ void out_json_sockets(struct jw *w, const struct view *v)
 void out_sockets(struct outbuf *b, const struct view *v, const struct opts *o)
 {
 	struct field f[C_N];
-	struct fieldset fs = { f, C_N, NULL, NULL, row_kept };
+	struct fieldset fs = { f, v->snap->cov.udp ? C_N : C_N - 1, NULL, NULL, row_kept };
 
 	sock_fields(f);
 	out_grid(b, o, &fs, v->snap->socks.n, v);

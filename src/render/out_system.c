@@ -20,6 +20,11 @@ enum tline {
 	TL_TCPEXT,
 	TL_SCOPE,
 	TL_RECONCILE,
+	TL_UDP_SOCKETS, /* the UDP lines: only when UDP was collected (-u) */
+	TL_UDP_MEM,
+	TL_UDP_COUNTERS,
+	TL_UDP6_COUNTERS,
+	TL_UDP_RECONCILE,
 	TL_N
 };
 
@@ -44,7 +49,7 @@ struct sysfield {
 	bool table_only;	/* JSON says it elsewhere (host.page_size) */
 };
 
-#define SYSF_MAX 80
+#define SYSF_MAX 128
 
 /* Share of used pages against a threshold, in hundredths of a percent,
  * rounded half away from zero (a negative sockstat mem gives a negative share). */
@@ -67,6 +72,67 @@ static struct maybe pct(struct maybe used, struct maybe limit)
 static struct maybe times(struct maybe m, uint64_t k)
 {
 	return maybe_mul(m, (int64_t)k);
+}
+
+/* The UDP fields (-u): sockstat's UDP line, udp_mem, the per-namespace
+ * minimums, the Udp/Udp6 counters, the reconciliation of the UDP sockets
+ * with sockstat UDP mem. Returns the count. */
+static size_t udp_fields(const struct view *v, struct sysfield *f)
+{
+	const struct snapshot *r = v->snap;
+	const struct sysinfo *si = &r->sys;
+	const struct sockstat *ss = &si->sockstat;
+	const struct sysctls *sc = &si->sysctl;
+	const struct reconcile *rc = &v->udp_rec;
+	size_t n = 0;
+
+#define F(sec, key_, val, unit_, line_)                                                            \
+	(f[n++] = (struct sysfield){                                                               \
+	     .section = sec, .key = key_, .v = val, .unit = unit_, .line = line_ })
+#define T(pre_, post_, order_) (f[n - 1].pre = pre_, f[n - 1].post = post_, f[n - 1].order = order_)
+	F("udp", "inuse", ss->udp_inuse, UNIT_COUNT, TL_UDP_SOCKETS);
+	F("udp", "inuse6", ss->udp_inuse6, UNIT_COUNT, TL_UDP_SOCKETS);
+	F("udp", "mem_pages", ss->udp_mem_pages, UNIT_PAGES, TL_UDP_SOCKETS);
+	F("udp", "mem_bytes", times(ss->udp_mem_pages, r->page_size), UNIT_BYTES, TL_UDP_SOCKETS);
+	T("  = ", "", 0);
+	F("udp", "udp_rmem_min", sc->udp_rmem_min, UNIT_BYTES, TL_UDP_SOCKETS);
+	F("udp", "udp_wmem_min", sc->udp_wmem_min, UNIT_BYTES, TL_UDP_SOCKETS);
+	F("udp_mem", "low_pages", sc->udp_mem[0], UNIT_PAGES, TL_UDP_MEM);
+	T("  low ", " (", 1);
+	F("udp_mem", "pressure_pages", sc->udp_mem[1], UNIT_PAGES, TL_UDP_MEM);
+	T("  pressure ", " (", 3);
+	F("udp_mem", "high_pages", sc->udp_mem[2], UNIT_PAGES, TL_UDP_MEM);
+	T("  high ", " (", 5);
+	F("udp_mem", "used_pct_of_low", pct(ss->udp_mem_pages, sc->udp_mem[0]), UNIT_PCT,
+	  TL_UDP_MEM);
+	T("", ")", 2);
+	F("udp_mem", "used_pct_of_pressure", pct(ss->udp_mem_pages, sc->udp_mem[1]), UNIT_PCT,
+	  TL_UDP_MEM);
+	T("", ")", 4);
+	F("udp_mem", "used_pct_of_high", pct(ss->udp_mem_pages, sc->udp_mem[2]), UNIT_PCT,
+	  TL_UDP_MEM);
+	T("", ")", 6);
+	for (int i = 0; i < UC_N; i++)
+		F("udp_counters", procfs_udp_names[i], si->udp[i], UNIT_COUNT, TL_UDP_COUNTERS);
+	for (int i = 0; i < UC_N; i++)
+		F("udp6_counters", procfs_udp_names[i], si->udp6[i], UNIT_COUNT, TL_UDP6_COUNTERS);
+	F("udp_reconcile", "sockets_pages", maybe_of((int64_t)rc->sockets_pages), UNIT_PAGES,
+	  TL_UDP_RECONCILE);
+	T("  sockets ", " pages (", 0);
+	F("udp_reconcile", "dumped_sockets",
+	  maybe_of((int64_t)v->proto_totals[SOCK_PROTO_UDP].sockets), UNIT_COUNT, TL_UDP_RECONCILE);
+	T("", " dumped)", 0);
+	F("udp_reconcile", "sockstat_pages", rc->sockstat_pages, UNIT_PAGES, TL_UDP_RECONCILE);
+	T("  sockstat ", "", 0);
+	F("udp_reconcile", "gap_pages", rc->gap_pages, UNIT_PAGES, TL_UDP_RECONCILE);
+	T("  gap ", "", 0);
+	F("udp_reconcile", "tolerance_pages", rc->tolerance_pages, UNIT_PAGES, TL_UDP_RECONCILE);
+	T("  tolerance ", " pages", 0);
+	F("udp_reconcile", "within_tolerance", v->partial ? maybe_none() : rc->within, UNIT_BOOL,
+	  TL_NONE);
+#undef T
+#undef F
+	return n;
 }
 
 /* The flat list every format renders, with the table-only fields when
@@ -156,7 +222,8 @@ static size_t sys_fields(const struct view *v, struct sysfield *f, bool table)
 	F("reconcile", "sockets_pages", maybe_of((int64_t)rc->sockets_pages), UNIT_PAGES,
 	  TL_RECONCILE);
 	T("  sockets ", " pages (", 0);
-	F("reconcile", "dumped_sockets", maybe_of((int64_t)v->totals.sockets), UNIT_COUNT,
+	F("reconcile", "dumped_sockets", maybe_of((int64_t)v->proto_totals[SOCK_PROTO_TCP].sockets),
+	  UNIT_COUNT,
 	  TL_RECONCILE);
 	T("", " dumped)", 0);
 	F("reconcile", "sockstat_pages", rc->sockstat_pages, UNIT_PAGES, TL_RECONCILE);
@@ -170,17 +237,18 @@ static size_t sys_fields(const struct view *v, struct sysfield *f, bool table)
 	  TL_NONE);
 #undef T
 #undef F
+	if (r->cov.udp)
+		n += udp_fields(v, f + n);
 	return n;
 }
 
 /* Appends, when one namespace was dumped and others can exist, what the
  * dump left out: the other namespaces, and the part of sockstat outside the
  * dumped sockets beyond the per-CPU tolerance. */
-static void scope_clause(const struct view *v, char *buf, size_t len)
+static void scope_clause(const struct view *v, const struct reconcile *rc, char *buf, size_t len)
 {
 	const struct snapshot *r = v->snap;
 	const struct coverage *c = &r->cov;
-	const struct reconcile *rc = &v->rec;
 	size_t k = strlen(buf);
 	char h[32];
 
@@ -212,11 +280,12 @@ static void scope_clause(const struct view *v, char *buf, size_t len)
 #undef ADD
 }
 
-/* One sentence on the reconciliation, for every format. */
-static void reconcile_sentence(const struct view *v, char *buf, size_t len)
+/* One sentence on a protocol's reconciliation (its sockets against its
+ * sockstat mem), for every format. */
+static void proto_sentence(const struct view *v, const struct reconcile *rc, const char *proto,
+			   char *buf, size_t len)
 {
 	const struct snapshot *r = v->snap;
-	const struct reconcile *rc = &v->rec;
 
 	if (v->filtered)
 		snprintf(buf, len,
@@ -236,7 +305,8 @@ static void reconcile_sentence(const struct view *v, char *buf, size_t len)
 	else if (!rc->sockstat_pages.has)
 		snprintf(
 		    buf, len,
-		    "sockstat has no TCP mem value, so the sockets cannot be reconciled with it.");
+		    "sockstat has no %s mem value, so the sockets cannot be reconciled with it.",
+		    proto);
 	else if (!rc->tolerance_pages.has)
 		snprintf(buf, len,
 			 "gap %+lld pages; net.core.mem_pcpu_rsv is unavailable, so the per-CPU "
@@ -259,10 +329,25 @@ static void reconcile_sentence(const struct view *v, char *buf, size_t len)
 		snprintf(
 		    buf, len,
 		    "the dumped sockets hold %lld pages more than sockstat counts, beyond the "
-		    "tolerance of %lld: memory outside tcp_mem accounting or a dump that raced "
+		    "tolerance of %lld: memory outside %s accounting or a dump that raced "
 		    "with heavy traffic.",
-		    (long long)-rc->gap_pages.v, (long long)rc->tolerance_pages.v);
-	scope_clause(v, buf, len);
+		    (long long)-rc->gap_pages.v, (long long)rc->tolerance_pages.v,
+		    strcmp(proto, "TCP") == 0 ? "tcp_mem" : "udp_mem");
+	/* UDP mem is host-wide too: the same namespace caveat */
+	scope_clause(v, rc, buf, len);
+}
+
+static void reconcile_sentence(const struct view *v, char *buf, size_t len)
+{
+	if (v->snap->cov.no_tcp)
+		snprintf(buf, len, "%s", "no TCP socket was dumped (-u): nothing to reconcile.");
+	else
+		proto_sentence(v, &v->rec, "TCP", buf, len);
+}
+
+static void udp_reconcile_sentence(const struct view *v, char *buf, size_t len)
+{
+	proto_sentence(v, &v->udp_rec, "UDP", buf, len);
 }
 
 static void json_field(struct jw *w, const struct sysfield *f)
@@ -441,6 +526,9 @@ void out_json_system(struct jw *w, const struct view *v)
 			if (strcmp(f[i].section, "reconcile") == 0) {
 				reconcile_sentence(v, sentence, sizeof(sentence));
 				jw_kv_str(w, "explanation", sentence);
+			} else if (strcmp(f[i].section, "udp_reconcile") == 0) {
+				udp_reconcile_sentence(v, sentence, sizeof(sentence));
+				jw_kv_str(w, "explanation", sentence);
 			}
 			jw_obj_end(w);
 		}
@@ -479,6 +567,12 @@ static void tsv_system(struct outbuf *b, const struct view *v, const struct opts
 	ob_str(b, "reconcile.explanation\t");
 	ob_tsv_str(b, sentence, NULL);
 	ob_ch(b, '\n');
+	if (r->cov.udp) {
+		udp_reconcile_sentence(v, sentence, sizeof(sentence));
+		ob_str(b, "udp_reconcile.explanation\t");
+		ob_tsv_str(b, sentence, NULL);
+		ob_ch(b, '\n');
+	}
 	/* one block per namespace: namespaces.INO.KEY */
 	for (size_t i = 0; i < r->nnetns; i++) {
 		const struct netns_ent *ns = &r->netns[i];
@@ -607,6 +701,13 @@ static const struct tline_fmt tlines[TL_N] = {
 	[TL_TCPEXT] = { "TcpExt", "", 4, NULL, "", note_tcpext },
 	[TL_SCOPE] = { "scope", "", 0, NULL, "", NULL },
 	[TL_RECONCILE] = { "reconcile", "", 0, NULL, "", reconcile_sentence },
+	[TL_UDP_SOCKETS] = { "UDP sockets", "", 0, NULL, "", NULL },
+	[TL_UDP_MEM] = { "udp_mem", "", 0,
+			 "  unavailable (no net.ipv4.udp_mem here: a container network namespace?)",
+			 "  pages (used %)", NULL },
+	[TL_UDP_COUNTERS] = { "Udp", "", 3, NULL, "", NULL },
+	[TL_UDP6_COUNTERS] = { "Udp6", "", 3, NULL, "", NULL },
+	[TL_UDP_RECONCILE] = { "udp reconcile", "", 0, NULL, "", udp_reconcile_sentence },
 };
 
 /* The next field of line l after table position `after` (order, then field
@@ -685,7 +786,7 @@ static void table_system(struct outbuf *b, const struct view *v, const struct op
 	struct sysfield f[SYSF_MAX];
 	size_t n = sys_fields(v, f, true);
 
-	for (int l = TL_SOCKETS; l < TL_N; l++) {
+	for (int l = TL_SOCKETS; l < (r->cov.udp ? TL_N : TL_UDP_SOCKETS); l++) {
 		table_line(b, o, f, n, (enum tline)l);
 		table_note(b, v, (enum tline)l);
 	}

@@ -159,6 +159,14 @@ static void write_coverage(struct jw *w, const struct snapshot *r)
 	if (r->cov.v6)
 		jw_str(w, "inet6");
 	jw_arr_end(w);
+	if (r->cov.udp) { /* absent: TCP only (and a snapshot from before UDP) */
+		jw_key(w, "protocols");
+		jw_arr_begin(w, 0);
+		if (!r->cov.no_tcp)
+			jw_str(w, "tcp");
+		jw_str(w, "udp");
+		jw_arr_end(w);
+	}
 	kv_bool(w, "all_netns", r->all_netns);
 	if (r->cov.initial_netns.has)
 		kv_bool(w, "initial_netns", r->cov.initial_netns.v != 0);
@@ -179,7 +187,7 @@ static void write_coverage(struct jw *w, const struct snapshot *r)
 	jw_obj_end(w);
 }
 
-static void write_sysctls(struct jw *w, const char *key, const struct sysctls *sc)
+static void write_sysctls(struct jw *w, const char *key, const struct sysctls *sc, bool udp)
 {
 	jw_key(w, key);
 	jw_obj_begin(w);
@@ -196,10 +204,44 @@ static void write_sysctls(struct jw *w, const char *key, const struct sysctls *s
 	jw_kv_maybe(w, "rmem_default", sc->rmem_default);
 	jw_kv_maybe(w, "wmem_default", sc->wmem_default);
 	jw_kv_maybe(w, "mem_pcpu_rsv", sc->mem_pcpu_rsv);
+	if (udp) { /* only when UDP was collected: a TCP-only snapshot is unchanged */
+		kv_maybe_array(w, "udp_mem", sc->udp_mem, 3);
+		jw_kv_maybe(w, "udp_rmem_min", sc->udp_rmem_min);
+		jw_kv_maybe(w, "udp_wmem_min", sc->udp_wmem_min);
+	}
 	jw_obj_end(w);
 }
 
-static void write_sysinfo(struct jw *w, const struct sysinfo *si)
+/* The UDP values: written when UDP was collected, so that a TCP-only
+ * snapshot stays what it was before UDP. */
+static void write_udp(struct jw *w, const struct sysinfo *si)
+{
+	const struct sockstat *ss = &si->sockstat;
+
+	jw_key(w, "udp");
+	jw_obj_begin(w);
+	jw_kv_maybe(w, "inuse", ss->udp_inuse);
+	jw_kv_maybe(w, "mem_pages", ss->udp_mem_pages);
+	jw_kv_maybe(w, "inuse6", ss->udp_inuse6);
+	jw_kv_maybe(w, "memory_pages", si->proto.udp_memory_pages);
+	if (si->proto.udp_pressure.has)
+		kv_bool(w, "pressure", si->proto.udp_pressure.v != 0);
+	else
+		kv_null(w, "pressure");
+	jw_key(w, "snmp");
+	jw_obj_begin(w);
+	for (int i = 0; i < UC_N; i++)
+		jw_kv_maybe(w, procfs_udp_names[i], si->udp[i]);
+	jw_obj_end(w);
+	jw_key(w, "snmp6");
+	jw_obj_begin(w);
+	for (int i = 0; i < UC_N; i++)
+		jw_kv_maybe(w, procfs_udp_names[i], si->udp6[i]);
+	jw_obj_end(w);
+	jw_obj_end(w);
+}
+
+static void write_sysinfo(struct jw *w, const struct sysinfo *si, bool udp)
 {
 	const struct sockstat *ss = &si->sockstat;
 
@@ -228,11 +270,13 @@ static void write_sysinfo(struct jw *w, const struct sysinfo *si)
 	for (int i = 0; i < TX_N; i++)
 		jw_kv_maybe(w, procfs_tcpext_names[i], si->tcpext[i]);
 	jw_obj_end(w);
-	write_sysctls(w, "sysctl", &si->sysctl);
+	write_sysctls(w, "sysctl", &si->sysctl, udp);
 	if (si->initial_netns.has)
 		kv_bool(w, "initial_netns", si->initial_netns.v != 0);
 	else
 		kv_null(w, "initial_netns");
+	if (udp)
+		write_udp(w, si);
 	jw_obj_end(w);
 }
 
@@ -288,7 +332,7 @@ static void write_netns(struct jw *w, const struct snapshot *r)
 		kv_u64_nz(w, "skipped", (uint64_t)(int64_t)ns->skipped);
 		jw_kv_maybe(w, "inuse", ns->inuse);
 		jw_kv_maybe(w, "tw", ns->tw);
-		write_sysctls(w, "sysctl", &ns->sysctl);
+		write_sysctls(w, "sysctl", &ns->sysctl, r->cov.udp);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -399,6 +443,8 @@ static void write_socket(struct jw *w, const struct snapshot *r, const struct so
 {
 	jw_obj_begin(w);
 	kv_u64_str(w, "cookie", s->cookie);
+	if (r->cov.udp) /* absent: tcp */
+		jw_kv_str(w, "protocol", sock_proto_name(s->protocol));
 	jw_kv_str(w, "family", s->family == AF_INET6 ? "inet6" : "inet");
 	jw_kv_u64(w, "state", s->state);
 	write_addr(w, "src", s->family, s->saddr);
@@ -449,7 +495,7 @@ void snapshot_emit(struct outbuf *b, const struct snapshot *r)
 	jw_nl(&w);
 	write_coverage(&w, r);
 	jw_nl(&w);
-	write_sysinfo(&w, &r->sys);
+	write_sysinfo(&w, &r->sys, r->cov.udp);
 	jw_nl(&w);
 	write_dump(&w, r);
 	jw_nl(&w);

@@ -55,7 +55,7 @@ expect commands "$cmds" ""
 case " $cmds " in *" report "*" top "*) ;; *) echo "FAIL completion: --help lists no commands"; failed=$((failed + 1)) ;; esac
 expect command-prefix "snapshot sockets system" s
 expect option-prefix "--by" top --b
-expect option-textfile "--textfile --this-netns --top" top --t
+expect option-textfile "--tcp --textfile --this-netns --top" top --t
 expect output-values "prom" top -o p
 expect output-all "json prom table tsv" -o ""
 expect by-values "cgroup" top --by c

@@ -51,8 +51,10 @@ BY_KEYS = ["process", "cgroup", "user", "port", "state", "netns"]
 # table grid a view "diff:SECTION"; watch's JSON Lines are report documents
 # plus view "watch", its TSV rows top's with watch's two columns in front.
 DIFF_SECTIONS = ["values", "sysctls", "groups", "counts", "sockets", "findings"]
-VIEWS = (["*", "sockets", "top"] + [f"top --by={k}" for k in BY_KEYS] +
-         ["system", "check", "report", "snapshot", "diff"] +
+# "sockets --udp" and "system --udp" hold what -u adds to those views (after
+# the view's own names: the protocol column comes last).
+VIEWS = (["*", "sockets", "sockets --udp", "top"] + [f"top --by={k}" for k in BY_KEYS] +
+         ["system", "system --udp", "check", "report", "snapshot", "diff"] +
          [f"diff:{s}" for s in DIFF_SECTIONS] + ["watch"])
 FORMATS = ["table", "tsv", "json", "*", "prom"]
 KINDS = ["column", "label", "key", "finding", "evidence", "metric"]
@@ -164,9 +166,12 @@ class Block:
         self.prom_ids = set()       # prom: id labels of sockmem_finding_active
 
 
-def by_views(view, by):
-    """Views whose names a `view` block with --by KEY prints, variant first."""
-    return [f"top --by={by}", "top"] if view == "top" else [view]
+def by_views(view, by, udp=False):
+    """Views whose names a `view` block with --by KEY prints, variant first;
+    with -u, sockets and system add their --udp names after their own."""
+    if view == "top":
+        return [f"top --by={by}", "top"]
+    return [view, f"{view} --udp"] if udp and view in ("sockets", "system") else [view]
 
 
 # -- JSON
@@ -490,29 +495,29 @@ class Runner:
         by = "process"
         if "--by" in args:
             by = args[args.index("--by") + 1]
-        self.parse(cmd, fmt, by, r.stdout, what)
+        self.parse(cmd, fmt, by, r.stdout, what, udp="-tu" in args)
 
-    def parse(self, cmd, fmt, by, out, what):
+    def parse(self, cmd, fmt, by, out, what, udp=False):
         if cmd in ("diff", "watch"):
             self.parse_time(cmd, fmt, by, out, what)
             return
         if fmt == "prom":
             by = prom_by(out) or by  # without --by: cgroup where cgroup2 is mounted
             views = ["*"] + (["system", "top", f"top --by={by}", "check", "report"]
-                             if cmd == "report" else by_views(cmd, by))
+                             if cmd == "report" else by_views(cmd, by, udp))
             blk = Block(what, fmt, views, (cmd, cmd, by))
             parse_prom(blk, out)
             self.blocks.append(blk)
             return
         if fmt == "json":
             views = ["*"] + (["system", "top", f"top --by={by}", "check", "report"]
-                             if cmd == "report" else by_views(cmd, by))
+                             if cmd == "report" else by_views(cmd, by, udp))
             blk = Block(what, fmt, views, (cmd, cmd, by))
             parse_json(blk, out, self.contract)
             self.blocks.append(blk)
             return
         if cmd != "report":
-            self.parse_view(cmd, fmt, by, out, what, cmd)
+            self.parse_view(cmd, fmt, by, out, what, cmd, udp)
             return
         parts = out.split("\n\n")
         if fmt == "table":
@@ -593,8 +598,8 @@ class Runner:
                 head.names.append(("label", m.group(1)))
         self.blocks.append(head)
 
-    def parse_view(self, view, fmt, by, text, what, cmd):
-        blk = Block(what, fmt, by_views(view, by), (cmd, view, by))
+    def parse_view(self, view, fmt, by, text, what, cmd, udp=False):
+        blk = Block(what, fmt, by_views(view, by, udp), (cmd, view, by))
         if fmt == "tsv":
             {"sockets": parse_tsv_grid, "top": lambda b, t: parse_tsv_grid(b, t, total=True),
              "system": parse_tsv_system, "check": parse_tsv_check}[view](blk, text)
@@ -616,6 +621,7 @@ class Runner:
         mem far above the sockets' is a reconcile_gap). container: without
         the host-only files; drops: PruneCalled 7."""
         d = os.path.join(self.tmp, f"fix-{name}")
+        udp = {"fix-udphigh": 3001, "fix-udppress": 2001}.get(f"fix-{name}")
         for sub in ("net", "sys/net/ipv4", "sys/net/core", "sys/kernel"):
             os.makedirs(os.path.join(d, sub), exist_ok=True)
 
@@ -630,6 +636,9 @@ class Runner:
         st = real("net/sockstat")
         st = re.sub(r"^(TCP:.*\bmem )\d+", rf"\g<1>{mem}", st, flags=re.M)
         st = re.sub(r"^(TCP:.*\borphan )\d+", rf"\g<1>{orphans}", st, flags=re.M)
+        if udp:  # udp_mem_high / udp_mem_pressure against udp_mem 1000 2000 3000
+            st = re.sub(r"^(UDP:.*\bmem )\d+", rf"\g<1>{udp}", st, flags=re.M)
+            put("sys/net/ipv4/udp_mem", "1000\t2000\t3000\n")
         put("net/sockstat", st)
         put("net/sockstat6", real("net/sockstat6"))
         lines = real("net/protocols").splitlines(True)
@@ -698,6 +707,27 @@ class Runner:
             self.run("check", fmt, fopts, ns, ok=(3, 4))
             self.run("report", fmt, fopts, ns)
             self.run("report", fmt, ["--by", "cgroup", "--no-owners"], ns)
+        # UDP (-tu): a receiver that dropped datagrams and one whose SO_RCVBUF
+        # the host capped (udp_drops, udp_rcvbuf_capped), beside the TCP sockets
+        uctl = subprocess.Popen([*ns, sys.executable,
+                                 os.path.join(REPO, "tests", "integration", "udpctl.py"),
+                                 "--timeout", str(HELPER_TIMEOUT)], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.procs.append(uctl)
+        uctl.stdout.readline()
+        with open("/proc/sys/net/core/rmem_max") as f:
+            rmem_max = int(f.read())
+        for line in ("recv 4", "send 0 600 1400", f"recv 6 {4 * rmem_max}", "conn 4"):
+            uctl.stdin.write(line + "\n")
+            uctl.stdin.flush()
+            uctl.stdout.readline()
+        for fmt in TEXT_FORMATS:
+            self.run("sockets", fmt, ["-tu"], ns)
+            self.run("system", fmt, ["-tu"], ns)
+            self.run("check", fmt, ["-tu", *fopts], ns, ok=(3, 4))
+        self.run("sockets", "table", ["-n", "-tu"], ns)
+        self.run("system", "prom", ["-tu"], ns)
+        self.run("check", "prom", ["-tu", *fopts], ns, ok=(3, 4))
         # -o prom: every view that has it, each --by, the default --by
         for by in BY_KEYS:
             self.run("top", "prom", ["--by", by], ns)
@@ -767,6 +797,10 @@ class Runner:
         for d, ok in fixtures:
             for fmt in TEXT_FORMATS:
                 self.run("check", fmt, ["--proc-root", d], ns, ok=ok)
+        for name, mem in (("udphigh", 3001), ("udppress", 2001)):
+            d = self.fixture(name, 50, 0, "no", pcpu_rsv="256")
+            for fmt in TEXT_FORMATS:
+                self.run("check", fmt, ["--proc-root", d, "-tu"], ns, ok=(3, 4))
         self.run("report", "table", ["--proc-root", fixtures[0][0]], ns)
         self.run("system", "table", ["--proc-root", fixtures[0][0]], ns)
 

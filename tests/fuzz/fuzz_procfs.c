@@ -110,6 +110,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_absent_or_set(&tx[i]);
 	}
 
+	/* the Udp/Udp6 counters: nothing set on a refusal; a guard after out[] */
+	struct maybe udp[UC_N + 1];
+
+	for (int six = 0; six < 2; six++) {
+		memset(udp, 0, sizeof(udp));
+		int r6 = six ? procfs_parse_snmp6_udp(text, udp) : procfs_parse_snmp_udp(text, udp);
+
+		if (r6 != 0 && r6 != -EINVAL)
+			__builtin_trap();
+		for (int i = 0; i < UC_N; i++) {
+			if (r6 != 0 && udp[i].has)
+				__builtin_trap();
+			check_absent_or_set(&udp[i]);
+		}
+		if (udp[UC_N].has || udp[UC_N].v)
+			__builtin_trap();
+	}
+	if (r1 == 0)
+		check_absent_or_set(&ss.udp_mem_pages);
+	check_absent_or_set(&pr.udp_memory_pages);
+	if (pr.udp_pressure.has && pr.udp_pressure.v != 0 && pr.udp_pressure.v != 1)
+		__builtin_trap();
+
 	/* out[] sized exactly n, with a guard that must stay untouched. */
 	for (int n = 0; n <= 3; n++) {
 		struct maybe ints[4];

@@ -3468,7 +3468,212 @@ def t_tuning_change_not_locked():
         auto.stop()
 
 
+# ------------------------------------------------------------------------ UDP
+
+UDPCTL = os.path.join(REPO, "tests", "integration", "udpctl.py")
+
+
+class UdpCtl:
+    """tests/integration/udpctl.py in a network namespace of its own: UDP
+    sockets the test creates and fills; its Udp counters are private."""
+
+    def __init__(self):
+        self.p = subprocess.Popen(["unshare", "-n", sys.executable, UDPCTL, "--timeout",
+                                   str(HELPER_TIMEOUT)], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        PROCS.append(self.p)
+        self.pid = self.read()["pid"]
+        eq(self.pid, self.p.pid, "udpctl pid (unshare execs it)")
+        self.pre = ["nsenter", "-t", str(self.pid), "-n"]
+
+    def read(self, timeout=30):
+        ready, _, _ = select.select([self.p.stdout], [], [], timeout)
+        line = self.p.stdout.readline() if ready else ""
+        if not line:
+            kill_proc(self.p)
+            raise Fail(f"udpctl: no answer ({self.p.stderr.read().strip()[:300]!r})")
+        return json.loads(line)
+
+    def cmd(self, line):
+        self.p.stdin.write(line + "\n")
+        self.p.stdin.flush()
+        return self.read()
+
+    def snmp(self):
+        """This namespace's Udp counters, read by the kernel's own file."""
+        r = run([*self.pre, "cat", "/proc/net/snmp"])
+        rows = [l.split() for l in r.stdout.splitlines() if l.startswith("Udp:")]
+        return dict(zip(rows[0][1:], map(int, rows[1][1:])))
+
+    def stop(self):
+        kill_proc(self.p)
+
+
+def udp_by_cookie(doc, what):
+    out = {}
+    for s in doc["sockets"]:
+        check(s.get("protocol") in ("tcp", "udp"), f"{what}: protocol {s.get('protocol')!r}")
+        out[int(s["cookie"])] = s
+    return out
+
+
+def ss_udp(u):
+    """ss -uamn in the namespace: {port: (state, recv_q, {skmem key: value})}."""
+    r = run([*u.pre, "ss", "-uamnH"])
+    eq(r.returncode, 0, "ss -uamn")
+    out, lines = {}, r.stdout.splitlines()
+    for i, l in enumerate(lines):
+        m = re.match(r"(\S+)\s+(\d+)\s+(\d+)\s+\S*:(\d+)\s", l)
+        if not m:
+            continue
+        sk = re.search(r"skmem:\(([^)]*)\)", l + (lines[i + 1] if i + 1 < len(lines) else ""))
+        kv = dict(re.match(r"([a-z]+)(\d+)", x).groups() for x in sk.group(1).split(","))
+        out[int(m.group(4))] = (m.group(1), int(m.group(2)), {k: int(v) for k, v in kv.items()})
+    return out
+
+
+def t_udp_exact():
+    """A receiver that never reads, IPv4 and IPv6, bound and connected: Recv-Q
+    and every skmem field equal ss -uamn's and SO_MEMINFO's; protocol udp;
+    UNCONN for bound, ESTAB for connected; a sender that overflows one: its d
+    equals the namespace's RcvbufErrors increase and udp_drops names it."""
+    u = UdpCtl()
+    try:
+        rx4 = u.cmd("recv 4")
+        rx6 = u.cmd("recv 6")
+        pair = u.cmd("conn 4")
+        rx4 = u.cmd(f"send {rx4['id']} 10 1000")
+        rx6 = u.cmd(f"send {rx6['id']} 7 500")
+        doc = sm_json(["sockets", "-u"], prefix=u.pre)
+        got = udp_by_cookie(doc, "sockets -u")
+        ss = ss_udp(u)
+        for sock, fam, state in ((rx4, "inet", "UNCONN"), (rx6, "inet6", "UNCONN"),
+                                 (pair["rx"], "inet", "ESTAB"), (pair["tx"], "inet", "ESTAB")):
+            if sock is pair["rx"] or sock is pair["tx"]:
+                sock = u.cmd(f"info {sock['id']}")
+            s = got.get(sock["cookie"])
+            check(s is not None, f"udp socket {sock['cookie']} missing from sockets -u")
+            eq((s["protocol"], s["family"], s["state"]), ("udp", fam, state), "udp socket kind")
+            skm = [s["skmem"][k] for k in SKM_KEYS]
+            eq(skm, sock["skmem"], f"skmem of {s['local']} vs SO_MEMINFO")
+            st, rq, ssk = ss[sock["port"]]
+            eq((s["state"], s["recv_q"]), (st, rq), f"state, Recv-Q of {s['local']} vs ss")
+            eq({k: s["skmem"][k] for k in ssk}, ssk, f"skmem of {s['local']} vs ss -uamn")
+            eq(s["charged_bytes"], s["skmem"]["r"] + s["skmem"]["w"] + s["skmem"]["f"], "charged")
+        eq(got[rx4["cookie"]]["recv_q"], rx4["skmem"][0], "Recv-Q of a UDP socket is r")
+        check(rx4["skmem"][0] > 10 * 1000, f"10 datagrams queued: r {rx4['skmem'][0]}")
+        eq(got[rx4["cookie"]]["skmem"]["d"], 0, "no drops yet")
+        # overflow: d = the increase of RcvbufErrors (and of InErrors) here
+        before = u.snmp()
+        full = u.cmd(f"send {rx4['id']} 600 1400")
+        after = u.snmp()
+        d = full["skmem"][8]
+        check(d > 0, "600 datagrams of 1400 bytes overflow rb 208K")
+        eq(after["RcvbufErrors"] - before["RcvbufErrors"], d, "RcvbufErrors increase = d")
+        eq(after["InErrors"] - before["InErrors"], d, "InErrors increase = d")
+        r = sm(["check", "-u", "-j"], prefix=u.pre)
+        eq(r.returncode, 3, f"check -u: warning exit ({r.stderr.strip()[:200]})")
+        c = parse_json(r.stdout, "check -u -j")
+        f = [x for x in c["findings"] if x["id"] == "udp_drops"]
+        eq(len(f), 1, "udp_drops fires once")
+        ev = f[0]["evidence"]
+        eq(ev["drops"], d, "udp_drops: drops")
+        eq(ev["RcvbufErrors"], after["RcvbufErrors"], "udp_drops: RcvbufErrors")
+        eq([int(x["cookie"]) for x in ev["top_sockets"]], [rx4["cookie"]], "udp_drops: socket")
+        eq([x["pid"] for x in ev["top_processes"]], [u.pid], "udp_drops: process")
+        # the system view's counters are the namespace's
+        sysd = sm_json(["system", "-u"], prefix=u.pre)["system"]
+        eq(sysd["udp_counters"]["RcvbufErrors"], after["RcvbufErrors"], "system udp_counters")
+        rec = sysd["udp_reconcile"]
+        now = udp_by_cookie(sm_json(["sockets", "-u"], prefix=u.pre), "sockets -u")
+        eq(rec["dumped_sockets"], len(now), "udp_reconcile: dumped sockets")
+        eq(rec["sockets_pages"], sum(-(-x["charged_bytes"] // PAGE) for x in now.values()),
+           "udp_reconcile: the sockets' pages")
+    finally:
+        u.stop()
+
+
+def t_udp_rcvbuf_capped():
+    """SO_RCVBUF above the host's rmem_max (it cannot be lowered in a child
+    namespace): rb = 2 x rmem_max, and udp_rcvbuf_capped names the socket and
+    its process; a socket asking less is not named."""
+    with open("/proc/sys/net/core/rmem_max") as fh:
+        rmem_max = int(fh.read())
+    u = UdpCtl()
+    try:
+        big = u.cmd(f"recv 6 {4 * rmem_max}")
+        small = u.cmd(f"recv 4 {rmem_max // 4}")
+        eq(big["skmem"][1], 2 * rmem_max, "rb of SO_RCVBUF above rmem_max")
+        check(small["skmem"][1] < 2 * rmem_max, "rb of a smaller SO_RCVBUF")
+        c = parse_json(sm(["check", "-u", "-j"], prefix=u.pre).stdout, "check -u -j")
+        f = [x for x in c["findings"] if x["id"] == "udp_rcvbuf_capped"]
+        eq(len(f), 1, "udp_rcvbuf_capped fires")
+        ev = f[0]["evidence"]
+        eq((ev["sockets"], ev["rmem_max"]), (1, rmem_max), "udp_rcvbuf_capped evidence")
+        eq([int(x["cookie"]) for x in ev["top_sockets"]], [big["cookie"]], "capped socket")
+        eq([x["pid"] for x in ev["top_processes"]], [u.pid], "capped socket's process")
+        # the TCP view of the same namespace does not judge it
+        c = parse_json(sm(["check", "-j"], prefix=u.pre).stdout, "check -j")
+        eq([x["id"] for x in c["findings"] if x["id"].startswith("udp")], [], "check -t: no udp")
+    finally:
+        u.stop()
+
+
+def t_udp_selection():
+    """-t, -u, -tu select exactly the TCP, the UDP, or all the sockets; the
+    default is -t byte for byte; a UDP socket held by two processes lists
+    both; per-process totals over a process holding TCP and UDP sockets."""
+    u = UdpCtl()
+    try:
+        rx = u.cmd("recv 4")
+        rx = u.cmd(f"send {rx['id']} 5 1000")
+        tcp = set(u.cmd("tcp")["cookies"])
+        kid = u.cmd(f"fork {rx['id']}")["pid"]
+        sets = {}
+        for opt in ("-t", "-u", "-tu"):
+            doc = sm_json(["sockets", opt], prefix=u.pre)
+            sets[opt] = {int(s["cookie"]): s.get("protocol") for s in doc["sockets"]}
+        eq(set(sets["-t"]), tcp, "-t: the TCP sockets")
+        eq(set(sets["-u"]), {rx["cookie"]}, "-u: the UDP socket")
+        eq(set(sets["-tu"]), tcp | {rx["cookie"]}, "-tu: both")
+        eq(set(sets["-t"].values()), {None}, "-t: no protocol member (TCP-only output unchanged)")
+        eq(set(sets["-tu"].values()), {"tcp", "udp"}, "-tu: protocol members")
+        # over a snapshot that holds both, the same selection
+        snap = nextname("udp-snap") + ".json"
+        r = sm(["snapshot", "-tu"], prefix=u.pre)
+        eq(r.returncode, 0, "snapshot -tu")
+        with open(snap, "w") as fh:
+            fh.write(r.stdout)
+        for opt, want in (("-t", tcp), ("-u", {rx["cookie"]}), ("-tu", tcp | {rx["cookie"]})):
+            doc = sm_json(["sockets", opt, "--from", snap])
+            eq({int(x["cookie"]) for x in doc["sockets"]}, want, f"sockets {opt} --from")
+        doc = sm_json(["sockets", "--from", snap])
+        eq({int(x["cookie"]) for x in doc["sockets"]}, tcp, "sockets --from: TCP by default")
+        # (system: sockets_used moves between two runs; its names are held by the goldens)
+        # (top's table footer counts the host's processes, which come and go)
+        for view in (["sockets"], ["sockets", "-n"], ["sockets", "-o", "tsv"], ["top", "-o", "tsv"]):
+            a, b = sm(view, prefix=u.pre), sm([*view, "-t"], prefix=u.pre)
+            eq((a.returncode, a.stdout), (b.returncode, b.stdout), f"{view}: default = -t")
+        doc = sm_json(["sockets", "-u"], prefix=u.pre)
+        eq(sorted(o["pid"] for o in doc["sockets"][0]["owners"]), sorted([u.pid, kid]),
+           "a UDP socket shared by two processes")
+        top = sm_json(["top", "-tu", "--by", "process"], prefix=u.pre)
+        mine = [g for g in top["groups"] if g.get("pid") == u.pid]
+        eq(len(mine), 1, "the helper's group")
+        socks = sm_json(["sockets", "-tu"], prefix=u.pre)["sockets"]
+        held = [s for s in socks if any(o["pid"] == u.pid for o in s["owners"] or [])]
+        eq(mine[0]["sockets"], len(held), "per-process sockets over TCP and UDP")
+        eq(mine[0]["charged_bytes"], sum(s["charged_bytes"] or 0 for s in held),
+           "per-process charged bytes over TCP and UDP")
+        check({s["protocol"] for s in held} == {"tcp", "udp"}, "the process holds both")
+    finally:
+        u.stop()
+
+
 TESTS = [
+    ("udp_exact", t_udp_exact),
+    ("udp_rcvbuf_capped", t_udp_rcvbuf_capped),
+    ("udp_selection", t_udp_selection),
     ("sockets_ipv4_exact", t_sockets_ipv4_exact),
     ("sockets_ipv6_exact", t_sockets_ipv6_exact),
     ("top_process_sums", t_top_process_sums),

@@ -307,6 +307,29 @@ static void test_families(void **state)
 	assert_true(o.want_v6);
 }
 
+static void test_protocols(void **state)
+{
+	struct opts o;
+
+	(void)state;
+	/* neither: TCP only, as before UDP */
+	PARSE_OK(&o, "sockets");
+	assert_true(o.want_tcp);
+	assert_false(o.want_udp);
+	PARSE_OK(&o, "-u");
+	assert_false(o.want_tcp);
+	assert_true(o.want_udp);
+	PARSE_OK(&o, "--udp", "--tcp");
+	assert_true(o.want_tcp);
+	assert_true(o.want_udp);
+	PARSE_OK(&o, "-tu");
+	assert_true(o.want_tcp);
+	assert_true(o.want_udp);
+	PARSE_OK(&o, "-t");
+	assert_true(o.want_tcp);
+	assert_false(o.want_udp);
+}
+
 static void test_top_n(void **state)
 {
 	struct opts o;
@@ -632,6 +655,7 @@ int main(void)
 		cmocka_unit_test(test_prom_options),
 		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_families),
+		cmocka_unit_test(test_protocols),
 		cmocka_unit_test(test_top_n),
 		cmocka_unit_test(test_sort_and_by),
 		cmocka_unit_test(test_netns_options),

@@ -1416,6 +1416,120 @@ static void fx_load(struct fx *x, const char *root)
 	procfs_close(&p);
 }
 
+/* ---- UDP ---- */
+
+#define CORE_RMEM_MAX 4194304
+
+/* An unconnected UDP socket: rb/tb at rmem_default, as udp sockets start. */
+static uint32_t fx_udp(struct fx *x, uint32_t r, uint32_t rb, uint32_t d)
+{
+	uint32_t i = fx_sock(x, r, 0, 1024);
+
+	S(x, i)->protocol = SOCK_PROTO_UDP;
+	S(x, i)->state = SOCK_TCP_CLOSE;
+	S(x, i)->skmem[SKM_RB] = rb;
+	S(x, i)->skmem[SKM_TB] = 212992;
+	S(x, i)->skmem[SKM_D] = d;
+	S(x, i)->rqueue = r;
+	return i;
+}
+
+static void test_udp_rcvbuf_capped(void **state)
+{
+	struct fx x;
+	const struct finding *f;
+	uint32_t a, b;
+
+	(void)state;
+	fx_init(&x);
+	x.r.sys.sysctl.rmem_max = maybe_of(CORE_RMEM_MAX);
+	a = fx_udp(&x, 0, 2 * CORE_RMEM_MAX, 0);
+	b = fx_udp(&x, 0, 2 * CORE_RMEM_MAX - 2, 0); /* asked a little less */
+	fx_hold(&x, a, fx_proc(&x, 443, "caddy"), 7);
+	fx_hold(&x, b, fx_proc(&x, 53, "unbound"), 3);
+	/* a TCP socket with the same rb is no UDP request */
+	S(&x, fx_sock(&x, 0, 0, 0))->skmem[SKM_RB] = 2 * CORE_RMEM_MAX;
+	fx_run(&x);
+	f = must(&x, "udp_rcvbuf_capped", SEV_WARNING);
+	assert_maybe(ev(f, "sockets"), 1);
+	assert_maybe(ev(f, "rmem_max"), CORE_RMEM_MAX);
+	assert_int_equal(f->nsocks, 1);
+	assert_int_equal(f->socks[0], a);
+	assert_int_equal(f->nprocs, 1);
+	assert_int_equal(x.procs[f->procs[0].proc].pid, 443);
+	/* UDP sockets are not judged by the TCP rules (rb above tcp_rmem max) */
+	f = find(&x, "rcvbuf_at_max");
+	assert_non_null(f);
+	assert_maybe(ev(f, "sockets"), 1);
+	x.r.sys.sysctl.rmem_max = maybe_none(); /* unknown: not evaluated */
+	fx_run(&x);
+	assert_null(find(&x, "udp_rcvbuf_capped"));
+	fx_free(&x);
+}
+
+static void test_udp_drops(void **state)
+{
+	struct fx x;
+	const struct finding *f;
+	uint32_t a, b;
+
+	(void)state;
+	fx_init(&x);
+	x.r.sys.udp[UC_RCVBUF_ERRORS] = maybe_of(300);
+	x.r.sys.udp6[UC_RCVBUF_ERRORS] = maybe_of(8);
+	x.r.sys.udp[UC_MEM_ERRORS] = maybe_of(0);
+	fx_udp(&x, 0, 212992, 0);		 /* no drops */
+	a = fx_udp(&x, 4608, 212992, 8);	 /* room now */
+	b = fx_udp(&x, 211968, 212992, 300); /* full: the reader is slow */
+	fx_run(&x);
+	f = must(&x, "udp_drops", SEV_WARNING);
+	assert_maybe(ev(f, "sockets"), 2);
+	assert_maybe(ev(f, "drops"), 308);
+	assert_maybe(ev(f, "sockets_queue_full"), 1);
+	assert_maybe(ev(f, "RcvbufErrors"), 308); /* Udp + Udp6 */
+	assert_maybe(ev(f, "MemErrors"), 0);	  /* Udp6 absent: Udp's alone */
+	assert_maybe(ev(f, "udp_mem_pressure"), 0);
+	assert_maybe(ev(f, "recv_q"), 4608 + 211968);
+	/* ranked by drops, not by charge */
+	assert_int_equal(f->nsocks, 2);
+	assert_int_equal(f->socks[0], b);
+	assert_int_equal(f->socks[1], a);
+	assert_non_null(strstr(f->summary, "308 drops: queues full"));
+	assert_null(find(&x, "udp_mem_pressure"));
+	fx_free(&x);
+}
+
+static void test_udp_mem(void **state)
+{
+	struct fx x;
+	const struct finding *f;
+
+	(void)state;
+	fx_init(&x);
+	x.r.sys.sysctl.udp_mem[0] = maybe_of(1000);
+	x.r.sys.sysctl.udp_mem[1] = maybe_of(2000);
+	x.r.sys.sysctl.udp_mem[2] = maybe_of(3000);
+	x.r.sys.sockstat.udp_mem_pages = maybe_of(2000); /* at pressure: not above */
+	fx_run(&x);
+	assert_null(find(&x, "udp_mem_pressure"));
+	x.r.sys.sockstat.udp_mem_pages = maybe_of(2001);
+	fx_run(&x);
+	f = must(&x, "udp_mem_pressure", SEV_WARNING);
+	assert_maybe(ev(f, "udp_mem_pages"), 2001);
+	assert_maybe(ev(f, "udp_mem_pressure_pages"), 2000);
+	assert_absent(ev(f, "MemErrors"));
+	assert_null(find(&x, "udp_mem_high"));
+	x.r.sys.sockstat.udp_mem_pages = maybe_of(3001);
+	fx_run(&x);
+	must(&x, "udp_mem_high", SEV_CRITICAL);
+	assert_null(find(&x, "udp_mem_pressure")); /* the higher one only */
+	/* a child namespace: no udp_mem, no verdict */
+	x.r.sys.sysctl.udp_mem[1] = x.r.sys.sysctl.udp_mem[2] = maybe_none();
+	fx_run(&x);
+	assert_int_equal(count_prefix(&x, "udp_mem"), 0);
+	fx_free(&x);
+}
+
 static void test_fixture_pressure(void **state)
 {
 	struct fx x;
@@ -1524,6 +1638,9 @@ int main(void)
 		cmocka_unit_test(test_fixture_pressure),
 		cmocka_unit_test(test_fixture_orphans),
 		cmocka_unit_test(test_fixture_container),
+		cmocka_unit_test(test_udp_rcvbuf_capped),
+		cmocka_unit_test(test_udp_drops),
+		cmocka_unit_test(test_udp_mem),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

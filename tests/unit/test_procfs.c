@@ -101,10 +101,14 @@ static void test_sockstat_fixture(void **state)
 	assert_maybe(ss.alloc, 59);
 	assert_maybe(ss.mem_pages, 1234); /* not UDP's "mem 7" */
 	assert_absent(ss.inuse6);
+	assert_maybe(ss.udp_inuse, 5);
+	assert_maybe(ss.udp_mem_pages, 7);
+	assert_absent(ss.udp_inuse6);
 
 	read_fixture(FIX_HOST, "net/sockstat6", buf, sizeof(buf));
 	assert_int_equal(procfs_parse_sockstat6(buf, &ss), 0);
 	assert_maybe(ss.inuse6, 23);
+	assert_maybe(ss.udp_inuse6, 4); /* not UDPLITE6's */
 	assert_maybe(ss.inuse, 41); /* sockstat6 touches only inuse6 */
 	assert_maybe(ss.mem_pages, 1234);
 }
@@ -182,19 +186,22 @@ static void test_sockstat6_inline(void **state)
 static void test_protocols_fixture_618(void **state)
 {
 	char buf[8192];
-	struct protocols pr = { { 0, false }, { 0, false } };
+	struct protocols pr = { 0 };
 
 	(void)state;
 	read_fixture(FIX_HOST, "net/protocols", buf, sizeof(buf));
 	assert_int_equal(procfs_parse_protocols(buf, &pr), 0);
 	assert_maybe(pr.memory_pages, 1236);
 	assert_maybe(pr.pressure, 0);
+	/* the UDP row, not UDPv6/UDP-Lite; "NI": no pressure flag, absent */
+	assert_maybe(pr.udp_memory_pages, 7);
+	assert_absent(pr.udp_pressure);
 }
 
 static void test_protocols_fixture_old(void **state)
 {
 	char buf[8192];
-	struct protocols pr = { { 0, false }, { 0, false } };
+	struct protocols pr = { 0 };
 
 	(void)state;
 	/* 6.1-style header with the extra "sp" flag column. */
@@ -331,6 +338,77 @@ static void test_netstat_fixture(void **state)
 		else
 			assert_maybe(tx[i], host_tcpext[i]);
 	}
+}
+
+/* --- snmp / snmp6: the Udp counters --- */
+
+static void test_snmp_udp_fixture(void **state)
+{
+	char buf[8192];
+	struct maybe u[UC_N], u6[UC_N];
+
+	(void)state;
+	memset(u, 0, sizeof(u));
+	memset(u6, 0, sizeof(u6));
+	read_fixture(FIX_HOST, "net/snmp", buf, sizeof(buf));
+	assert_int_equal(procfs_parse_snmp_udp(buf, u), 0);
+	/* the Udp lines, not UdpLite's */
+	assert_maybe(u[UC_IN_DATAGRAMS], 105732);
+	assert_maybe(u[UC_IN_ERRORS], 4127);
+	assert_maybe(u[UC_RCVBUF_ERRORS], 4100);
+	assert_maybe(u[UC_SNDBUF_ERRORS], 3);
+	assert_maybe(u[UC_IGNORED_MULTI], 16);
+	assert_maybe(u[UC_MEM_ERRORS], 21);
+	read_fixture(FIX_HOST, "net/snmp6", buf, sizeof(buf));
+	assert_int_equal(procfs_parse_snmp6_udp(buf, u6), 0);
+	assert_maybe(u6[UC_IN_DATAGRAMS], 2201);
+	assert_maybe(u6[UC_IN_ERRORS], 310);
+	assert_maybe(u6[UC_RCVBUF_ERRORS], 300);
+	assert_maybe(u6[UC_SNDBUF_ERRORS], 1);
+	assert_maybe(u6[UC_IGNORED_MULTI], 2);
+	assert_maybe(u6[UC_MEM_ERRORS], 10);
+
+	/* a kernel without MemErrors: absent, not 0 */
+	memset(u, 0, sizeof(u));
+	memset(u6, 0, sizeof(u6));
+	read_fixture(FIX_OLD, "net/snmp", buf, sizeof(buf));
+	assert_int_equal(procfs_parse_snmp_udp(buf, u), 0);
+	assert_maybe(u[UC_RCVBUF_ERRORS], 39);
+	assert_maybe(u[UC_IGNORED_MULTI], 3);
+	assert_absent(u[UC_MEM_ERRORS]);
+	read_fixture(FIX_OLD, "net/snmp6", buf, sizeof(buf));
+	assert_int_equal(procfs_parse_snmp6_udp(buf, u6), 0);
+	assert_maybe(u6[UC_RCVBUF_ERRORS], 5);
+	assert_absent(u6[UC_MEM_ERRORS]);
+}
+
+static void test_snmp_udp_inline(void **state)
+{
+	struct maybe u[UC_N];
+
+	(void)state;
+	memset(u, 0, sizeof(u));
+	assert_int_equal(procfs_parse_snmp_udp("Tcp: A B\nTcp: 1 2\n", u), -EINVAL);
+	/* a header without its values line */
+	assert_int_equal(procfs_parse_snmp_udp("Udp: InDatagrams\nIp: 5\n", u), -EINVAL);
+	/* fewer values than names; no trailing newline */
+	assert_int_equal(procfs_parse_snmp_udp("Udp: InErrors RcvbufErrors MemErrors\nUdp: 4 3", u),
+			 0);
+	assert_maybe(u[UC_IN_ERRORS], 4);
+	assert_maybe(u[UC_RCVBUF_ERRORS], 3);
+	assert_absent(u[UC_MEM_ERRORS]);
+	assert_absent(u[UC_IN_DATAGRAMS]);
+
+	memset(u, 0, sizeof(u));
+	assert_int_equal(procfs_parse_snmp6_udp("Ip6InReceives 1\nUdpLite6InErrors 9\n", u), -EINVAL);
+	assert_int_equal(procfs_parse_snmp6_udp("Udp6 5\nUdp6InErrorsX 7\nUdp6InErrors\t8\n"
+						"Udp6RcvbufErrors junk\nUdp6MemErrors 2",
+						u),
+			 0);
+	assert_maybe(u[UC_IN_ERRORS], 8);
+	assert_absent(u[UC_RCVBUF_ERRORS]);
+	assert_maybe(u[UC_MEM_ERRORS], 2);
+	assert_string_equal(procfs_udp_names[UC_RCVBUF_ERRORS], "RcvbufErrors");
 }
 
 static void test_netstat_names(void **state)
@@ -517,6 +595,15 @@ static void test_sysinfo_host(void **state)
 	assert_maybe(sc->rmem_default, 212992);
 	assert_maybe(sc->wmem_default, 262144);
 	assert_maybe(sc->mem_pcpu_rsv, 256);
+	assert_maybe(sc->udp_mem[0], 573282);
+	assert_maybe(sc->udp_mem[2], 1146564);
+	assert_maybe(sc->udp_rmem_min, 4096);
+	assert_maybe(sc->udp_wmem_min, 4096);
+	assert_maybe(si.sockstat.udp_inuse, 5);
+	assert_maybe(si.sockstat.udp_inuse6, 4);
+	assert_maybe(si.proto.udp_memory_pages, 7);
+	assert_maybe(si.udp[UC_RCVBUF_ERRORS], 4100);
+	assert_maybe(si.udp6[UC_MEM_ERRORS], 10);
 	assert_string_equal(si.hostname, "fixture-host");
 	assert_string_equal(si.release, "6.18.44-fixture");
 }
@@ -733,6 +820,8 @@ int main(void)
 		cmocka_unit_test(test_netns_ino_absent),
 		cmocka_unit_test(test_release_at_least),
 		cmocka_unit_test(test_orphan_headroom),
+		cmocka_unit_test(test_snmp_udp_fixture),
+		cmocka_unit_test(test_snmp_udp_inline),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -286,14 +286,25 @@ static void test_finding_series(void **state)
 	char *t;
 
 	(void)state;
+	size_t udp = 0;
+
 	while (findings_known(known, &id, &sev))
-		known++;
+		udp += strncmp(id, "udp_", 4) == 0, known++;
 	assert_true(known >= 10);
+	assert_int_equal(udp, 4);
 	build(&r);
+	/* a TCP-only collection: no series for the UDP rules */
+	t = render(CMD_CHECK, BY_PROCESS, 0, &r, NULL);
+	sum_of(t, "sockmem_finding_active", &n);
+	assert_int_equal(n, known - udp);
+	free(t);
+	r.cov.udp = true;
 	t = render(CMD_CHECK, BY_PROCESS, 0, &r, NULL);
 	sum_of(t, "sockmem_finding_active", &n);
 	assert_int_equal(n, known);
+	assert_contains(t, "sockmem_finding_active{id=\"udp_drops\",severity=\"warning\"} 0\n");
 	free(t);
+	r.cov.udp = false;
 	/* the orphans warning fires, the orphans critical does not */
 	fd = calloc(1, sizeof(*fd));
 	assert_non_null(fd);
@@ -333,6 +344,19 @@ static void test_system_names(void **state)
 	/* ceil of 10000, 24096, 5000, 100000, 300 and 8 bytes over 4096 */
 	assert_contains(t, "\nsockmem_reconcile_sockets_pages 38\n");
 	assert_contains(t, "sockmem_build_info{version=\"");
+	assert_null(strstr(t, "udp")); /* a TCP-only collection */
+	free(t);
+	/* with UDP: its values, counters as counters, udp_mem absent (no sample) */
+	r.cov.udp = true;
+	r.sys.sockstat.udp_mem_pages = maybe_of(7);
+	r.sys.udp6[UC_RCVBUF_ERRORS] = maybe_of(308);
+	t = render(CMD_SYSTEM, BY_PROCESS, 0, &r, NULL);
+	assert_contains(t, "\nsockmem_udp_mem_pages 7\n");
+	assert_contains(t, "\nsockmem_udp_mem_bytes 28672\n");
+	assert_contains(t, "# TYPE sockmem_udp6_counters_rcvbuf_errors_total counter\n"
+			   "sockmem_udp6_counters_rcvbuf_errors_total 308\n");
+	assert_null(strstr(t, "\nsockmem_udp_mem_low_pages "));
+	assert_contains(t, "\nsockmem_udp_reconcile_gap_pages 7\n"); /* no UDP socket */
 	free(t);
 	snapshot_free(&r);
 }

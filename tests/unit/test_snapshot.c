@@ -67,6 +67,7 @@ static void fill_sysinfo(struct sysinfo *si)
 	snprintf(si->hostname, sizeof(si->hostname), "h\xff\xfe-not-utf8");
 	snprintf(si->release, sizeof(si->release), "6.1.0-\"quoted\"\\");
 	snprintf(si->boot_id, sizeof(si->boot_id), "0123abcd-0000-4000-8000-0123456789ab");
+	sysinfo_drop_udp(si); /* a TCP-only collection (test_round_trip_udp adds them) */
 }
 
 /* A collection as collect_live leaves it, with every kind of value: absent
@@ -219,6 +220,7 @@ static void eq_maybes(const void *a, const void *b, size_t size, const char *wha
 static void eq_sock(const struct sock_rec *a, const struct sock_rec *b)
 {
 	assert_true(a->cookie == b->cookie);
+	assert_int_equal(a->protocol, b->protocol);
 	assert_int_equal(a->flags, b->flags);
 	assert_true(a->cgroup_id == b->cgroup_id);
 	assert_true(a->netns_ino == b->netns_ino);
@@ -258,6 +260,10 @@ static void eq_snapshot(const struct snapshot *a, const struct snapshot *b)
 	eq_maybes(&a->sys.sockstat, &b->sys.sockstat, sizeof(a->sys.sockstat), "sockstat");
 	eq_maybes(&a->sys.proto, &b->sys.proto, sizeof(a->sys.proto), "protocols");
 	eq_maybes(a->sys.tcpext, b->sys.tcpext, sizeof(a->sys.tcpext), "tcpext");
+	eq_maybes(a->sys.udp, b->sys.udp, sizeof(a->sys.udp), "udp");
+	eq_maybes(a->sys.udp6, b->sys.udp6, sizeof(a->sys.udp6), "udp6");
+	assert_int_equal(a->cov.no_tcp, b->cov.no_tcp);
+	assert_int_equal(a->cov.udp, b->cov.udp);
 	eq_maybes(&a->sys.sysctl, &b->sys.sysctl, sizeof(a->sys.sysctl), "sysctl");
 	eq_maybes(&a->sys.initial_netns, &b->sys.initial_netns, sizeof(a->sys.initial_netns),
 		  "initial_netns");
@@ -419,6 +425,51 @@ static void test_round_trip(void **state)
 	free(doc);
 	snapshot_free(&a);
 	snapshot_free(&b);
+}
+
+/* A collection with UDP: protocol per socket, the UDP system values (some
+ * absent), the namespaces' UDP sysctls; all come back exactly. */
+static void test_round_trip_udp(void **state)
+{
+	struct snapshot a, b;
+	char why[256] = "", *doc;
+	size_t len;
+
+	(void)state;
+	build(&a);
+	a.cov.udp = true;
+	a.socks.v[0].protocol = SOCK_PROTO_UDP;
+	a.sys.sockstat.udp_inuse = maybe_of(5);
+	a.sys.sockstat.udp_mem_pages = maybe_of(7);
+	a.sys.proto.udp_memory_pages = maybe_of(7);
+	a.sys.sysctl.udp_mem[0] = maybe_of(573282);
+	a.sys.sysctl.udp_mem[2] = maybe_of(1146564);
+	a.sys.sysctl.udp_rmem_min = maybe_of(4096);
+	a.sys.udp[UC_RCVBUF_ERRORS] = maybe_of(4100);
+	a.sys.udp6[UC_IN_DATAGRAMS] = maybe_of(2201);
+	a.netns[1].sysctl.udp_wmem_min = maybe_of(8192);
+	doc = emit(&a, &len);
+	if (snapfile_parse(doc, len, &b, why, sizeof(why)) != 0)
+		fail_msg("refused its own document: %s\n%s", why, doc);
+	eq_snapshot(&a, &b);
+	assert_int_equal(b.socks.v[0].protocol, SOCK_PROTO_UDP);
+	assert_int_equal(b.socks.v[1].protocol, SOCK_PROTO_TCP);
+	assert_true(b.netns[1].sysctl.udp_wmem_min.has && b.netns[1].sysctl.udp_wmem_min.v == 8192);
+	assert_non_null(strstr(doc, "\"protocols\":[\"tcp\",\"udp\"]"));
+	assert_non_null(strstr(doc, "\"protocol\":\"udp\""));
+	assert_non_null(strstr(doc, "\"MemErrors\":null")); /* absent stays null */
+	free(doc);
+	snapshot_free(&b);
+	/* UDP only: no "tcp" in the list; an unknown protocol is refused */
+	a.cov.no_tcp = true;
+	doc = emit(&a, &len);
+	assert_non_null(strstr(doc, "\"protocols\":[\"udp\"]"));
+	assert_int_equal(snapfile_parse(doc, len, &b, why, sizeof(why)), 0);
+	assert_true(b.cov.no_tcp);
+	assert_true(b.cov.udp);
+	snapshot_free(&b);
+	free(doc);
+	snapshot_free(&a);
 }
 
 /* Every view in every format renders the loaded snapshot byte for byte as
@@ -841,7 +892,12 @@ static void test_older_snapshot_loads(void **state)
 	assert_false(r.cov.other_netns.has);
 	assert_false(r.cov.unreadable_pids.has);
 	assert_false(r.sys.tcpext[TX_RCV_COALESCE].has);
+	/* from before UDP: TCP only */
+	assert_false(r.cov.no_tcp);
+	assert_false(r.cov.udp);
+	assert_false(r.sys.sysctl.udp_mem[0].has);
 	for (size_t i = 0; i < r.socks.n; i++) {
+		assert_int_equal(r.socks.v[i].protocol, SOCK_PROTO_TCP);
 		assert_false(sock_has_ti(&r.socks.v[i], TI_RCV_WSCALE));
 		assert_false(sock_has_ti(&r.socks.v[i], TI_SND_WSCALE));
 	}
@@ -867,6 +923,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_round_trip_udp),
 		cmocka_unit_test(test_renders_identical),
 		cmocka_unit_test(test_coverage),
 		cmocka_unit_test(test_round_trip_sparse),
