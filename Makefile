@@ -18,6 +18,20 @@ JANSSON_CFLAGS := $(shell $(PKG_CONFIG) --cflags jansson 2>/dev/null)
 JANSSON_LIBS := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || echo -ljansson)
 # libm: plot's scales (render/plot_axis.c).
 MATH_LIBS := -lm
+# The in-kernel owner walk (--owner-walk bpf; collect/owners_bpf.c) is built
+# when clang, bpftool, libbpf and the build machine's kernel BTF are there
+# (Debian: clang bpftool libbpf-dev); WITH_BPF=0 builds without it, and then
+# --owner-walk auto means the /proc walk. The BPF object is CO-RE: built
+# against this kernel's types, it runs on any kernel with BTF.
+CLANG ?= clang
+BPFTOOL ?= $(or $(shell command -v bpftool 2>/dev/null),$(wildcard /usr/sbin/bpftool))
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+WITH_BPF ?= $(if $(and $(BPFTOOL),$(shell command -v $(CLANG) 2>/dev/null),$(wildcard \
+	$(VMLINUX_BTF)),$(shell $(PKG_CONFIG) --exists libbpf 2>/dev/null && echo y)),1,0)
+ifeq ($(WITH_BPF),1)
+BPF_CFLAGS := -DSOCKMEM_BPF -Ibuild/gen $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
+BPF_LIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null)
+endif
 
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wold-style-definition
@@ -26,6 +40,8 @@ VERSION := 0.1.0
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -pthread $(WARN) -Iinclude $(MNL_CFLAGS) $(JANSSON_CFLAGS) \
 	$(CFLAGS)
+# libs every binary that links the collectors needs
+LIBS := $(MNL_LIBS) $(JANSSON_LIBS) $(MATH_LIBS) $(BPF_LIBS)
 # -MMD -MP: each object records the headers it includes (build/**/*.d).
 DEPFLAGS = -MMD -MP
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -53,7 +69,7 @@ all: sockmem
 
 sockmem: $(OBJS)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(MNL_LIBS) $(JANSSON_LIBS) $(MATH_LIBS) -pthread
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LIBS) -pthread
 
 build/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
@@ -64,6 +80,34 @@ build/san/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(DEPFLAGS) $(CPPFLAGS) -c -o $@ $<
 
+# The BPF program, its skeleton (build/gen/collect/owners_bpf.skel.h) and
+# the vmlinux.h it is compiled against, all generated here.
+build/gen/vmlinux.h:
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@
+
+build/gen/owners.bpf.o: src/collect/bpf/owners.bpf.c include/collect/owners_bpf_rec.h \
+		build/gen/vmlinux.h
+	@echo "  BPF     $<"
+	$(Q)$(CLANG) -target bpf -g -O2 -Wall -Ibuild/gen -Iinclude -c -o $@ $<
+
+build/gen/collect/owners_bpf.skel.h: build/gen/owners.bpf.o
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q)$(BPFTOOL) gen skeleton $< name owners_bpf > $@
+
+ifeq ($(WITH_BPF),1)
+build/obj/collect/owners_bpf.o build/san/collect/owners_bpf.o: CPPFLAGS += $(BPF_CFLAGS)
+build/obj/collect/owners_bpf.o build/san/collect/owners_bpf.o: build/gen/collect/owners_bpf.skel.h
+endif
+# a change of WITH_BPF rebuilds the loader
+build/obj/collect/owners_bpf.o build/san/collect/owners_bpf.o: build/gen/with_bpf
+build/gen/with_bpf: FORCE
+	@mkdir -p $(dir $@)
+	@echo $(WITH_BPF) | cmp -s - $@ || echo $(WITH_BPF) > $@
+FORCE:
+
 # (and render/out_prom.c, for sockmem_build_info)
 VERSIONED := build/obj/cmd/main.o build/san/cmd/main.o build/obj/render/out_prom.o \
 	build/san/render/out_prom.o
@@ -72,18 +116,18 @@ $(VERSIONED): CPPFLAGS += -DSOCKMEM_VERSION='"$(VERSION)"'
 $(VERSIONED): Makefile
 
 build/sockmem-san: $(SAN_LIB_OBJS) build/san/cmd/main.o
-	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(MNL_LIBS) $(JANSSON_LIBS) $(MATH_LIBS) -pthread
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) -pthread
 
 build/tests/%: tests/unit/%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
 	@mkdir -p build/dep/tests
-	$(Q)$(CC) $(ALL_CFLAGS) $(CPPFLAGS) $(DEPFLAGS) -MF build/dep/tests/$(notdir $@).d -Itests/unit $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(MNL_LIBS) $(JANSSON_LIBS) $(MATH_LIBS) $(CMOCKA_LIBS) -pthread
+	$(Q)$(CC) $(ALL_CFLAGS) $(CPPFLAGS) $(DEPFLAGS) -MF build/dep/tests/$(notdir $@).d -Itests/unit $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LIBS) $(CMOCKA_LIBS) -pthread
 
 build/san-tests/%: tests/unit/%.c $(SAN_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	@mkdir -p build/dep/san-tests
-	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(CPPFLAGS) $(DEPFLAGS) -MF build/dep/san-tests/$(notdir $@).d -Itests/unit $(LDFLAGS) -o $@ $< $(SAN_LIB_OBJS) $(MNL_LIBS) $(JANSSON_LIBS) $(MATH_LIBS) $(CMOCKA_LIBS) -pthread
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(CPPFLAGS) $(DEPFLAGS) -MF build/dep/san-tests/$(notdir $@).d -Itests/unit $(LDFLAGS) -o $@ $< $(SAN_LIB_OBJS) $(LIBS) $(CMOCKA_LIBS) -pthread
 
 build/helpers/%: tests/helpers/%.c $(wildcard tests/helpers/*.h)
 	@mkdir -p $(dir $@)
@@ -94,7 +138,7 @@ deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		gcc make pkg-config libmnl-dev libcmocka-dev mandoc jq valgrind iproute2 \
-		util-linux procps python3 clang libclang-rt-14-dev strace libjansson-dev perl \
+		util-linux procps python3 clang libclang-rt-14-dev strace libjansson-dev libbpf-dev bpftool perl \
 		prometheus prometheus-node-exporter
 
 run: deps
@@ -158,7 +202,7 @@ fuzz:
 clean:
 	rm -rf build sockmem
 
-.PHONY: lint all deps run unit unit-san integration manlint fuzz-build fuzz-regress check install uninstall \
+.PHONY: FORCE lint all deps run unit unit-san integration manlint fuzz-build fuzz-regress check install uninstall \
 	clean bench fuzz deb deb-check
 .DELETE_ON_ERROR:
 

@@ -37,5 +37,8 @@ void cli_usage(FILE *f);
  * Returns 0 or -EINVAL/-ERANGE. */
 int cli_parse_size(const char *s, uint64_t *out);
 
+/* Parses an --owner-walk value (auto, bpf, proc). Returns 0 or -1. */
+int cli_parse_owner_walk(const char *s, enum owner_walk *out);
+
 
 #endif

@@ -10,6 +10,13 @@
 
 #include "util/maybe.h"
 
+/* --owner-walk: which walk of the file tables finds the holders. */
+enum owner_walk {
+	OWNER_WALK_AUTO = 0, /* the in-kernel walk where it can run, else /proc */
+	OWNER_WALK_BPF,	     /* the in-kernel walk (BPF iter/task_file), or fail */
+	OWNER_WALK_PROC,     /* /proc/[pid]/fd */
+};
+
 /* A process that holds at least one dumped TCP socket. */
 struct proc_ent {
 	int32_t pid;
@@ -43,6 +50,8 @@ struct owners {
 				    * processes' (unshare(CLONE_FILES), zombie leader) */
 	bool walked;		   /* owners_walk finished: a socket with an inode and
 				    * no link is held by no descriptor the walk saw */
+	enum owner_walk by;	   /* OWNER_WALK_BPF or OWNER_WALK_PROC: the walk that ran */
+	int bpf_err;		   /* why the in-kernel walk did not run (an errno), or 0 */
 };
 
 /* Processes whose descriptors were not all read (denied or lost to errors):

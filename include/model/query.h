@@ -11,6 +11,7 @@
 #include "model/agg.h"
 #include "model/filter.h"
 #include "model/findings.h"
+#include "model/owners.h"
 
 enum cmd {
 	CMD_REPORT,
@@ -33,6 +34,7 @@ struct opts {
 	bool numeric;	       /* -n: exact integers in tables */
 	bool no_owners;	       /* --no-owners: skip the /proc fd walk */
 	bool stats;	       /* --stats: dump statistics on stderr */
+	enum owner_walk owner_walk; /* --owner-walk */
 	bool want_v4, want_v6; /* -4 / -6 (both true by default) */
 	bool want_tcp, want_udp; /* -t / -u (neither given: TCP only) */
 	enum agg_sort sort;

@@ -45,6 +45,8 @@ void cli_usage(FILE *f)
 	      "      --pid PID, --comm NAME, --uid UID, --cgroup PATH\n"
 	      "      --sort FIELD   charged (default), sockets, r, w, f, t, rb, tb, pid, comm\n"
 	      "      --no-owners    skip the /proc/[pid]/fd walk\n"
+	      "      --owner-walk auto|bpf|proc  find the holders in the kernel (BPF) or\n"
+	      "                     in /proc/[pid]/fd (default auto: BPF where it can run)\n"
 	      "      --stats        print netlink dump statistics on stderr\n"
 	      "      --proc-root DIR  read /proc files below DIR (testing aid)\n"
 	      "check thresholds:\n"
@@ -90,6 +92,7 @@ enum {
 	OPT_UID,
 	OPT_FROM,
 	OPT_TEXTFILE,
+	OPT_OWNER_WALK,
 };
 
 /* Parses one filter option value into o->filt. Returns 0 or EXIT_USAGE. */
@@ -312,6 +315,20 @@ static int check_operands(struct opts *o, char *err, size_t errlen)
 	return 0;
 }
 
+int cli_parse_owner_walk(const char *s, enum owner_walk *out)
+{
+	static const char *const names[] = { [OWNER_WALK_AUTO] = "auto",
+					      [OWNER_WALK_BPF] = "bpf",
+					      [OWNER_WALK_PROC] = "proc" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(s, names[i]) == 0) {
+			*out = (enum owner_walk)i;
+			return 0;
+		}
+	return -1;
+}
+
 int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 {
 	static const struct option lopts[] = {
@@ -346,11 +363,13 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 		{ "uid", required_argument, NULL, OPT_UID },
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "textfile", required_argument, NULL, OPT_TEXTFILE },
+		{ "owner-walk", required_argument, NULL, OPT_OWNER_WALK },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, only4 = 0, only6 = 0, seen_cmd = 0, root_given = 0, fmt_given = 0, by_given = 0;
+	int walk_given = 0;
 	char optname[3] = "-?";
 
 	memset(o, 0, sizeof(*o));
@@ -453,6 +472,12 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 					    "--from needs a file name (- for stdin)");
 			o->from = optarg;
 			break;
+		case OPT_OWNER_WALK:
+			if (cli_parse_owner_walk(optarg, &o->owner_walk) != 0)
+				return fail(err, errlen, "--owner-walk: '%s' is not auto, bpf or proc",
+					    optarg);
+			walk_given = 1;
+			break;
 		case OPT_TEXTFILE:
 			if (!*optarg)
 				return fail(err, errlen, "%s", "--textfile needs a file name");
@@ -546,5 +571,9 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 	if (check_plot(o, fmt_given || o->fmt == FMT_JSON, err, errlen) ||
 	    check_operands(o, err, errlen))
 		return EXIT_USAGE;
+	if (o->from && walk_given)
+		return fail(err, errlen, "%s",
+			    "--from: --owner-walk chooses how to collect; a snapshot is collected "
+			    "already");
 	return check_combination(o, root_given, fmt_given && o->fmt != FMT_JSON, err, errlen);
 }

@@ -9,6 +9,7 @@
 #include "cmd/cmds.h"
 #include "cmd/textfile.h"
 #include "collect/collect.h"
+#include "collect/owners_bpf.h"
 #include "collect/snapfile.h"
 #include "model/report.h"
 #include "model/snapshot.h"
@@ -61,6 +62,18 @@ fail:
 	return EXIT_RUNTIME;
 }
 
+/* --stats: which owner walk ran, and why the in-kernel one did not. */
+static void stats_owner_walk(const struct owners *w, enum owner_walk asked)
+{
+	if (w->by == OWNER_WALK_BPF)
+		fprintf(stderr, "sockmem: stats: owner walk: bpf\n");
+	else if (asked == OWNER_WALK_PROC)
+		fprintf(stderr, "sockmem: stats: owner walk: proc (--owner-walk proc)\n");
+	else
+		fprintf(stderr, "sockmem: stats: owner walk: proc (bpf: %s)\n",
+			owners_bpf_why(w->bpf_err));
+}
+
 /* Diagnostics about the data (stderr), before its output. */
 static void warn_data(const struct view *v, const struct opts *o)
 {
@@ -75,6 +88,8 @@ static void warn_data(const struct view *v, const struct opts *o)
 			(unsigned long long)r->dstats.bytes, v->nkept,
 			(unsigned long long)r->socks.dup_dropped,
 			(unsigned long long)r->dstats.malformed);
+	if (o->stats && r->owners_scanned && !o->from)
+		stats_owner_walk(&r->owners, o->owner_walk);
 	if (r->dstats.malformed)
 		fprintf(stderr,
 			"sockmem: %llu malformed sock_diag replies skipped; totals miss them\n",

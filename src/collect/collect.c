@@ -20,6 +20,7 @@
 #include "collect/diag.h"
 #include "collect/netns.h"
 #include "collect/owners.h"
+#include "collect/owners_bpf.h"
 #include "collect/procfs.h"
 #include "util/sig.h"
 
@@ -217,6 +218,7 @@ struct walker {
 	pthread_t tid;
 	const struct procfs *p;
 	struct owners *o;
+	enum owner_walk mode;
 	int err;
 	bool started;
 };
@@ -225,14 +227,16 @@ static void *walk_thread(void *arg)
 {
 	struct walker *w = arg;
 
-	w->err = owners_walk(w->p, w->o);
+	w->err = owners_walk_as(w->p, w->mode, w->o);
 	return NULL;
 }
 
-static void walker_start(struct walker *w, const struct procfs *p, struct owners *o)
+static void walker_start(struct walker *w, const struct procfs *p, enum owner_walk mode,
+			 struct owners *o)
 {
 	w->p = p;
 	w->o = o;
+	w->mode = mode;
 	w->err = 0;
 	w->started = pthread_create(&w->tid, NULL, walk_thread, w) == 0;
 }
@@ -242,7 +246,7 @@ static void walker_start(struct walker *w, const struct procfs *p, struct owners
 static int walker_finish(struct walker *w)
 {
 	if (!w->started)
-		return owners_walk(w->p, w->o);
+		return owners_walk_as(w->p, w->mode, w->o);
 	pthread_join(w->tid, NULL);
 	w->started = false;
 	return w->err;
@@ -424,7 +428,10 @@ static int collect_inside(const struct procfs *p, const struct opts *o, unsigned
 		if (!err)
 			err = owners_join(&r->owners, &r->socks);
 		if (err)
-			return report_fail(e, "/proc/[pid]/fd walk", err);
+			return report_fail(e,
+					   r->owners.by == OWNER_WALK_BPF ? "in-kernel owner walk (bpf)"
+									  : "/proc/[pid]/fd walk",
+					   err);
 		r->owners_scanned = true;
 	}
 	if ((need & COLLECT_USERS) && lookup_users(r))
@@ -473,7 +480,7 @@ int collect_live(const struct opts *o, unsigned need, struct snapshot *r, struct
 		goto out;
 	}
 	if (need & COLLECT_OWNERS)
-		walker_start(&walker, &p, &r->owners);
+		walker_start(&walker, &p, o->owner_walk, &r->owners);
 	if (o->netns && enter_named(&p, o->netns, &home, e))
 		goto out;
 	rc = collect_inside(&p, o, need, &req, &walker, r, e);

@@ -63,6 +63,7 @@ static void check_defaults(const struct opts *o)
 	assert_false(o->numeric);
 	assert_false(o->no_owners);
 	assert_false(o->stats);
+	assert_int_equal(o->owner_walk, OWNER_WALK_AUTO);
 	assert_true(o->want_v4);
 	assert_true(o->want_v6);
 	assert_int_equal(o->sort, SORT_CHARGED);
@@ -400,6 +401,29 @@ static void test_netns_options(void **state)
 		   "--from", "x.json", "--this-netns");
 }
 
+static void test_owner_walk(void **state)
+{
+	struct opts o;
+	enum owner_walk w = OWNER_WALK_PROC;
+
+	(void)state;
+	PARSE_OK(&o, "--owner-walk", "bpf");
+	assert_int_equal(o.owner_walk, OWNER_WALK_BPF);
+	PARSE_OK(&o, "top", "--owner-walk=proc");
+	assert_int_equal(o.owner_walk, OWNER_WALK_PROC);
+	PARSE_OK(&o, "--owner-walk", "proc", "--owner-walk", "auto");
+	assert_int_equal(o.owner_walk, OWNER_WALK_AUTO);
+	PARSE_FAIL("--owner-walk: 'BPF' is not auto, bpf or proc", "--owner-walk", "BPF");
+	PARSE_FAIL("--owner-walk: '' is not auto, bpf or proc", "--owner-walk", "");
+	PARSE_FAIL("--owner-walk: 'procs' is not auto, bpf or proc", "--owner-walk", "procs");
+	PARSE_FAIL("--from: --owner-walk chooses how to collect; a snapshot is collected already",
+		   "--from", "x.json", "--owner-walk", "proc");
+	assert_int_equal(cli_parse_owner_walk("auto", &w), 0);
+	assert_int_equal(w, OWNER_WALK_AUTO);
+	assert_int_equal(cli_parse_owner_walk("bp", &w), -1);
+	assert_int_equal(w, OWNER_WALK_AUTO); /* untouched on error */
+}
+
 static void test_thresholds(void **state)
 {
 	struct opts o;
@@ -637,6 +661,7 @@ int main(void)
 		cmocka_unit_test(test_netns_options),
 		cmocka_unit_test(test_thresholds),
 		cmocka_unit_test(test_parse_size),
+		cmocka_unit_test(test_owner_walk),
 		cmocka_unit_test(test_filter_values),
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_operands),
