@@ -158,6 +158,26 @@ class Env:
                 .replace("{pid}", str(pid)).replace("{stdout}", stdout))
 
 
+def nth_call(argv, syscall, path, files):
+    """when=@PATH: the number of the first SYSCALL call naming PATH in an
+    uninjected run of argv, counting every earlier call of it (the dynamic
+    loader's opens included), so a row can say "the call that opens PATH"
+    however many libraries this build links."""
+    log = files["log"] + ".dry"
+    subprocess.run(["strace", "-f", "-qq", "-o", log, "-e", f"trace={syscall}", "--", *argv],
+                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, timeout=30)
+    n = 0
+    with open(log) as f:
+        for line in f:
+            if f"{syscall}(" not in line or "resumed>" in line:
+                continue
+            n += 1
+            if f'"{path}"' in line or f'/{path}"' in line:
+                return n
+    raise RuntimeError(f"when=@{path}: no {syscall} of it in a dry run")
+
+
 def child_exec(env, row, files):
     """In the forked child: limits, redirections, then exec. Never returns."""
     try:
@@ -195,7 +215,9 @@ def child_exec(env, row, files):
             os.environ["ASAN_OPTIONS"] = (opts + ":" if opts else "") + "detect_leaks=0"
             spec = f"inject={row.syscall}:"
             spec += row.error if row.error.startswith("retval=") else f"error={row.error}"
-            if row.when != "-":
+            if row.when.startswith("@"):
+                spec += f":when={nth_call(argv, row.syscall, row.when[1:], files)}"
+            elif row.when != "-":
                 spec += f":when={row.when}"
             st = ["strace", "-D", "-f", "--seccomp-bpf", "-q", "-o", files["log"], "-e",
                   f"trace={row.syscall}", "-e", spec]

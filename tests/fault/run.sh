@@ -8,7 +8,7 @@
 # Prints "ok NAME" / "FAIL NAME: reason" per row, then "N passed, M failed".
 # SOCKMEM=build/sockmem-san runs the table against the ASan+UBSan build (rows
 # under strace run with detect_leaks=0: LeakSanitizer cannot work under
-# ptrace; the unfiltered repro row counts ASan's own opens and so fails there).
+# ptrace).
 # FAULT_TIMEOUT (seconds, default 120) bounds the whole run; each row is
 # bounded by FAULT_ROW_TIMEOUT (default 8) inside run.py.
 here=$(cd "$(dirname "$0")" && pwd)
