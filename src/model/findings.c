@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/findings_sock.h"
 #include "model/view.h"
 
 const char *findings_sev_name(enum sev s)
@@ -31,17 +32,6 @@ int findings_worst(const struct finding *f, size_t n)
 		if ((int)f[i].sev > w)
 			w = (int)f[i].sev;
 	return w;
-}
-
-static void ev(struct finding *f, const char *key, enum ev_kind kind, struct maybe v)
-{
-	if (f->nev < FIND_MAX_EV)
-		f->ev[f->nev++] = (struct evidence){ key, kind, v };
-}
-
-static struct maybe mu(uint64_t v)
-{
-	return maybe_of((int64_t)v);
 }
 
 /* ---- tcp_mem: the highest threshold crossed, or the sticky pressure flag ---- */
@@ -193,218 +183,6 @@ static void fill_orphans(struct finding *f, const struct view *v)
 	ev(f, "headroom_shift1", EV_COUNT, sysinfo_orphan_headroom(&r->sys, 1));
 	ev(f, "headroom_shift2", EV_COUNT, sysinfo_orphan_headroom(&r->sys, 2));
 	ev(f, "TCPAbortOnMemory", EV_COUNT, r->sys.tcpext[TX_ABORT_ON_MEMORY]);
-}
-
-/* ---- per-socket predicates (records with skmem up to w only) ---- */
-
-static bool rcvbuf_at_max(const struct sock_rec *s, const struct sysctls *sc,
-			  const struct find_opts *fo)
-{
-	(void)fo;
-	return sc->tcp_rmem[2].has && s->skmem[SKM_RB] >= (uint64_t)sc->tcp_rmem[2].v;
-}
-
-static bool rcv_over_budget(const struct sock_rec *s, const struct sysctls *sc,
-			    const struct find_opts *fo)
-{
-	(void)sc;
-	(void)fo;
-	return s->skmem[SKM_R] > s->skmem[SKM_RB];
-}
-
-static bool sndbuf_at_max(const struct sock_rec *s, const struct sysctls *sc,
-			  const struct find_opts *fo)
-{
-	return sc->tcp_wmem[2].has && s->skmem[SKM_TB] >= (uint64_t)sc->tcp_wmem[2].v &&
-	       sock_has_ti(s, TI_NOTSENT_BYTES) && s->ti[TI_NOTSENT_BYTES] >= fo->unsent_min;
-}
-
-/* A connection's socket: not a listener's accept queue nor a minisocket. */
-static bool is_conn_state(unsigned st)
-{
-	return st != SOCK_TCP_LISTEN && st != SOCK_TCP_TIME_WAIT && st != SOCK_TCP_NEW_SYN_RECV;
-}
-
-/* --zero-window bytes or less, or by default below one segment (rcv_mss). */
-static bool window_near_zero(const struct sock_rec *s, const struct find_opts *fo)
-{
-	uint64_t wnd = s->ti[TI_RCV_WND];
-
-	if (fo->zero_window >= 0)
-		return wnd <= (uint64_t)fo->zero_window;
-	return sock_has_ti(s, TI_RCV_MSS) && wnd < s->ti[TI_RCV_MSS];
-}
-
-static bool unread_backlog(const struct sock_rec *s, const struct sysctls *sc,
-			   const struct find_opts *fo)
-{
-	(void)sc;
-	return is_conn_state(s->state) && s->rqueue >= fo->unread_min && s->skmem[SKM_R] > 0 &&
-	       sock_has_ti(s, TI_RCV_WND) && window_near_zero(s, fo);
-}
-
-/*
- * Whether the receive buffer is known to have been fixed before the
- * handshake. tcp_select_initial_window() picks rcv_wscale for the largest
- * window the socket may ever offer: ilog2(max(space, tcp_rmem[2],
- * rmem_max)) - 15, capped by window_clamp, which SO_RCVBUF (on the socket or
- * on its listener) sets to the locked buffer's window. So an unlocked socket
- * never has rcv_wscale below ilog2(rmem_max) - 15; one that does had its
- * window capped at the handshake (SO_RCVBUF; or TCP_WINDOW_CLAMP, a route's
- * window, or rmem_max raised since). Nothing else in inet_diag shows
- * SOCK_RCVBUF_LOCK: without window scaling, or without rmem_max, unknown.
- */
-bool findings_rcvbuf_locked(const struct sock_rec *s, const struct sysctls *sc)
-{
-	int floor = -15;
-
-	if (!sock_has_ti(s, TI_RCV_WSCALE) || !sc->rmem_max.has || sc->rmem_max.v <= 0)
-		return false;
-	for (int64_t v = sc->rmem_max.v; v > 1; v >>= 1)
-		floor++;
-	if (floor > 14) /* TCP_MAX_WSCALE */
-		floor = 14;
-	return (int64_t)s->ti[TI_RCV_WSCALE] < floor;
-}
-
-/* A socket with buffers of its own: not a TIME-WAIT or request minisocket. */
-static bool has_buffers(const struct sock_rec *s)
-{
-	return s->state != SOCK_TCP_TIME_WAIT && s->state != SOCK_TCP_NEW_SYN_RECV;
-}
-
-static bool locked_buffers(const struct sock_rec *s, const struct sysctls *sc,
-			   const struct find_opts *fo)
-{
-	(void)fo;
-	return has_buffers(s) && findings_rcvbuf_locked(s, sc);
-}
-
-/* Whether v lies outside [lim[1], lim[2]] (default..max), both present. */
-static bool outside_range(uint64_t v, const struct maybe lim[3])
-{
-	return lim[1].has && lim[2].has && (v < (uint64_t)lim[1].v || v > (uint64_t)lim[2].v);
-}
-
-/* rb or tb outside the current range and not known to be locked: SO_RCVBUF /
- * SO_SNDBUF, a socket older than a tcp_rmem/tcp_wmem change, or a send
- * buffer cut under memory pressure; inet_diag cannot say which. */
-static bool outside_autotuning(const struct sock_rec *s, const struct sysctls *sc,
-			       const struct find_opts *fo)
-{
-	(void)fo;
-	if (!has_buffers(s))
-		return false;
-	return (outside_range(s->skmem[SKM_RB], sc->tcp_rmem) && !findings_rcvbuf_locked(s, sc)) ||
-	       outside_range(s->skmem[SKM_TB], sc->tcp_wmem);
-}
-
-/*
- * The growing receive buffer. A receiver that does not read, fed small
- * segments: r (truesize) grows many times faster than the unread payload.
- * When r passes rb, tcp_try_rmem_schedule() calls tcp_prune_queue(), whose
- * tcp_clamp_window() raises rb to r (up to tcp_rmem[2]) instead of
- * collapsing; the window already offered stays open because
- * tcp_select_window() never shrinks it (tcp_shrink_window=0, or rcv_wscale
- * 0), so the sender goes on. Thresholds (from experiment, see sockmem(8)):
- * the unread payload is at most 1/GROW_PAYLOAD_DIV of r, and r is at least
- * 1/GROW_FULL_DIV of rb, so that the queue, not a reader's momentary
- * backlog, is what holds rb.
- */
-#define GROW_PAYLOAD_DIV 4
-#define GROW_FULL_DIV	 4
-
-static bool overhead_bound(const struct sock_rec *s)
-{
-	uint64_t r = s->skmem[SKM_R];
-
-	return is_conn_state(s->state) && s->rqueue > 0 &&
-	       r >= (uint64_t)s->rqueue * GROW_PAYLOAD_DIV &&
-	       r * GROW_FULL_DIV >= s->skmem[SKM_RB];
-}
-
-/* tcp_shrink_window=1 applies: tcp_select_window() shrinks only with a
- * window scale (rcv_wscale > 0). */
-static bool shrink_applies(const struct sock_rec *s, const struct sysctls *sc)
-{
-	return sc->tcp_shrink_window.has && sc->tcp_shrink_window.v != 0 &&
-	       sock_has_ti(s, TI_RCV_WSCALE) && s->ti[TI_RCV_WSCALE] > 0;
-}
-
-static bool growing_rcvbuf(const struct sock_rec *s, const struct sysctls *sc,
-			   const struct find_opts *fo)
-{
-	(void)fo;
-	return overhead_bound(s) && sc->tcp_rmem[1].has &&
-	       s->skmem[SKM_RB] > (uint64_t)sc->tcp_rmem[1].v && !shrink_applies(s, sc) &&
-	       !findings_rcvbuf_locked(s, sc);
-}
-
-/* The same receivers where tcp_shrink_window=1 applies: the window closes
- * instead (rb may stay at tcp_rmem[1]). */
-static bool growing_rcvbuf_fixed(const struct sock_rec *s, const struct sysctls *sc,
-				 const struct find_opts *fo)
-{
-	(void)fo;
-	return overhead_bound(s) && shrink_applies(s, sc) && !findings_rcvbuf_locked(s, sc);
-}
-
-/* Thresholds a per-socket rule adds to its evidence, from the namespace of
- * the worst offender. */
-
-static void ev_rmem_max(struct finding *f, const struct sysctls *nsc, const struct find_opts *fo)
-{
-	(void)fo;
-	ev(f, "tcp_rmem_max", EV_BYTES, nsc->tcp_rmem[2]);
-}
-
-static void ev_wmem_max_unsent(struct finding *f, const struct sysctls *nsc,
-			       const struct find_opts *fo)
-{
-	ev(f, "tcp_wmem_max", EV_BYTES, nsc->tcp_wmem[2]);
-	ev(f, "unsent_min", EV_BYTES, mu(fo->unsent_min));
-}
-
-static void ev_unread_opts(struct finding *f, const struct sysctls *nsc, const struct find_opts *fo)
-{
-	(void)nsc;
-	ev(f, "unread_min", EV_BYTES, mu(fo->unread_min));
-	ev(f, "zero_window", EV_BYTES,
-	   fo->zero_window >= 0 ? maybe_of(fo->zero_window) : maybe_none());
-}
-
-static void ev_autotuning_range(struct finding *f, const struct sysctls *nsc,
-				const struct find_opts *fo)
-{
-	(void)fo;
-	ev(f, "tcp_rmem_default", EV_BYTES, nsc->tcp_rmem[1]);
-	ev(f, "tcp_rmem_max", EV_BYTES, nsc->tcp_rmem[2]);
-	ev(f, "tcp_wmem_default", EV_BYTES, nsc->tcp_wmem[1]);
-	ev(f, "tcp_wmem_max", EV_BYTES, nsc->tcp_wmem[2]);
-}
-
-/* rmem_max and the smallest rcv_wscale it gives an unlocked socket. */
-static void ev_wscale_floor(struct finding *f, const struct sysctls *nsc,
-			    const struct find_opts *fo)
-{
-	int64_t floor = -15;
-
-	(void)fo;
-	for (int64_t v = nsc->rmem_max.v; v > 1; v >>= 1)
-		floor++;
-	ev(f, "rmem_max", EV_BYTES, nsc->rmem_max);
-	ev(f, "rcv_wscale_floor", EV_COUNT, nsc->rmem_max.has ? maybe_of(floor > 14 ? 14 : floor)
-							       : maybe_none());
-}
-
-static void ev_growing(struct finding *f, const struct sysctls *nsc, const struct find_opts *fo)
-{
-	(void)fo;
-	ev(f, "tcp_rmem_default", EV_BYTES, nsc->tcp_rmem[1]);
-	ev(f, "tcp_rmem_max", EV_BYTES, nsc->tcp_rmem[2]);
-	ev(f, "tcp_shrink_window", EV_COUNT, nsc->tcp_shrink_window);
-	ev(f, "unread_max_pct", EV_COUNT, maybe_of(100 / GROW_PAYLOAD_DIV));
-	ev(f, "fill_min_pct", EV_COUNT, maybe_of(100 / GROW_FULL_DIV));
 }
 
 /* ---- counters since boot ---- */
@@ -659,49 +437,49 @@ static const struct rule rules[] = {
 	},
 	{
 		.id = "growing_rcvbuf", .sev = SEV_WARNING,
-		.sock_match = growing_rcvbuf, .thresholds = ev_growing, .ev_unread = true,
+		.sock_match = fs_growing_rcvbuf, .thresholds = fs_ev_growing, .ev_unread = true,
 		.what = "hold unread small segments whose truesize has raised rb above tcp_rmem default",
 		.explanation = growing_why,
 	},
 	{
 		.id = "growing_rcvbuf", .sev = SEV_INFO,
-		.sock_match = growing_rcvbuf_fixed, .thresholds = ev_growing, .ev_unread = true,
+		.sock_match = fs_growing_rcvbuf_fixed, .thresholds = fs_ev_growing, .ev_unread = true,
 		.what = "hold unread small segments, with tcp_shrink_window=1 in effect",
 		.explanation = "tcp_shrink_window is 1 in this network namespace and these sockets have a window scale, so tcp_select_window() shrinks the window as r fills rb instead of keeping it open: the fix for a growing receive buffer is on, rb stays near tcp_rmem[1] (tcp_clamp_window() is not reached while the sender is held by the closed window) and the peer waits on a zero window (see unread_backlog, TCPToZeroWindowAdv). What remains is the reader that does not read.",
 	},
 	{
 		.id = "rcvbuf_at_max", .sev = SEV_INFO,
-		.sock_match = rcvbuf_at_max, .thresholds = ev_rmem_max,
+		.sock_match = fs_rcvbuf_at_max, .thresholds = fs_ev_rmem_max,
 		.what = "have a receive budget (rb) at or above tcp_rmem max",
 		.explanation = "Receive autotuning (tcp_rcv_space_adjust(); tcp_clamp_window() for a queue that outgrew rb) grows rb up to tcp_rmem[2] (or SO_RCVBUF set it there); each such socket may hold that much unread data, so many of them can drive the host into tcp_mem pressure. Look at why they fill (slow readers, large BDP) before raising tcp_rmem or tcp_mem.",
 	},
 	{
 		.id = "rcv_over_budget", .sev = SEV_INFO,
-		.sock_match = rcv_over_budget,
+		.sock_match = fs_rcv_over_budget,
 		.what = "hold more receive memory (r) than their budget (rb)",
 		.explanation = "r counts skb truesize, so overhead from small segments pushes it past rb. When the next segment arrives, tcp_try_rmem_schedule() calls tcp_prune_queue() (PruneCalled). Below tcp_rmem[2], with the buffer not locked by SO_RCVBUF and TCP memory below tcp_mem[0] and not under pressure, tcp_clamp_window() raises rb to r and the segment is queued: the buffer grows (see growing_rcvbuf). Otherwise the queue is collapsed (tcp_collapse(), TCPRcvCollapsed), out-of-order data is dropped (OfoPruned) and, failing that, the segment is dropped (RcvPruned). A full queue behind a zero window is usually unread_backlog.",
 	},
 	{
 		.id = "sndbuf_at_max", .sev = SEV_INFO,
-		.sock_match = sndbuf_at_max, .thresholds = ev_wmem_max_unsent,
+		.sock_match = fs_sndbuf_at_max, .thresholds = fs_ev_wmem_max_unsent,
 		.what = "have a send budget (tb) at tcp_wmem max with large unsent data",
 		.explanation = "The application writes faster than the path drains; send autotuning (tcp_sndbuf_expand()) has reached tcp_wmem[2], so writes now block or return EAGAIN (sk_stream_memory_free()). Unsent data is charged to tcp_mem; TCP_NOTSENT_LOWAT limits it without lowering throughput.",
 	},
 	{
 		.id = "unread_backlog", .sev = SEV_WARNING,
-		.sock_match = unread_backlog, .thresholds = ev_unread_opts,
+		.sock_match = fs_unread_backlog, .thresholds = fs_ev_unread_opts,
 		.what = "hold unread receive data while advertising a zero or near-zero window",
 		.explanation = "The reading process is not reading: the data stays charged to tcp_mem, and the window tcp_select_window() advertises has closed to less than a segment, so the peer stops sending and probes (zero windows sent count in TCPToZeroWindowAdv). Fix the reader; bigger buffers only let it hold more.",
 	},
 	{
 		.id = "locked_buffers", .sev = SEV_INFO,
-		.sock_match = locked_buffers, .thresholds = ev_wscale_floor,
+		.sock_match = fs_locked_buffers, .thresholds = fs_ev_wscale_floor,
 		.what = "have a receive buffer fixed with SO_RCVBUF before their handshake (rcv_wscale below the floor)",
 		.explanation = "SO_RCVBUF sets SOCK_RCVBUF_LOCK: the kernel no longer autotunes rb (tcp_rcv_space_adjust() and tcp_clamp_window() skip locked sockets) and later tcp_rmem changes do not apply. inet_diag does not report the lock; it shows in the window scale: tcp_select_initial_window() sizes rcv_wscale for max(tcp_rmem[2], rmem_max), so never below rcv_wscale_floor, unless the window was capped at the handshake, which SO_RCVBUF on the socket or its listener does. A lock set after the handshake, and SO_SNDBUF, cannot be seen (outside_autotuning lists what lies outside the range). TCP_WINDOW_CLAMP, a route's window, or rmem_max raised since the connection was made look the same.",
 	},
 	{
 		.id = "outside_autotuning", .sev = SEV_INFO,
-		.sock_match = outside_autotuning, .thresholds = ev_autotuning_range,
+		.sock_match = fs_outside_autotuning, .thresholds = fs_ev_autotuning_range,
 		.what = "have rb or tb outside the current autotuning range (SO_RCVBUF/SO_SNDBUF, or created before a tcp_rmem/tcp_wmem change)",
 		.explanation = "Autotuning keeps rb and tb between the default and the max of tcp_rmem/tcp_wmem as they were when the socket was created: it starts at the default (tcp_init_sock()) and grows toward the max (tcp_rcv_space_adjust(), tcp_clamp_window(), tcp_sndbuf_expand()); a later tcp_rmem/tcp_wmem change does not move existing sockets. A value outside the current range therefore comes from SO_RCVBUF/SO_SNDBUF, from a socket older than a tuning change, or (tb) from sk_stream_moderate_sndbuf() under memory pressure; inet_diag does not say which. Sockets whose SO_RCVBUF lock is known are under locked_buffers; values set inside the range cannot be told apart.",
 	},
