@@ -427,6 +427,12 @@ static int collect_inside(const struct procfs *p, const struct opts *o, unsigned
 		walker->p = NULL;
 		if (!err)
 			err = owners_join(&r->owners, &r->socks);
+		if (err && r->owners.by == OWNER_WALK_BPF && (err == -EOPNOTSUPP || err == -EXDEV)) {
+			/* the reasons --stats gives, not errno texts that say nothing here */
+			snprintf(e->what, sizeof(e->what), "in-kernel owner walk (bpf): %s",
+				 owners_bpf_why(-err));
+			return report_fail(e, e->what, 0);
+		}
 		if (err)
 			return report_fail(e,
 					   r->owners.by == OWNER_WALK_BPF ? "in-kernel owner walk (bpf)"

@@ -2262,6 +2262,13 @@ def t_owner_walk_auto_few_files():
         eq(r.returncode, 0, f"file-nr {nr.split()[0]}: exit")
         lines = [ln for ln in r.stderr.splitlines() if "owner walk" in ln]
         eq(lines, [f"sockmem: stats: owner walk: {want}"], f"file-nr {nr.split()[0]}: --stats")
+    # bpf asked for where it cannot run: the reason, not an errno text
+    r = sm(["top", "--proc-root", root, "--this-netns", "--owner-walk", "bpf"])
+    eq((r.returncode, r.stdout), (1, ""), "--owner-walk bpf on a fixture /proc: exit, stdout")
+    check(r.stderr in ("sockmem: in-kernel owner walk (bpf): not the initial pid and time "
+                       "namespaces' /proc\n",
+                       "sockmem: in-kernel owner walk (bpf): not built into this sockmem\n"),
+          f"--owner-walk bpf on a fixture /proc: {r.stderr!r}")
 
 
 def t_owner_walk_bpf_same_as_proc():
