@@ -11,6 +11,7 @@
 #include "model/owners.h"
 #include "model/sysinfo.h"
 #include "model/sock.h"
+#include "util/idmap.h"
 
 /* Sums over a set of sockets, each socket counted once. */
 struct sums {
@@ -78,11 +79,6 @@ void agg_add(struct sums *s, const struct sock_rec *r, uint64_t page_size);
 void agg_totals(const struct sock_table *t, const unsigned char *keep, uint64_t page_size,
 		struct sums *out);
 
-/* Sums the sockets of one protocol (enum sock_proto) that keep keeps (as
- * for agg_totals) once. */
-void agg_totals_proto(const struct sock_table *t, const unsigned char *keep, unsigned proto,
-		      uint64_t page_size, struct sums *out);
-
 /* Whether a group's proc names a process (not one of the AGG_ rows). */
 static inline bool agg_is_proc(uint32_t proc)
 {
@@ -104,6 +100,9 @@ enum no_proc_slot {
 	NP_N
 };
 
+/* The slot (enum no_proc_slot) of a row agg_no_proc_row returns. */
+size_t agg_no_proc_slot(uint32_t row);
+
 /* Sums the sockets of network namespace netns_ino that no process holds
  * (own_n == 0; keep as for agg_totals) into out[NP_...], one sum per row of
  * agg_no_proc_row (walked as there): per namespace, the rows of
@@ -120,6 +119,36 @@ void agg_no_proc_netns(const struct sock_table *t, const unsigned char *keep, bo
  */
 int agg_by_process(const struct sock_table *t, const unsigned char *keep, const struct owners *o,
 		   uint64_t page_size, struct group **out, size_t *n);
+
+/*
+ * Grouping one socket at a time (a streaming collection never holds every
+ * socket): agg_by_process and agg_by_key are one pass of it. For process
+ * grouping, o must be final (its procs do not change while adding).
+ */
+struct agg_acc {
+	enum group_by by;
+	const struct owners *o;
+	uint64_t page_size;
+	struct group *g;
+	size_t ng, cap;
+	struct idmap keys; /* other keys: key -> group index */
+	uint64_t *last;	   /* by process: per process, the last socket added (seq) */
+	uint64_t seq;	   /* sockets added so far */
+};
+
+/* Starts an empty grouping by `by`. Returns 0 or -ENOMEM. */
+int agg_acc_init(struct agg_acc *a, enum group_by by, const struct owners *o, uint64_t page_size);
+
+/* Adds one socket (with its own_first/own_n set for process grouping).
+ * Returns 0 or -ENOMEM. */
+int agg_acc_add(struct agg_acc *a, const struct sock_rec *s);
+
+/* The groups that hold sockets (malloc'd, caller frees; never NULL); a is
+ * freed. Returns 0 or -ENOMEM. */
+int agg_acc_finish(struct agg_acc *a, struct group **out, size_t *n);
+
+/* Frees a without handing out its groups. */
+void agg_acc_free(struct agg_acc *a);
 
 /* Groups sockets by a per-socket key (every --by but process): each socket
  * (that keep keeps, as for agg_totals) lands in exactly one group.

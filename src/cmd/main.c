@@ -27,6 +27,27 @@ static int interrupted(void)
 	return EXIT_INTERRUPTED;
 }
 
+/* A live top, report or check that needs neither cgroup nor user names
+ * folds the sockets into its view batch by batch as the dump returns them:
+ * its memory does not grow with the number of sockets. */
+static bool streams(const struct cmd_def *c, const struct opts *o, unsigned need)
+{
+	return !o->from && !c->raw && (c->id == CMD_TOP || c->id == CMD_REPORT || c->id == CMD_CHECK) &&
+	       !(need & (COLLECT_CGROUPS | COLLECT_USERS));
+}
+
+struct fold_ctx {
+	struct view *v;
+	const struct opts *o;
+};
+
+static int fold_view(void *ctx, struct snapshot *r, struct sock_table *t, struct report_err *e)
+{
+	struct fold_ctx *f = ctx;
+
+	return view_stream_fold(f->v, r, f->o, t, e);
+}
+
 /* Fills r for command c, loaded from o->from or collected live, and v, the
  * view of it o asks for (a raw command's: all of it); -o prom's default --by
  * falls back to process where no cgroup2 is mounted. Returns 0 or the exit
@@ -44,6 +65,14 @@ static int prepare(const struct cmd_def *c, struct opts *o, struct snapshot *r, 
 				strcmp(o->from, "-") ? o->from : "stdin", why);
 			return EXIT_USAGE;
 		}
+	} else if (streams(c, o, cmd_needs(c, o))) {
+		struct fold_ctx fc = { v, o };
+		struct sock_sink sink = { fold_view, &fc };
+
+		if (collect_stream(o, cmd_needs(c, o), &sink, r, &e) != 0 ||
+		    view_stream_end(v, r, o, &e) != 0)
+			goto fail;
+		return sig_interrupted() ? interrupted() : 0;
 	} else if (collect_live(o, cmd_needs(c, o), r, &e) != 0) {
 		goto fail;
 	}
