@@ -78,9 +78,10 @@ int view_build(const struct snapshot *r, const struct opts *o, struct view *v,
  * view_build in steps, for a collection that hands sockets over in batches
  * and keeps only what the view still needs (view_stream_fold), so memory
  * does not grow with the number of sockets. Owners must be final before
- * the first batch. view_stream_fold folds t->v[t->kept..t->n) and keeps
- * only the sockets the findings rank (renumbered); view_stream_end
- * derives the rest. Each returns 0, or -1 with *e filled (free v then).
+ * the first batch. view_stream_fold folds t->v[t->kept..t->n) (begun with
+ * the first batch); view_retain then keeps only the sockets the findings
+ * rank (renumbered); view_stream_end derives the rest. Each returns 0, or
+ * -1 with *e filled (free v then).
  */
 int view_begin(const struct snapshot *r, const struct opts *o, struct view *v,
 	       struct report_err *e);

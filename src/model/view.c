@@ -289,9 +289,7 @@ int view_stream_fold(struct view *v, const struct snapshot *r, const struct opts
 {
 	if (!v->acc && view_begin(r, o, v, e))
 		return -1;
-	if (view_fold(v, t->kept, t->n, e))
-		return -1;
-	return view_retain(v, t, e);
+	return view_fold(v, t->kept, t->n, e);
 }
 
 int view_stream_end(struct view *v, const struct snapshot *r, const struct opts *o,

@@ -753,7 +753,7 @@ static int fx_flush(void *ctx, struct sock_table *t)
 
 	if (x->r->owners_scanned)
 		owners_join_range(&x->r->owners, t, t->kept, t->n);
-	return view_stream_fold(x->v, x->r, x->o, t, &e) ? -EIO : 0;
+	return view_stream_fold(x->v, x->r, x->o, t, &e) || view_retain(x->v, t, &e) ? -EIO : 0;
 }
 
 /* Renders case g's snapshot as a streaming collection would (sockets in
