@@ -27,15 +27,6 @@ void agg_add(struct sums *s, const struct sock_rec *r, uint64_t page_size)
 	s->charged_pages += (c + page_size - 1) / page_size;
 }
 
-void agg_totals(const struct sock_table *t, const unsigned char *keep, uint64_t page_size,
-		struct sums *out)
-{
-	memset(out, 0, sizeof(*out));
-	for (size_t i = 0; i < t->n; i++)
-		if (!keep || keep[i])
-			agg_add(out, &t->v[i], page_size);
-}
-
 uint32_t agg_no_proc_row(const struct sock_rec *s, bool walked)
 {
 	switch (sock_category(s)) {
@@ -62,19 +53,6 @@ size_t agg_no_proc_slot(uint32_t row)
 	while (no_proc_rows[k] != row)
 		k++;
 	return k;
-}
-
-void agg_no_proc_netns(const struct sock_table *t, const unsigned char *keep, bool walked,
-		       uint64_t netns_ino, uint64_t page_size, struct sums out[NP_N])
-{
-	memset(out, 0, NP_N * sizeof(*out));
-	for (size_t i = 0; i < t->n; i++) {
-		const struct sock_rec *s = &t->v[i];
-
-		if ((keep && !keep[i]) || s->own_n || s->netns_ino != netns_ino)
-			continue;
-		agg_add(&out[agg_no_proc_slot(agg_no_proc_row(s, walked))], s, page_size);
-	}
 }
 
 static uint64_t sock_key(const struct sock_rec *s, enum group_by by)
