@@ -53,6 +53,7 @@ struct owners {
 				    * no link is held by no descriptor the walk saw */
 	enum owner_walk by;	   /* OWNER_WALK_BPF or OWNER_WALK_PROC: the walk that ran */
 	int bpf_err;		   /* why the in-kernel walk did not run (an errno), or 0 */
+	uint64_t walk_usec;	   /* how long the walk took (--stats; not in a snapshot) */
 	/* owners_stream_prepare's index: links with inode >> ino_shift == b
 	 * start at ino_index[b - (ino_min >> ino_shift)] */
 	uint32_t *ino_index;

@@ -226,8 +226,13 @@ struct walker {
 static void *walk_thread(void *arg)
 {
 	struct walker *w = arg;
+	struct timespec t0, t1;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	w->err = owners_walk_as(w->p, w->mode, w->o);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	w->o->walk_usec = (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000 +
+				     (t1.tv_nsec - t0.tv_nsec) / 1000);
 	return NULL;
 }
 
