@@ -13,8 +13,8 @@
 # 127.H.L.(1..32) (H.L = holder index + 1) with IP_BIND_ADDRESS_NO_PORT and
 # every holder listens on its own ports, so 4-tuples never collide and the
 # ephemeral port range is never exhausted; BENCH_LARGE_V6_PCT percent of the
-# connections go over ::1; 1 in 10 has 4 KiB unread. Kernel memory is about
-# 6 KiB per socket (6 GB at 1M).
+# connections go over ::1; 1 in 10 has 4 KiB unread. Memory in use grows by
+# about 5.4 KiB per socket (5.2 GiB at 1M).
 #
 # Before building anything it checks fs.file-max, fs.nr_open, the
 # RLIMIT_NOFILE hard limit, net.core.somaxconn, the ephemeral port range,
@@ -34,7 +34,7 @@
 #   floor_dump, floor_fdwalk  (bench/floor_dump.c, bench/floor_fdwalk.c)
 #
 # and, at BENCH_LARGE_SSP_SIZE sockets only, `ss -tmiHOnp` once after the
-# rounds (its owner lookup is quadratic: ~200 s at 500k). Wall, CPU and peak
+# rounds (its owner lookup is quadratic: 200-360 s at 500k). Wall, CPU and peak
 # RSS by bench/measure.c. It prints medians and PASS/FAIL per target, and
 # rewrites the "One million sockets" section of BENCH_LARGE_RESULTS between
 # its markers. Holders are killed by PID and their sockets waited out between
@@ -70,7 +70,7 @@ CC=${CC:-cc}
 PKG_CONFIG=${PKG_CONFIG:-pkg-config}
 READY_S=900    # the largest population must be built within this
 TEARDOWN_S=120 # and gone within this after its holders are killed
-KIB_PER_SOCKET=7 # kernel memory per socket assumed by the check (6.1 measured)
+KIB_PER_SOCKET=7 # memory per socket the check assumes (5.4 KiB measured at 1M)
 UNREAD_EVERY=10  # holder -u: 1 connection in 10 has...
 UNREAD_BYTES=4096 # ...this many bytes unread (holder -b)
 

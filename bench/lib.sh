@@ -68,6 +68,15 @@ bench_setup() {
 	trap 'exit 143' TERM
 }
 
+# True while process PID runs. A zombie does not count: its fds are closed,
+# and the split children, orphaned when their holder dies, stay zombies until
+# init gets round to reaping them (1-2 s here).
+running() {
+	local st
+	st=$(awk '{ sub(/.*\) /, ""); print $1 }' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$st" ] && [ "$st" != Z ]
+}
+
 stop_holders() {
 	local p
 	for p in "${HOLDER_PIDS[@]}" "${HOLDER_KIDS[@]}"; do
@@ -77,7 +86,7 @@ stop_holders() {
 		wait "$p" 2>/dev/null || true
 	done
 	for p in "${HOLDER_KIDS[@]}"; do # not our children: poll
-		while kill -0 "$p" 2>/dev/null; do sleep 0.05; done
+		while running "$p"; do sleep 0.05; done
 	done
 	HOLDER_PIDS=()
 	HOLDER_KIDS=()
@@ -133,7 +142,7 @@ start_population() {
 	done
 	for ((i = 0; i < nh; i++)); do
 		while ! grep -q '^ready' "$TMP/holder.$i"; do
-			if ! kill -0 "${HOLDER_PIDS[$i]}" 2>/dev/null; then
+			if ! running "${HOLDER_PIDS[$i]}"; then
 				cat "$TMP/holder.$i.err" >&2
 				die "holder $i exited before it was ready"
 			fi
@@ -158,7 +167,7 @@ start_population() {
 holders_alive() {
 	local p
 	for p in "${HOLDER_PIDS[@]}" "${HOLDER_KIDS[@]}"; do
-		kill -0 "$p" 2>/dev/null ||
+		running "$p" ||
 			die "holder $p ended during the measurement (its timeout is $HOLDER_TIMEOUT s)"
 	done
 }
