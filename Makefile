@@ -1,5 +1,5 @@
 # sockmem - where TCP socket buffer memory goes.
-# Targets: all install uninstall check clean run deps bench fuzz fuzz-build fuzz-regress
+# Targets: all install uninstall check clean run deps bench bench-large fuzz fuzz-build fuzz-regress
 #          deb deb-check
 
 PREFIX ?= /usr/local
@@ -195,6 +195,10 @@ deb-check:
 bench: sockmem
 	bench/run.sh
 
+# The same at 100k/500k/1M sockets (~6 GB of kernel memory at 1M; not in check).
+bench-large: sockmem
+	bench/large.sh
+
 # Bounded libFuzzer runs of every fuzz target (FUZZ_SECONDS each, default 60).
 fuzz:
 	tests/fuzz/run.sh
@@ -203,7 +207,7 @@ clean:
 	rm -rf build sockmem
 
 .PHONY: FORCE lint all deps run unit unit-san integration manlint fuzz-build fuzz-regress check install uninstall \
-	clean bench fuzz deb deb-check
+	clean bench bench-large fuzz deb deb-check
 .DELETE_ON_ERROR:
 
 # Layering: model/ and render/ never include collect/ (they work on data,

@@ -3,17 +3,22 @@
  * holder.c - benchmark population: holds K loopback TCP connections (2K sockets).
  *
  * Usage: holder -c CONNS [-6 V6CONNS] [-i INDEX] [-u EVERY] [-b BYTES] [-s] [-t SECONDS]
+ *               [-p PID]
  *
  *   -c CONNS    connections to create in total (IPv4 + IPv6)
  *   -6 V6CONNS  how many of them go over ::1 (default 0)
- *   -i INDEX    holder index: IPv4 clients bind to 127.0.(INDEX+1).(1..32)
+ *   -i INDEX    holder index (0..65534): IPv4 clients bind to 127.H.L.(1..32),
+ *               H.L = INDEX+1 as two octets (127.0.(INDEX+1).x below 255)
  *   -u EVERY    1 connection in EVERY carries BYTES of unread data (0 = none)
  *   -b BYTES    unread bytes per such connection (default 4096); they alternate
  *               between the server end's and the client end's receive queue
  *   -s          split: after set-up, fork; the child keeps the client ends, the
  *               parent the server ends (the child dies with the parent)
  *   -t SECONDS  exit after this long (default 3600)
+ *   -p PID      die (SIGKILL) when our parent, which must be PID, ends: a
+ *               harness that is itself killed takes its holders with it
  *
+ * The soft RLIMIT_NOFILE is raised towards the hard one when 2*CONNS fds need it.
  * Listeners bind port 0 (one on 127.0.0.1, one on ::1), so holders never share
  * a destination. Every socket has SO_LINGER {1, 0}: closing (kill) sends RST
  * and leaves no TIME-WAIT. Prints "ready pid=P child=C sockets=N port4=X port6=Y"
@@ -30,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -117,9 +123,9 @@ static void connect_batch(int lfd, const struct sockaddr_storage *dst, socklen_t
 			struct sockaddr_in src = { .sin_family = AF_INET };
 			int one = 1;
 
-			/* 127.0.(index+1).(1..32): spreads 4-tuples, port chosen at connect */
+			/* 127.H.L.(1..32), H.L = index+1: spreads 4-tuples, port chosen at connect */
 			src.sin_addr.s_addr =
-				htonl(0x7f000000u | ((uint32_t)(index + 1) & 0xff) << 8 |
+				htonl(0x7f000000u | ((uint32_t)(index + 1) & 0xffff) << 8 |
 				      (uint32_t)(1 + i % 32));
 			setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
 			if (bind(fd, (struct sockaddr *)&src, sizeof(src)) < 0)
@@ -137,6 +143,25 @@ static void connect_batch(int lfd, const struct sockaddr_storage *dst, socklen_t
 		set_linger0(fd);
 		srv[first + k] = fd;
 	}
+}
+
+/* Raises the soft RLIMIT_NOFILE to at least need fds (not above the hard limit). */
+static void raise_nofile(rlim_t need)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		die("getrlimit");
+	if (rl.rlim_cur >= need)
+		return;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
+		fprintf(stderr, "holder: %lu fds needed, RLIMIT_NOFILE hard limit is %lu\n",
+			(unsigned long)need, (unsigned long)rl.rlim_max);
+		exit(1);
+	}
+	rl.rlim_cur = need;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		die("setrlimit");
 }
 
 static void write_all(int fd, const char *buf, size_t len)
@@ -157,6 +182,7 @@ static void write_all(int fd, const char *buf, size_t len)
 int main(int argc, char **argv)
 {
 	long conns = -1, v6 = 0, index = 0, every = 10, bytes = 4096, timeout = 3600;
+	long ppid = 0;
 	int split = 0, opt, lfd4, lfd6 = -1, pipefd[2];
 	struct sockaddr_storage a4, a6;
 	socklen_t l4, l6;
@@ -165,18 +191,19 @@ int main(int argc, char **argv)
 	char *payload;
 	char c;
 
-	while ((opt = getopt(argc, argv, "c:6:i:u:b:st:")) != -1) {
+	while ((opt = getopt(argc, argv, "c:6:i:u:b:st:p:")) != -1) {
 		switch (opt) {
 		case 'c': conns = num_arg(optarg, 1, 9900, "connection count"); break;
 		case '6': v6 = num_arg(optarg, 0, 9900, "IPv6 connection count"); break;
-		case 'i': index = num_arg(optarg, 0, 254, "index"); break;
+		case 'i': index = num_arg(optarg, 0, 65534, "index"); break;
 		case 'u': every = num_arg(optarg, 0, 1000000, "unread interval"); break;
 		case 'b': bytes = num_arg(optarg, 1, 65536, "unread bytes"); break;
 		case 's': split = 1; break;
 		case 't': timeout = num_arg(optarg, 1, 86400, "timeout"); break;
+		case 'p': ppid = num_arg(optarg, 1, 1L << 22, "parent pid"); break;
 		default:
 			fprintf(stderr, "usage: holder -c CONNS [-6 V6CONNS] [-i INDEX] "
-					"[-u EVERY] [-b BYTES] [-s] [-t SECONDS]\n");
+					"[-u EVERY] [-b BYTES] [-s] [-t SECONDS] [-p PID]\n");
 			return 2;
 		}
 	}
@@ -184,8 +211,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "holder: -c CONNS required, and -6 must not exceed it\n");
 		return 2;
 	}
+	if (ppid) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != (pid_t)ppid) {
+			fprintf(stderr, "holder: parent is not %ld (gone already?)\n", ppid);
+			return 1;
+		}
+	}
 	signal(SIGPIPE, SIG_IGN);
 	alarm((unsigned)timeout); /* default action ends the process */
+	raise_nofile((rlim_t)(2 * conns + 16));
 	cli = calloc((size_t)conns, sizeof(*cli));
 	srv = calloc((size_t)conns, sizeof(*srv));
 	payload = malloc((size_t)bytes);
