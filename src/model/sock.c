@@ -152,26 +152,43 @@ uint64_t sock_charged_bytes(const struct sock_rec *s)
 	return (uint64_t)s->skmem[SKM_R] + s->skmem[SKM_W] + s->skmem[SKM_F];
 }
 
+/* Appends s to buf[*n..len) as far as it fits (one byte kept for the NUL). */
+static void put_str(char *buf, size_t len, size_t *n, const char *s)
+{
+	while (*s && *n + 1 < len)
+		buf[(*n)++] = *s++;
+}
+
 size_t sock_fmt_endpoint(char *buf, size_t len, int family, const uint8_t *addr, uint16_t port,
 			 const char *ifname)
 {
 	char a[INET6_ADDRSTRLEN] = "?";
-	char p[8];
-	int n;
+	char p[8] = "*";
+	size_t n = 0;
 
+	if (!len)
+		return 0;
+	/* called once or twice per socket row: no stdio formatting */
 	inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, addr, a, sizeof(a));
-	if (port)
-		snprintf(p, sizeof(p), "%u", port);
-	else
-		strcpy(p, "*");
-	if (family == AF_INET6)
-		n = snprintf(buf, len, "[%s]%s%s:%s", a, ifname ? "%" : "", ifname ? ifname : "",
-			     p);
-	else
-		n = snprintf(buf, len, "%s%s%s:%s", a, ifname ? "%" : "", ifname ? ifname : "", p);
-	if (n < 0)
-		n = 0;
-	return (size_t)n < len ? (size_t)n : (len ? len - 1 : 0);
+	if (port) {
+		size_t k = sizeof(p) - 1;
+
+		p[k] = '\0';
+		for (unsigned v = port; v; v /= 10)
+			p[--k] = (char)('0' + v % 10);
+		memmove(p, p + k, sizeof(p) - k);
+	}
+	put_str(buf, len, &n, family == AF_INET6 ? "[" : "");
+	put_str(buf, len, &n, a);
+	put_str(buf, len, &n, family == AF_INET6 ? "]" : "");
+	if (ifname) {
+		put_str(buf, len, &n, "%");
+		put_str(buf, len, &n, ifname);
+	}
+	put_str(buf, len, &n, ":");
+	put_str(buf, len, &n, p);
+	buf[n] = '\0';
+	return n;
 }
 
 const struct diag_ti_field diag_ti_fields[TI_N] = {

@@ -68,13 +68,12 @@ static bool in_grid(const struct field *f)
 	return !(f->flags & FIELD_JSON_ONLY);
 }
 
-/* Writes the text of one cell of field f into t (a memory buffer); returns its width. */
-static size_t cell_str(const struct cell *c, const struct field *f, const struct opts *o,
-		       const struct outbuf *scratch, struct outbuf *t)
+/* Appends the text of one cell of field f to t. */
+static void cell_put(const struct cell *c, const struct field *f, const struct opts *o,
+		     const struct outbuf *scratch, struct outbuf *t)
 {
 	char num[32];
 
-	ob_reset(t);
 	switch (c->kind) {
 	case CELL_ABSENT:
 		if (o->fmt == FMT_TABLE)
@@ -108,7 +107,31 @@ static size_t cell_str(const struct cell *c, const struct field *f, const struct
 		}
 		break;
 	}
+}
+
+/* Writes the text of one cell of field f into t (a memory buffer); returns its width. */
+static size_t cell_str(const struct cell *c, const struct field *f, const struct opts *o,
+		       const struct outbuf *scratch, struct outbuf *t)
+{
+	ob_reset(t);
+	cell_put(c, f, o, scratch, t);
 	return t->len;
+}
+
+/* One TSV line of a row's cells, written straight to b (no widths to pad to). */
+static void put_tsv_row(struct outbuf *b, const struct grid *g)
+{
+	bool first = true;
+
+	for (size_t c = 0; c < g->v->n; c++) {
+		if (!in_grid(&g->v->f[c]))
+			continue;
+		if (!first)
+			ob_ch(b, '\t');
+		first = false;
+		cell_put(&g->cells[c], &g->v->f[c], g->o, &g->scratch, b);
+	}
+	ob_ch(b, '\n');
 }
 
 /* Fills cells[] for one row (grid columns only). */
@@ -229,6 +252,10 @@ void grid_rows(struct grid *g, struct outbuf *b, size_t from, size_t to)
 		if (v->row_kept && !v->row_kept(g->ctx, i))
 			continue;
 		row_cells(v, g->ctx, i, g->o->fmt, &g->scratch, g->cells);
+		if (g->o->fmt != FMT_TABLE) {
+			put_tsv_row(b, g);
+			continue;
+		}
 		for (size_t c = 0; c < v->n; c++) {
 			if (!in_grid(&v->f[c]))
 				continue;

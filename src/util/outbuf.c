@@ -151,22 +151,26 @@ void ob_f64(struct outbuf *b, double v)
 size_t fmt_u64(char *buf, uint64_t v)
 {
 	char tmp[21];
-	size_t n = 0;
+	size_t n = sizeof(tmp);
 
 	do {
-		tmp[n++] = (char)('0' + v % 10);
+		tmp[--n] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
-	for (size_t i = 0; i < n; i++)
-		buf[i] = tmp[n - 1 - i];
-	buf[n] = '\0';
-	return n;
+	memcpy(buf, tmp + n, sizeof(tmp) - n);
+	buf[sizeof(tmp) - n] = '\0';
+	return sizeof(tmp) - n;
 }
 
 void ob_u64(struct outbuf *b, uint64_t v)
 {
 	char buf[21];
 
+	if (b->cap - b->len > sizeof(buf) && !b->err) {
+		/* room for any number: straight into the buffer (the hot path of TSV rows) */
+		b->len += fmt_u64(b->p + b->len, v);
+		return;
+	}
 	ob_write(b, buf, fmt_u64(buf, v));
 }
 

@@ -3,6 +3,7 @@
 #include "testutil.h"
 
 #include <errno.h>
+#include <sys/socket.h>
 
 #include "model/agg.h"
 
@@ -400,6 +401,26 @@ static void test_sock_category(void **state)
 /* Per namespace, the sockets no process holds land in their top row's slot:
  * D (an inode) and E (TIME-WAIT) in namespace 7, plus an orphan there and
  * one in namespace 8; held sockets and the other namespace never count. */
+/* Endpoints as ss -n prints them: brackets for IPv6, '*' for port 0,
+ * "%ifname" after the address, cut (NUL-terminated) to the buffer. */
+static void test_endpoint(void **state)
+{
+	uint8_t v4[16] = { 127, 0, 0, 1 }, v6[16] = { 0 };
+	char buf[SOCK_ENDPOINT_MAX];
+
+	(void)state;
+	v6[15] = 1;
+	assert_int_equal(sock_fmt_endpoint(buf, sizeof(buf), AF_INET, v4, 8080, NULL), 14);
+	assert_string_equal(buf, "127.0.0.1:8080");
+	assert_int_equal(sock_fmt_endpoint(buf, sizeof(buf), AF_INET, v4, 0, NULL), 11);
+	assert_string_equal(buf, "127.0.0.1:*");
+	assert_int_equal(sock_fmt_endpoint(buf, sizeof(buf), AF_INET6, v6, 65535, "lo"), 14);
+	assert_string_equal(buf, "[::1]%lo:65535");
+	assert_int_equal(sock_fmt_endpoint(buf, 5, AF_INET, v4, 1, NULL), 4);
+	assert_string_equal(buf, "127.");
+	assert_int_equal(sock_fmt_endpoint(buf, 0, AF_INET, v4, 1, NULL), 0);
+}
+
 /* Sorts the world's groups by key and checks the order of proc indexes. */
 static void check_order(enum agg_sort key, const uint32_t want[5])
 {
@@ -632,6 +653,7 @@ int main(void)
 		cmocka_unit_test(test_agg_add_single),
 		cmocka_unit_test(test_agg_add_old_kernel_and_timewait),
 		cmocka_unit_test(test_totals),
+		cmocka_unit_test(test_endpoint),
 		cmocka_unit_test(test_by_process),
 		cmocka_unit_test(test_by_process_no_orphan_row),
 		cmocka_unit_test(test_by_process_without_owners),
