@@ -35,8 +35,10 @@
 #include <unistd.h>
 
 #include "cmd/cmds.h"
+#include "cmd/timecmd.h"
 #include "collect/owners.h"
 #include "render/out.h"
+#include "render/out_time.h"
 #include "model/view.h"
 
 #define GOLDEN_DIR "tests/golden"
@@ -57,12 +59,13 @@ enum snap {
 	SNAP_NETNS,	/* --all-netns --no-owners, a skipped namespace, absent values */
 	SNAP_QUIET,	/* --no-owners, healthy: no finding, gap within tolerance */
 	SNAP_BARE,	/* nothing readable: every sysinfo value absent, no sockets */
+	SNAP_LATER,	/* host ten seconds later: NEW of diff and watch against host */
 	SNAP_N
 };
 
 static const char *const snap_names[SNAP_N] = {
 	"host",	  "denied",   "cgroup", "filtered", "malformed",
-	"no-rsv", "negative", "netns",	"quiet",    "bare",
+	"no-rsv", "negative", "netns",	"quiet",    "bare",	"later",
 };
 
 /* A comm (15 bytes at most, as the kernel's) with every kind of byte the
@@ -363,6 +366,48 @@ static void host_cgroups(struct snapshot *r)
 	r->cg_resolved = true;
 }
 
+/* The host's sockets ten seconds later (diff, watch): a receive buffer
+ * grew and a send buffer shrank, a reader queued more, the TIME-WAIT socket
+ * went and an accept-queue child came. Before the owners are joined. */
+static void later_sockets(struct snapshot *r)
+{
+	struct sock_table t = { 0 };
+	struct sock_rec s;
+
+	for (size_t i = 0; i < r->socks.n; i++) {
+		s = r->socks.v[i];
+		if (s.cookie == 14)
+			continue;
+		if (s.cookie == 11) {
+			s.skmem[SKM_R] = 400000;
+			s.skmem[SKM_RB] = 524288;
+		} else if (s.cookie == 16) {
+			s.skmem[SKM_TB] = 2097152;
+		} else if (s.cookie == 17) {
+			s.skmem[SKM_R] = 8192;
+		}
+		assert_int_equal(sock_table_add(&t, &s), 1);
+	}
+	s = sock4(40, 1, "127.0.0.1", 8080, "127.0.0.1", 51990);
+	s.uid = 33;
+	s.netns_ino = r->netns_ino;
+	skmem(&s, SKM_N, 0, 131072, 0, 16384, 0, 0, 0, 0, 0);
+	assert_int_equal(sock_table_add(&t, &s), 1);
+	sock_table_free(&r->socks);
+	r->socks = t;
+}
+
+/* ... and its system values: tcp_rmem's default changed, counters moved. */
+static void later_sysinfo(struct snapshot *r)
+{
+	r->sys.sysctl.tcp_rmem[1] = val(262144);
+	r->netns[0].sysctl.tcp_rmem[1] = val(262144);
+	r->sys.tcpext[TX_PRUNE_CALLED] = val(52);
+	r->sys.tcpext[TX_RCV_COLLAPSED] = val(1300);
+	r->sys.sockstat.mem_pages = val(1180);
+	r->sys.proto.memory_pages = val(1180);
+}
+
 static void build_host(struct snapshot *r, enum snap snap)
 {
 	static const struct ifname ifn[] = { { 1, "lo" }, { 2, "eth0" } };
@@ -381,6 +426,8 @@ static void build_host(struct snapshot *r, enum snap snap)
 	memcpy(r->ifnames, ifn, sizeof(ifn));
 	r->nifnames = 2;
 	host_sockets(r);
+	if (snap == SNAP_LATER)
+		later_sockets(r);
 	host_owners(r);
 	switch (snap) {
 	case SNAP_DENIED:
@@ -396,6 +443,7 @@ static void build_host(struct snapshot *r, enum snap snap)
 	case SNAP_MALFORMED: r->dstats.malformed = 2; break; /* view_build sets partial */
 	case SNAP_NO_RSV: r->sys.sysctl.mem_pcpu_rsv = maybe_none(); break;
 	case SNAP_NEGATIVE: r->sys.sockstat.mem_pages = val(300); break;
+	case SNAP_LATER: later_sysinfo(r); break;
 	default: break;
 	}
 }
@@ -543,7 +591,7 @@ struct gcase {
 	char name[128];
 };
 
-#define MAX_CASES 96
+#define MAX_CASES 128
 static const char *const fmt_ext[] = { "table", "tsv", "json", "prom" };
 
 static void add_case(struct gcase *c, size_t *n, enum snap snap, enum cmd cmd, enum fmt fmt,
@@ -612,6 +660,11 @@ static size_t all_cases(struct gcase *c)
 			add_case(c, &n, SNAP_HOST, cmd, FMT_PROM, BY_PROCESS, false, false, 0);
 	add_case(c, &n, SNAP_HOST, CMD_TOP, FMT_PROM, BY_PROCESS, false, false, 2);
 	add_case(c, &n, SNAP_CGROUP, CMD_TOP, FMT_PROM, BY_CGROUP, false, false, 1);
+	/* diff and watch: the host against itself ten seconds later */
+	for (int f = FMT_TABLE; f <= FMT_JSON; f++)
+		add_case(c, &n, SNAP_HOST, CMD_DIFF, f, BY_PROCESS, false, false, 0);
+	add_case(c, &n, SNAP_HOST, CMD_WATCH, FMT_TSV, BY_PROCESS, false, false, 0);
+	add_case(c, &n, SNAP_HOST, CMD_WATCH, FMT_JSON, BY_PROCESS, false, false, 0);
 	return n;
 }
 
@@ -738,6 +791,51 @@ static void build(struct snapshot *r, enum snap snap)
 	r->when = WHEN;
 }
 
+/* The snapshot a diff or watch case compares snap with: the same host later. */
+static enum snap later_of(enum snap snap)
+{
+	(void)snap;
+	return SNAP_LATER;
+}
+
+/* diff OLD NEW, or watch's second sample, of snap against later_of(snap),
+ * as diff_run and watch_run derive and compare them. */
+static void render_time(const struct gcase *g, const struct opts *o, FILE *f)
+{
+	struct sample a, b;
+	struct delta_side sa, sb;
+	struct delta d;
+	char msg[256];
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	build(&a.snap, g->snap);
+	build(&b.snap, later_of(g->snap));
+	b.snap.when = WHEN + 10;
+	assert_int_equal(sample_derive(o, &a, msg, sizeof(msg)), 0);
+	assert_int_equal(sample_derive(o, &b, msg, sizeof(msg)), 0);
+	sample_side(&a, (int64_t)a.snap.when * 1000, &sa);
+	sample_side(&b, (int64_t)b.snap.when * 1000, &sb);
+	if (g->cmd == CMD_DIFF) {
+		struct diff_doc x = { &a.view, &b.view, &d, "old.json", "new.json" };
+
+		assert_int_equal(delta_build(&sa, &sb, o->top_n, DELTA_CHANGED | DELTA_OPENED, &d), 0);
+		delta_sort_abs(&d);
+		assert_int_equal(out_diff(&x, o, f), 0);
+	} else {
+		struct watch_rec w = { &b.view, &a.view, &d, 2, 10000, 10000, 3 };
+		struct outbuf ob;
+
+		assert_int_equal(delta_build(&sa, &sb, 10, 0, &d), 0);
+		assert_int_equal(ob_init(&ob, f), 0);
+		out_watch_record(&ob, &w, o);
+		assert_int_equal(ob_finish(&ob), 0);
+	}
+	delta_free(&d);
+	sample_free(&a);
+	sample_free(&b);
+}
+
 static void test_golden(void **state)
 {
 	const struct gcase *g = *state;
@@ -763,6 +861,15 @@ static void test_golden(void **state)
 	o.no_owners = g->snap == SNAP_NETNS || g->snap == SNAP_QUIET;
 	o.find = (struct find_opts){ FIND_DEFAULT_UNSENT_MIN, FIND_DEFAULT_ZERO_WINDOW,
 				     FIND_DEFAULT_UNREAD_MIN };
+	if (g->cmd == CMD_DIFF || g->cmd == CMD_WATCH) {
+		f = open_memstream(&text, &len);
+		assert_non_null(f);
+		render_time(g, &o, f);
+		assert_int_equal(fclose(f), 0);
+		check_golden(g->name, text, len);
+		free(text);
+		return;
+	}
 	build(&r, g->snap);
 	/* the snapshot writes the collection as it is, not derived; it was
 	 * collected for both families, so `VIEW --from` reads it back */
