@@ -24,4 +24,28 @@ enum collect_need {
  */
 int collect_live(const struct opts *o, unsigned need, struct snapshot *r, struct report_err *e);
 
+/*
+ * A consumer of the dumped sockets batch by batch, so that they are never
+ * all in memory: fold is called with the owners final and t->v[t->kept..
+ * t->n) joined to them (own_first/own_n over owners links that keep the
+ * inode in .sock), and must keep with sock_table_retain what it still
+ * needs. Returns 0, or -1 with *e filled (the run then fails with it).
+ */
+struct sock_sink {
+	int (*fold)(void *ctx, struct snapshot *r, struct sock_table *t, struct report_err *e);
+	void *ctx;
+};
+
+/* Sockets per batch of a streaming collection. */
+#define COLLECT_BATCH 16384
+
+/*
+ * collect_live handing the sockets to sink in batches instead of keeping
+ * them in r->socks (which ends holding what the sink retained). The
+ * owner walk is waited for at the first batch. need must not ask for
+ * cgroups or users (they are resolved over every socket).
+ */
+int collect_stream(const struct opts *o, unsigned need, const struct sock_sink *sink,
+		   struct snapshot *r, struct report_err *e);
+
 #endif

@@ -11,6 +11,7 @@
 #include "model/owners.h"
 #include "model/sysinfo.h"
 #include "model/sock.h"
+#include "util/idmap.h"
 
 /* Sums over a set of sockets, each socket counted once. */
 struct sums {
@@ -74,15 +75,6 @@ struct reconcile {
 /* Adds one socket to a sum (page_size > 0). */
 void agg_add(struct sums *s, const struct sock_rec *r, uint64_t page_size);
 
-/* Sums every socket once (with keep, only sockets i with keep[i] set; NULL: all). */
-void agg_totals(const struct sock_table *t, const unsigned char *keep, uint64_t page_size,
-		struct sums *out);
-
-/* Sums the sockets of one protocol (enum sock_proto) that keep keeps (as
- * for agg_totals) once. */
-void agg_totals_proto(const struct sock_table *t, const unsigned char *keep, unsigned proto,
-		      uint64_t page_size, struct sums *out);
-
 /* Whether a group's proc names a process (not one of the AGG_ rows). */
 static inline bool agg_is_proc(uint32_t proc)
 {
@@ -93,7 +85,7 @@ static inline bool agg_is_proc(uint32_t proc)
  * whether owners were walked. */
 uint32_t agg_no_proc_row(const struct sock_rec *s, bool walked);
 
-/* The rows without a process, as indexes of agg_no_proc_netns's sums. */
+/* The rows without a process, as indexes of per-namespace sums (view_ns). */
 enum no_proc_slot {
 	NP_NO_HOLDER,
 	NP_TIME_WAIT,
@@ -104,25 +96,51 @@ enum no_proc_slot {
 	NP_N
 };
 
-/* Sums the sockets of network namespace netns_ino that no process holds
- * (own_n == 0; keep as for agg_totals) into out[NP_...], one sum per row of
- * agg_no_proc_row (walked as there): per namespace, the rows of
- * agg_by_process. */
-void agg_no_proc_netns(const struct sock_table *t, const unsigned char *keep, bool walked,
-		       uint64_t netns_ino, uint64_t page_size, struct sums out[NP_N]);
+/* The slot (enum no_proc_slot) of a row agg_no_proc_row returns. */
+size_t agg_no_proc_slot(uint32_t row);
 
 /*
  * Builds one group per process holding sockets, plus one per AGG_ row that
  * holds sockets no process holds. A socket held by
  * several processes counts in each of them; several fds of one process
- * count once. keep as for agg_totals: links of sockets left out do not count.
+ * count once. keep[i] (NULL: all) selects sockets: links of sockets left out do not count.
  * Returns 0 or -ENOMEM; *out is malloc'd, caller frees.
  */
 int agg_by_process(const struct sock_table *t, const unsigned char *keep, const struct owners *o,
 		   uint64_t page_size, struct group **out, size_t *n);
 
+/*
+ * Grouping one socket at a time (a streaming collection never holds every
+ * socket): agg_by_process and agg_by_key are one pass of it. For process
+ * grouping, o must be final (its procs do not change while adding).
+ */
+struct agg_acc {
+	enum group_by by;
+	const struct owners *o;
+	uint64_t page_size;
+	struct group *g;
+	size_t ng, cap;
+	struct idmap keys; /* other keys: key -> group index */
+	uint64_t *last;	   /* by process: per process, the last socket added (seq) */
+	uint64_t seq;	   /* sockets added so far */
+};
+
+/* Starts an empty grouping by `by`. Returns 0 or -ENOMEM. */
+int agg_acc_init(struct agg_acc *a, enum group_by by, const struct owners *o, uint64_t page_size);
+
+/* Adds one socket (with its own_first/own_n set for process grouping).
+ * Returns 0 or -ENOMEM. */
+int agg_acc_add(struct agg_acc *a, const struct sock_rec *s);
+
+/* The groups that hold sockets (malloc'd, caller frees; never NULL); a is
+ * freed. Returns 0 or -ENOMEM. */
+int agg_acc_finish(struct agg_acc *a, struct group **out, size_t *n);
+
+/* Frees a without handing out its groups. */
+void agg_acc_free(struct agg_acc *a);
+
 /* Groups sockets by a per-socket key (every --by but process): each socket
- * (that keep keeps, as for agg_totals) lands in exactly one group.
+ * (that keep keeps, as for agg_by_process) lands in exactly one group.
  * Returns 0 or -ENOMEM; *out is malloc'd. */
 int agg_by_key(const struct sock_table *t, const unsigned char *keep, enum group_by by,
 	       uint64_t page_size, struct group **out, size_t *n);

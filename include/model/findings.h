@@ -66,6 +66,28 @@ struct find_opts {
  */
 int findings_run(const struct view *v, const struct find_opts *fo, struct finding **out);
 
+/*
+ * findings_run in steps, for sockets that arrive in batches: begin once the
+ * owners are final, fold each batch (the view's kept sockets among
+ * snapshot indexes from..to), and between batches ask which sockets the
+ * rules still rank among their worst (findings_acc_socks) so that only
+ * those are kept, renumbered with findings_acc_renumber; end runs the rules.
+ */
+struct find_acc;
+int findings_begin(const struct view *v, struct find_acc **a);
+void findings_fold(struct find_acc *a, const struct view *v, const struct find_opts *fo,
+		   size_t from, size_t to);
+/* Fills idx with the distinct snapshot indexes the rules rank, ascending;
+ * returns how many (at most findings_acc_max()). */
+size_t findings_acc_socks(const struct find_acc *a, uint32_t *idx);
+size_t findings_acc_max(void);
+/* The sockets findings_acc_socks returned now sit at indexes 0..n. */
+void findings_acc_renumber(struct find_acc *a, const uint32_t *idx, size_t n);
+/* Runs the rules; a is freed. Returns as findings_run. */
+int findings_end(struct find_acc *a, const struct view *v, const struct find_opts *fo,
+		 struct finding **out);
+void findings_acc_free(struct find_acc *a);
+
 /* "info", "warning", "critical". */
 const char *findings_sev_name(enum sev s);
 

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/sock.h"
 #include "util/maybe.h"
 
 /* --owner-walk: which walk of the file tables finds the holders. */
@@ -52,6 +53,13 @@ struct owners {
 				    * no link is held by no descriptor the walk saw */
 	enum owner_walk by;	   /* OWNER_WALK_BPF or OWNER_WALK_PROC: the walk that ran */
 	int bpf_err;		   /* why the in-kernel walk did not run (an errno), or 0 */
+	uint64_t walk_usec;	   /* how long the walk took (--stats; not in a snapshot) */
+	/* owners_stream_prepare's index: links with inode >> ino_shift == b
+	 * start at ino_index[b - (ino_min >> ino_shift)] */
+	uint32_t *ino_index;
+	size_t ino_buckets;
+	uint32_t ino_min;
+	unsigned ino_shift;
 };
 
 /* Processes whose descriptors were not all read (denied or lost to errors):
@@ -63,6 +71,27 @@ static inline uint64_t owners_not_inspected(const struct owners *o)
 
 /* Frees everything owners_scan allocated. */
 void owners_free(struct owners *o);
+
+/* Sorts procs by pid and renumbers the links' proc to match. Returns 0 or
+ * -ENOMEM (o unchanged). */
+int owners_sort_procs(struct owners *o);
+
+/* Sorts the links by (sock, proc, fd) and drops repeats (a thread's table
+ * that unshare(CLONE_FILES) copied holds the process's fds under the same
+ * numbers). */
+void owners_sort_links(struct owners *o);
+
+/*
+ * For a streaming collection (sockets joined batch by batch, the table
+ * never whole): once after the walk, procs in pid order (every process the
+ * walk saw, not only those holding a dumped socket), links sorted by
+ * (inode, proc, fd) without repeats, their .sock staying the inode, and an
+ * index by inode. Returns 0 or -ENOMEM.
+ */
+int owners_stream_prepare(struct owners *o);
+
+/* After owners_stream_prepare: sets own_first/own_n of t->v[from..to). */
+void owners_join_range(const struct owners *o, struct sock_table *t, size_t from, size_t to);
 
 /* Appends the link (sock, proc, fd), growing links by doubling. Returns 0
  * or -ENOMEM (o unchanged). */

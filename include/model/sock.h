@@ -97,19 +97,54 @@ struct sock_rec {
 	uint8_t protocol; /* enum sock_proto */
 };
 
-/* Growable array of records with a cookie index for deduplication. */
+/*
+ * Growable array of records with a cookie index for deduplication.
+ *
+ * A table may stream (sock_table_stream): every flush_at new records it
+ * hands them to flush, which keeps what it still needs with
+ * sock_table_retain; the rest are dropped, so memory stays bounded however
+ * many sockets the dump returns. A dump sends a record twice only when it
+ * resumed inside a hash bucket between two replies, so a streaming table
+ * dedupes against the current and the previous batch (and the retained
+ * records), not against every record ever added.
+ */
+struct sock_table;
+typedef int (*sock_flush_fn)(void *ctx, struct sock_table *t);
 struct sock_table {
 	struct sock_rec *v;
 	size_t n, cap;
 	struct idmap cookies; /* cookie -> record index */
-	uint64_t dup_dropped;		/* records dropped as duplicates (same cookie) */
+	uint64_t dup_dropped; /* records dropped as duplicates (same cookie) */
+	/* streaming (flush != NULL): */
+	sock_flush_fn flush;
+	void *flush_ctx;
+	size_t flush_at;     /* new records that trigger a flush */
+	size_t kept;	     /* v[0..kept) were retained by earlier flushes, v[kept..n) are new */
+	struct idmap prev;   /* cookies of the previous batch */
+	uint64_t flushed;    /* records handed to flush, each once */
 };
+
+/* Makes t stream: flush(ctx, t) sees v[t->kept..t->n) once every batch new
+ * records (and once more from sock_table_flush). */
+void sock_table_stream(struct sock_table *t, sock_flush_fn flush, void *ctx, size_t batch);
+
+/* Hands the records added since the last flush to a streaming table's
+ * flush (no-op when there are none or t does not stream). Returns 0 or the
+ * flush's error. */
+int sock_table_flush(struct sock_table *t);
+
+/* After a flush: keeps only records idx[0..n) (ascending indexes, each
+ * below t->n), moved to the front in that order; the batch's cookies become
+ * the previous batch's. Returns 0 or -ENOMEM (t unchanged). */
+int sock_table_retain(struct sock_table *t, const uint32_t *idx, size_t n);
 
 /* Frees the table's memory; the table is left empty and reusable. */
 void sock_table_free(struct sock_table *t);
 
-/* Appends a copy of rec unless a record with the same cookie exists.
- * Returns 1 if added, 0 if a duplicate, -ENOMEM on allocation failure. */
+/* Appends a copy of rec unless a record with the same cookie exists (for a
+ * streaming table: in this or the previous batch, or retained); then
+ * flushes a full batch. Returns 1 if added, 0 if a duplicate, -ENOMEM on
+ * allocation failure, or the flush's error. */
 int sock_table_add(struct sock_table *t, const struct sock_rec *rec);
 
 /* Bytes the kernel charges to tcp_mem for this socket: r + w + f (0 if no skmem). */

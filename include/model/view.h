@@ -18,6 +18,15 @@
 #include "model/report.h"
 #include "model/snapshot.h"
 
+/* One network namespace's kept sockets. */
+struct view_ns {
+	uint64_t ino;
+	uint64_t sockets;
+	struct sums no_proc[NP_N]; /* those no process holds, per agg_no_proc_row */
+};
+
+struct view_acc;
+
 struct view {
 	const struct snapshot *snap;
 	const unsigned char *keep; /* keep[i]: socket i is in the view; NULL: every socket */
@@ -34,6 +43,10 @@ struct view {
 	size_t netns_skipped; /* --all-netns: namespaces that could not be entered */
 	struct finding *findings;
 	size_t nfindings;
+	struct view_ns *ns; /* namespaces with kept sockets */
+	size_t nns;
+	bool streamed;	      /* built batch by batch: snap holds only the findings' sockets */
+	struct view_acc *acc; /* view_begin to view_end */
 };
 
 /* Whether socket i of the snapshot is in view v. */
@@ -60,6 +73,28 @@ static inline bool view_keeps(const struct view *v, size_t i)
  */
 int view_build(const struct snapshot *r, const struct opts *o, struct view *v,
 	       struct report_err *e);
+
+/*
+ * view_build in steps, for a collection that hands sockets over in batches
+ * and keeps only what the view still needs (view_stream_fold), so memory
+ * does not grow with the number of sockets. Owners must be final before
+ * the first batch. view_stream_fold folds t->v[t->kept..t->n) (begun with
+ * the first batch); view_retain then keeps only the sockets the findings
+ * rank (renumbered); view_stream_end derives the rest. Each returns 0, or
+ * -1 with *e filled (free v then).
+ */
+int view_begin(const struct snapshot *r, const struct opts *o, struct view *v,
+	       struct report_err *e);
+int view_fold(struct view *v, size_t from, size_t to, struct report_err *e);
+int view_retain(struct view *v, struct sock_table *t, struct report_err *e);
+int view_end(struct view *v, struct report_err *e);
+int view_stream_fold(struct view *v, const struct snapshot *r, const struct opts *o,
+		     struct sock_table *t, struct report_err *e);
+int view_stream_end(struct view *v, const struct snapshot *r, const struct opts *o,
+		    struct report_err *e);
+
+/* The kept sockets of namespace ino (NULL: none). */
+const struct view_ns *view_ns_find(const struct view *v, uint64_t ino);
 
 /* A view of every socket of r with nothing derived (for writing r itself). */
 void view_all(const struct snapshot *r, struct view *v);

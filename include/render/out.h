@@ -104,6 +104,25 @@ struct fieldset {
 	bool (*row_kept)(const void *ctx, size_t row);
 };
 
+/* out_grid in steps, for rows that arrive in batches (TSV; a table's
+ * widths need every row at grid_begin): begin writes the header, rows the
+ * kept rows from..to-1, end frees. An allocation failure sets b->err. */
+struct grid {
+	const struct opts *o;
+	const struct fieldset *v;
+	const void *ctx;
+	struct cell *cells;
+	size_t *w, *width;
+	const char **text;
+	struct outbuf *t; /* one text buffer per column, ok of them set up */
+	size_t ok;
+	struct outbuf scratch;
+};
+void grid_begin(struct grid *g, struct outbuf *b, const struct opts *o, const struct fieldset *v,
+		size_t nrows, const void *ctx);
+void grid_rows(struct grid *g, struct outbuf *b, size_t from, size_t to);
+void grid_end(struct grid *g);
+
 /* Writes the kept rows of 0..nrows-1 of fs as an aligned table (fmt TABLE) or TSV (fmt TSV). */
 void out_grid(struct outbuf *b, const struct opts *o, const struct fieldset *fs, size_t nrows,
 	      const void *ctx);
@@ -155,6 +174,21 @@ void out_untrusted(struct outbuf *b, enum fmt fmt, const char *s, const char *ex
 
 /* Per-view renderers, table and TSV. */
 void out_sockets(struct outbuf *b, const struct view *v, const struct opts *o);
+
+/*
+ * `sockets -o tsv|json` as the dump returns the sockets, for a streaming
+ * collection: new before it, rows for each batch (the view's kept sockets
+ * from..to-1), end after it (writes the rest; returns 0 or -errno as
+ * out_render) or drop on failure. Output stays in memory up to 4 MiB, so a
+ * run that fails before it grows that large prints nothing; past that it is
+ * written as it comes, and a failure leaves it cut short (a JSON document
+ * not closed).
+ */
+struct sock_stream;
+struct sock_stream *out_sockets_stream_new(FILE *f, const struct opts *o);
+void out_sockets_stream_rows(struct sock_stream *s, const struct view *v, size_t from, size_t to);
+int out_sockets_stream_end(struct sock_stream *s, const struct view *v);
+void out_sockets_stream_drop(struct sock_stream *s);
 void out_top(struct outbuf *b, const struct view *v, const struct opts *o);
 void out_system(struct outbuf *b, const struct view *v, const struct opts *o);
 void out_check(struct outbuf *b, const struct view *v, const struct opts *o);

@@ -15,10 +15,26 @@ struct outbuf {
 	char *p;
 	size_t len, cap;
 	int err;
+	size_t hold; /* write nothing to f before this many bytes (ob_init_held) */
 };
 
 /* Starts a buffer on f. Returns 0 or -ENOMEM. */
 int ob_init(struct outbuf *b, FILE *f);
+
+/* Starts a buffer on f that writes nothing until it holds more than hold
+ * bytes (then it writes as ob_init's does): output produced while a run can
+ * still fail stays unwritten unless it grows that large, and
+ * ob_discard drops it. Returns 0 or -ENOMEM. */
+int ob_init_held(struct outbuf *b, FILE *f, size_t hold);
+
+/* Whether anything reached f yet. */
+static inline bool ob_written(const struct outbuf *b)
+{
+	return b->f && !b->hold;
+}
+
+/* Frees the buffer without writing what it holds. */
+void ob_discard(struct outbuf *b);
 
 /* Starts a buffer that only grows in memory (f == NULL); read p/len. */
 int ob_init_mem(struct outbuf *b);

@@ -27,11 +27,64 @@ static int interrupted(void)
 	return EXIT_INTERRUPTED;
 }
 
+/* A live top, report or check that needs neither cgroup nor user names
+ * folds the sockets into its view batch by batch as the dump returns them,
+ * and `sockets -o tsv|json` writes them so: memory does not grow with the
+ * number of sockets. */
+static bool streams(const struct cmd_def *c, const struct opts *o, unsigned need)
+{
+	bool sockets = c->id == CMD_SOCKETS && (o->fmt == FMT_TSV || o->fmt == FMT_JSON) &&
+		       !o->textfile;
+
+	return !o->from && !c->raw &&
+	       (sockets || c->id == CMD_TOP || c->id == CMD_REPORT || c->id == CMD_CHECK) &&
+	       !(need & (COLLECT_CGROUPS | COLLECT_USERS));
+}
+
+struct fold_ctx {
+	struct view *v;
+	const struct opts *o;
+	struct sock_stream *rows; /* sockets: written batch by batch */
+};
+
+static int fold_view(void *ctx, struct snapshot *r, struct sock_table *t, struct report_err *e)
+{
+	struct fold_ctx *f = ctx;
+
+	if (view_stream_fold(f->v, r, f->o, t, e))
+		return -1;
+	if (f->rows)
+		out_sockets_stream_rows(f->rows, f->v, t->kept, t->n);
+	return view_retain(f->v, t, e);
+}
+
+/* The streaming collection (streams()); *rows: sockets' output, to end. */
+static int collect_folded(const struct cmd_def *c, const struct opts *o, struct snapshot *r,
+			  struct view *v, struct sock_stream **rows, struct report_err *e)
+{
+	struct fold_ctx fc = { v, o, NULL };
+	struct sock_sink sink = { fold_view, &fc };
+
+	if (c->id == CMD_SOCKETS) {
+		fc.rows = out_sockets_stream_new(stdout, o);
+		if (!fc.rows)
+			return report_fail(e, "output", ENOMEM);
+	}
+	if (collect_stream(o, cmd_needs(c, o), &sink, r, e) != 0 ||
+	    view_stream_end(v, r, o, e) != 0) {
+		out_sockets_stream_drop(fc.rows);
+		return -1;
+	}
+	*rows = fc.rows;
+	return 0;
+}
+
 /* Fills r for command c, loaded from o->from or collected live, and v, the
  * view of it o asks for (a raw command's: all of it); -o prom's default --by
  * falls back to process where no cgroup2 is mounted. Returns 0 or the exit
  * status, with the message printed. */
-static int prepare(const struct cmd_def *c, struct opts *o, struct snapshot *r, struct view *v)
+static int prepare(const struct cmd_def *c, struct opts *o, struct snapshot *r, struct view *v,
+		   struct sock_stream **rows)
 {
 	struct report_err e = { 0 };
 	char why[512], msg[1024];
@@ -44,6 +97,10 @@ static int prepare(const struct cmd_def *c, struct opts *o, struct snapshot *r, 
 				strcmp(o->from, "-") ? o->from : "stdin", why);
 			return EXIT_USAGE;
 		}
+	} else if (streams(c, o, cmd_needs(c, o))) {
+		if (collect_folded(c, o, r, v, rows, &e))
+			goto fail;
+		return sig_interrupted() ? interrupted() : 0;
 	} else if (collect_live(o, cmd_needs(c, o), r, &e) != 0) {
 		goto fail;
 	}
@@ -90,6 +147,11 @@ static void warn_data(const struct view *v, const struct opts *o)
 			(unsigned long long)r->dstats.malformed);
 	if (o->stats && r->owners_scanned && !o->from)
 		stats_owner_walk(&r->owners, o->owner_walk);
+	if (o->stats && !o->from && r->collect_usec.has)
+		fprintf(stderr, "sockmem: stats: time: collection %lld ms (walk %llu ms)%s\n",
+			(long long)(r->collect_usec.v / 1000),
+			(unsigned long long)(r->owners.walk_usec / 1000),
+			v->streamed ? ", sockets folded in batches" : "");
 	if (r->dstats.malformed)
 		fprintf(stderr,
 			"sockmem: %llu malformed sock_diag replies skipped; totals miss them\n",
@@ -110,6 +172,7 @@ int main(int argc, char **argv)
 	struct opts o;
 	struct snapshot r;
 	struct view v;
+	struct sock_stream *rows = NULL;
 	char err[256];
 	int rc, worst;
 
@@ -134,15 +197,17 @@ int main(int argc, char **argv)
 		return c->run(&o);
 	memset(&r, 0, sizeof(r));
 	memset(&v, 0, sizeof(v));
-	rc = prepare(c, &o, &r, &v);
+	rc = prepare(c, &o, &r, &v, &rows);
 	if (rc) {
+		out_sockets_stream_drop(rows);
 		view_free(&v);
 		snapshot_free(&r);
 		return rc;
 	}
 	warn_data(&v, &o);
-	rc =
-	    o.textfile ? textfile_render(o.textfile, c->render, &v, &o) : c->render(&v, &o, stdout);
+	rc = rows	 ? out_sockets_stream_end(rows, &v)
+	     : o.textfile ? textfile_render(o.textfile, c->render, &v, &o)
+			  : c->render(&v, &o, stdout);
 	worst = findings_worst(v.findings, v.nfindings);
 	view_free(&v);
 	snapshot_free(&r);

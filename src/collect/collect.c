@@ -228,8 +228,13 @@ struct walker {
 static void *walk_thread(void *arg)
 {
 	struct walker *w = arg;
+	struct timespec t0, t1;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	w->err = owners_walk_as(w->p, w->mode, w->o);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	w->o->walk_usec = (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000 +
+				     (t1.tv_nsec - t0.tv_nsec) / 1000);
 	return NULL;
 }
 
@@ -252,6 +257,58 @@ static int walker_finish(struct walker *w)
 	pthread_join(w->tid, NULL);
 	w->started = false;
 	return w->err;
+}
+
+/* Ends the walk: the owners final, joined to the whole table or (stream)
+ * prepared for joining batch by batch. Returns 0, or -1 with *e filled. */
+static int finish_owners(struct walker *walker, struct snapshot *r, bool stream,
+			 struct report_err *e)
+{
+	int err = walker_finish(walker);
+
+	walker->p = NULL;
+	if (!err)
+		err = stream ? owners_stream_prepare(&r->owners) : owners_join(&r->owners, &r->socks);
+	if (err && r->owners.by == OWNER_WALK_BPF && (err == -EOPNOTSUPP || err == -EXDEV)) {
+		/* the reasons --stats gives, not errno texts that say nothing here */
+		snprintf(e->what, sizeof(e->what), "in-kernel owner walk (bpf): %s",
+			 owners_bpf_why(-err));
+		return report_fail(e, e->what, 0);
+	}
+	if (err)
+		return report_fail(e,
+				   r->owners.by == OWNER_WALK_BPF ? "in-kernel owner walk (bpf)"
+								  : "/proc/[pid]/fd walk",
+				   err);
+	r->owners_scanned = true;
+	return 0;
+}
+
+/* A streaming collection's state: the sink, and the walk it waits for. */
+struct stream {
+	const struct sock_sink *sink;
+	struct walker *walker;
+	struct snapshot *r;
+	bool failed; /* e holds why */
+	struct report_err e;
+};
+
+/* The table's flush: owners final (the first batch waits for the walk),
+ * the batch joined to them, handed to the sink. */
+static int stream_flush(void *ctx, struct sock_table *t)
+{
+	struct stream *s = ctx;
+
+	if (s->walker->p && finish_owners(s->walker, s->r, true, &s->e))
+		goto fail;
+	if (s->r->owners_scanned)
+		owners_join_range(&s->r->owners, t, t->kept, t->n);
+	if (s->sink->fold(s->sink->ctx, s->r, t, &s->e))
+		goto fail;
+	return 0;
+fail:
+	s->failed = true;
+	return -ECANCELED; /* the dump stops; the run reports s->e */
 }
 
 /* The ids of the --cgroup paths on this host's cgroup2 tree (cg's mounts
@@ -403,8 +460,8 @@ static int dump_one(const struct opts *o, const struct diag_req *req, struct sna
 /* The collection in the namespace the sockets live in: sysinfo overlay for
  * -N, the dumps, cgroups, the walk's end, interface names. */
 static int collect_inside(const struct procfs *p, const struct opts *o, unsigned need,
-			  const struct diag_req *req, struct walker *walker, struct snapshot *r,
-			  struct report_err *e)
+			  const struct diag_req *req, struct walker *walker, struct stream *st,
+			  struct snapshot *r, struct report_err *e)
 {
 	const char *where = NULL;
 	int err;
@@ -424,23 +481,13 @@ static int collect_inside(const struct procfs *p, const struct opts *o, unsigned
 		count_other_netns(p, r);
 	if ((need & COLLECT_CGROUPS) && resolve_cgroups(p, &o->filt, r, e))
 		return -1;
-	if (walker->p) {
-		err = walker_finish(walker);
-		walker->p = NULL;
-		if (!err)
-			err = owners_join(&r->owners, &r->socks);
-		if (err && r->owners.by == OWNER_WALK_BPF && (err == -EOPNOTSUPP || err == -EXDEV)) {
-			/* the reasons --stats gives, not errno texts that say nothing here */
-			snprintf(e->what, sizeof(e->what), "in-kernel owner walk (bpf): %s",
-				 owners_bpf_why(-err));
-			return report_fail(e, e->what, 0);
-		}
-		if (err)
-			return report_fail(e,
-					   r->owners.by == OWNER_WALK_BPF ? "in-kernel owner walk (bpf)"
-									  : "/proc/[pid]/fd walk",
-					   err);
-		r->owners_scanned = true;
+	if (st) { /* the rest of the last batch; a walk no batch waited for */
+		if (sock_table_flush(&r->socks) && !st->failed)
+			return report_fail(e, "socket table", ENOMEM);
+		if (st->failed || (walker->p && finish_owners(walker, r, true, e)))
+			return -1;
+	} else if (walker->p && finish_owners(walker, r, false, e)) {
+		return -1;
 	}
 	if ((need & COLLECT_USERS) && lookup_users(r))
 		return report_fail(e, "user names", ENOMEM);
@@ -450,7 +497,9 @@ static int collect_inside(const struct procfs *p, const struct opts *o, unsigned
 	return 0;
 }
 
-int collect_live(const struct opts *o, unsigned need, struct snapshot *r, struct report_err *e)
+/* collect_live, or collect_stream when sink is set. */
+static int collect(const struct opts *o, unsigned need, const struct sock_sink *sink,
+		   struct snapshot *r, struct report_err *e)
 {
 	struct procfs p;
 	uint8_t bc[4096];
@@ -460,6 +509,7 @@ int collect_live(const struct opts *o, unsigned need, struct snapshot *r, struct
 	int err, home = -1, rc = -1;
 	long ps = sysconf(_SC_PAGESIZE), nc = sysconf(_SC_NPROCESSORS_CONF);
 	struct walker walker = { 0 };
+	struct stream st = { sink, &walker, r, false, { 0 } };
 
 	struct timespec t0, t1;
 
@@ -491,7 +541,12 @@ int collect_live(const struct opts *o, unsigned need, struct snapshot *r, struct
 		walker_start(&walker, &p, o->owner_walk, &r->owners);
 	if (o->netns && enter_named(&p, o->netns, &home, e))
 		goto out;
-	rc = collect_inside(&p, o, need, &req, &walker, r, e);
+	if (sink)
+		sock_table_stream(&r->socks, stream_flush, &st, COLLECT_BATCH);
+	rc = collect_inside(&p, o, need, &req, &walker, sink ? &st : NULL, r, e);
+	if (rc && st.failed)
+		*e = st.e; /* the sink's or the walk's failure, not the dump's "cancelled" */
+	r->socks.flush = NULL; /* st ends here */
 out:
 	/* a thread that was started must be joined before p closes; a walk
 	 * that never started (failure before walker_start) must not run */
@@ -515,4 +570,18 @@ out:
 	r->collect_usec =
 	    maybe_of((int64_t)(t1.tv_sec - t0.tv_sec) * 1000000 + (t1.tv_nsec - t0.tv_nsec) / 1000);
 	return rc;
+}
+
+int collect_live(const struct opts *o, unsigned need, struct snapshot *r, struct report_err *e)
+{
+	return collect(o, need, NULL, r, e);
+}
+
+int collect_stream(const struct opts *o, unsigned need, const struct sock_sink *sink,
+		   struct snapshot *r, struct report_err *e)
+{
+	if (need & (COLLECT_CGROUPS | COLLECT_USERS))
+		return report_fail(e, "internal error: a streaming collection cannot resolve "
+				      "cgroups or users (a bug)", 0);
+	return collect(o, need, sink, r, e);
 }

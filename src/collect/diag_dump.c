@@ -84,6 +84,7 @@ int diag_dump(int family, const struct diag_req *rq, uint64_t netns_ino, struct 
 	for (int attempt = 0;; attempt++) {
 		struct nlmsghdr *nlh = mnl_nlmsg_put_header(reqbuf);
 		struct diag_sink d = { t, netns_ino, rq->protocol, 0, 0 };
+		uint64_t flushed = t->flushed;
 		struct nl n;
 
 		/* A fresh socket per attempt: the old one may still hold the
@@ -101,8 +102,11 @@ int diag_dump(int family, const struct diag_req *rq, uint64_t netns_ino, struct 
 		st->bytes += n.bytes;
 		snprintf(e->ext_ack, sizeof(e->ext_ack), "%s", n.ext_ack);
 		nl_close(&n);
-		/* Records from an interrupted attempt stay: the retry dedupes by cookie. */
-		if (err != -EINTR || attempt + 1 >= DIAG_RETRIES || sig_interrupted())
+		/* Records from an interrupted attempt stay: the retry dedupes by
+		 * cookie, unless a streaming table handed some on already (its
+		 * dedup window no longer holds them): then it is reported. */
+		if (err != -EINTR || attempt + 1 >= DIAG_RETRIES || sig_interrupted() ||
+		    t->flushed != flushed)
 			break;
 	}
 	if (err && rq->protocol == SOCK_PROTO_UDP)

@@ -401,36 +401,6 @@ int owners_walk(const struct procfs *p, struct owners *o)
 	return err;
 }
 
-static int pid_cmp(const void *a, const void *b)
-{
-	const struct proc_ent *x = a, *y = b;
-
-	return (x->pid > y->pid) - (x->pid < y->pid);
-}
-
-static int link_cmp(const void *a, const void *b)
-{
-	const struct owner_link *x = a, *y = b;
-
-	if (x->sock != y->sock)
-		return x->sock < y->sock ? -1 : 1;
-	if (x->proc != y->proc)
-		return x->proc < y->proc ? -1 : 1;
-	return (x->fd > y->fd) - (x->fd < y->fd);
-}
-
-/* Drops repeats from sorted links: a thread's table that unshare(CLONE_FILES)
- * copied holds the process's fds under the same numbers. Returns the count. */
-static size_t dedup_links(struct owner_link *l, size_t n)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; i < n; i++)
-		if (k == 0 || link_cmp(&l[k - 1], &l[i]) != 0)
-			l[k++] = l[i];
-	return k;
-}
-
 int owners_join(struct owners *o, struct sock_table *t)
 {
 	struct idmap m;
@@ -460,8 +430,7 @@ int owners_join(struct owners *o, struct sock_table *t)
 	}
 	o->nlinks = nl;
 	idmap_free(&m);
-	/* keep only processes that hold a dumped socket, in pid order
-	 * (readdir's order is not promised) */
+	/* keep only processes that hold a dumped socket */
 	for (size_t i = 0; i < o->nprocs; i++) {
 		if (!newidx[i])
 			continue;
@@ -472,43 +441,13 @@ int owners_join(struct owners *o, struct sock_table *t)
 	for (size_t i = 0; i < nl; i++)
 		o->links[i].proc = newidx[o->links[i].proc];
 	o->nprocs = np;
-	if (np > 1) {
-		/* sort procs by pid and remap once more through a pid-ordered index */
-		uint32_t *order = malloc(np * sizeof(*order));
-		int32_t *pids = malloc(np * sizeof(*pids));
-
-		if (!order || !pids) {
-			free(order);
-			free(pids);
-			free(newidx);
-			return -ENOMEM;
-		}
-		for (size_t i = 0; i < np; i++)
-			pids[i] = o->procs[i].pid;
-		qsort(o->procs, np, sizeof(*o->procs), pid_cmp);
-		for (size_t i = 0; i < np; i++) {
-			size_t lo = 0, hi = np;
-
-			while (lo < hi) {
-				size_t mid = (lo + hi) / 2;
-
-				if (o->procs[mid].pid < pids[i])
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			order[i] = (uint32_t)lo;
-		}
-		for (size_t i = 0; i < nl; i++)
-			o->links[i].proc = order[o->links[i].proc];
-		free(order);
-		free(pids);
-	}
 	free(newidx);
-	if (nl)
-		qsort(o->links, nl, sizeof(*o->links), link_cmp);
-	nl = dedup_links(o->links, nl);
-	o->nlinks = nl;
+	/* readdir's order is not promised: pid order */
+	err = owners_sort_procs(o);
+	if (err)
+		return err;
+	owners_sort_links(o);
+	nl = o->nlinks;
 	for (size_t i = 0; i < nl; i++) {
 		struct sock_rec *s = &t->v[o->links[i].sock];
 

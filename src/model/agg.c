@@ -27,24 +27,6 @@ void agg_add(struct sums *s, const struct sock_rec *r, uint64_t page_size)
 	s->charged_pages += (c + page_size - 1) / page_size;
 }
 
-void agg_totals(const struct sock_table *t, const unsigned char *keep, uint64_t page_size,
-		struct sums *out)
-{
-	memset(out, 0, sizeof(*out));
-	for (size_t i = 0; i < t->n; i++)
-		if (!keep || keep[i])
-			agg_add(out, &t->v[i], page_size);
-}
-
-void agg_totals_proto(const struct sock_table *t, const unsigned char *keep, unsigned proto,
-		      uint64_t page_size, struct sums *out)
-{
-	memset(out, 0, sizeof(*out));
-	for (size_t i = 0; i < t->n; i++)
-		if ((!keep || keep[i]) && t->v[i].protocol == proto)
-			agg_add(out, &t->v[i], page_size);
-}
-
 uint32_t agg_no_proc_row(const struct sock_rec *s, bool walked)
 {
 	switch (sock_category(s)) {
@@ -64,77 +46,13 @@ static const uint32_t no_proc_rows[] = {
 };
 #define N_NO_PROC_ROWS (sizeof(no_proc_rows) / sizeof(no_proc_rows[0]))
 
-/* The slot of a row without a process. */
-static size_t no_proc_slot(uint32_t row)
+size_t agg_no_proc_slot(uint32_t row)
 {
 	size_t k = 0;
 
 	while (no_proc_rows[k] != row)
 		k++;
 	return k;
-}
-
-void agg_no_proc_netns(const struct sock_table *t, const unsigned char *keep, bool walked,
-		       uint64_t netns_ino, uint64_t page_size, struct sums out[NP_N])
-{
-	memset(out, 0, NP_N * sizeof(*out));
-	for (size_t i = 0; i < t->n; i++) {
-		const struct sock_rec *s = &t->v[i];
-
-		if ((keep && !keep[i]) || s->own_n || s->netns_ino != netns_ino)
-			continue;
-		agg_add(&out[no_proc_slot(agg_no_proc_row(s, walked))], s, page_size);
-	}
-}
-
-int agg_by_process(const struct sock_table *t, const unsigned char *keep, const struct owners *o,
-		   uint64_t page_size, struct group **out, size_t *n)
-{
-	/* One slot per process, then the rows without a process. */
-	size_t ng = o->nprocs + N_NO_PROC_ROWS;
-	struct group *g = calloc(ng, sizeof(*g));
-	uint32_t *last = malloc(ng * sizeof(*last));
-
-	if (!g || !last) {
-		free(g);
-		free(last);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < ng; i++) {
-		g[i].proc = i < o->nprocs ? (uint32_t)i : no_proc_rows[i - o->nprocs];
-		g[i].key = AGG_NO_KEY;
-		last[i] = UINT32_MAX;
-	}
-	for (size_t i = 0; i < t->n; i++) {
-		const struct sock_rec *s = &t->v[i];
-
-		if (keep && !keep[i])
-			continue;
-		if (s->own_n == 0) {
-			size_t k = no_proc_slot(agg_no_proc_row(s, o->walked));
-
-			agg_add(&g[o->nprocs + k].s, s, page_size);
-			continue;
-		}
-		for (uint32_t k = 0; k < s->own_n; k++) {
-			uint32_t p = o->links[s->own_first + k].proc;
-
-			if (last[p] == (uint32_t)i)
-				continue; /* same process, another fd */
-			last[p] = (uint32_t)i;
-			agg_add(&g[p].s, s, page_size);
-		}
-	}
-	free(last);
-	/* Keep only groups that hold sockets (owner filters leave others empty). */
-	size_t k = 0;
-
-	for (size_t i = 0; i < ng; i++)
-		if (g[i].s.sockets)
-			g[k++] = g[i];
-	*out = g;
-	*n = k;
-	return 0;
 }
 
 static uint64_t sock_key(const struct sock_rec *s, enum group_by by)
@@ -155,42 +73,141 @@ uint64_t agg_sock_key(const struct sock_rec *s, enum group_by by)
 	return sock_key(s, by);
 }
 
+int agg_acc_init(struct agg_acc *a, enum group_by by, const struct owners *o, uint64_t page_size)
+{
+	memset(a, 0, sizeof(*a));
+	a->by = by;
+	a->o = o;
+	a->page_size = page_size;
+	if (by != BY_PROCESS)
+		return 0;
+	/* one slot per process, then the rows without a process */
+	a->ng = a->cap = o->nprocs + N_NO_PROC_ROWS;
+	a->g = calloc(a->ng, sizeof(*a->g));
+	a->last = calloc(a->ng, sizeof(*a->last));
+	if (!a->g || !a->last) {
+		agg_acc_free(a);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < a->ng; i++) {
+		a->g[i].proc = i < o->nprocs ? (uint32_t)i : no_proc_rows[i - o->nprocs];
+		a->g[i].key = AGG_NO_KEY;
+	}
+	return 0;
+}
+
+/* The group of key k, added empty if new; NULL when out of memory. */
+static struct group *key_group(struct agg_acc *a, uint64_t k)
+{
+	uint32_t gi = (uint32_t)a->ng;
+	int added = idmap_put(&a->keys, k, gi, &gi);
+
+	if (added < 0)
+		return NULL;
+	if (added) {
+		if (a->ng == a->cap) {
+			size_t cap = a->cap ? a->cap * 2 : 64;
+			struct group *g = realloc(a->g, cap * sizeof(*g));
+
+			if (!g)
+				return NULL; /* the key stays mapped: the run fails */
+			a->g = g;
+			a->cap = cap;
+		}
+		memset(&a->g[a->ng], 0, sizeof(a->g[0]));
+		a->g[a->ng].proc = AGG_NO_PROC;
+		a->g[a->ng].key = k;
+		a->ng++;
+	}
+	return &a->g[gi];
+}
+
+int agg_acc_add(struct agg_acc *a, const struct sock_rec *s)
+{
+	const struct owners *o = a->o;
+
+	a->seq++;
+	if (a->by != BY_PROCESS) {
+		struct group *g = key_group(a, sock_key(s, a->by));
+
+		if (!g)
+			return -ENOMEM;
+		agg_add(&g->s, s, a->page_size);
+		return 0;
+	}
+	if (s->own_n == 0) {
+		agg_add(&a->g[o->nprocs + agg_no_proc_slot(agg_no_proc_row(s, o->walked))].s, s,
+			a->page_size);
+		return 0;
+	}
+	for (uint32_t k = 0; k < s->own_n; k++) {
+		uint32_t p = o->links[s->own_first + k].proc;
+
+		if (a->last[p] == a->seq)
+			continue; /* same process, another fd */
+		a->last[p] = a->seq;
+		agg_add(&a->g[p].s, s, a->page_size);
+	}
+	return 0;
+}
+
+int agg_acc_finish(struct agg_acc *a, struct group **out, size_t *n)
+{
+	size_t k = 0;
+
+	if (!a->g) { /* no group at all: an empty array, not NULL */
+		a->g = malloc(sizeof(*a->g));
+		if (!a->g) {
+			agg_acc_free(a);
+			return -ENOMEM;
+		}
+	}
+	/* keep only groups that hold sockets (owner filters leave others empty) */
+	for (size_t i = 0; i < a->ng; i++)
+		if (a->g[i].s.sockets)
+			a->g[k++] = a->g[i];
+	*out = a->g;
+	*n = k;
+	a->g = NULL;
+	agg_acc_free(a);
+	return 0;
+}
+
+void agg_acc_free(struct agg_acc *a)
+{
+	free(a->g);
+	free(a->last);
+	idmap_free(&a->keys);
+	memset(a, 0, sizeof(*a));
+}
+
+/* Groups the sockets keep keeps, one pass of an agg_acc. */
+static int group_table(const struct sock_table *t, const unsigned char *keep, enum group_by by,
+		       const struct owners *o, uint64_t page_size, struct group **out, size_t *n)
+{
+	struct agg_acc a;
+	int err = agg_acc_init(&a, by, o, page_size);
+
+	for (size_t i = 0; !err && i < t->n; i++)
+		if (!keep || keep[i])
+			err = agg_acc_add(&a, &t->v[i]);
+	if (err) {
+		agg_acc_free(&a);
+		return err;
+	}
+	return agg_acc_finish(&a, out, n);
+}
+
+int agg_by_process(const struct sock_table *t, const unsigned char *keep, const struct owners *o,
+		   uint64_t page_size, struct group **out, size_t *n)
+{
+	return group_table(t, keep, BY_PROCESS, o, page_size, out, n);
+}
+
 int agg_by_key(const struct sock_table *t, const unsigned char *keep, enum group_by by,
 	       uint64_t page_size, struct group **out, size_t *n)
 {
-	struct idmap keys; /* key -> group index */
-	struct group *g = malloc((t->n + 1) * sizeof(*g));
-	size_t ng = 0;
-	int err = g ? idmap_init(&keys, t->n) : -ENOMEM;
-
-	for (size_t i = 0; !err && i < t->n; i++) {
-		if (keep && !keep[i])
-			continue;
-		uint64_t k = sock_key(&t->v[i], by);
-		uint32_t gi = (uint32_t)ng;
-		int added = idmap_put(&keys, k, gi, &gi);
-
-		if (added < 0) {
-			err = added;
-			break;
-		}
-		if (added) {
-			memset(&g[ng], 0, sizeof(g[ng]));
-			g[ng].proc = AGG_NO_PROC;
-			g[ng].key = k;
-			ng++;
-		}
-		agg_add(&g[gi].s, &t->v[i], page_size);
-	}
-	if (g)
-		idmap_free(&keys);
-	if (err) {
-		free(g);
-		return err;
-	}
-	*out = g;
-	*n = ng;
-	return 0;
+	return group_table(t, keep, by, NULL, page_size, out, n);
 }
 
 static const char *const by_names[] = {

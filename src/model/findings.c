@@ -602,16 +602,18 @@ static void collect(struct collector *c, const struct snapshot *r, uint32_t si)
 	}
 }
 
-/* One pass over the sockets feeds every per-socket rule's collector. */
-static void collect_sockets(struct collector *col, const struct view *v, const struct find_opts *fo)
+/* One pass over the kept sockets among indexes from..to feeds every
+ * per-socket rule's collector. */
+static void collect_sockets(struct collector *col, const struct view *v, const struct find_opts *fo,
+			    size_t from, size_t to)
 {
 	const struct snapshot *r = v->snap;
 
-	view_for_each_sock(v, i) {
+	for (size_t i = from; i < to; i++) {
 		const struct sock_rec *s = &r->socks.v[i];
 
 		/* without w, a record has no buffers to judge */
-		if (s->skmem_n <= SKM_W)
+		if (!view_keeps(v, i) || s->skmem_n <= SKM_W)
 			continue;
 		const struct sysctls *sc = snapshot_sysctls(r, s->netns_ino);
 
@@ -731,37 +733,108 @@ static int run_rule(const struct rule *rl, const struct collector *c, const stru
 	return 0;
 }
 
-static void collectors_free(struct collector *col)
+struct find_acc {
+	struct collector col[NRULES];
+};
+
+void findings_acc_free(struct find_acc *a)
 {
+	if (!a)
+		return;
 	for (size_t k = 0; k < NRULES; k++)
-		free(col[k].per_proc);
+		free(a->col[k].per_proc);
+	free(a);
 }
 
-int findings_run(const struct view *v, const struct find_opts *fo, struct finding **out)
+int findings_begin(const struct view *v, struct find_acc **out)
 {
-	const struct snapshot *r = v->snap;
-	struct collector col[NRULES];
+	struct find_acc *a = calloc(1, sizeof(*a));
+	int err = a ? 0 : -ENOMEM;
+
+	for (size_t k = 0; k < NRULES && !err; k++)
+		if (rules[k].sock_match) {
+			a->col[k].per_proc =
+			    calloc(v->snap->owners.nprocs + 1, sizeof(struct off_proc));
+			a->col[k].by_drops = rules[k].by_drops;
+			err = a->col[k].per_proc ? 0 : -ENOMEM;
+		}
+	if (err) {
+		findings_acc_free(a);
+		return err;
+	}
+	*out = a;
+	return 0;
+}
+
+void findings_fold(struct find_acc *a, const struct view *v, const struct find_opts *fo,
+		   size_t from, size_t to)
+{
+	collect_sockets(a->col, v, fo, from, to);
+}
+
+size_t findings_acc_max(void)
+{
+	return NRULES * FIND_TOP;
+}
+
+static int u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+size_t findings_acc_socks(const struct find_acc *a, uint32_t *idx)
+{
+	size_t n = 0, k = 0;
+
+	for (size_t r = 0; r < NRULES; r++)
+		for (size_t i = 0; i < a->col[r].ntop; i++)
+			idx[n++] = a->col[r].top[i];
+	if (n)
+		qsort(idx, n, sizeof(*idx), u32_cmp);
+	for (size_t i = 0; i < n; i++)
+		if (k == 0 || idx[k - 1] != idx[i])
+			idx[k++] = idx[i];
+	return k;
+}
+
+void findings_acc_renumber(struct find_acc *a, const uint32_t *idx, size_t n)
+{
+	for (size_t r = 0; r < NRULES; r++)
+		for (size_t i = 0; i < a->col[r].ntop; i++) {
+			const uint32_t *p = bsearch(&a->col[r].top[i], idx, n, sizeof(*idx), u32_cmp);
+
+			a->col[r].top[i] = p ? (uint32_t)(p - idx) : 0;
+		}
+}
+
+int findings_end(struct find_acc *a, const struct view *v, const struct find_opts *fo,
+		 struct finding **out)
+{
 	struct flist l = { 0 };
 	int err = 0;
 
-	memset(col, 0, sizeof(col));
 	for (size_t k = 0; k < NRULES && !err; k++)
-		if (rules[k].sock_match) {
-			col[k].per_proc = calloc(r->owners.nprocs + 1, sizeof(struct off_proc));
-			col[k].by_drops = rules[k].by_drops;
-			err = col[k].per_proc ? 0 : -ENOMEM;
-		}
-	if (!err)
-		collect_sockets(col, v, fo);
-	for (size_t k = 0; k < NRULES && !err; k++)
-		err = run_rule(&rules[k], &col[k], v, fo, &l);
-	collectors_free(col);
+		err = run_rule(&rules[k], &a->col[k], v, fo, &l);
+	findings_acc_free(a);
 	if (err) {
 		free(l.v);
 		return err;
 	}
 	*out = l.v;
 	return (int)l.n;
+}
+
+int findings_run(const struct view *v, const struct find_opts *fo, struct finding **out)
+{
+	struct find_acc *a;
+	int err = findings_begin(v, &a);
+
+	if (err)
+		return err;
+	findings_fold(a, v, fo, 0, v->snap->socks.n);
+	return findings_end(a, v, fo, out);
 }
 
 /* Whether rules[k] repeats the id and severity of an earlier row. */

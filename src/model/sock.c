@@ -75,6 +75,12 @@ int sock_table_add(struct sock_table *t, const struct sock_rec *rec)
 		t->v = v;
 		t->cap = cap;
 	}
+	uint32_t seen;
+
+	if (t->prev.n && idmap_get(&t->prev, rec->cookie, &seen)) {
+		t->dup_dropped++;
+		return 0;
+	}
 	added = idmap_put(&t->cookies, rec->cookie, (uint32_t)t->n, NULL);
 	if (added < 0)
 		return added;
@@ -83,13 +89,59 @@ int sock_table_add(struct sock_table *t, const struct sock_rec *rec)
 		return 0;
 	}
 	t->v[t->n++] = *rec;
+	if (t->flush && t->n - t->kept >= t->flush_at) {
+		int err = sock_table_flush(t);
+
+		if (err)
+			return err;
+	}
 	return 1;
+}
+
+void sock_table_stream(struct sock_table *t, sock_flush_fn flush, void *ctx, size_t batch)
+{
+	t->flush = flush;
+	t->flush_ctx = ctx;
+	t->flush_at = batch ? batch : 1;
+}
+
+int sock_table_flush(struct sock_table *t)
+{
+	size_t n = t->n - t->kept;
+	int err;
+
+	if (!t->flush || n == 0)
+		return 0;
+	err = t->flush(t->flush_ctx, t);
+	if (!err)
+		t->flushed += n;
+	return err;
+}
+
+int sock_table_retain(struct sock_table *t, const uint32_t *idx, size_t n)
+{
+	struct idmap keep = { 0 };
+
+	for (size_t i = 0; i < n; i++)
+		if (idmap_put(&keep, t->v[idx[i]].cookie, (uint32_t)i, NULL) < 0) {
+			idmap_free(&keep);
+			return -ENOMEM;
+		}
+	for (size_t i = 0; i < n; i++)
+		t->v[i] = t->v[idx[i]];
+	t->n = t->kept = n;
+	/* the batch's cookies catch a resumed dump's repeats in the next one */
+	idmap_free(&t->prev);
+	t->prev = t->cookies;
+	t->cookies = keep;
+	return 0;
 }
 
 void sock_table_free(struct sock_table *t)
 {
 	free(t->v);
 	idmap_free(&t->cookies);
+	idmap_free(&t->prev);
 	memset(t, 0, sizeof(*t));
 }
 

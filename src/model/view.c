@@ -90,82 +90,150 @@ static bool any_filter(const struct opts *o)
 	       f->ncomm || f->nuid || f->ncgroup;
 }
 
-/* The protocol selection (-t/-u) over a snapshot that may hold more (one
- * taken with -tu): a scope, like the families a dump covers, so it does not
- * mark the sums filtered. keep stays NULL when every socket is selected. */
-static int select_protocols(const struct snapshot *r, const struct opts *o, struct view *v,
-			    struct report_err *e)
-{
-	unsigned char *keep;
-	size_t n = 0;
-	bool all = true;
+static void view_acc_free(struct view *v);
 
-	for (size_t i = 0; i < r->socks.n && all; i++)
-		all = view_protocol_wanted(o, &r->socks.v[i]);
-	if (all)
-		return 0;
-	keep = malloc(r->socks.n + 1);
-	if (!keep)
-		return report_fail(e, "filter", ENOMEM);
-	for (size_t i = 0; i < r->socks.n; i++) {
-		keep[i] = view_protocol_wanted(o, &r->socks.v[i]);
-		n += keep[i];
-	}
-	v->keep = keep;
-	v->nkept = n;
-	return 0;
-}
+/* What a view holds while sockets arrive (view_begin to view_end). */
+struct view_acc {
+	const struct opts *o;
+	uint64_t cgid[FILTER_MAX_VALUES]; /* ids of the --cgroup paths */
+	bool owner_filter;		  /* --pid/--comm */
+	bool grouping;			  /* top, report, check */
+	struct agg_acc agg;
+	struct find_acc *find; /* report, check */
+	unsigned char *keep;   /* keep[i] for the snapshot's sockets i */
+	size_t keep_cap;
+	size_t last_ns; /* the namespace entry the last socket counted in */
+};
 
-/* Sets v->keep and v->nkept to the sockets o's filters select (keep stays
- * NULL without a filter). Returns 0, or -1 with *e filled. */
-static int select_socks(const struct snapshot *r, const struct opts *o, struct view *v,
-			struct report_err *e)
+int view_begin(const struct snapshot *r, const struct opts *o, struct view *v,
+	       struct report_err *e)
 {
 	const struct filter *f = &o->filt;
-	uint64_t cgid[FILTER_MAX_VALUES];
-	bool owner_filter = f->npid || f->ncomm;
-	unsigned char *keep;
-	size_t n = 0;
+	struct view_acc *a;
+	int err = 0;
 
-	if (!any_filter(o))
-		return select_protocols(r, o, v, e);
-	v->filtered = true;
-	if (owner_filter && !r->owners_scanned)
+	view_all(r, v);
+	v->nkept = 0;
+	v->by = o->by;
+	v->filtered = v->filtered || any_filter(o);
+	a = v->acc = calloc(1, sizeof(*a));
+	if (!a)
+		return report_fail(e, "filter", ENOMEM);
+	a->o = o;
+	a->owner_filter = f->npid || f->ncomm;
+	if (a->owner_filter && !r->owners_scanned)
 		return report_fail(
 		    e, "--pid/--comm: no process owners were collected (--no-owners)", 0);
-	if (cgroup_ids(r, f, cgid, e))
+	if (cgroup_ids(r, f, a->cgid, e))
 		return -1;
-	keep = malloc(r->socks.n + 1);
-	if (!keep)
-		return report_fail(e, "filter", ENOMEM);
-	/* a socket's owner links are its own: --pid/--comm see the same
-	 * holders whether or not other sockets are kept */
-	for (size_t i = 0; i < r->socks.n; i++) {
-		const struct sock_rec *s = &r->socks.v[i];
+	a->grouping = o->cmd == CMD_TOP || o->cmd == CMD_REPORT || o->cmd == CMD_CHECK;
+	if (a->grouping)
+		err = agg_acc_init(&a->agg, o->by, &r->owners, r->page_size);
+	if (!err && (o->cmd == CMD_REPORT || o->cmd == CMD_CHECK))
+		err = findings_begin(v, &a->find);
+	return err ? report_fail(e, err == -ENOMEM ? "aggregation" : "findings", err) : 0;
+}
 
-		keep[i] = filter_match_sock(f, s) && match_collected(r, o, cgid, s) &&
-			  (!owner_filter || match_owner(r, f, s));
-		n += keep[i];
+/* The per-namespace sums of namespace ino, added if new; NULL when out of
+ * memory. Sockets arrive namespace by namespace: the last one is tried first. */
+static struct view_ns *ns_slot(struct view *v, uint64_t ino)
+{
+	struct view_acc *a = v->acc;
+
+	if (a->last_ns < v->nns && v->ns[a->last_ns].ino == ino)
+		return &v->ns[a->last_ns];
+	for (size_t i = 0; i < v->nns; i++)
+		if (v->ns[i].ino == ino)
+			return &v->ns[a->last_ns = i];
+	struct view_ns *ns = realloc(v->ns, (v->nns + 1) * sizeof(*ns));
+
+	if (!ns)
+		return NULL;
+	v->ns = ns;
+	memset(&ns[v->nns], 0, sizeof(ns[0]));
+	ns[v->nns].ino = ino;
+	a->last_ns = v->nns++;
+	return &ns[a->last_ns];
+}
+
+/* Counts kept socket s in the totals, its namespace and its group. */
+static int count_kept(struct view *v, const struct sock_rec *s)
+{
+	const struct snapshot *r = v->snap;
+	struct view_ns *ns = ns_slot(v, s->netns_ino);
+
+	if (!ns)
+		return -ENOMEM;
+	v->nkept++;
+	agg_add(&v->totals, s, r->page_size);
+	if (s->protocol < SOCK_PROTO_N)
+		agg_add(&v->proto_totals[s->protocol], s, r->page_size);
+	ns->sockets++;
+	if (!s->own_n)
+		agg_add(&ns->no_proc[agg_no_proc_slot(agg_no_proc_row(s, r->owners.walked))], s,
+			r->page_size);
+	return v->acc->grouping ? agg_acc_add(&v->acc->agg, s) : 0;
+}
+
+int view_fold(struct view *v, size_t from, size_t to, struct report_err *e)
+{
+	const struct snapshot *r = v->snap;
+	struct view_acc *a = v->acc;
+	const struct opts *o = a->o;
+
+	if (to > a->keep_cap) {
+		unsigned char *k = realloc(a->keep, to);
+
+		if (!k)
+			return report_fail(e, "filter", ENOMEM);
+		a->keep = k;
+		a->keep_cap = to;
 	}
-	v->keep = keep;
-	v->nkept = n;
+	v->keep = a->keep;
+	for (size_t i = from; i < to; i++) {
+		const struct sock_rec *s = &r->socks.v[i];
+		/* a socket's owner links are its own: --pid/--comm see the same
+		 * holders whether or not other sockets are kept */
+		bool keep = filter_match_sock(&o->filt, s) && match_collected(r, o, a->cgid, s) &&
+			    (!a->owner_filter || match_owner(r, &o->filt, s));
+
+		a->keep[i] = keep;
+		if (keep && count_kept(v, s))
+			return report_fail(e, "aggregation", ENOMEM);
+	}
+	if (a->find)
+		findings_fold(a->find, v, &o->find, from, to);
 	return 0;
 }
 
-/* Partial, totals, reconciliation, groups and findings of the kept sockets. */
-static int derive(const struct snapshot *r, const struct opts *o, struct view *v,
-		  struct report_err *e)
+int view_retain(struct view *v, struct sock_table *t, struct report_err *e)
 {
+	struct view_acc *a = v->acc;
+	uint32_t idx[findings_acc_max() + 1];
+	size_t n = a->find ? findings_acc_socks(a->find, idx) : 0;
+
+	if (sock_table_retain(t, idx, n))
+		return report_fail(e, "findings", ENOMEM);
+	if (a->find)
+		findings_acc_renumber(a->find, idx, n);
+	/* what stays was kept (the rules rank kept sockets only) */
+	memset(a->keep, 1, n);
+	v->streamed = true;
+	return 0;
+}
+
+int view_end(struct view *v, struct report_err *e)
+{
+	const struct snapshot *r = v->snap;
+	struct view_acc *a = v->acc;
+	const struct opts *o = a->o;
+
 	/* ENOENT: gone since the listing, with its sockets: nothing is missing */
 	for (size_t i = 0; i < r->nnetns; i++)
 		v->netns_skipped += r->netns[i].skipped != 0 && r->netns[i].skipped != ENOENT;
 	/* sockets left out by a filter, in namespaces not entered, or in
 	 * replies the parser rejected are missing from the sums */
 	v->partial = v->filtered || v->netns_skipped || r->dstats.malformed;
-
-	agg_totals(&r->socks, v->keep, r->page_size, &v->totals);
-	for (unsigned p = 0; p < SOCK_PROTO_N; p++)
-		agg_totals_proto(&r->socks, v->keep, p, r->page_size, &v->proto_totals[p]);
 	/* each protocol's sockets against its own counter (UDP's is
 	 * udp_memory_allocated, shared by UDP and UDPv6, with the same per-CPU
 	 * reserve as TCP's) */
@@ -177,25 +245,25 @@ static int derive(const struct snapshot *r, const struct opts *o, struct view *v
 		v->rec.gap_pages = maybe_none();
 		v->rec.within = maybe_none();
 	}
-	if (o->cmd == CMD_TOP || o->cmd == CMD_REPORT || o->cmd == CMD_CHECK) {
-		int err = o->by == BY_PROCESS
-			      ? agg_by_process(&r->socks, v->keep, &r->owners, r->page_size,
-					       &v->groups, &v->ngroups)
-			      : agg_by_key(&r->socks, v->keep, o->by, r->page_size, &v->groups,
-					   &v->ngroups);
-
-		if (!err)
-			err = agg_sort(v->groups, v->ngroups, o->sort, &r->owners);
-		if (err)
-			return report_fail(e, "aggregation", err);
+	/* the mask only when it leaves sockets out (a streamed view holds kept ones) */
+	if (v->streamed || v->nkept == r->socks.n)
+		v->keep = NULL;
+	else
+		a->keep = NULL; /* the view owns it now */
+	if (a->grouping) {
+		if (agg_acc_finish(&a->agg, &v->groups, &v->ngroups) ||
+		    agg_sort(v->groups, v->ngroups, o->sort, &r->owners))
+			return report_fail(e, "aggregation", ENOMEM);
 	}
-	if (o->cmd == CMD_REPORT || o->cmd == CMD_CHECK) {
-		int n = findings_run(v, &o->find, &v->findings);
+	if (a->find) {
+		int n = findings_end(a->find, v, &o->find, &v->findings);
 
+		a->find = NULL;
 		if (n < 0)
 			return report_fail(e, "findings", n);
 		v->nfindings = (size_t)n;
 	}
+	view_acc_free(v);
 	return 0;
 }
 
@@ -209,20 +277,61 @@ void view_all(const struct snapshot *r, struct view *v)
 
 int view_build(const struct snapshot *r, const struct opts *o, struct view *v, struct report_err *e)
 {
-	view_all(r, v);
-	v->by = o->by;
-	if (select_socks(r, o, v, e) || derive(r, o, v, e)) {
+	if (view_begin(r, o, v, e) || view_fold(v, 0, r->socks.n, e) || view_end(v, e)) {
 		view_free(v);
 		return -1;
 	}
 	return 0;
 }
 
+int view_stream_fold(struct view *v, const struct snapshot *r, const struct opts *o,
+		     struct sock_table *t, struct report_err *e)
+{
+	if (!v->acc && view_begin(r, o, v, e))
+		return -1;
+	return view_fold(v, t->kept, t->n, e);
+}
+
+int view_stream_end(struct view *v, const struct snapshot *r, const struct opts *o,
+		    struct report_err *e)
+{
+	if (!v->acc && view_begin(r, o, v, e))
+		return -1;
+	v->streamed = true;
+	return view_end(v, e);
+}
+
+const struct view_ns *view_ns_find(const struct view *v, uint64_t ino)
+{
+	for (size_t i = 0; i < v->nns; i++)
+		if (v->ns[i].ino == ino)
+			return &v->ns[i];
+	return NULL;
+}
+
+/* Frees what a view holds only while sockets arrive. */
+static void view_acc_free(struct view *v)
+{
+	struct view_acc *a = v->acc;
+
+	if (!a)
+		return;
+	if (v->keep == a->keep)
+		v->keep = NULL;
+	agg_acc_free(&a->agg);
+	findings_acc_free(a->find);
+	free(a->keep);
+	free(a);
+	v->acc = NULL;
+}
+
 void view_free(struct view *v)
 {
+	view_acc_free(v);
 	free((void *)v->keep);
 	free(v->groups);
 	free(v->findings);
+	free(v->ns);
 	memset(v, 0, sizeof(*v));
 }
 

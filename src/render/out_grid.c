@@ -178,54 +178,75 @@ static void put_line(struct outbuf *b, const struct fieldset *v, const struct op
 	ob_ch(b, '\n');
 }
 
-void out_grid(struct outbuf *b, const struct opts *o, const struct fieldset *v, size_t nrows,
-	      const void *ctx)
+void grid_end(struct grid *g)
 {
-	struct cell *cells = calloc(v->n, sizeof(*cells));
-	size_t *w = calloc(v->n, sizeof(*w));
-	size_t *width = calloc(v->n, sizeof(*width));
-	const char **text = calloc(v->n, sizeof(*text));
-	struct outbuf *t = calloc(v->n, sizeof(*t)); /* one text buffer per column */
-	struct outbuf scratch = { 0 };
-	size_t ok = 0;
+	for (size_t c = 0; g->t && c < g->ok; c++)
+		free(g->t[c].p);
+	free(g->scratch.p);
+	free(g->t);
+	free(g->text);
+	free(g->width);
+	free(g->w);
+	free(g->cells);
+	memset(g, 0, sizeof(*g));
+}
 
-	if (cells && w && width && text && t && ob_init_mem(&scratch) == 0)
-		for (ok = 0; ok < v->n && ob_init_mem(&t[ok]) == 0; ok++)
+void grid_begin(struct grid *g, struct outbuf *b, const struct opts *o, const struct fieldset *v,
+		size_t nrows, const void *ctx)
+{
+	memset(g, 0, sizeof(*g));
+	g->o = o;
+	g->v = v;
+	g->ctx = ctx;
+	g->cells = calloc(v->n, sizeof(*g->cells));
+	g->w = calloc(v->n, sizeof(*g->w));
+	g->width = calloc(v->n, sizeof(*g->width));
+	g->text = calloc(v->n, sizeof(*g->text));
+	g->t = calloc(v->n, sizeof(*g->t)); /* one text buffer per column */
+	if (g->cells && g->w && g->width && g->text && g->t && ob_init_mem(&g->scratch) == 0)
+		for (g->ok = 0; g->ok < v->n && ob_init_mem(&g->t[g->ok]) == 0; g->ok++)
 			;
-	if (ok < v->n) {
+	if (g->ok < v->n) {
 		b->err = b->err ? b->err : ENOMEM;
-		goto out;
+		return;
 	}
 	if (o->fmt == FMT_TABLE)
-		table_widths(v, o, nrows, ctx, &scratch, &t[0], cells, w);
+		table_widths(v, o, nrows, ctx, &g->scratch, &g->t[0], g->cells, g->w);
 	if (!o->no_header) {
 		for (size_t c = 0; c < v->n; c++) {
-			text[c] = o->fmt == FMT_TABLE ? v->f[c].title : v->f[c].key;
-			width[c] = strlen(text[c]);
+			g->text[c] = o->fmt == FMT_TABLE ? v->f[c].title : v->f[c].key;
+			g->width[c] = strlen(g->text[c]);
 		}
-		put_line(b, v, o, w, text, width);
+		put_line(b, v, o, g->w, g->text, g->width);
 	}
-	for (size_t i = 0; i < nrows && !b->err; i++) {
-		if (v->row_kept && !v->row_kept(ctx, i))
+}
+
+void grid_rows(struct grid *g, struct outbuf *b, size_t from, size_t to)
+{
+	const struct fieldset *v = g->v;
+
+	for (size_t i = from; i < to && !b->err; i++) {
+		if (v->row_kept && !v->row_kept(g->ctx, i))
 			continue;
-		row_cells(v, ctx, i, o->fmt, &scratch, cells);
+		row_cells(v, g->ctx, i, g->o->fmt, &g->scratch, g->cells);
 		for (size_t c = 0; c < v->n; c++) {
 			if (!in_grid(&v->f[c]))
 				continue;
-			width[c] = cell_str(&cells[c], &v->f[c], o, &scratch, &t[c]);
-			text[c] = t[c].p;
+			g->width[c] = cell_str(&g->cells[c], &v->f[c], g->o, &g->scratch, &g->t[c]);
+			g->text[c] = g->t[c].p;
 		}
-		put_line(b, v, o, w, text, width);
+		put_line(b, v, g->o, g->w, g->text, g->width);
 	}
-out:
-	for (size_t c = 0; t && c < ok; c++)
-		free(t[c].p);
-	free(scratch.p);
-	free(t);
-	free(text);
-	free(width);
-	free(w);
-	free(cells);
+}
+
+void out_grid(struct outbuf *b, const struct opts *o, const struct fieldset *v, size_t nrows,
+	      const void *ctx)
+{
+	struct grid g;
+
+	grid_begin(&g, b, o, v, nrows, ctx);
+	grid_rows(&g, b, 0, nrows);
+	grid_end(&g);
 }
 
 /* Writes one cell as a JSON value. */

@@ -3,6 +3,7 @@
 #include "render/out.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -249,4 +250,105 @@ void out_sockets(struct outbuf *b, const struct view *v, const struct opts *o)
 
 	sock_fields(f);
 	out_grid(b, o, &fs, v->snap->socks.n, v);
+}
+
+/* --- rows as the dump returns them --- */
+
+/* Held in memory before anything is written: a run that fails while it is
+ * no larger (most hosts' whole output) prints nothing. */
+#define STREAM_HOLD (4u << 20)
+
+struct sock_stream {
+	const struct opts *o;
+	struct outbuf b;
+	struct jw w;
+	struct field f[C_N];
+	struct fieldset fs;
+	struct grid g;	       /* TSV */
+	struct outbuf scratch; /* JSON */
+	bool begun;
+};
+
+struct sock_stream *out_sockets_stream_new(FILE *f, const struct opts *o)
+{
+	struct sock_stream *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	if (ob_init_held(&s->b, f, STREAM_HOLD) || ob_init_mem(&s->scratch)) {
+		ob_discard(&s->b);
+		ob_discard(&s->scratch);
+		free(s);
+		return NULL;
+	}
+	s->o = o;
+	sock_fields(s->f);
+	return s;
+}
+
+/* The head of the output, once v's snapshot knows what it covers. */
+static void stream_begin(struct sock_stream *s, const struct view *v)
+{
+	bool udp = v->snap->cov.udp;
+
+	s->begun = true;
+	s->fs = (struct fieldset){ s->f, udp ? C_N : C_N - 1, udp ? json_order_udp : json_order,
+				   group_null, row_kept };
+	if (s->o->fmt != FMT_JSON) {
+		s->fs.json_order = NULL;
+		s->fs.group_null = NULL;
+		grid_begin(&s->g, &s->b, s->o, &s->fs, 0, v);
+		return;
+	}
+	jw_init(&s->w, &s->b);
+	jw_obj_begin(&s->w);
+	out_json_head(&s->w, v, s->o);
+	jw_key(&s->w, "sockets");
+	jw_arr_begin(&s->w, JW_LINES);
+}
+
+void out_sockets_stream_rows(struct sock_stream *s, const struct view *v, size_t from, size_t to)
+{
+	if (!s->begun)
+		stream_begin(s, v);
+	s->g.ctx = v;
+	if (s->o->fmt != FMT_JSON) {
+		grid_rows(&s->g, &s->b, from, to);
+		return;
+	}
+	for (size_t i = from; i < to && !s->b.err; i++)
+		if (view_keeps(v, i))
+			out_json_obj(&s->w, &s->fs, v, i, &s->scratch);
+}
+
+int out_sockets_stream_end(struct sock_stream *s, const struct view *v)
+{
+	int err;
+
+	if (!s->begun)
+		stream_begin(s, v);
+	if (s->o->fmt == FMT_JSON) {
+		jw_arr_end(&s->w);
+		/* an empty owners list means "no holder" only for a complete walk */
+		out_json_owners_scan(&s->w, v->snap);
+		jw_obj_end(&s->w);
+		jw_end(&s->w);
+	} else {
+		grid_end(&s->g);
+	}
+	err = ob_finish(&s->b);
+	ob_discard(&s->scratch);
+	free(s);
+	return err;
+}
+
+void out_sockets_stream_drop(struct sock_stream *s)
+{
+	if (!s)
+		return;
+	if (s->begun && s->o->fmt != FMT_JSON)
+		grid_end(&s->g);
+	ob_discard(&s->b);
+	ob_discard(&s->scratch);
+	free(s);
 }

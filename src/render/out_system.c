@@ -125,14 +125,12 @@ static void json_field(struct jw *w, const struct sysfield *f)
 		jw_maybe(w, f->v);
 }
 
-/* Sockets of one namespace in the dump. */
+/* Sockets of one namespace in the view. */
 static uint64_t ns_sockets(const struct view *v, uint64_t ino)
 {
-	uint64_t n = 0;
+	const struct view_ns *ns = view_ns_find(v, ino);
 
-	view_for_each_sock(v, i)
-		n += v->snap->socks.v[i].netns_ino == ino;
-	return n;
+	return ns ? ns->sockets : 0;
 }
 
 /* Sockets of one namespace, absent when it was skipped (nothing was dumped). */
@@ -158,11 +156,14 @@ static const struct {
 /* Fills np (NP_N sums) for namespace ns; false when it was skipped. */
 static bool ns_no_proc(const struct view *v, const struct netns_ent *ns, struct sums *np)
 {
-	const struct snapshot *r = v->snap;
+	const struct view_ns *n = view_ns_find(v, ns->ino);
 
 	if (ns->skipped)
 		return false;
-	agg_no_proc_netns(&r->socks, v->keep, r->owners.walked, ns->ino, r->page_size, np);
+	if (n)
+		memcpy(np, n->no_proc, sizeof(n->no_proc));
+	else
+		memset(np, 0, NP_N * sizeof(*np));
 	return true;
 }
 

@@ -17,9 +17,25 @@ int ob_init(struct outbuf *b, FILE *f)
 	b->f = f;
 	b->len = 0;
 	b->err = 0;
+	b->hold = 0;
 	b->cap = f ? OB_CAP : 4096;
 	b->p = malloc(b->cap);
 	return b->p ? 0 : -ENOMEM;
+}
+
+int ob_init_held(struct outbuf *b, FILE *f, size_t hold)
+{
+	int err = ob_init(b, f);
+
+	b->hold = hold;
+	return err;
+}
+
+void ob_discard(struct outbuf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
 }
 
 int ob_init_mem(struct outbuf *b)
@@ -65,6 +81,7 @@ static void ob_flush(struct outbuf *b)
 {
 	if (!b->f)
 		return; /* memory buffer: nothing to flush */
+	b->hold = 0;
 	write_pieces(b, b->p, b->len);
 	b->len = 0;
 }
@@ -83,7 +100,9 @@ void ob_write(struct outbuf *b, const char *s, size_t n)
 {
 	if (b->err)
 		return;
-	if (!b->f) {
+	if (b->hold && b->len + n > b->hold)
+		b->hold = 0; /* held long enough: write from now on */
+	if (!b->f || b->hold) {
 		if (ob_grow(b, n) == 0) {
 			memcpy(b->p + b->len, s, n);
 			b->len += n;

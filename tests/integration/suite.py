@@ -42,6 +42,7 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PAGE = os.sysconf("SC_PAGE_SIZE")
 NCPU_CONF = os.sysconf("SC_NPROCESSORS_CONF")
 HELPER_TIMEOUT = 150    # seconds any helper lives at most
+FIXTURE_TIMEOUT = 450   # the shared fixtures: the whole suite (run.sh bounds it at 420 s)
 CMD_TIMEOUT = 60        # seconds any one command may take
 U31 = 1 << 31
 
@@ -147,12 +148,13 @@ def start_ready(h, cmd, what):
 class Helper:
     """One running sockpair: its ready-file description and what to expect."""
 
-    def __init__(self, *args, netns=False, nobody=False, exe=SOCKPAIR, readydir=TMP):
+    def __init__(self, *args, netns=False, nobody=False, exe=SOCKPAIR, readydir=TMP,
+                 lifetime=HELPER_TIMEOUT):
         _counter[0] += 1
         self.ready = os.path.join(readydir, f"ready.{_counter[0]}.json")
         self.errfile = os.path.join(TMP, f"helper.{_counter[0]}.err")
         exe = exe if isinstance(exe, list) else [exe]  # a list: a wrapper that execs the helper
-        cmd = [*exe, *args, "--ready-file", self.ready, "--timeout", str(HELPER_TIMEOUT)]
+        cmd = [*exe, *args, "--ready-file", self.ready, "--timeout", str(lifetime)]
         if netns:
             cmd = ["unshare", "-n", *cmd, "--netns-lo"]
         if nobody:
@@ -317,10 +319,12 @@ def fixture(name):
     if name not in FIX:
         if name == "v4":
             FIX[name] = Helper("--family", "4", "--pairs", "3", "--unread", "10000",
-                               "--unread-step", "2500", "--rcvbuf", "65536")
+                               "--unread-step", "2500", "--rcvbuf", "65536",
+                               lifetime=FIXTURE_TIMEOUT)
         elif name == "v6":
             FIX[name] = Helper("--family", "6", "--pairs", "2", "--unread", "10000",
-                               "--unread-step", "7000", "--rcvbuf", "50000")
+                               "--unread-step", "7000", "--rcvbuf", "50000",
+                               lifetime=FIXTURE_TIMEOUT)
         else:
             raise KeyError(name)
     return FIX[name]

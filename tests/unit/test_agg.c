@@ -73,6 +73,14 @@ static void world_free(struct world *w)
 	sock_table_free(&w->t);
 }
 
+/* Every socket of t summed once (what a view's totals are). */
+static void totals(const struct sock_table *t, struct sums *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < t->n; i++)
+		agg_add(out, &t->v[i], PAGE);
+}
+
 static const struct group *find_group(const struct group *g, size_t n, uint32_t proc)
 {
 	for (size_t i = 0; i < n; i++)
@@ -139,7 +147,7 @@ static void test_totals(void **state)
 	(void)state;
 	world_build(&w);
 	memset(&tot, 0xff, sizeof(tot));
-	agg_totals(&w.t, NULL, PAGE, &tot);
+	totals(&w.t, &tot);
 	/* A shared by two processes and held through two fds: counted once. */
 	assert_int_equal(tot.sockets, 5);
 	assert_int_equal(tot.r, 105728 + 0 + 1 + 4097);
@@ -392,47 +400,6 @@ static void test_sock_category(void **state)
 /* Per namespace, the sockets no process holds land in their top row's slot:
  * D (an inode) and E (TIME-WAIT) in namespace 7, plus an orphan there and
  * one in namespace 8; held sockets and the other namespace never count. */
-static void test_no_proc_netns(void **state)
-{
-	struct world w;
-	struct sums np[NP_N];
-	struct sock_rec orph = tu_sock(0x1000000006, 0, 5000, 3000, 192);
-	unsigned char keep[7] = { 1, 1, 1, 1, 1, 1, 1 };
-
-	(void)state;
-	world_build(&w);
-	orph.state = SOCK_TCP_FIN_WAIT1;
-	assert_int_equal(sock_table_add(&w.t, &orph), 1);
-	orph.cookie++;
-	assert_int_equal(sock_table_add(&w.t, &orph), 1);
-	for (size_t i = 0; i < w.t.n; i++)
-		w.t.v[i].netns_ino = i == 6 ? 8 : 7;
-
-	agg_no_proc_netns(&w.t, NULL, false, 7, PAGE, np);
-	assert_int_equal(np[NP_NOT_SCANNED].sockets, 1); /* D: owners not walked */
-	assert_int_equal(np[NP_NOT_SCANNED].charged_bytes, 4097);
-	assert_int_equal(np[NP_NO_HOLDER].sockets, 0);
-	assert_int_equal(np[NP_TIME_WAIT].sockets, 1);
-	assert_int_equal(np[NP_TIME_WAIT].charged_bytes, 0);
-	assert_int_equal(np[NP_ORPHAN].sockets, 1);
-	assert_int_equal(np[NP_ORPHAN].charged_bytes, 8192);
-	assert_int_equal(np[NP_REQUEST].sockets + np[NP_UNACCEPTED].sockets, 0);
-
-	/* walked: D is held by no descriptor the walk read */
-	agg_no_proc_netns(&w.t, NULL, true, 7, PAGE, np);
-	assert_int_equal(np[NP_NO_HOLDER].sockets, 1);
-	assert_int_equal(np[NP_NOT_SCANNED].sockets, 0);
-
-	/* the other namespace: its orphan only; a socket the view drops does not count */
-	agg_no_proc_netns(&w.t, NULL, true, 8, PAGE, np);
-	assert_int_equal(np[NP_ORPHAN].sockets, 1);
-	assert_int_equal(np[NP_TIME_WAIT].sockets + np[NP_NO_HOLDER].sockets, 0);
-	keep[6] = 0;
-	agg_no_proc_netns(&w.t, keep, true, 8, PAGE, np);
-	assert_int_equal(np[NP_ORPHAN].sockets, 0);
-	world_free(&w);
-}
-
 /* Sorts the world's groups by key and checks the order of proc indexes. */
 static void check_order(enum agg_sort key, const uint32_t want[5])
 {
@@ -619,7 +586,7 @@ static void test_table_dedupe(void **state)
 
 	struct sums tot;
 
-	agg_totals(&t, NULL, PAGE, &tot);
+	totals(&t, &tot);
 	assert_int_equal(tot.sockets, 3);
 	assert_int_equal(tot.r, 103);
 	sock_table_free(&t);
@@ -653,7 +620,7 @@ static void test_table_growth(void **state)
 	}
 	struct sums tot;
 
-	agg_totals(&t, NULL, PAGE, &tot);
+	totals(&t, &tot);
 	assert_int_equal(tot.sockets, N);
 	assert_int_equal(tot.charged_pages, N);
 	sock_table_free(&t);
@@ -671,7 +638,6 @@ int main(void)
 		cmocka_unit_test(test_by_process_no_holder),
 		cmocka_unit_test(test_is_proc),
 		cmocka_unit_test(test_sock_category),
-		cmocka_unit_test(test_no_proc_netns),
 		cmocka_unit_test(test_sort_orders),
 		cmocka_unit_test(test_sort_empty_and_one),
 		cmocka_unit_test(test_sort_parse),

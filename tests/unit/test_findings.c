@@ -144,7 +144,9 @@ static void fx_hold(struct fx *x, uint32_t sock, uint32_t proc, int32_t fd)
 static void fx_run(struct fx *x)
 {
 	x->v.snap = &x->r;
-	agg_totals(&x->r.socks, NULL, x->r.page_size, &x->v.totals);
+	memset(&x->v.totals, 0, sizeof(x->v.totals));
+	for (size_t i = 0; i < x->r.socks.n; i++)
+		agg_add(&x->v.totals, &x->r.socks.v[i], x->r.page_size);
 	agg_reconcile(&x->v.totals, x->r.sys.sockstat.mem_pages, x->r.ncpu,
 		      x->r.sys.sysctl.mem_pcpu_rsv, &x->v.rec);
 	free(x->f);

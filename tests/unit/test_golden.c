@@ -966,6 +966,88 @@ static void render_time(const struct gcase *g, const struct opts *o, FILE *f)
 	sample_free(&b);
 }
 
+/* The streaming collection's flush (collect.c stream_flush), over a
+ * hand-built snapshot: join the batch to the owners, fold it. */
+struct stream_fx {
+	struct snapshot *r;
+	struct view *v;
+	const struct opts *o;
+};
+
+static int fx_flush(void *ctx, struct sock_table *t)
+{
+	struct stream_fx *x = ctx;
+	struct report_err e;
+
+	if (x->r->owners_scanned)
+		owners_join_range(&x->r->owners, t, t->kept, t->n);
+	return view_stream_fold(x->v, x->r, x->o, t, &e) || view_retain(x->v, t, &e) ? -EIO : 0;
+}
+
+/* Renders case g's snapshot as a streaming collection would (sockets in
+ * batches of `batch`, only the findings' kept); returns the text. */
+static char *render_streamed(const struct gcase *g, const struct opts *o, size_t batch,
+			     size_t *len)
+{
+	struct snapshot r;
+	struct view v;
+	struct report_err e;
+	struct stream_fx x = { &r, &v, o };
+	struct sock_rec *recs;
+	size_t n;
+	char *text = NULL;
+	FILE *f;
+
+	build(&r, g->snap);
+	/* back to what the walk hands over: links by inode, then batches */
+	for (size_t i = 0; i < r.owners.nlinks; i++)
+		r.owners.links[i].sock = r.socks.v[r.owners.links[i].sock].inode;
+	n = r.socks.n;
+	recs = malloc((n + 1) * sizeof(*recs));
+	assert_non_null(recs);
+	memcpy(recs, r.socks.v, n * sizeof(*recs));
+	sock_table_free(&r.socks);
+	if (r.owners_scanned)
+		assert_int_equal(owners_stream_prepare(&r.owners), 0);
+	memset(&v, 0, sizeof(v));
+	sock_table_stream(&r.socks, fx_flush, &x, batch);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(sock_table_add(&r.socks, &recs[i]), 1);
+	assert_int_equal(sock_table_flush(&r.socks), 0);
+	assert_int_equal(view_stream_end(&v, &r, o, &e), 0);
+	assert_true(r.socks.n <= findings_acc_max());
+	if (o->by == BY_USER)
+		usernames(&r);
+	f = open_memstream(&text, len);
+	assert_non_null(f);
+	assert_int_equal(cmd_get(g->cmd)->render(&v, o, f), 0);
+	assert_int_equal(fclose(f), 0);
+	view_free(&v);
+	snapshot_free(&r);
+	free(recs);
+	return text;
+}
+
+/* A streamed view renders byte for byte what the whole table does, in
+ * batches of 1 (every socket its own flush), 2 and 3. */
+static void check_streamed(const struct gcase *g, const struct opts *o, const char *want,
+			   size_t want_len)
+{
+	static const size_t batches[] = { 1, 2, 3 };
+
+	if (g->cmd != CMD_REPORT && g->cmd != CMD_TOP && g->cmd != CMD_CHECK)
+		return;
+	for (size_t b = 0; b < sizeof(batches) / sizeof(batches[0]); b++) {
+		size_t len = 0;
+		char *got = render_streamed(g, o, batches[b], &len);
+
+		if (len != want_len || memcmp(got, want, len) != 0)
+			fail_msg("%s streamed in batches of %zu differs:\n%s\n--- whole table:\n%s",
+				 g->name, batches[b], got, want);
+		free(got);
+	}
+}
+
 static void test_golden(void **state)
 {
 	const struct gcase *g = *state;
@@ -1019,6 +1101,7 @@ static void test_golden(void **state)
 	view_free(&v);
 	snapshot_free(&r);
 	check_golden(g->name, text, len);
+	check_streamed(g, &o, text, len);
 	free(text);
 }
 

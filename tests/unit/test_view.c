@@ -386,10 +386,61 @@ static void test_no_process_row_keys(void **state)
 	snapshot_free(&r);
 }
 
+/* Per namespace, the view counts its kept sockets and sums those no process
+ * holds by row: 1-3 and the TIME-WAIT socket in namespace 7, 4-6 in 8;
+ * holders as build() gives them (1, 4, 5 held; 2, 3, 6 not). */
+static void test_namespace_sums(void **state)
+{
+	struct snapshot r;
+	struct view v;
+	struct opts o;
+	struct sock_rec tw = tu_sock_noskmem(7);
+	const struct view_ns *ns;
+
+	(void)state;
+	build(&r);
+	assert_int_equal(sock_table_add(&r.socks, &tw), 1);
+	for (size_t i = 0; i < r.socks.n; i++)
+		r.socks.v[i].netns_ino = i < 3 || i == 6 ? 7 : 8;
+	opts_all(&o);
+	must_view(&r, &o, &v);
+	ns = view_ns_find(&v, 7);
+	assert_non_null(ns);
+	assert_int_equal(ns->sockets, 4);
+	assert_int_equal(ns->no_proc[NP_NO_HOLDER].sockets, 2); /* 2 and 3: walked, no holder */
+	assert_int_equal(ns->no_proc[NP_NO_HOLDER].charged_bytes, 4096 * (2 + 3));
+	assert_int_equal(ns->no_proc[NP_TIME_WAIT].sockets, 1);
+	assert_int_equal(ns->no_proc[NP_NOT_SCANNED].sockets, 0);
+	ns = view_ns_find(&v, 8);
+	assert_non_null(ns);
+	assert_int_equal(ns->sockets, 3);
+	assert_int_equal(ns->no_proc[NP_NO_HOLDER].sockets, 1); /* 6 */
+	assert_int_equal(ns->no_proc[NP_NO_HOLDER].charged_bytes, 4096 * 6);
+	assert_null(view_ns_find(&v, 9));
+	view_free(&v);
+	/* a filter leaves sockets out of their namespace too: pid 100 holds 1 and 4 */
+	o.filt.pid[0] = 100;
+	o.filt.npid = 1;
+	must_view(&r, &o, &v);
+	assert_int_equal(view_ns_find(&v, 7)->sockets, 1);
+	assert_int_equal(view_ns_find(&v, 8)->sockets, 1);
+	assert_int_equal(view_ns_find(&v, 7)->no_proc[NP_NO_HOLDER].sockets, 0);
+	view_free(&v);
+	/* owners not walked: the sockets with an inode and no holder are not scanned */
+	r.owners.walked = false;
+	opts_all(&o);
+	must_view(&r, &o, &v);
+	assert_int_equal(view_ns_find(&v, 7)->no_proc[NP_NOT_SCANNED].sockets, 2);
+	assert_int_equal(view_ns_find(&v, 7)->no_proc[NP_NO_HOLDER].sockets, 0);
+	view_free(&v);
+	snapshot_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_no_filter),
+		cmocka_unit_test(test_namespace_sums),
 		cmocka_unit_test(test_family_and_owner_links),
 		cmocka_unit_test(test_cgroup_by_collected_path),
 		cmocka_unit_test(test_owner_filter_needs_owners),
