@@ -1005,7 +1005,8 @@ static char *render_streamed(const struct gcase *g, const struct opts *o, size_t
 	n = r.socks.n;
 	recs = malloc((n + 1) * sizeof(*recs));
 	assert_non_null(recs);
-	memcpy(recs, r.socks.v, n * sizeof(*recs));
+	if (n) /* the bare snapshot has no table (memcpy from NULL is undefined) */
+		memcpy(recs, r.socks.v, n * sizeof(*recs));
 	sock_table_free(&r.socks);
 	if (r.owners_scanned)
 		assert_int_equal(owners_stream_prepare(&r.owners), 0);
