@@ -35,6 +35,7 @@ struct delta_side {
 	const struct finding *findings;
 	size_t nfindings;
 	int64_t t_ms; /* when it was collected, on the same clock for both sides */
+	bool udp;     /* UDP sockets and values were collected (coverage) */
 };
 
 /* The stable identity of a group across samples. A process is its pid and
@@ -71,6 +72,7 @@ struct delta_group {
 struct delta_sock {
 	uint32_t old_i, new_i; /* DELTA_NONE where absent */
 	int64_t charged_delta, rb_delta, tb_delta, r_delta; /* 0 unless in both */
+	int64_t d_delta; /* drops (skmem d); 0 unless in both with d on each side */
 };
 
 /* A sysctl whose value differs. netns 0: a host-wide sysctl; otherwise the
@@ -84,7 +86,8 @@ struct delta_sysctl {
 
 /* What delta_build lists besides counts (diff lists sockets; watch needs
  * only movers and counts). */
-#define DELTA_CHANGED 1u /* sockets in both whose rb or tb changed */
+#define DELTA_CHANGED 1u /* sockets in both whose rb or tb changed (and, when the
+			  * new sample collected UDP, whose d changed) */
 #define DELTA_OPENED  2u /* sockets in the new sample only */
 
 struct delta {
@@ -92,6 +95,12 @@ struct delta {
 	struct maybe mem_pages; /* sockstat mem change */
 	struct maybe tcpext[TX_N]; /* change; absent if absent on a side or went down */
 	struct maybe pressure_old, pressure_new;
+	/* both samples collected UDP: its sockstat changes (inuse, inuse6:
+	 * per namespace; mem: host-wide pages) and Udp/Udp6 counter changes
+	 * (absent if absent on a side or went down); all absent otherwise */
+	bool has_udp;
+	struct maybe udp_inuse, udp_inuse6, udp_mem_pages;
+	struct maybe udp[UC_N], udp6[UC_N];
 	struct delta_sysctl *sysctls;
 	size_t nsysctls;
 	struct delta_group *groups; /* the new groups in their order, then the gone ones */
@@ -131,7 +140,8 @@ void delta_sort_abs(struct delta *d);
 
 /* Whether a sock_rec's receive buffer is known to be locked by SO_RCVBUF
  * (findings_rcvbuf_locked: the window scale shows it). Absent when sc lacks
- * tcp_rmem/tcp_wmem or s has no buffers of its own. */
+ * tcp_rmem/tcp_wmem, s has no buffers of its own or is not TCP (a UDP
+ * socket's buffers are not tcp_rmem's). */
 struct maybe delta_locked(const struct sock_rec *s, const struct sysctls *sc);
 
 /* Whether its rb or tb lies outside [default, max] of the namespace's

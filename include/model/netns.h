@@ -17,6 +17,9 @@ struct netns_ent {
 				 * namespace; ino is then that file's) */
 	struct sysctls sysctl;	/* its own tcp_rmem, tcp_wmem, ... (read inside it) */
 	struct maybe inuse, tw; /* its sockstat per-namespace counts */
+	/* its sockstat "UDP: inuse" and sockstat6 "UDP6: inuse" (UDP collected
+	 * only; its udp_rmem_min/udp_wmem_min are in sysctl) */
+	struct maybe udp_inuse, udp_inuse6;
 };
 
 #endif

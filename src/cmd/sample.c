@@ -74,5 +74,6 @@ void sample_side(const struct sample *s, int64_t t_ms, struct delta_side *d)
 				  .ngroups = v->ngroups,
 				  .findings = v->findings,
 				  .nfindings = v->nfindings,
-				  .t_ms = t_ms };
+				  .t_ms = t_ms,
+				  .udp = r->cov.udp };
 }

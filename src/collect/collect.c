@@ -91,6 +91,8 @@ static void ns_values_from(struct netns_ent *e, const struct sysinfo *si)
 	e->sysctl = si->sysctl;
 	e->inuse = si->sockstat.inuse;
 	e->tw = si->sockstat.tw;
+	e->udp_inuse = si->sockstat.udp_inuse;
+	e->udp_inuse6 = si->sockstat.udp_inuse6;
 }
 
 static void read_ns_values(const struct procfs *p, struct netns_ent *e)
@@ -559,8 +561,10 @@ out:
 	procfs_close(&p);
 	if (!r->cov.udp) { /* read with the rest; a TCP-only collection keeps none */
 		sysinfo_drop_udp(&r->sys);
-		for (size_t i = 0; i < r->nnetns; i++)
+		for (size_t i = 0; i < r->nnetns; i++) {
 			sysctls_drop_udp(&r->netns[i].sysctl);
+			r->netns[i].udp_inuse = r->netns[i].udp_inuse6 = maybe_none();
+		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	r->collect_usec =

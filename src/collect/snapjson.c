@@ -32,6 +32,7 @@ static const char *const added_since_0_1[] = {
 	"other_netns", "unreadable_pids",
 	/* UDP (written only when UDP was collected; absent: TCP only) */
 	"protocols", "udp", "protocol", "udp_mem", "udp_rmem_min", "udp_wmem_min",
+	"udp_inuse", "udp_inuse6",
 };
 
 static bool added_later(const char *key)

@@ -439,7 +439,10 @@ static int netns_el(struct rd *d, json_t *el, const char *path, size_t i, void *
 		return -1;
 	ns->skipped = (int)v;
 	if (sr_get_maybe(d, el, path, "inuse", &ns->inuse) ||
-	    sr_get_maybe(d, el, path, "tw", &ns->tw) || read_sysctls(d, el, path, &ns->sysctl))
+	    sr_get_maybe(d, el, path, "tw", &ns->tw) ||
+	    sr_get_maybe(d, el, path, "udp_inuse", &ns->udp_inuse) ||
+	    sr_get_maybe(d, el, path, "udp_inuse6", &ns->udp_inuse6) ||
+	    read_sysctls(d, el, path, &ns->sysctl))
 		return -1;
 	d->r->nnetns = i + 1;
 	return 0;

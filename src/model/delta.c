@@ -44,9 +44,11 @@ struct sysctl_def {
 	size_t off; /* of the first struct maybe in struct sysctls */
 	unsigned n;
 	bool per_netns;
+	bool udp; /* compared only when both samples collected UDP */
 };
 
-#define SC(name, member, n, ns) { name, offsetof(struct sysctls, member), n, ns }
+#define SC(name, member, n, ns) { name, offsetof(struct sysctls, member), n, ns, false }
+#define SC_UDP(name, member, n, ns) { name, offsetof(struct sysctls, member), n, ns, true }
 static const struct sysctl_def sysctl_defs[] = {
 	SC("net.ipv4.tcp_mem", tcp_mem, 3, false),
 	SC("net.ipv4.tcp_rmem", tcp_rmem, 3, true),
@@ -59,6 +61,9 @@ static const struct sysctl_def sysctl_defs[] = {
 	SC("net.core.rmem_default", rmem_default, 1, false),
 	SC("net.core.wmem_default", wmem_default, 1, false),
 	SC("net.core.mem_pcpu_rsv", mem_pcpu_rsv, 1, false),
+	SC_UDP("net.ipv4.udp_mem", udp_mem, 3, false),
+	SC_UDP("net.ipv4.udp_rmem_min", udp_rmem_min, 1, true),
+	SC_UDP("net.ipv4.udp_wmem_min", udp_wmem_min, 1, true),
 };
 #define NSYSCTL_DEFS (sizeof(sysctl_defs) / sizeof(sysctl_defs[0]))
 
@@ -120,6 +125,8 @@ static int sysctls_build(struct delta *d, const struct delta_side *o, const stru
 	for (size_t k = 0; k < NSYSCTL_DEFS; k++) {
 		const struct sysctl_def *def = &sysctl_defs[k];
 
+		if (def->udp && !(o->udp && n->udp))
+			continue; /* a side without UDP holds none of its values */
 		if (!def->per_netns || !n->nnetns) {
 			sysctl_cmp(d, def, 0, &o->sys->sysctl, &n->sys->sysctl);
 			continue;
@@ -337,7 +344,7 @@ static int64_t skm_delta(const struct sock_rec *a, const struct sock_rec *b, enu
 static struct delta_sock sock_pair(const struct delta_side *o, const struct delta_side *n,
 				   uint32_t oi, uint32_t ni)
 {
-	struct delta_sock x = { oi, ni, 0, 0, 0, 0 };
+	struct delta_sock x = { oi, ni, 0, 0, 0, 0, 0 };
 	const struct sock_rec *a, *b;
 
 	if (oi == DELTA_NONE || ni == DELTA_NONE)
@@ -348,6 +355,7 @@ static struct delta_sock sock_pair(const struct delta_side *o, const struct delt
 	x.rb_delta = skm_delta(a, b, SKM_RB);
 	x.tb_delta = skm_delta(a, b, SKM_TB);
 	x.r_delta = skm_delta(a, b, SKM_R);
+	x.d_delta = skm_delta(a, b, SKM_D);
 	return x;
 }
 
@@ -364,12 +372,12 @@ static int mover_cmp(const void *pa, const void *pb)
 	return (a->new_i > b->new_i) - (a->new_i < b->new_i);
 }
 
-/* Whether a socket's rb or tb differ between the sides. */
+/* Whether a socket's rb or tb differ between the sides; with drops, its d too. */
 static bool bufs_changed(const struct delta_sock *x, const struct sock_rec *a,
-			 const struct sock_rec *b)
+			 const struct sock_rec *b, bool drops)
 {
-	return x->rb_delta || x->tb_delta ||
-	       sock_has_skm(a, SKM_RB) != sock_has_skm(b, SKM_RB);
+	return x->rb_delta || x->tb_delta || sock_has_skm(a, SKM_RB) != sock_has_skm(b, SKM_RB) ||
+	       (drops && (x->d_delta || sock_has_skm(a, SKM_D) != sock_has_skm(b, SKM_D)));
 }
 
 /* Whether socket i of side s is in its view. */
@@ -417,7 +425,9 @@ static int socks_build(struct delta *d, const struct delta_side *o, const struct
 		x = sock_pair(o, n, oi, (uint32_t)i);
 		d->rb_changed += x.rb_delta != 0;
 		d->tb_changed += x.tb_delta != 0;
-		if (d->changed && bufs_changed(&x, &o->socks->v[oi], &n->socks->v[i]))
+		/* drops count as a change only with UDP collected, where the
+		 * rows show d: TCP-only output is as it was */
+		if (d->changed && bufs_changed(&x, &o->socks->v[oi], &n->socks->v[i], n->udp))
 			d->changed[d->nchanged++] = x;
 		if (x.charged_delta > 0 || x.rb_delta > 0)
 			d->movers[d->nmovers++] = x;
@@ -475,6 +485,19 @@ static int findings_build(struct delta *d, const struct delta_side *o, const str
 	return 0;
 }
 
+/* The UDP values' changes (both samples collected UDP). */
+static void udp_values(struct delta *d, const struct sysinfo *o, const struct sysinfo *n)
+{
+	d->has_udp = true;
+	d->udp_inuse = diff_maybe(o->sockstat.udp_inuse, n->sockstat.udp_inuse);
+	d->udp_inuse6 = diff_maybe(o->sockstat.udp_inuse6, n->sockstat.udp_inuse6);
+	d->udp_mem_pages = diff_maybe(o->sockstat.udp_mem_pages, n->sockstat.udp_mem_pages);
+	for (int i = 0; i < UC_N; i++) {
+		d->udp[i] = counter_delta(o->udp[i], n->udp[i]);
+		d->udp6[i] = counter_delta(o->udp6[i], n->udp6[i]);
+	}
+}
+
 int delta_build(const struct delta_side *o, const struct delta_side *n, size_t movers_max,
 		unsigned lists, struct delta *d)
 {
@@ -490,6 +513,8 @@ int delta_build(const struct delta_side *o, const struct delta_side *n, size_t m
 		d->tcpext[i] = counter_delta(o->sys->tcpext[i], n->sys->tcpext[i]);
 	d->pressure_old = o->sys->proto.pressure;
 	d->pressure_new = n->sys->proto.pressure;
+	if (o->udp && n->udp)
+		udp_values(d, o->sys, n->sys);
 	if (side_map_init(&om, o))
 		return -ENOMEM;
 	if (side_map_init(&nm, n)) {
@@ -557,12 +582,13 @@ static bool outside(uint32_t v, const struct maybe lim[3])
 	return v < (uint64_t)lim[1].v || v > (uint64_t)lim[2].v;
 }
 
-/* Absent for sockets without buffers of their own or without the values. */
+/* Absent for sockets without buffers of their own, without the values, or
+ * not TCP (tcp_rmem/tcp_wmem do not size UDP buffers). */
 static bool has_range(const struct sock_rec *s, const struct sysctls *sc)
 {
-	return sc->tcp_rmem[1].has && sc->tcp_rmem[2].has && sc->tcp_wmem[1].has &&
-	       sc->tcp_wmem[2].has && sock_has_skm(s, SKM_TB) && s->state != SOCK_TCP_TIME_WAIT &&
-	       s->state != SOCK_TCP_NEW_SYN_RECV;
+	return s->protocol == SOCK_PROTO_TCP && sc->tcp_rmem[1].has && sc->tcp_rmem[2].has &&
+	       sc->tcp_wmem[1].has && sc->tcp_wmem[2].has && sock_has_skm(s, SKM_TB) &&
+	       s->state != SOCK_TCP_TIME_WAIT && s->state != SOCK_TCP_NEW_SYN_RECV;
 }
 
 struct maybe delta_locked(const struct sock_rec *s, const struct sysctls *sc)

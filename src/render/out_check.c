@@ -34,6 +34,7 @@ enum {
 	TS_TB,
 	TS_F,
 	TS_W,
+	TS_D, /* only when the collection has UDP, so TCP-only output is unchanged */
 	TS_RCV_WND,
 	TS_RCV_WSCALE,
 	TS_INODE,
@@ -43,9 +44,14 @@ enum {
 	TS_N
 };
 
-static const uint8_t ts_json_order[TS_N] = {
+static const uint8_t ts_json_order[TS_N - 1] = {
 	TS_STATE, TS_LOCAL, TS_PEER, TS_INODE, TS_COOKIE,  TS_RECVQ,   TS_SENDQ,      TS_R,
 	TS_RB,	  TS_W,	    TS_TB,   TS_F,     TS_CHARGED, TS_RCV_WND, TS_RCV_WSCALE,
+};
+/* With UDP: d too, after the other SK_MEMINFO values. */
+static const uint8_t ts_json_order_udp[TS_N] = {
+	TS_STATE, TS_LOCAL, TS_PEER, TS_INODE, TS_COOKIE, TS_RECVQ,   TS_SENDQ,	  TS_R,
+	TS_RB,	  TS_W,	    TS_TB,   TS_F,     TS_D,	  TS_CHARGED, TS_RCV_WND, TS_RCV_WSCALE,
 };
 
 /* The skmem index of a top socket field, or -1. */
@@ -57,6 +63,7 @@ static int ts_skm(int id)
 	case TS_TB: return SKM_TB;
 	case TS_F: return SKM_F;
 	case TS_W: return SKM_W;
+	case TS_D: return SKM_D;
 	default: return -1;
 	}
 }
@@ -123,6 +130,7 @@ static void ts_fields(struct field *f)
 	F(TS_TB, "tb", UNIT_BYTES, FIELD_EXACT);
 	F(TS_F, "f", UNIT_BYTES, FIELD_EXACT);
 	F(TS_W, "w", UNIT_BYTES, FIELD_EXACT);
+	F(TS_D, "d", UNIT_COUNT, 0);
 	F(TS_RCV_WND, "rcv_wnd", UNIT_BYTES, FIELD_EXACT);
 	F(TS_RCV_WSCALE, "rcv_wscale", UNIT_COUNT, 0);
 	F(TS_INODE, "inode", UNIT_ID, FIELD_JSON_ONLY);
@@ -144,7 +152,8 @@ static void put_cell(struct outbuf *b, const struct cell *c, const struct outbuf
 }
 
 /* "local->peer" of socket row, then (table) " state" and " key value" for
- * each present table field. */
+ * each present table field. With UDP collected, its drops d: " d N" in
+ * tables, "/N" in TSV ("/" alone when absent). */
 static void ts_item(struct outbuf *b, const struct check_ctx *c, size_t row, enum fmt fmt,
 		    struct outbuf *scratch)
 {
@@ -154,10 +163,18 @@ static void ts_item(struct outbuf *b, const struct check_ctx *c, size_t row, enu
 	for (int id = 0; id < TS_N; id++) {
 		struct cell v;
 
-		if ((f[id].flags & FIELD_JSON_ONLY) || (fmt == FMT_TSV && id > TS_PEER))
+		if (id == TS_D && !c->r->cov.udp)
+			continue;
+		if ((f[id].flags & FIELD_JSON_ONLY) ||
+		    (fmt == FMT_TSV && id > TS_PEER && id != TS_D))
 			continue;
 		ob_reset(scratch);
 		v = f[id].get(c, row, &f[id], fmt, scratch);
+		if (fmt == FMT_TSV && id == TS_D) {
+			ob_ch(b, '/');
+			put_cell(b, &v, scratch);
+			continue;
+		}
 		if (v.kind == CELL_ABSENT)
 			continue;
 		if (id == TS_PEER)
@@ -341,8 +358,10 @@ static void fd_json_list(struct jw *w, const void *ctx, size_t row, bool procs)
 	const struct check_ctx *base = ctx;
 	struct check_ctx c = { base->v, base->r, NULL, &base->v->findings[row] };
 	struct field f[(int)TS_N > (int)TP_N ? (int)TS_N : (int)TP_N];
-	struct fieldset fs = { f, procs ? TP_N : TS_N, procs ? tp_json_order : ts_json_order, NULL,
-			       NULL };
+	bool udp = base->r->cov.udp; /* the top sockets' d */
+	const uint8_t *ts_order = udp ? ts_json_order_udp : ts_json_order;
+	struct fieldset fs = { f, procs ? TP_N : udp ? TS_N : TS_N - 1,
+			       procs ? tp_json_order : ts_order, NULL, NULL };
 	size_t n = procs ? c.f->nprocs : c.f->nsocks;
 	struct outbuf scratch;
 

@@ -69,7 +69,44 @@ struct crow {
 	struct maybe old, new, change;
 };
 
-#define CROWS (3 + TX_N)
+#define CROWS (3 + TX_N + 4 + 2 * UC_N)
+
+static struct maybe bytes_of(struct maybe pages, uint64_t page_size)
+{
+	return maybe_mul(pages, (int64_t)page_size);
+}
+
+/* The UDP rows, when both samples collected UDP: sockstat UDP (udp.KEY)
+ * and the Udp and Udp6 counters (udp_counters.NAME, udp6_counters.NAME),
+ * named as system -u names them. */
+static size_t udp_crows(const struct diff_doc *x, struct crow *c)
+{
+	const struct sysinfo *a = &x->old->snap->sys, *b = &x->new->snap->sys;
+	const struct delta *d = x->d;
+	struct maybe ob = bytes_of(a->sockstat.udp_mem_pages, x->old->snap->page_size);
+	struct maybe nb = bytes_of(b->sockstat.udp_mem_pages, x->new->snap->page_size);
+	size_t n = 0;
+
+	if (!d->has_udp)
+		return 0;
+	c[n++] = (struct crow){ "udp.inuse", UNIT_COUNT, a->sockstat.udp_inuse,
+				b->sockstat.udp_inuse, d->udp_inuse };
+	c[n++] = (struct crow){ "udp.inuse6", UNIT_COUNT, a->sockstat.udp_inuse6,
+				b->sockstat.udp_inuse6, d->udp_inuse6 };
+	c[n++] = (struct crow){ "udp.mem_pages", UNIT_PAGES, a->sockstat.udp_mem_pages,
+				b->sockstat.udp_mem_pages, d->udp_mem_pages };
+	c[n++] = (struct crow){ "udp.mem_bytes", UNIT_BYTES, ob, nb,
+				ob.has && nb.has ? maybe_of(nb.v - ob.v) : maybe_none() };
+	for (int i = 0; i < UC_N; i++) {
+		c[n] = (struct crow){ "", UNIT_COUNT, a->udp[i], b->udp[i], d->udp[i] };
+		snprintf(c[n++].key, sizeof(c->key), "udp_counters.%s", procfs_udp_names[i]);
+	}
+	for (int i = 0; i < UC_N; i++) {
+		c[n] = (struct crow){ "", UNIT_COUNT, a->udp6[i], b->udp6[i], d->udp6[i] };
+		snprintf(c[n++].key, sizeof(c->key), "udp6_counters.%s", procfs_udp_names[i]);
+	}
+	return n;
+}
 
 static size_t crows(const struct diff_doc *x, struct crow *c)
 {
@@ -89,7 +126,7 @@ static size_t crows(const struct diff_doc *x, struct crow *c)
 		c[n] = (struct crow){ "", UNIT_COUNT, a->tcpext[i], b->tcpext[i], d->tcpext[i] };
 		snprintf(c[n++].key, sizeof(c->key), "tcpext.%s", procfs_tcpext_names[i]);
 	}
-	return n;
+	return n + udp_crows(x, c + n);
 }
 
 struct cctx {
@@ -365,7 +402,11 @@ enum {
 	K_TB,
 	K_TB_IS,
 	K_CH_OLD,
-	K_CH
+	K_CH,
+	/* only when the new sample collected UDP: last, so TCP-only output is unchanged */
+	K_D_OLD,
+	K_D,
+	K_PROTO
 };
 
 /* Where a buffer size lies against its sysctl [min, default, max]: outside
@@ -376,9 +417,9 @@ static struct cell buf_is(const struct sock_rec *s, enum skm i, const struct sys
 	const struct maybe *lim = i == SKM_RB ? sc->tcp_rmem : sc->tcp_wmem;
 	uint64_t v;
 
-	if (!sock_has_skm(s, i) || !lim[1].has || !lim[2].has ||
+	if (!sock_has_skm(s, i) || !lim[1].has || !lim[2].has || s->protocol != SOCK_PROTO_TCP ||
 	    s->state == SOCK_TCP_TIME_WAIT || s->state == SOCK_TCP_NEW_SYN_RECV)
-		return cell_absent();
+		return cell_absent(); /* tcp_rmem/tcp_wmem do not size UDP buffers */
 	v = s->skmem[i];
 	if (v < (uint64_t)lim[1].v || v > (uint64_t)lim[2].v)
 		return cell_text(i == SKM_RB && findings_rcvbuf_locked(s, sc) ? "locked"
@@ -428,7 +469,10 @@ static struct cell sock_get(const void *ctx, size_t row, const struct field *f, 
 	case K_TB: return skm_cell(b, SKM_TB);
 	case K_TB_IS: return buf_is(b, SKM_TB, sc);
 	case K_CH_OLD: return a ? cell_u64(sock_charged_bytes(a)) : cell_absent();
-	default: return cell_u64(sock_charged_bytes(b));
+	case K_CH: return cell_u64(sock_charged_bytes(b));
+	case K_D_OLD: return skm_cell(a, SKM_D);
+	case K_D: return skm_cell(b, SKM_D);
+	default: return cell_text(sock_proto_name(b->protocol));
 	}
 }
 
@@ -449,8 +493,26 @@ static const struct field sock_fields[] = {
 	KF("tb_is", "TB-IS", UNIT_TEXT, FIELD_LEFT, K_TB_IS),
 	KF("charged_bytes_old", "CHARGED-OLD", UNIT_BYTES, 0, K_CH_OLD),
 	KF("charged_bytes", "CHARGED", UNIT_BYTES, 0, K_CH),
+	KF("d_old", "D-OLD", UNIT_COUNT, 0, K_D_OLD),
+	KF("d", "D", UNIT_COUNT, 0, K_D),
+	KF("protocol", "PROTO", UNIT_TEXT, FIELD_LEFT, K_PROTO),
 };
 #define NSOCK_FIELDS (sizeof(sock_fields) / sizeof(sock_fields[0]))
+/* JSON with UDP: the protocol first, as in `sockets` */
+static const uint8_t sock_json_order_udp[NSOCK_FIELDS] = {
+	K_PROTO, K_CHANGE, K_COOKIE, K_STATE, K_LOCAL, K_PEER,	 K_PID,	 K_COMM,
+	K_RB_OLD, K_RB,	   K_RB_IS,  K_TB_OLD, K_TB,	K_TB_IS, K_CH_OLD, K_CH,
+	K_D_OLD,  K_D,
+};
+
+/* The socket rows' fields: with UDP in the new sample, its drops and protocol too. */
+static struct fieldset sock_fieldset(const struct diff_doc *x)
+{
+	bool udp = x->new->snap->cov.udp;
+
+	return (struct fieldset){ sock_fields, udp ? NSOCK_FIELDS : K_D_OLD,
+				  udp ? sock_json_order_udp : NULL, NULL, NULL };
+}
 
 /* Rows: the changed sockets, then the opened ones, each capped by --top.
  * Returns 0 or -ENOMEM. */
@@ -573,9 +635,9 @@ static void json_diff(struct jw *w, const struct diff_doc *x, const struct opts 
 	struct field gf[NGKEYS + NGSUMS];
 	struct gctx gc = { x, o };
 	struct fieldset gv = { gf, group_fields(x->new->by, gf), NULL, NULL, NULL };
-	struct fieldset kv = { sock_fields, NSOCK_FIELDS, NULL, NULL, NULL };
+	struct fieldset kv = sock_fieldset(x);
 	struct counts k[NCOUNTS];
-	bool in_tcpext = false;
+	size_t in_sect = 0; /* length of the open section's name ("tcpext"), 0: none */
 
 	jw_obj_begin(w);
 	out_json_head(w, x->new, o);
@@ -586,20 +648,27 @@ static void json_diff(struct jw *w, const struct diff_doc *x, const struct opts 
 	jw_key(w, "system");
 	jw_obj_begin(w);
 	for (size_t i = 0; i < nc; i++) {
-		const char *key = cc.c[i].key;
+		const char *key = cc.c[i].key, *dot = strchr(key, '.');
+		size_t sect = dot ? (size_t)(dot - key) : 0;
 
-		if (strncmp(key, "tcpext.", 7) == 0) {
-			if (!in_tcpext) {
-				jw_key(w, "tcpext");
-				jw_obj_begin(w);
-				in_tcpext = true;
-			}
-			key += 7;
+		/* "SECTION.KEY": a member of object SECTION, rows of one
+		 * section adjacent */
+		if (in_sect && (sect != in_sect || strncmp(key, cc.c[i - 1].key, sect) != 0)) {
+			jw_obj_end(w);
+			in_sect = 0;
 		}
-		jw_key(w, key);
+		if (sect && !in_sect) {
+			char name[sizeof(cc.c[i].key)];
+
+			snprintf(name, sizeof(name), "%.*s", (int)sect, key);
+			jw_key(w, name);
+			jw_obj_begin(w);
+			in_sect = sect;
+		}
+		jw_key(w, key + (sect ? sect + 1 : 0));
 		out_json_obj(w, &cv, &cc, i, scratch);
 	}
-	if (in_tcpext)
+	if (in_sect)
 		jw_obj_end(w);
 	jw_obj_end(w);
 	jw_key(w, "sysctls");
@@ -774,7 +843,7 @@ static void text_diff(struct outbuf *b, const struct diff_doc *x, const struct o
 	struct field gf[NGKEYS + NGSUMS];
 	struct gctx gc = { x, o };
 	struct fieldset gv = { gf, group_fields(x->new->by, gf), NULL, NULL, NULL };
-	struct fieldset kv = { sock_fields, NSOCK_FIELDS, NULL, NULL, NULL };
+	struct fieldset kv = sock_fieldset(x);
 	struct counts k[NCOUNTS];
 	bool table = o->fmt == FMT_TABLE;
 

@@ -257,6 +257,12 @@ static void json_namespaces(struct jw *w, const struct view *v)
 		for (int k = 0; k < 3; k++)
 			jw_maybe(w, ns->sysctl.tcp_wmem[k]);
 		jw_arr_end(w);
+		if (r->cov.udp) {
+			jw_kv_maybe(w, "udp_inuse", ns->udp_inuse);
+			jw_kv_maybe(w, "udp_inuse6", ns->udp_inuse6);
+			jw_kv_maybe(w, "udp_rmem_min", ns->sysctl.udp_rmem_min);
+			jw_kv_maybe(w, "udp_wmem_min", ns->sysctl.udp_wmem_min);
+		}
 		json_no_proc(w, v, ns);
 		jw_obj_end(w);
 	}
@@ -347,7 +353,13 @@ static void tsv_system(struct outbuf *b, const struct view *v, const struct opts
 			{ .key = "tw", .v = ns->tw, .unit = UNIT_COUNT },
 			{ .key = "tcp_rmem_max", .v = ns->sysctl.tcp_rmem[2], .unit = UNIT_BYTES },
 			{ .key = "tcp_wmem_max", .v = ns->sysctl.tcp_wmem[2], .unit = UNIT_BYTES },
+			/* with UDP collected only (nf_n) */
+			{ .key = "udp_inuse", .v = ns->udp_inuse, .unit = UNIT_COUNT },
+			{ .key = "udp_inuse6", .v = ns->udp_inuse6, .unit = UNIT_COUNT },
+			{ .key = "udp_rmem_min", .v = ns->sysctl.udp_rmem_min, .unit = UNIT_BYTES },
+			{ .key = "udp_wmem_min", .v = ns->sysctl.udp_wmem_min, .unit = UNIT_BYTES },
 		};
+		size_t nf_n = sizeof(nf) / sizeof(nf[0]) - (r->cov.udp ? 0 : 4);
 
 		ob_str(b, "namespaces.");
 		ob_u64(b, ns->ino);
@@ -359,7 +371,7 @@ static void tsv_system(struct outbuf *b, const struct view *v, const struct opts
 		if (ns->skipped)
 			ob_str(b, strerror(ns->skipped));
 		ob_ch(b, '\n');
-		for (size_t k = 0; k < sizeof(nf) / sizeof(nf[0]); k++) {
+		for (size_t k = 0; k < nf_n; k++) {
 			ob_str(b, "namespaces.");
 			ob_u64(b, ns->ino);
 			ob_ch(b, '.');
@@ -580,6 +592,12 @@ static void table_system(struct outbuf *b, const struct view *v, const struct op
 		kv(b, o, "tw", ns->tw, UNIT_COUNT);
 		kv(b, o, "tcp_rmem_max", ns->sysctl.tcp_rmem[2], UNIT_BYTES);
 		kv(b, o, "tcp_wmem_max", ns->sysctl.tcp_wmem[2], UNIT_BYTES);
+		if (r->cov.udp) {
+			kv(b, o, "udp_inuse", ns->udp_inuse, UNIT_COUNT);
+			kv(b, o, "udp_inuse6", ns->udp_inuse6, UNIT_COUNT);
+			kv(b, o, "udp_rmem_min", ns->sysctl.udp_rmem_min, UNIT_BYTES);
+			kv(b, o, "udp_wmem_min", ns->sysctl.udp_wmem_min, UNIT_BYTES);
+		}
 		ob_ch(b, '\n');
 	}
 }

@@ -155,7 +155,8 @@ static size_t groups_shown(const struct view *v, const struct opts *o)
 
 /* --- movers --- */
 
-enum { M_COOKIE, M_PID, M_COMM, M_CH, M_CH_D, M_RB, M_RB_D, M_R, M_R_D };
+/* M_PROTO only when the sample collected UDP: last, so TCP-only output is unchanged */
+enum { M_COOKIE, M_PID, M_COMM, M_CH, M_CH_D, M_RB, M_RB_D, M_R, M_R_D, M_PROTO };
 
 static struct cell mover_get(const void *ctx, size_t row, const struct field *f, enum fmt fmt,
 			     struct outbuf *scratch)
@@ -176,7 +177,8 @@ static struct cell mover_get(const void *ctx, size_t row, const struct field *f,
 	case M_RB: return sock_has_skm(s, SKM_RB) ? cell_u64(s->skmem[SKM_RB]) : cell_absent();
 	case M_RB_D: return signed_cell(m->rb_delta, UNIT_BYTES, c->o, fmt, scratch);
 	case M_R: return sock_has_skm(s, SKM_R) ? cell_u64(s->skmem[SKM_R]) : cell_absent();
-	default: return signed_cell(m->r_delta, UNIT_BYTES, c->o, fmt, scratch);
+	case M_R_D: return signed_cell(m->r_delta, UNIT_BYTES, c->o, fmt, scratch);
+	default: return cell_text(sock_proto_name(s->protocol));
 	}
 }
 
@@ -191,8 +193,22 @@ static const struct field mover_fields[] = {
 	MF("rb_delta", "RB-DELTA", UNIT_BYTES, 0, M_RB_D),
 	MF("r", "R", UNIT_BYTES, 0, M_R),
 	MF("r_delta", "R-DELTA", UNIT_BYTES, 0, M_R_D),
+	MF("protocol", "PROTO", UNIT_TEXT, FIELD_LEFT, M_PROTO),
 };
 #define NMOVER_FIELDS (sizeof(mover_fields) / sizeof(mover_fields[0]))
+/* JSON with UDP: the protocol first, as in `sockets` */
+static const uint8_t mover_json_order_udp[NMOVER_FIELDS] = {
+	M_PROTO, M_COOKIE, M_PID, M_COMM, M_CH, M_CH_D, M_RB, M_RB_D, M_R, M_R_D,
+};
+
+/* The movers' fields: the protocol too when the sample collected UDP. */
+static struct fieldset mover_fieldset(const struct view *v)
+{
+	bool udp = v->snap->cov.udp;
+
+	return (struct fieldset){ mover_fields, udp ? NMOVER_FIELDS : M_PROTO,
+				  udp ? mover_json_order_udp : NULL, NULL, NULL };
+}
 
 /* --- JSON Lines --- */
 
@@ -211,7 +227,7 @@ static void json_delta(struct jw *w, const struct watch_rec *wr, const struct op
 	const struct delta *d = wr->d;
 	struct field gf[NWG_KEYS + NWG_SUMS];
 	struct fieldset gv = { gf, wgroup_fields(wr->r->by, gf), NULL, NULL, NULL };
-	struct fieldset mv = { mover_fields, NMOVER_FIELDS, NULL, NULL, NULL };
+	struct fieldset mv = mover_fieldset(wr->r);
 	struct wctx c = { wr, o, 0 };
 	double rate;
 
@@ -472,7 +488,7 @@ static void frame(struct outbuf *b, const struct watch_rec *w, const struct watc
 {
 	struct field gf[NWG_KEYS + NWG_SUMS];
 	struct fieldset gv = { gf, wgroup_fields(w->r->by, gf), NULL, NULL, NULL };
-	struct fieldset mv = { mover_fields, NMOVER_FIELDS, NULL, NULL, NULL };
+	struct fieldset mv = mover_fieldset(w->r);
 	struct opts to = *o;
 	struct wctx c = { w, o, 0 };
 	size_t ng = groups_shown(w->r, o), nm = w->d ? w->d->nmovers : 0;

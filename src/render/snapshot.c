@@ -332,6 +332,10 @@ static void write_netns(struct jw *w, const struct snapshot *r)
 		kv_u64_nz(w, "skipped", (uint64_t)(int64_t)ns->skipped);
 		jw_kv_maybe(w, "inuse", ns->inuse);
 		jw_kv_maybe(w, "tw", ns->tw);
+		if (r->cov.udp) { /* as the sysctls: a TCP-only snapshot is unchanged */
+			jw_kv_maybe(w, "udp_inuse", ns->udp_inuse);
+			jw_kv_maybe(w, "udp_inuse6", ns->udp_inuse6);
+		}
 		write_sysctls(w, "sysctl", &ns->sysctl, r->cov.udp);
 		jw_obj_end(w);
 	}

@@ -51,11 +51,14 @@ BY_KEYS = ["process", "cgroup", "user", "port", "state", "netns"]
 # table grid a view "diff:SECTION"; watch's JSON Lines are report documents
 # plus view "watch", its TSV rows top's with watch's two columns in front.
 DIFF_SECTIONS = ["values", "sysctls", "groups", "counts", "sockets", "findings"]
-# "sockets --udp" and "system --udp" hold what -u adds to those views (after
-# the view's own names: the protocol column comes last).
-VIEWS = (["*", "sockets", "sockets --udp", "top"] + [f"top --by={k}" for k in BY_KEYS] +
-         ["system", "system --udp", "check", "report", "snapshot", "diff"] +
-         [f"diff:{s}" for s in DIFF_SECTIONS] + ["watch"])
+# "VIEW --udp" holds what UDP collected (-u) adds to a view (after the view's
+# own names: its columns come last): sockets, system and check; diff when
+# both samples collected UDP (its values and socket sections), watch.
+UDP_VIEWS = {"sockets", "system", "check", "diff", "diff:values", "diff:sockets", "watch"}
+VIEWS = [v2 for v in (["*", "sockets", "top"] + [f"top --by={k}" for k in BY_KEYS] +
+                      ["system", "check", "report", "snapshot", "diff"] +
+                      [f"diff:{s}" for s in DIFF_SECTIONS] + ["watch"])
+         for v2 in ([v, f"{v} --udp"] if v in UDP_VIEWS else [v])]
 FORMATS = ["table", "tsv", "json", "*", "prom"]
 KINDS = ["column", "label", "key", "finding", "evidence", "metric"]
 FORMAT_KINDS = {"table": {"column", "label", "key"}, "tsv": {"column", "label", "key"},
@@ -168,10 +171,16 @@ class Block:
 
 def by_views(view, by, udp=False):
     """Views whose names a `view` block with --by KEY prints, variant first;
-    with -u, sockets and system add their --udp names after their own."""
+    with UDP collected, a view adds its --udp names after its own."""
     if view == "top":
         return [f"top --by={by}", "top"]
-    return [view, f"{view} --udp"] if udp and view in ("sockets", "system") else [view]
+    return [view, f"{view} --udp"] if udp and view in UDP_VIEWS else [view]
+
+
+def report_views(by, udp=False):
+    """The views a report document (or a watch line) prints."""
+    return (["system", "top", f"top --by={by}", "check", "report"] +
+            (["system --udp", "check --udp"] if udp else []))
 
 
 # -- JSON
@@ -477,8 +486,9 @@ class Runner:
 
     # -- sockmem
 
-    def run(self, cmd, fmt, args, prefix=(), binary=None, ok=(0,)):
-        """Runs sockmem CMD ARGS in format fmt and parses what it printed."""
+    def run(self, cmd, fmt, args, prefix=(), binary=None, ok=(0,), udp=None):
+        """Runs sockmem CMD ARGS in format fmt and parses what it printed;
+        udp: whether the output is of a UDP collection (default: -tu given)."""
         fargs = {"table": [], "tsv": ["-o", "tsv"], "json": ["-j"], "prom": ["-o", "prom"]}[fmt]
         argv = [*prefix, binary or self.sockmem, cmd, *args, *fargs]
         what = "sockmem " + " ".join([cmd, *args, *fargs])
@@ -495,23 +505,21 @@ class Runner:
         by = "process"
         if "--by" in args:
             by = args[args.index("--by") + 1]
-        self.parse(cmd, fmt, by, r.stdout, what, udp="-tu" in args)
+        self.parse(cmd, fmt, by, r.stdout, what, udp="-tu" in args if udp is None else udp)
 
     def parse(self, cmd, fmt, by, out, what, udp=False):
         if cmd in ("diff", "watch"):
-            self.parse_time(cmd, fmt, by, out, what)
+            self.parse_time(cmd, fmt, by, out, what, udp)
             return
         if fmt == "prom":
             by = prom_by(out) or by  # without --by: cgroup where cgroup2 is mounted
-            views = ["*"] + (["system", "top", f"top --by={by}", "check", "report"]
-                             if cmd == "report" else by_views(cmd, by, udp))
+            views = ["*"] + (report_views(by, udp) if cmd == "report" else by_views(cmd, by, udp))
             blk = Block(what, fmt, views, (cmd, cmd, by))
             parse_prom(blk, out)
             self.blocks.append(blk)
             return
         if fmt == "json":
-            views = ["*"] + (["system", "top", f"top --by={by}", "check", "report"]
-                             if cmd == "report" else by_views(cmd, by, udp))
+            views = ["*"] + (report_views(by, udp) if cmd == "report" else by_views(cmd, by, udp))
             blk = Block(what, fmt, views, (cmd, cmd, by))
             parse_json(blk, out, self.contract)
             self.blocks.append(blk)
@@ -536,10 +544,10 @@ class Runner:
             return
         for view, text in zip(("system", "top", "check"), parts):
             self.parse_view(view, fmt, by, text + ("" if text.endswith("\n") else "\n"), what,
-                            cmd)
+                            cmd, udp)
 
-    def parse_time(self, cmd, fmt, by, out, what):
-        """diff and watch (see DIFF_SECTIONS)."""
+    def parse_time(self, cmd, fmt, by, out, what, udp=False):
+        """diff and watch (see DIFF_SECTIONS); udp: both samples collected UDP."""
         if cmd == "watch" and fmt == "json":
             lines = out.split("\n")
             if lines[-1] != "" or len(lines) < 3:
@@ -547,8 +555,8 @@ class Runner:
                 b.problems.append("not two or more JSON lines ending with a newline")
                 self.blocks.append(b)
             for ln in lines[:-1]:
-                blk = Block(what, fmt, ["*", "system", "top", f"top --by={by}", "check",
-                                        "report", "watch"], (cmd, cmd, by))
+                blk = Block(what, fmt, ["*"] + report_views(by, udp) + by_views("watch", by, udp),
+                            (cmd, cmd, by))
                 parse_json(blk, ln, self.contract)
                 self.blocks.append(blk)
             return
@@ -560,7 +568,7 @@ class Runner:
             self.blocks.append(blk)
             return
         if fmt == "json":
-            blk = Block(what, fmt, ["*", "diff"], (cmd, cmd, by))
+            blk = Block(what, fmt, ["*"] + by_views("diff", by, udp), (cmd, cmd, by))
             parse_json(blk, out, self.contract)
             self.blocks.append(blk)
             return
@@ -572,7 +580,7 @@ class Runner:
                 self.blocks.append(b)
                 return
             for sec, text in zip(DIFF_SECTIONS, parts):
-                blk = Block(what, fmt, [f"diff:{sec}"], (cmd, f"diff:{sec}", by))
+                blk = Block(what, fmt, by_views(f"diff:{sec}", by, udp), (cmd, f"diff:{sec}", by))
                 rows = parse_tsv_grid(blk, text if text.endswith("\n") else text + "\n")
                 if sec in ("values", "counts") and rows is not None:
                     blk.names += [("key", r[0]) for r in rows]
@@ -587,7 +595,8 @@ class Runner:
             for ln in [x for x in part.split("\n") if x]:
                 first = ln.split()[0]
                 if first in grids:
-                    blk = Block(what, fmt, [f"diff:{grids[first]}"], (cmd, grids[first], by))
+                    blk = Block(what, fmt, by_views(f"diff:{grids[first]}", by, udp),
+                                (cmd, grids[first], by))
                     blk.columns = ln.split()
                     blk.names += [("column", c) for c in blk.columns]
                     self.blocks.append(blk)
@@ -725,6 +734,21 @@ class Runner:
             self.run("sockets", fmt, ["-tu"], ns)
             self.run("system", fmt, ["-tu"], ns)
             self.run("check", fmt, ["-tu", *fopts], ns, ok=(3, 4))
+            self.run("report", fmt, ["-tu", *fopts], ns)
+        # diff with UDP in both samples: the receiver drops more between two
+        # snapshots (-tu); NEW collected now and from a file
+        usnap = [os.path.join(self.tmp, f"udp-snapshot{i}.json") for i in (1, 2)]
+        with open(usnap[0], "w") as f:
+            f.write(self.sh([*ns, self.sockmem, "snapshot", "-tu"]))
+        uctl.stdin.write("send 0 300 1400\n")
+        uctl.stdin.flush()
+        uctl.stdout.readline()
+        time.sleep(1.1)     # NEW is a later second than OLD
+        with open(usnap[1], "w") as f:
+            f.write(self.sh([*ns, self.sockmem, "snapshot", "-tu"]))
+        for fmt in TEXT_FORMATS:
+            self.run("diff", fmt, ["-tu", usnap[0]], ns)
+            self.run("diff", fmt, usnap, udp=True)
         self.run("sockets", "table", ["-n", "-tu"], ns)
         self.run("system", "prom", ["-tu"], ns)
         self.run("check", "prom", ["-tu", *fopts], ns, ok=(3, 4))
@@ -777,6 +801,7 @@ class Runner:
         self.run("watch", "json", ["0.5", "2"], cns)
         self.run("watch", "json", ["0.5", "2", "--by", "port"], cns)
         self.run("watch", "tsv", ["0.5", "2"], cns)
+        self.run("watch", "json", ["-tu", "0.5", "2"], cns)  # movers[].protocol
         self.sh([*ns, "sysctl", "-q", "-w", "net.ipv4.tcp_rmem=4096 4096 4096"])
 
         # 2. host-level findings through fixture proc roots, dumped in the
@@ -818,6 +843,7 @@ class Runner:
         try:
             for fmt in TEXT_FORMATS:
                 self.run("system", fmt, ["--all-netns"], ns)
+                self.run("system", fmt, ["--all-netns", "-tu"], ns)
                 self.run("system", fmt, ["--all-netns"], nobody, binary=exe)
                 self.run("top", fmt, ["--all-netns", "--by", "netns"], nobody, binary=exe)
                 self.run("top", fmt, ["--all-netns"], nobody, binary=exe)

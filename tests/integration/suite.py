@@ -3592,6 +3592,17 @@ def t_udp_exact():
         eq(ev["RcvbufErrors"], after["RcvbufErrors"], "udp_drops: RcvbufErrors")
         eq([int(x["cookie"]) for x in ev["top_sockets"]], [rx4["cookie"]], "udp_drops: socket")
         eq([x["pid"] for x in ev["top_processes"]], [u.pid], "udp_drops: process")
+        # its top socket's own drops, in every format
+        eq([x["d"] for x in ev["top_sockets"]], [d], "udp_drops: top_sockets[].d")
+        r = sm(["check", "-u", "-o", "tsv"], prefix=u.pre)
+        rows = [ln.split("\t") for ln in r.stdout.splitlines() if ln.startswith("udp_drops\t")]
+        eq(len(rows), 1, "check -u -o tsv: one udp_drops row")
+        eq(rows[0][5], f"127.0.0.1:{rx4['port']}->0.0.0.0:*/{d}", "udp_drops TSV sockets: local->peer/d")
+        r = sm(["check", "-u"], prefix=u.pre)
+        m = re.search(r"^warning +udp_drops\n(?:  .*\n)*?  top sockets (.*)$", r.stdout, re.M)
+        check(m is not None, f"check -u table: no udp_drops top sockets line: {r.stdout[-600:]!r}")
+        check(re.search(rf" w \d+ d {d}(?: |$)", m.group(1)) is not None,
+              f"udp_drops table top socket: d {d}: {m.group(1)!r}")
         # the system view's counters are the namespace's
         sysd = sm_json(["system", "-u"], prefix=u.pre)["system"]
         eq(sysd["udp_counters"]["RcvbufErrors"], after["RcvbufErrors"], "system udp_counters")
@@ -3681,10 +3692,178 @@ def t_udp_selection():
         u.stop()
 
 
+def snapshot_to(args, prefix, what):
+    """Runs sockmem snapshot ARGS and writes it to a new file; its path."""
+    r = sm(["snapshot", *args], prefix=prefix)
+    eq((r.returncode, r.stderr), (0, ""), f"snapshot {' '.join(args)} ({what})")
+    path = nextname("snap") + ".json"
+    with open(path, "w") as fh:
+        fh.write(r.stdout)
+    return path
+
+
+def t_udp_diff():
+    """diff -tu between two -tu snapshots of a namespace where a receiver dropped
+    N more datagrams: Udp RcvbufErrors' delta is N exactly (the kernel's snmp
+    moved by N too), the receiver's row is changed with d_old/d its SO_MEMINFO
+    drops and protocol udp, in JSON, TSV and the table; sockstat UDP inuse is
+    the namespace's sockets; against a TCP-only OLD no UDP value is printed
+    (absent, never 0)."""
+    u = UdpCtl()
+    try:
+        rx = u.cmd("recv 4")
+        u.cmd("recv 6")
+        rx = u.cmd(f"send {rx['id']} 600 1400")
+        d0 = rx["skmem"][8]
+        check(d0 > 0, "600 datagrams of 1400 bytes overflow rb 208K")
+        tcp_only = snapshot_to([], u.pre, "TCP only")
+        old = snapshot_to(["-tu"], u.pre, "OLD")
+        before = u.snmp()
+        rx = u.cmd(f"send {rx['id']} 300 1400")
+        after = u.snmp()
+        n = rx["skmem"][8] - d0
+        check(n > 0, "300 more datagrams into a full queue: more drops")
+        eq(after["RcvbufErrors"] - before["RcvbufErrors"], n, "kernel: RcvbufErrors moved by N")
+        time.sleep(1.1)     # NEW is a later second
+        new = snapshot_to(["-tu"], u.pre, "NEW")
+        doc = sm_json(["diff", "-tu", old, new])
+        sysd = doc["system"]
+        eq(sysd["udp_counters"]["RcvbufErrors"],
+           {"old": before["RcvbufErrors"], "new": after["RcvbufErrors"], "delta": n,
+            "per_s": sysd["udp_counters"]["RcvbufErrors"]["per_s"]}, "JSON udp_counters.RcvbufErrors")
+        eq(sysd["udp_counters"]["InErrors"]["delta"], after["InErrors"] - before["InErrors"],
+           "JSON udp_counters.InErrors delta")
+        eq(sysd["udp_counters"]["InErrors"]["delta"], n, "InErrors delta = N")
+        eq((sysd["udp"]["inuse"]["old"], sysd["udp"]["inuse"]["new"], sysd["udp"]["inuse"]["delta"]),
+           (1, 1, 0), "udp.inuse: the namespace's one IPv4 receiver")
+        eq((sysd["udp"]["inuse6"]["old"], sysd["udp"]["inuse6"]["new"]), (1, 1), "udp.inuse6")
+        rows = [x for x in doc["sockets"] if int(x["cookie"]) == rx["cookie"]]
+        eq(len(rows), 1, "the receiver's row")
+        row = rows[0]
+        eq((row["change"], row["protocol"], row["state"], row["d_old"], row["d"]),
+           ("changed", "udp", "UNCONN", d0, d0 + n), "the receiver's row")
+        eq(row["d"] - row["d_old"], n, "its d delta = N")
+        eq((row["rb_old"], row["rb"], row["rb_is"]), (rx["skmem"][1], rx["skmem"][1], None),
+           "its rb (no tcp_rmem judgement)")
+        # TSV: the values block and the sockets block
+        r = sm(["diff", "-tu", old, new, "-o", "tsv"])
+        eq((r.returncode, r.stderr), (0, ""), "diff -o tsv")
+        blocks = r.stdout.split("\n\n")
+        vals = {ln.split("\t")[0]: ln.split("\t") for ln in blocks[0].splitlines()}
+        eq(vals["udp_counters.RcvbufErrors"][1:4],
+           [str(before["RcvbufErrors"]), str(after["RcvbufErrors"]), str(n)], "TSV RcvbufErrors")
+        socks = [ln.split("\t") for ln in blocks[4].splitlines()]
+        head = socks[0]
+        eq(head[-3:], ["d_old", "d", "protocol"], "TSV socket columns")
+        mine = [dict(zip(head, x)) for x in socks[1:] if x[1] == str(rx["cookie"])]
+        eq(len(mine), 1, "TSV: the receiver's row")
+        eq((mine[0]["d_old"], mine[0]["d"], mine[0]["protocol"]), (str(d0), str(d0 + n), "udp"),
+           "TSV: the receiver's d_old, d")
+        # the table
+        r = sm(["diff", "-tu", old, new, "-n"])
+        eq((r.returncode, r.stderr), (0, ""), "diff (table)")
+        line = [ln.split() for ln in r.stdout.splitlines() if ln.startswith("udp_counters.RcvbufErrors ")]
+        eq(len(line), 1, "table: the RcvbufErrors row")
+        eq(line[0][1:4], [str(before["RcvbufErrors"]), str(after["RcvbufErrors"]), f"+{n}"],
+           "table: RcvbufErrors OLD NEW DELTA")
+        line = [ln.split() for ln in r.stdout.splitlines() if ln.startswith("changed ")
+                and ln.split()[1] == str(rx["cookie"])]
+        eq(len(line), 1, "table: the receiver's row")
+        eq(line[0][-3:], [str(d0), str(d0 + n), "udp"], "table: D-OLD D PROTO")
+        # OLD without UDP: no UDP value printed, the rows still say which protocol
+        doc = sm_json(["diff", "-tu", tcp_only, new])
+        eq([k for k in doc["system"] if k.startswith("udp")], [], "TCP-only OLD: no UDP values")
+        eq(sorted(x["protocol"] for x in doc["sockets"] if x["change"] == "opened"),
+           ["udp", "udp"], "NEW with UDP: its two sockets opened, with their protocol")
+        r = sm(["diff", "-tu", tcp_only, new, "-o", "tsv"])
+        eq([ln for ln in r.stdout.split("\n\n")[0].splitlines() if ln.startswith("udp")], [],
+           "TCP-only OLD: no UDP rows in TSV")
+    finally:
+        u.stop()
+
+
+def t_udp_netns_values():
+    """system --all-netns -tu: the test namespace's udp_inuse and udp_inuse6
+    are the bound UDP sockets the test opened there (IPv4: two receivers and
+    a connected pair; IPv6: one receiver), as its own sockstat says, and its
+    udp_rmem_min the value set inside it (the host keeps its own), in JSON,
+    TSV and the table; a snapshot keeps them; without -u there are none."""
+    u = UdpCtl()
+    try:
+        for line in ("recv 4", "recv 4", "recv 6", "conn 4"):
+            u.cmd(line)
+        r = run([*u.pre, "sysctl", "-q", "-w", "net.ipv4.udp_rmem_min=8192"])
+        eq(r.returncode, 0, "udp_rmem_min=8192 in the test namespace")
+        with open("/proc/sys/net/ipv4/udp_rmem_min") as fh:
+            check(int(fh.read()) != 8192, "the host's udp_rmem_min is not the namespace's")
+        wmem = int(run([*u.pre, "cat", "/proc/sys/net/ipv4/udp_wmem_min"]).stdout)
+        ss = run([*u.pre, "cat", "/proc/net/sockstat", "/proc/net/sockstat6"]).stdout
+        eq(re.findall(r"^UDP6?: inuse (\d+)", ss, re.M), ["4", "1"], "the namespace's own sockstat")
+        ino = os.stat(f"/proc/{u.pid}/ns/net").st_ino
+        want = (4, 1, 8192, wmem)
+        doc = sm_json(["system", "--all-netns", "-tu"], allow_stderr=True)
+        mine = [x for x in doc["system"]["namespaces"] if x["netns"] == ino]
+        eq(len(mine), 1, "system --all-netns -tu: the test namespace")
+        keys = ("udp_inuse", "udp_inuse6", "udp_rmem_min", "udp_wmem_min")
+        eq(tuple(mine[0][k] for k in keys), want, "JSON: its UDP values")
+        r = sm(["system", "--all-netns", "-tu", "-o", "tsv"])
+        eq(r.returncode, 0, "system --all-netns -tu -o tsv")
+        tsv = dict(ln.split("\t", 1) for ln in r.stdout.splitlines()[1:])
+        eq(tuple(tsv[f"namespaces.{ino}.{k}"] for k in keys), tuple(map(str, want)),
+           "TSV: its UDP values")
+        r = sm(["system", "--all-netns", "-tu", "-n"])
+        line = [ln for ln in r.stdout.splitlines() if re.match(rf"^(namespaces)? +{ino} ", ln)]
+        eq(len(line), 1, "table: its namespaces line")
+        check(line[0].endswith(f"udp_inuse 4  udp_inuse6 1  udp_rmem_min 8192  udp_wmem_min {wmem}"),
+              f"table: its UDP values: {line[0]!r}")
+        snap = snapshot_to(["--all-netns", "-tu"], (), "--all-netns -tu")
+        doc = sm_json(["system", "-tu", "--from", snap])
+        mine = [x for x in doc["system"]["namespaces"] if x["netns"] == ino]
+        eq(tuple(mine[0][k] for k in keys), want, "--from a snapshot: its UDP values")
+        doc = sm_json(["system", "--all-netns"], allow_stderr=True)
+        mine = [x for x in doc["system"]["namespaces"] if x["netns"] == ino]
+        eq([k for k in mine[0] if k.startswith("udp")], [], "without -u: no UDP member")
+    finally:
+        u.stop()
+
+
+def t_udp_watch_movers():
+    """watch -tu: a UDP receiver fed between two samples is a mover with
+    protocol udp, its r and r_delta its SO_MEMINFO r growth."""
+    u = UdpCtl()
+    p = None
+    try:
+        rx = u.cmd("recv 4")
+        p = subprocess.Popen([*u.pre, SOCKMEM, "watch", "-tu", "3", "2", "-o", "json"],
+                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        PROCS.append(p)
+        first = read_doc(p, "watch -tu sample 1")
+        fed = u.cmd(f"send {rx['id']} 10 1000")
+        second = read_doc(p, "watch -tu sample 2")
+        eq(p.wait(timeout=10), 0, "watch -tu 3 2: exit")
+        eq(first["delta"], None, "sample 1: no delta")
+        movers = [m for m in second["delta"]["movers"] if int(m["cookie"]) == rx["cookie"]]
+        eq(len(movers), 1, "the fed receiver is a mover")
+        m = movers[0]
+        eq((m["protocol"], m["r"], m["r_delta"], m["rb"], m["rb_delta"]),
+           ("udp", fed["skmem"][0], fed["skmem"][0] - rx["skmem"][0], fed["skmem"][1], 0),
+           "its protocol, r, r_delta, rb, rb_delta")
+        eq(m["charged_bytes_delta"], sum(fed["skmem"][i] - rx["skmem"][i] for i in (0, 4, 5)),
+           "its charged_bytes_delta (r + w + f)")
+    finally:
+        if p:
+            kill_proc(p)
+        u.stop()
+
+
 TESTS = [
     ("udp_exact", t_udp_exact),
     ("udp_rcvbuf_capped", t_udp_rcvbuf_capped),
     ("udp_selection", t_udp_selection),
+    ("udp_diff", t_udp_diff),
+    ("udp_netns_values", t_udp_netns_values),
+    ("udp_watch_movers", t_udp_watch_movers),
     ("sockets_ipv4_exact", t_sockets_ipv4_exact),
     ("sockets_ipv6_exact", t_sockets_ipv6_exact),
     ("top_process_sums", t_top_process_sums),

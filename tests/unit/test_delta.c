@@ -388,6 +388,164 @@ static void test_keep_mask(void **state)
 	done(&b);
 }
 
+/* Sets socket cookie's protocol to UDP (state CLOSE: bound, unconnected)
+ * and its drops d. */
+static void udp(struct sample *s, uint64_t cookie, uint32_t drops)
+{
+	for (size_t i = 0; i < s->t.n; i++)
+		if (s->t.v[i].cookie == cookie) {
+			s->t.v[i].protocol = SOCK_PROTO_UDP;
+			s->t.v[i].state = SOCK_TCP_CLOSE;
+			s->t.v[i].skmem[SKM_D] = drops;
+		}
+}
+
+/* Both samples with UDP: sockstat UDP and Udp/Udp6 counter changes, a
+ * counter that went down or is absent on a side absent; one sample without
+ * UDP: none of them, never 0. */
+static void test_udp_values(void **state)
+{
+	struct sample a, b;
+	struct delta d;
+
+	(void)state;
+	init(&a, 0);
+	init(&b, 2000);
+	for (int i = 0; i < UC_N; i++) {
+		a.sys.udp[i] = maybe_of(500);
+		a.sys.udp6[i] = maybe_of(70);
+		b.sys.udp[i] = maybe_of(500);
+		b.sys.udp6[i] = maybe_of(70);
+	}
+	b.sys.udp[UC_RCVBUF_ERRORS] = maybe_of(508);
+	b.sys.udp[UC_IN_ERRORS] = maybe_of(508);
+	b.sys.udp6[UC_IN_DATAGRAMS] = maybe_of(60); /* went down */
+	b.sys.udp6[UC_MEM_ERRORS] = maybe_none();   /* an older kernel's file */
+	a.sys.sockstat.udp_inuse = maybe_of(4);
+	b.sys.sockstat.udp_inuse = maybe_of(2);
+	a.sys.sockstat.udp_inuse6 = maybe_of(1);
+	b.sys.sockstat.udp_inuse6 = maybe_of(3);
+	a.sys.sockstat.udp_mem_pages = maybe_of(10);
+	b.sys.sockstat.udp_mem_pages = maybe_of(62);
+	finish(&a);
+	finish(&b);
+	a.side.udp = b.side.udp = true;
+	assert_int_equal(delta_build(&a.side, &b.side, 0, 0, &d), 0);
+	assert_true(d.has_udp);
+	assert_maybe(d.udp[UC_RCVBUF_ERRORS], 8);
+	assert_maybe(d.udp[UC_IN_ERRORS], 8);
+	assert_maybe(d.udp[UC_IN_DATAGRAMS], 0);
+	assert_absent(d.udp6[UC_IN_DATAGRAMS]);
+	assert_absent(d.udp6[UC_MEM_ERRORS]);
+	assert_maybe(d.udp6[UC_SNDBUF_ERRORS], 0);
+	assert_maybe(d.udp_inuse, -2); /* gauges may go down */
+	assert_maybe(d.udp_inuse6, 2);
+	assert_maybe(d.udp_mem_pages, 52);
+	delta_free(&d);
+	a.side.udp = false; /* OLD was a TCP-only collection */
+	assert_int_equal(delta_build(&a.side, &b.side, 0, 0, &d), 0);
+	assert_false(d.has_udp);
+	assert_absent(d.udp[UC_RCVBUF_ERRORS]);
+	assert_absent(d.udp_inuse);
+	assert_absent(d.udp_mem_pages);
+	delta_free(&d);
+	done(&a);
+	done(&b);
+}
+
+/* A UDP receiver whose rb stayed and whose d grew is a changed socket (with
+ * its d change) when the new sample has UDP; a TCP-only comparison lists
+ * rb and tb changes only, as before. */
+static void test_udp_drops_changed(void **state)
+{
+	struct sample a, b;
+	struct delta d;
+
+	(void)state;
+	init(&a, 0);
+	init(&b, 1000);
+	add(&a, 1, 211968, 212992, -1);
+	add(&a, 2, 0, 131072, -1);
+	add(&b, 1, 211968, 212992, -1);
+	add(&b, 2, 0, 131072, -1);
+	udp(&a, 1, 508);
+	udp(&b, 1, 1108);
+	b.t.v[1].skmem[SKM_D] = 3; /* a TCP socket's d moved too */
+	finish(&a);
+	finish(&b);
+	a.side.udp = b.side.udp = true;
+	assert_int_equal(delta_build(&a.side, &b.side, 0, DELTA_CHANGED, &d), 0);
+	assert_int_equal(d.nchanged, 2);
+	assert_int_equal(d.changed[0].new_i, 0);
+	assert_int_equal(d.changed[0].d_delta, 600);
+	assert_int_equal(d.changed[0].rb_delta, 0);
+	assert_int_equal(d.changed[1].d_delta, 3);
+	assert_int_equal(d.rb_changed, 0);
+	delta_free(&d);
+	/* without UDP a d change is no change (TCP-only output as before) */
+	a.side.udp = b.side.udp = false;
+	assert_int_equal(delta_build(&a.side, &b.side, 0, DELTA_CHANGED, &d), 0);
+	assert_int_equal(d.nchanged, 0);
+	assert_int_equal(d.nmovers, 0); /* nothing grew */
+	delta_free(&d);
+	done(&a);
+	done(&b);
+}
+
+/* tcp_rmem and tcp_wmem do not size UDP buffers: no locked or outside
+ * judgement for a UDP socket. */
+static void test_udp_not_judged(void **state)
+{
+	struct sample a;
+	struct sock_rec s = tu_sock(1, 1, 0, 0, 0);
+
+	(void)state;
+	init(&a, 0);
+	a.sys.sysctl.rmem_max = maybe_of(212992);
+	s.skmem[SKM_RB] = 4608;
+	s.skmem[SKM_TB] = 16384;
+	assert_maybe(delta_outside(&s, &a.sys.sysctl), 1);
+	s.protocol = SOCK_PROTO_UDP;
+	assert_absent(delta_locked(&s, &a.sys.sysctl));
+	assert_absent(delta_outside(&s, &a.sys.sysctl));
+}
+
+/* udp_mem and udp_{r,w}mem_min changes are listed only when both samples
+ * collected UDP (a TCP-only collection holds none of them). */
+static void test_udp_sysctls(void **state)
+{
+	struct sample a, b;
+	struct delta d;
+
+	(void)state;
+	init(&a, 0);
+	init(&b, 1000);
+	for (int i = 0; i < 3; i++)
+		a.sys.sysctl.udp_mem[i] = b.sys.sysctl.udp_mem[i] = maybe_of(1000 * (i + 1));
+	b.sys.sysctl.udp_mem[2] = maybe_of(9000);
+	a.ns[0].sysctl.udp_rmem_min = maybe_of(4096);
+	b.ns[0].sysctl.udp_rmem_min = maybe_of(8192);
+	finish(&a);
+	finish(&b);
+	a.side.udp = b.side.udp = true;
+	assert_int_equal(delta_build(&a.side, &b.side, 0, 0, &d), 0);
+	assert_int_equal(d.nsysctls, 2);
+	assert_string_equal(d.sysctls[0].name, "net.ipv4.udp_mem");
+	assert_int_equal(d.sysctls[0].netns, 0);
+	assert_maybe(d.sysctls[0].old[2], 3000);
+	assert_maybe(d.sysctls[0].new[2], 9000);
+	assert_string_equal(d.sysctls[1].name, "net.ipv4.udp_rmem_min");
+	assert_int_equal(d.sysctls[1].netns, 4026531840u);
+	assert_maybe(d.sysctls[1].new[0], 8192);
+	delta_free(&d);
+	b.side.udp = false;
+	assert_int_equal(delta_build(&a.side, &b.side, 0, 0, &d), 0);
+	assert_int_equal(d.nsysctls, 0);
+	delta_free(&d);
+	done(&a);
+	done(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -399,6 +557,10 @@ int main(void)
 		cmocka_unit_test(test_sysctls_and_findings),
 		cmocka_unit_test(test_locked),
 		cmocka_unit_test(test_keep_mask),
+		cmocka_unit_test(test_udp_values),
+		cmocka_unit_test(test_udp_drops_changed),
+		cmocka_unit_test(test_udp_not_judged),
+		cmocka_unit_test(test_udp_sysctls),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -35,8 +35,10 @@
 #include <unistd.h>
 
 #include "cmd/cmds.h"
+#include "cmd/timecmd.h"
 #include "collect/owners.h"
 #include "render/out.h"
+#include "render/out_time.h"
 #include "model/view.h"
 
 #define GOLDEN_DIR "tests/golden"
@@ -57,12 +59,16 @@ enum snap {
 	SNAP_NETNS,	/* --all-netns --no-owners, a skipped namespace, absent values */
 	SNAP_QUIET,	/* --no-owners, healthy: no finding, gap within tolerance */
 	SNAP_BARE,	/* nothing readable: every sysinfo value absent, no sockets */
+	SNAP_LATER,	/* host ten seconds later: NEW of diff and watch against host */
+	SNAP_UDP,	/* host with UDP too (-tu), --all-netns: a second namespace */
+	SNAP_UDP_LATER, /* udp ten seconds later: drops, a datagram queued, a socket opened */
 	SNAP_N
 };
 
 static const char *const snap_names[SNAP_N] = {
 	"host",	  "denied",   "cgroup", "filtered", "malformed",
-	"no-rsv", "negative", "netns",	"quiet",    "bare",
+	"no-rsv", "negative", "netns",	"quiet",    "bare",	"later",
+	"udp",	  "udp-later",
 };
 
 /* A comm (15 bytes at most, as the kernel's) with every kind of byte the
@@ -319,12 +325,15 @@ static void host_owners(struct snapshot *r)
 		{ .pid = 102, .uid = 33, .comm = "nginx", .start_time = TICKS(8843) },
 		{ .pid = 103, .uid = 33, .comm = "nginx", .start_time = TICKS(8845) },
 		{ .pid = 999, .uid = 0, .comm = "idle" }, /* holds no dumped socket: dropped */
+		/* holds the UDP sockets of the udp snapshots (dropped elsewhere) */
+		{ .pid = 500, .uid = 101, .comm = "dnsd", .start_time = TICKS(3100) },
 	};
 	/* (inode, index into procs above, fd); the listener has four holders,
 	 * one more than a table shows */
 	static const struct owner_link links[] = {
 		{ 2001, 1, 12 }, { 2001, 3, 3 }, { 2002, 3, 4 }, { 2003, 1, 6 }, { 2003, 2, 6 },
 		{ 2003, 5, 6 },	 { 2003, 6, 6 }, { 2006, 0, 5 }, { 2007, 4, 9 }, { 777777, 7, 1 },
+		{ 2051, 8, 4 },	 { 2052, 8, 5 }, { 2054, 8, 6 },
 	};
 	struct owners *o = &r->owners;
 
@@ -363,6 +372,48 @@ static void host_cgroups(struct snapshot *r)
 	r->cg_resolved = true;
 }
 
+/* The host's sockets ten seconds later (diff, watch): a receive buffer
+ * grew and a send buffer shrank, a reader queued more, the TIME-WAIT socket
+ * went and an accept-queue child came. Before the owners are joined. */
+static void later_sockets(struct snapshot *r)
+{
+	struct sock_table t = { 0 };
+	struct sock_rec s;
+
+	for (size_t i = 0; i < r->socks.n; i++) {
+		s = r->socks.v[i];
+		if (s.cookie == 14)
+			continue;
+		if (s.cookie == 11) {
+			s.skmem[SKM_R] = 400000;
+			s.skmem[SKM_RB] = 524288;
+		} else if (s.cookie == 16) {
+			s.skmem[SKM_TB] = 2097152;
+		} else if (s.cookie == 17) {
+			s.skmem[SKM_R] = 8192;
+		}
+		assert_int_equal(sock_table_add(&t, &s), 1);
+	}
+	s = sock4(40, 1, "127.0.0.1", 8080, "127.0.0.1", 51990);
+	s.uid = 33;
+	s.netns_ino = r->netns_ino;
+	skmem(&s, SKM_N, 0, 131072, 0, 16384, 0, 0, 0, 0, 0);
+	assert_int_equal(sock_table_add(&t, &s), 1);
+	sock_table_free(&r->socks);
+	r->socks = t;
+}
+
+/* ... and its system values: tcp_rmem's default changed, counters moved. */
+static void later_sysinfo(struct snapshot *r)
+{
+	r->sys.sysctl.tcp_rmem[1] = val(262144);
+	r->netns[0].sysctl.tcp_rmem[1] = val(262144);
+	r->sys.tcpext[TX_PRUNE_CALLED] = val(52);
+	r->sys.tcpext[TX_RCV_COLLAPSED] = val(1300);
+	r->sys.sockstat.mem_pages = val(1180);
+	r->sys.proto.memory_pages = val(1180);
+}
+
 static void build_host(struct snapshot *r, enum snap snap)
 {
 	static const struct ifname ifn[] = { { 1, "lo" }, { 2, "eth0" } };
@@ -381,6 +432,8 @@ static void build_host(struct snapshot *r, enum snap snap)
 	memcpy(r->ifnames, ifn, sizeof(ifn));
 	r->nifnames = 2;
 	host_sockets(r);
+	if (snap == SNAP_LATER)
+		later_sockets(r);
 	host_owners(r);
 	switch (snap) {
 	case SNAP_DENIED:
@@ -396,8 +449,122 @@ static void build_host(struct snapshot *r, enum snap snap)
 	case SNAP_MALFORMED: r->dstats.malformed = 2; break; /* view_build sets partial */
 	case SNAP_NO_RSV: r->sys.sysctl.mem_pcpu_rsv = maybe_none(); break;
 	case SNAP_NEGATIVE: r->sys.sockstat.mem_pages = val(300); break;
+	case SNAP_LATER: later_sysinfo(r); break;
 	default: break;
 	}
+}
+
+#define BLUE_INO 4026532290u
+
+/* The UDP sockets (-u): a DNS server's receiver that dropped (udp_drops),
+ * its connected socket, and in namespace blue a receiver whose SO_RCVBUF
+ * the host capped at 2 x rmem_max (udp_rcvbuf_capped, no holder seen).
+ * Later: 600 more drops, a datagram queued on the connected one, an NTP
+ * socket opened. */
+static void udp_sockets(struct snapshot *r, bool later)
+{
+	struct sock_rec s;
+
+	s = sock4(51, SOCK_TCP_CLOSE, "0.0.0.0", 53, "0.0.0.0", 0);
+	s.protocol = SOCK_PROTO_UDP;
+	s.inode = 2051;
+	s.uid = 101;
+	s.rqueue = 211968;
+	skmem(&s, SKM_N, 211968, 212992, 0, 212992, 1024, 0, 0, 0, later ? 1108 : 508);
+	s.netns_ino = HOME_INO;
+	add_sock(r, &s);
+	s = sock6(52, SOCK_TCP_ESTABLISHED, "::1", 5353, "::1", 40000);
+	s.protocol = SOCK_PROTO_UDP;
+	s.inode = 2052;
+	s.uid = 101;
+	s.rqueue = later ? 2304 : 0;
+	skmem(&s, SKM_N, later ? 2304 : 0, 212992, 0, 212992, later ? 1792 : 0, 0, 0, 0, 0);
+	s.netns_ino = HOME_INO;
+	add_sock(r, &s);
+	s = sock4(53, SOCK_TCP_CLOSE, "10.200.0.2", 4789, "0.0.0.0", 0);
+	s.protocol = SOCK_PROTO_UDP;
+	s.inode = 2053;
+	s.rqueue = 2304;
+	skmem(&s, SKM_N, 2304, 425984, 0, 212992, 1792, 0, 0, 0, 0);
+	s.netns_ino = BLUE_INO;
+	add_sock(r, &s);
+	if (!later)
+		return;
+	s = sock6(54, SOCK_TCP_CLOSE, "::", 123, "::", 0);
+	s.protocol = SOCK_PROTO_UDP;
+	s.inode = 2054;
+	s.uid = 101;
+	skmem(&s, SKM_N, 0, 212992, 0, 212992, 0, 0, 0, 0, 0);
+	s.netns_ino = HOME_INO;
+	add_sock(r, &s);
+}
+
+/* The UDP system values of the udp snapshots (the home namespace's). */
+static void udp_sysinfo(struct sysinfo *si, bool later)
+{
+	static const int64_t udp[2][UC_N] = {
+		{ 91000, 508, 508, 0, 0, 3 },
+		{ 91007, 1108, 1108, 0, 0, 3 },
+	};
+
+	si->sockstat.udp_inuse = val(1);
+	si->sockstat.udp_inuse6 = val(later ? 2 : 1);
+	si->sockstat.udp_mem_pages = val(later ? 61 : 60);
+	si->proto.udp_memory_pages = si->sockstat.udp_mem_pages;
+	for (int i = 0; i < UC_N; i++)
+		si->udp[i] = val(udp[later][i]);
+	si->udp6[UC_IN_DATAGRAMS] = val(later ? 12 : 11);
+	si->udp6[UC_IN_ERRORS] = val(0);
+	si->udp6[UC_RCVBUF_ERRORS] = val(0);
+	si->udp6[UC_SNDBUF_ERRORS] = val(0);
+	si->udp6[UC_IGNORED_MULTI] = val(0); /* MemErrors: absent (an older kernel's snmp6) */
+	si->sysctl.udp_mem[0] = val(45000);
+	si->sysctl.udp_mem[1] = val(60000);
+	si->sysctl.udp_mem[2] = val(90000);
+	si->sysctl.udp_rmem_min = val(4096);
+	si->sysctl.udp_wmem_min = val(4096);
+}
+
+/* The host with UDP collected too, every namespace dumped: home and blue
+ * (blue's udp_rmem_min raised to 8192 later). */
+static void build_udp(struct snapshot *r, bool later)
+{
+	r->page_size = 4096;
+	r->ncpu = 4;
+	r->netns_ino = HOME_INO;
+	r->all_netns = true;
+	r->cov.udp = true;
+	host_sysinfo(&r->sys);
+	udp_sysinfo(&r->sys, later);
+	r->netns = calloc(2, sizeof(*r->netns));
+	assert_non_null(r->netns);
+	r->nnetns = 2;
+	r->netns[0] = (struct netns_ent){ .ino = HOME_INO,
+					  .sysctl = r->sys.sysctl,
+					  .inuse = r->sys.sockstat.inuse,
+					  .tw = r->sys.sockstat.tw,
+					  .udp_inuse = r->sys.sockstat.udp_inuse,
+					  .udp_inuse6 = r->sys.sockstat.udp_inuse6 };
+	r->netns[1] = (struct netns_ent){ .ino = BLUE_INO,
+					  .pid = 4300,
+					  .sysctl = r->sys.sysctl,
+					  .inuse = val(0),
+					  .tw = val(0),
+					  .udp_inuse = val(1),
+					  .udp_inuse6 = val(0) };
+	snprintf(r->netns[1].name, sizeof(r->netns[1].name), "blue");
+	if (later)
+		r->netns[1].sysctl.udp_rmem_min = val(8192);
+	r->cov.initial_netns = val(1);
+	r->cov.other_netns = val(0);
+	r->cov.unreadable_pids = val(0);
+	host_sockets(r);
+	if (later)
+		later_sockets(r);
+	udp_sockets(r, later);
+	host_owners(r);
+	if (later)
+		later_sysinfo(r);
 }
 
 /* A healthy host seen with --no-owners: ordinary buffers, no drops since
@@ -543,7 +710,7 @@ struct gcase {
 	char name[128];
 };
 
-#define MAX_CASES 96
+#define MAX_CASES 128
 static const char *const fmt_ext[] = { "table", "tsv", "json", "prom" };
 
 static void add_case(struct gcase *c, size_t *n, enum snap snap, enum cmd cmd, enum fmt fmt,
@@ -612,6 +779,21 @@ static size_t all_cases(struct gcase *c)
 			add_case(c, &n, SNAP_HOST, cmd, FMT_PROM, BY_PROCESS, false, false, 0);
 	add_case(c, &n, SNAP_HOST, CMD_TOP, FMT_PROM, BY_PROCESS, false, false, 2);
 	add_case(c, &n, SNAP_CGROUP, CMD_TOP, FMT_PROM, BY_CGROUP, false, false, 1);
+	/* diff and watch: the host against itself ten seconds later */
+	for (int f = FMT_TABLE; f <= FMT_JSON; f++)
+		add_case(c, &n, SNAP_HOST, CMD_DIFF, f, BY_PROCESS, false, false, 0);
+	add_case(c, &n, SNAP_HOST, CMD_WATCH, FMT_TSV, BY_PROCESS, false, false, 0);
+	add_case(c, &n, SNAP_HOST, CMD_WATCH, FMT_JSON, BY_PROCESS, false, false, 0);
+	/* with UDP (-tu), every namespace: diff's UDP values, sysctls and
+	 * socket columns, watch's movers, system's per-namespace UDP values,
+	 * check's top sockets with d */
+	for (int f = FMT_TABLE; f <= FMT_JSON; f++) {
+		add_case(c, &n, SNAP_UDP, CMD_DIFF, f, BY_PROCESS, false, false, 0);
+		add_case(c, &n, SNAP_UDP, CMD_SYSTEM, f, BY_PROCESS, false, false, 0);
+		add_case(c, &n, SNAP_UDP, CMD_CHECK, f, BY_PROCESS, false, false, 0);
+	}
+	add_case(c, &n, SNAP_UDP, CMD_WATCH, FMT_JSON, BY_PROCESS, false, false, 0);
+	add_case(c, &n, SNAP_UDP, CMD_SNAPSHOT, FMT_JSON, BY_PROCESS, false, false, 0);
 	return n;
 }
 
@@ -733,9 +915,55 @@ static void build(struct snapshot *r, enum snap snap)
 		build_quiet(r);
 	else if (snap == SNAP_BARE)
 		build_bare(r);
+	else if (snap == SNAP_UDP || snap == SNAP_UDP_LATER)
+		build_udp(r, snap == SNAP_UDP_LATER);
 	else
 		build_host(r, snap);
 	r->when = WHEN;
+}
+
+/* The snapshot a diff or watch case compares snap with: the same host later. */
+static enum snap later_of(enum snap snap)
+{
+	return snap == SNAP_UDP ? SNAP_UDP_LATER : SNAP_LATER;
+}
+
+/* diff OLD NEW, or watch's second sample, of snap against later_of(snap),
+ * as diff_run and watch_run derive and compare them. */
+static void render_time(const struct gcase *g, const struct opts *o, FILE *f)
+{
+	struct sample a, b;
+	struct delta_side sa, sb;
+	struct delta d;
+	char msg[256];
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	build(&a.snap, g->snap);
+	build(&b.snap, later_of(g->snap));
+	b.snap.when = WHEN + 10;
+	assert_int_equal(sample_derive(o, &a, msg, sizeof(msg)), 0);
+	assert_int_equal(sample_derive(o, &b, msg, sizeof(msg)), 0);
+	sample_side(&a, (int64_t)a.snap.when * 1000, &sa);
+	sample_side(&b, (int64_t)b.snap.when * 1000, &sb);
+	if (g->cmd == CMD_DIFF) {
+		struct diff_doc x = { &a.view, &b.view, &d, "old.json", "new.json" };
+
+		assert_int_equal(delta_build(&sa, &sb, o->top_n, DELTA_CHANGED | DELTA_OPENED, &d), 0);
+		delta_sort_abs(&d);
+		assert_int_equal(out_diff(&x, o, f), 0);
+	} else {
+		struct watch_rec w = { &b.view, &a.view, &d, 2, 10000, 10000, 3 };
+		struct outbuf ob;
+
+		assert_int_equal(delta_build(&sa, &sb, 10, 0, &d), 0);
+		assert_int_equal(ob_init(&ob, f), 0);
+		out_watch_record(&ob, &w, o);
+		assert_int_equal(ob_finish(&ob), 0);
+	}
+	delta_free(&d);
+	sample_free(&a);
+	sample_free(&b);
 }
 
 /* The streaming collection's flush (collect.c stream_flush), over a
@@ -777,7 +1005,8 @@ static char *render_streamed(const struct gcase *g, const struct opts *o, size_t
 	n = r.socks.n;
 	recs = malloc((n + 1) * sizeof(*recs));
 	assert_non_null(recs);
-	memcpy(recs, r.socks.v, n * sizeof(*recs));
+	if (n) /* the bare snapshot has no table (memcpy from NULL is undefined) */
+		memcpy(recs, r.socks.v, n * sizeof(*recs));
 	sock_table_free(&r.socks);
 	if (r.owners_scanned)
 		assert_int_equal(owners_stream_prepare(&r.owners), 0);
@@ -841,10 +1070,20 @@ static void test_golden(void **state)
 	o.top_n = g->top_n;
 	o.sort = SORT_CHARGED;
 	o.want_v4 = o.want_v6 = true;
+	o.want_tcp = o.want_udp = g->snap == SNAP_UDP; /* -tu */
 	o.all_netns = g->snap == SNAP_NETNS;
 	o.no_owners = g->snap == SNAP_NETNS || g->snap == SNAP_QUIET;
 	o.find = (struct find_opts){ FIND_DEFAULT_UNSENT_MIN, FIND_DEFAULT_ZERO_WINDOW,
 				     FIND_DEFAULT_UNREAD_MIN };
+	if (g->cmd == CMD_DIFF || g->cmd == CMD_WATCH) {
+		f = open_memstream(&text, &len);
+		assert_non_null(f);
+		render_time(g, &o, f);
+		assert_int_equal(fclose(f), 0);
+		check_golden(g->name, text, len);
+		free(text);
+		return;
+	}
 	build(&r, g->snap);
 	/* the snapshot writes the collection as it is, not derived; it was
 	 * collected for both families, so `VIEW --from` reads it back */

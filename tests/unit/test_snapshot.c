@@ -341,6 +341,8 @@ static void eq_snapshot(const struct snapshot *a, const struct snapshot *b)
 			  "netns sysctl");
 		eq_maybe(a->netns[i].inuse, b->netns[i].inuse, "netns inuse");
 		eq_maybe(a->netns[i].tw, b->netns[i].tw, "netns tw");
+		eq_maybe(a->netns[i].udp_inuse, b->netns[i].udp_inuse, "netns udp_inuse");
+		eq_maybe(a->netns[i].udp_inuse6, b->netns[i].udp_inuse6, "netns udp_inuse6");
 	}
 }
 
@@ -411,6 +413,7 @@ static void test_round_trip(void **state)
 	assert_non_null(strstr(doc, "\"cgroup_id\":\"9223372036854775813\""));
 	assert_non_null(strstr(doc, "\"bytes_acked\":\"18446744073709551615\""));
 	assert_non_null(strstr(doc, "\"rcv_space\":65483"));
+	assert_null(strstr(doc, "udp_inuse")); /* TCP only: no UDP member */
 	/* text that is not UTF-8 keeps its bytes */
 	assert_non_null(strstr(doc, "\"hostname\":{\"hex\":\"68fffe2d6e6f742d75746638\"}"));
 	assert_non_null(strstr(doc, "\"comm\":{\"hex\":\"8081\"}"));
@@ -448,6 +451,9 @@ static void test_round_trip_udp(void **state)
 	a.sys.udp[UC_RCVBUF_ERRORS] = maybe_of(4100);
 	a.sys.udp6[UC_IN_DATAGRAMS] = maybe_of(2201);
 	a.netns[1].sysctl.udp_wmem_min = maybe_of(8192);
+	a.netns[0].udp_inuse = maybe_of(3);
+	a.netns[0].udp_inuse6 = maybe_of(0);
+	a.netns[1].udp_inuse6 = maybe_of(2); /* its udp_inuse absent */
 	doc = emit(&a, &len);
 	if (snapfile_parse(doc, len, &b, why, sizeof(why)) != 0)
 		fail_msg("refused its own document: %s\n%s", why, doc);
@@ -455,6 +461,10 @@ static void test_round_trip_udp(void **state)
 	assert_int_equal(b.socks.v[0].protocol, SOCK_PROTO_UDP);
 	assert_int_equal(b.socks.v[1].protocol, SOCK_PROTO_TCP);
 	assert_true(b.netns[1].sysctl.udp_wmem_min.has && b.netns[1].sysctl.udp_wmem_min.v == 8192);
+	assert_true(b.netns[0].udp_inuse.has && b.netns[0].udp_inuse.v == 3);
+	assert_true(b.netns[0].udp_inuse6.has && b.netns[0].udp_inuse6.v == 0);
+	assert_false(b.netns[1].udp_inuse.has);
+	assert_non_null(strstr(doc, "\"udp_inuse\":3,\"udp_inuse6\":0"));
 	assert_non_null(strstr(doc, "\"protocols\":[\"tcp\",\"udp\"]"));
 	assert_non_null(strstr(doc, "\"protocol\":\"udp\""));
 	assert_non_null(strstr(doc, "\"MemErrors\":null")); /* absent stays null */
