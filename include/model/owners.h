@@ -17,6 +17,11 @@ enum owner_walk {
 	OWNER_WALK_PROC,     /* /proc/[pid]/fd */
 };
 
+/* --walk-threads: the most threads the /proc walk takes, and the most its
+ * default (the CPUs) gives. */
+#define OWNER_WALK_THREADS_MAX	       64
+#define OWNER_WALK_THREADS_DEFAULT_MAX 8
+
 /* A process that holds at least one dumped TCP socket. */
 struct proc_ent {
 	int32_t pid;
@@ -51,6 +56,8 @@ struct owners {
 	bool walked;		   /* owners_walk finished: a socket with an inode and
 				    * no link is held by no descriptor the walk saw */
 	enum owner_walk by;	   /* OWNER_WALK_BPF or OWNER_WALK_PROC: the walk that ran */
+	unsigned walk_threads;	   /* threads the /proc walk ran on (0: no /proc walk ran);
+				    * not kept in a snapshot */
 	int bpf_err;		   /* why the in-kernel walk did not run (an errno), or 0 */
 };
 

@@ -219,6 +219,7 @@ struct walker {
 	const struct procfs *p;
 	struct owners *o;
 	enum owner_walk mode;
+	unsigned threads; /* --walk-threads (0: the default) */
 	int err;
 	bool started;
 };
@@ -227,16 +228,17 @@ static void *walk_thread(void *arg)
 {
 	struct walker *w = arg;
 
-	w->err = owners_walk_as(w->p, w->mode, w->o);
+	w->err = owners_walk_as(w->p, w->mode, w->threads, w->o);
 	return NULL;
 }
 
-static void walker_start(struct walker *w, const struct procfs *p, enum owner_walk mode,
+static void walker_start(struct walker *w, const struct procfs *p, const struct opts *opt,
 			 struct owners *o)
 {
 	w->p = p;
 	w->o = o;
-	w->mode = mode;
+	w->mode = opt->owner_walk;
+	w->threads = opt->walk_threads;
 	w->err = 0;
 	w->started = pthread_create(&w->tid, NULL, walk_thread, w) == 0;
 }
@@ -246,7 +248,7 @@ static void walker_start(struct walker *w, const struct procfs *p, enum owner_wa
 static int walker_finish(struct walker *w)
 {
 	if (!w->started)
-		return owners_walk_as(w->p, w->mode, w->o);
+		return owners_walk_as(w->p, w->mode, w->threads, w->o);
 	pthread_join(w->tid, NULL);
 	w->started = false;
 	return w->err;
@@ -486,7 +488,7 @@ int collect_live(const struct opts *o, unsigned need, struct snapshot *r, struct
 		goto out;
 	}
 	if (need & COLLECT_OWNERS)
-		walker_start(&walker, &p, o->owner_walk, &r->owners);
+		walker_start(&walker, &p, o, &r->owners);
 	if (o->netns && enter_named(&p, o->netns, &home, e))
 		goto out;
 	rc = collect_inside(&p, o, need, &req, &walker, r, e);
