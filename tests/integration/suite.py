@@ -2391,13 +2391,16 @@ def t_owners_read_error():
     env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0")
     h = FdHide("inflight", 3000, pidns=True)
     try:
-        # Inside the namespace /proc lists pid 1 (the helper) first: getdents64
-        # call 1 reads /proc, call 2 the helper's fd directory.
+        # Inside the namespace /proc lists pid 1 (the helper) first: in the
+        # single walk (--walk-threads 1), which reads each process as it lists
+        # /proc, getdents64 call 1 reads /proc, call 2 the helper's fd
+        # directory (strace counts per thread; the walk has one of its own).
         st = [*h.prefix, "strace", "-f", "-o", "/dev/null", "-e",
               "inject=getdents64:error=EIO:when=2"]
         warn = ("sockmem: /proc/[pid]/fd walk: 1 processes not fully read (read errors); "
                 "their sockets are not attributed\n")
-        r = sm(["top", "-j"], prefix=st, env=env)
+        one = ["--owner-walk", "proc", "--walk-threads", "1"]
+        r = sm(["top", "-j", *one], prefix=st, env=env)
         eq((r.returncode, r.stderr), (0, warn), "top -j with EIO: exit, stderr")
         top = parse_json(r.stdout, "top -j with EIO")
         eq(top["owners_scan"]["procs_incomplete"], 1, "owners_scan.procs_incomplete")
@@ -2405,13 +2408,25 @@ def t_owners_read_error():
         eq(sorted(sp), ["not_attributed"], "rows without a process")
         eq(sp["not_attributed"]["sockets"], 3, "not attributed: the helper's 3 sockets")
         check(group_of(top, 1) is None, "the helper has a row although its fds were not read")
-        r = sm(["top", "-o", "tsv"], prefix=st, env=env)
+        r = sm(["top", "-o", "tsv", *one], prefix=st, env=env)
         eq((r.returncode, r.stderr), (0, warn), "top -o tsv with EIO: exit, stderr")
         check("\t(not attributed: 1 processes not inspected)\t" in r.stdout, f"tsv:\n{r.stdout}")
-        r = sm(["top"], prefix=st, env=env)
+        r = sm(["top", *one], prefix=st, env=env)
         check(r.returncode == 0 and "(1 read errors)" in r.stdout, f"table:\n{r.stdout}")
-        r = sm(["sockets", "-o", "tsv"], prefix=st, env=env)
+        r = sm(["sockets", "-o", "tsv", *one], prefix=st, env=env)
         eq((r.returncode, r.stderr), (0, warn), "sockets -o tsv with EIO: exit, stderr")
+        # the threaded walk lists /proc whole first, so the helper's fd
+        # directory is named: its first read fails, in whichever thread
+        for threads in ([], ["--walk-threads", "4"]):
+            mt = [*h.prefix, "strace", "-f", "-o", "/dev/null", "-P", "/proc/1/fd", "-e",
+                  "inject=getdents64:error=EIO:when=1"]
+            r = sm(["top", "-j", "--owner-walk", "proc", *threads], prefix=mt, env=env)
+            what = f"top -j {' '.join(threads) or '(default threads)'} with EIO"
+            eq((r.returncode, r.stderr), (0, warn), f"{what}: exit, stderr")
+            top = parse_json(r.stdout, what)
+            eq(top["owners_scan"]["procs_incomplete"], 1, f"{what}: procs_incomplete")
+            eq(special_groups(top)["not_attributed"]["sockets"], 3, f"{what}: not attributed")
+            check(group_of(top, 1) is None, f"{what}: the helper has a row")
         # the /proc listing itself failing is not a partial answer: exit 1
         r = sm(["top"], prefix=[*h.prefix, "strace", "-f", "-o", "/dev/null", "-e",
                                  "inject=getdents64:error=EIO:when=1"], env=env)
