@@ -18,7 +18,7 @@ enum owner_walk {
 };
 
 /* --walk-threads: the most threads the /proc walk takes, and the most its
- * default (the CPUs) gives. */
+ * default (the CPUs but one) gives. */
 #define OWNER_WALK_THREADS_MAX	       64
 #define OWNER_WALK_THREADS_DEFAULT_MAX 8
 
