@@ -127,13 +127,14 @@ static int dump_all_netns(const struct procfs *p, const struct opts *o, const st
 {
 	struct diag_err de;
 	int home = openat(p->dirfd, "self/ns/net", O_RDONLY | O_CLOEXEC);
+	int home_err = home < 0 ? errno : 0; /* netns_list sets errno */
 	size_t denied = 0;
 	int err = netns_list(p, RUN_NETNS, &r->netns, &r->nnetns, &denied);
 
 	if (err || home < 0) {
 		if (home >= 0)
 			close(home);
-		return report_fail(e, "network namespace list", err ? err : errno);
+		return report_fail(e, "network namespace list", err ? err : home_err);
 	}
 	for (size_t i = 0; i < r->nnetns; i++) {
 		struct netns_ent *ns = &r->netns[i];
