@@ -40,5 +40,9 @@ int cli_parse_size(const char *s, uint64_t *out);
 /* Parses an --owner-walk value (auto, bpf, proc). Returns 0 or -1. */
 int cli_parse_owner_walk(const char *s, enum owner_walk *out);
 
+/* Parses a --walk-threads value: a whole number from 1 to
+ * OWNER_WALK_THREADS_MAX. Returns 0 or -1 (*out untouched). */
+int cli_parse_walk_threads(const char *s, unsigned *out);
+
 
 #endif

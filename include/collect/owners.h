@@ -27,6 +27,37 @@
  */
 int owners_walk(const struct procfs *p, struct owners *o);
 
+/*
+ * owners_walk on up to nthreads threads (0: owners_walk_threads_default()),
+ * the calling one included: /proc is listed first, then each process is
+ * walked whole by one thread, and the threads' findings are merged in the
+ * listing's order, so o is what owners_walk gives (procs and links in the
+ * same order, the same counts). Fewer threads run when there are fewer
+ * processes, when a thread cannot start, or when fewer than
+ * OWNERS_WALK_FDS_PER_THREAD descriptors per thread (beyond a reserve for
+ * the rest of the run) are free; one thread is owners_walk itself.
+ * o->walk_threads says how many ran. Returns 0 or -errno as owners_walk
+ * does: the error of the first process in the listing whose walk failed.
+ * On error o holds nothing to free.
+ */
+int owners_walk_threads(const struct procfs *p, unsigned nthreads, struct owners *o);
+
+/* Descriptors one walking thread holds at most: its process's directory,
+ * an fd or task directory, and comm, stat or a thread's fd directory. */
+#define OWNERS_WALK_FDS_PER_THREAD 3
+
+/* The default thread count: the CPUs this process may run on (its affinity
+ * mask, within the online ones) but one, which the netlink dump running
+ * beside the walk keeps busy; at least 1, at most
+ * OWNER_WALK_THREADS_DEFAULT_MAX. */
+unsigned owners_walk_threads_default(void);
+
+/* One process's step of the walk: records every socket fd of /proc/name
+ * (below procfd, an open proc root) in o as raw links, its entry in
+ * o->procs at its first socket, and counts it in o's procs_* counters.
+ * Returns 0 or -errno (descriptors or memory ran out). */
+int owners_walk_pid(struct owners *o, int procfd, const char *name, int32_t pid);
+
 /* Keeps the links whose inode is a socket in t (now as socket indexes),
  * once each (two tables can hold the same fd), the processes they name
  * (sorted by pid), and sets each record's own_first/own_n.

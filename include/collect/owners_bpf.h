@@ -24,10 +24,13 @@
 int owners_bpf_walk(const struct procfs *p, struct owners *o);
 
 /* Runs the walk mode asks for into o: OWNER_WALK_AUTO the in-kernel walk,
- * else (it cannot run) the /proc walk; o->by says which ran and o->bpf_err
- * why the in-kernel one did not. Returns owners_walk's or owners_bpf_walk's
- * result (-EINTR and running out of memory are never a reason to fall back). */
-int owners_walk_as(const struct procfs *p, enum owner_walk mode, struct owners *o);
+ * else (it cannot run) the /proc walk, on up to threads threads (as
+ * owners_walk_threads: 0 is the default); o->by says which ran and
+ * o->bpf_err why the in-kernel one did not. Returns owners_walk_threads'
+ * or owners_bpf_walk's result (-EINTR and running out of memory are never
+ * a reason to fall back). */
+int owners_walk_as(const struct procfs *p, enum owner_walk mode, unsigned threads,
+		   struct owners *o);
 
 /* Why the in-kernel walk did not run, from o->bpf_err (static text). */
 const char *owners_bpf_why(int err);

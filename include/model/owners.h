@@ -18,6 +18,11 @@ enum owner_walk {
 	OWNER_WALK_PROC,     /* /proc/[pid]/fd */
 };
 
+/* --walk-threads: the most threads the /proc walk takes, and the most its
+ * default (the CPUs but one) gives. */
+#define OWNER_WALK_THREADS_MAX	       64
+#define OWNER_WALK_THREADS_DEFAULT_MAX 8
+
 /* A process that holds at least one dumped TCP socket. */
 struct proc_ent {
 	int32_t pid;
@@ -52,6 +57,8 @@ struct owners {
 	bool walked;		   /* owners_walk finished: a socket with an inode and
 				    * no link is held by no descriptor the walk saw */
 	enum owner_walk by;	   /* OWNER_WALK_BPF or OWNER_WALK_PROC: the walk that ran */
+	unsigned walk_threads;	   /* threads the /proc walk ran on (0: no /proc walk ran);
+				    * not kept in a snapshot */
 	int bpf_err;		   /* why the in-kernel walk did not run (an errno), or 0 */
 	uint64_t walk_usec;	   /* how long the walk took (--stats; not in a snapshot) */
 	/* owners_stream_prepare's index: links with inode >> ino_shift == b

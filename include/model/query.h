@@ -35,6 +35,7 @@ struct opts {
 	bool no_owners;	       /* --no-owners: skip the /proc fd walk */
 	bool stats;	       /* --stats: dump statistics on stderr */
 	enum owner_walk owner_walk; /* --owner-walk */
+	unsigned walk_threads;	    /* --walk-threads (0: the default, CPUs - 1, 1 to 8) */
 	bool want_v4, want_v6; /* -4 / -6 (both true by default) */
 	bool want_tcp, want_udp; /* -t / -u (neither given: TCP only) */
 	enum agg_sort sort;

@@ -47,6 +47,8 @@ void cli_usage(FILE *f)
 	      "      --no-owners    skip the /proc/[pid]/fd walk\n"
 	      "      --owner-walk auto|bpf|proc  find the holders in the kernel (BPF) or\n"
 	      "                     in /proc/[pid]/fd (default auto: BPF where it can run)\n"
+	      "      --walk-threads N  threads of the /proc/[pid]/fd walk (1 to 64; default:\n"
+	      "                     the CPUs but one, 1 to 8)\n"
 	      "      --stats        print netlink dump statistics on stderr\n"
 	      "      --proc-root DIR  read /proc files below DIR (testing aid)\n"
 	      "check thresholds:\n"
@@ -93,6 +95,7 @@ enum {
 	OPT_FROM,
 	OPT_TEXTFILE,
 	OPT_OWNER_WALK,
+	OPT_WALK_THREADS,
 };
 
 /* Parses one filter option value into o->filt. Returns 0 or EXIT_USAGE. */
@@ -329,6 +332,16 @@ int cli_parse_owner_walk(const char *s, enum owner_walk *out)
 	return -1;
 }
 
+int cli_parse_walk_threads(const char *s, unsigned *out)
+{
+	uint64_t v;
+
+	if (num_u64(s, OWNER_WALK_THREADS_MAX, &v) != 0 || v < 1)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
 int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 {
 	static const struct option lopts[] = {
@@ -364,6 +377,7 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "textfile", required_argument, NULL, OPT_TEXTFILE },
 		{ "owner-walk", required_argument, NULL, OPT_OWNER_WALK },
+		{ "walk-threads", required_argument, NULL, OPT_WALK_THREADS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -478,6 +492,14 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 					    optarg);
 			walk_given = 1;
 			break;
+		case OPT_WALK_THREADS:
+			if (cli_parse_walk_threads(optarg, &o->walk_threads) != 0)
+				return fail(
+				    err, errlen,
+				    "--walk-threads needs a whole number from 1 to %d, not '%s'",
+				    OWNER_WALK_THREADS_MAX, optarg);
+			walk_given = 1;
+			break;
 		case OPT_TEXTFILE:
 			if (!*optarg)
 				return fail(err, errlen, "%s", "--textfile needs a file name");
@@ -573,7 +595,7 @@ int cli_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 		return EXIT_USAGE;
 	if (o->from && walk_given)
 		return fail(err, errlen, "%s",
-			    "--from: --owner-walk chooses how to collect; a snapshot is collected "
-			    "already");
+			    "--from: --owner-walk and --walk-threads choose how to collect; a "
+			    "snapshot is collected already");
 	return check_combination(o, root_given, fmt_given && o->fmt != FMT_JSON, err, errlen);
 }

@@ -119,7 +119,8 @@ fail:
 	return EXIT_RUNTIME;
 }
 
-/* --stats: which owner walk ran, and why the in-kernel one did not. */
+/* --stats: which owner walk ran, and why the in-kernel one did not; for
+ * the /proc walk, on how many threads. */
 static void stats_owner_walk(const struct owners *w, enum owner_walk asked)
 {
 	if (w->by == OWNER_WALK_BPF)
@@ -129,6 +130,9 @@ static void stats_owner_walk(const struct owners *w, enum owner_walk asked)
 	else
 		fprintf(stderr, "sockmem: stats: owner walk: proc (bpf: %s)\n",
 			owners_bpf_why(w->bpf_err));
+	if (w->by != OWNER_WALK_BPF)
+		fprintf(stderr, "sockmem: stats: /proc/[pid]/fd walk threads: %u\n",
+			w->walk_threads);
 }
 
 /* Diagnostics about the data (stderr), before its output. */

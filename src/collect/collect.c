@@ -129,13 +129,14 @@ static int dump_all_netns(const struct procfs *p, const struct opts *o, const st
 {
 	struct diag_err de;
 	int home = openat(p->dirfd, "self/ns/net", O_RDONLY | O_CLOEXEC);
+	int home_err = home < 0 ? errno : 0; /* netns_list sets errno */
 	size_t denied = 0;
 	int err = netns_list(p, RUN_NETNS, &r->netns, &r->nnetns, &denied);
 
 	if (err || home < 0) {
 		if (home >= 0)
 			close(home);
-		return report_fail(e, "network namespace list", err ? err : errno);
+		return report_fail(e, "network namespace list", err ? err : home_err);
 	}
 	for (size_t i = 0; i < r->nnetns; i++) {
 		struct netns_ent *ns = &r->netns[i];
@@ -221,6 +222,7 @@ struct walker {
 	const struct procfs *p;
 	struct owners *o;
 	enum owner_walk mode;
+	unsigned threads; /* --walk-threads (0: the default) */
 	int err;
 	bool started;
 };
@@ -231,19 +233,20 @@ static void *walk_thread(void *arg)
 	struct timespec t0, t1;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	w->err = owners_walk_as(w->p, w->mode, w->o);
+	w->err = owners_walk_as(w->p, w->mode, w->threads, w->o);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	w->o->walk_usec = (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000 +
 				     (t1.tv_nsec - t0.tv_nsec) / 1000);
 	return NULL;
 }
 
-static void walker_start(struct walker *w, const struct procfs *p, enum owner_walk mode,
+static void walker_start(struct walker *w, const struct procfs *p, const struct opts *opt,
 			 struct owners *o)
 {
 	w->p = p;
 	w->o = o;
-	w->mode = mode;
+	w->mode = opt->owner_walk;
+	w->threads = opt->walk_threads;
 	w->err = 0;
 	w->started = pthread_create(&w->tid, NULL, walk_thread, w) == 0;
 }
@@ -253,7 +256,7 @@ static void walker_start(struct walker *w, const struct procfs *p, enum owner_wa
 static int walker_finish(struct walker *w)
 {
 	if (!w->started)
-		return owners_walk_as(w->p, w->mode, w->o);
+		return owners_walk_as(w->p, w->mode, w->threads, w->o);
 	pthread_join(w->tid, NULL);
 	w->started = false;
 	return w->err;
@@ -538,7 +541,7 @@ static int collect(const struct opts *o, unsigned need, const struct sock_sink *
 		goto out;
 	}
 	if (need & COLLECT_OWNERS)
-		walker_start(&walker, &p, o->owner_walk, &r->owners);
+		walker_start(&walker, &p, o, &r->owners);
 	if (o->netns && enter_named(&p, o->netns, &home, e))
 		goto out;
 	if (sink)

@@ -330,8 +330,7 @@ static int walk_threads(struct pid_walk *w)
 	return err;
 }
 
-/* Records every socket fd of one process as a raw link (sock = inode). */
-static int walk_pid(struct owners *o, int procfd, const char *name, int32_t pid)
+int owners_walk_pid(struct owners *o, int procfd, const char *name, int32_t pid)
 {
 	struct pid_walk w = { o, -1, pid, -1, false, false };
 	int err;
@@ -392,12 +391,13 @@ int owners_walk(const struct procfs *p, struct owners *o)
 			err = -EINTR;
 			break;
 		}
-		err = walk_pid(o, dirfd(d), de->d_name, (int32_t)pid);
+		err = owners_walk_pid(o, dirfd(d), de->d_name, (int32_t)pid);
 		if (err)
 			break;
 	}
 	closedir(d);
 	o->walked = err == 0;
+	o->walk_threads = 1;
 	return err;
 }
 

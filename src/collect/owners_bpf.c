@@ -312,7 +312,7 @@ static bool few_files(const struct procfs *p)
 	return nr[0].v < OWNERS_BPF_MIN_FILES;
 }
 
-int owners_walk_as(const struct procfs *p, enum owner_walk mode, struct owners *o)
+int owners_walk_as(const struct procfs *p, enum owner_walk mode, unsigned threads, struct owners *o)
 {
 	int bpf_err = 0, err;
 
@@ -326,7 +326,7 @@ int owners_walk_as(const struct procfs *p, enum owner_walk mode, struct owners *
 			return err;
 		bpf_err = -err;
 	}
-	err = owners_walk(p, o);
+	err = owners_walk_threads(p, threads, o);
 	o->by = OWNER_WALK_PROC;
 	o->bpf_err = bpf_err;
 	return err;

@@ -67,6 +67,11 @@ expect textfile-files "$tmp/files/snap-1.json $tmp/files/snap-2.json" \
 	report -o prom --textfile "$tmp/files/snap"
 expect after-command "" top -o prom ""
 expect option-value-not-command "" --top ""
+expect walk-threads-option "--walk-threads" top --walk
+expect walk-threads-value "" --walk-threads ""
+expect after-walk-threads "$cmds" --walk-threads 2 ""
+expect owner-walk-values "auto bpf proc" --owner-walk ""
+expect after-owner-walk "$cmds" --owner-walk proc ""
 if [[ " $cmds " == *" diff "* ]]; then
 	expect diff-files "$tmp/files/snap-1.json $tmp/files/snap-2.json" diff "$tmp/files/snap"
 fi

@@ -2321,6 +2321,108 @@ def t_owner_walk_bpf_same_as_proc():
     return None
 
 
+def walk_owners(threads, pids, prefix=()):
+    """sockets -j and top -j by the /proc walk on THREADS (a list of
+    arguments): each socket's holders among pids (inode -> sorted (pid, fd,
+    comm)), the groups of pids, owners_scan; and the threads --stats says
+    ran."""
+    args = ["--owner-walk", "proc", *threads]
+    socks = sm_json(["sockets", *args], prefix=prefix)
+    holders = {}
+    for s in socks["sockets"]:
+        mine = sorted((o["pid"], o["fd"], o["comm"]) for o in s.get("owners") or []
+                      if o["pid"] in pids)
+        if mine:
+            holders[s["inode"]] = mine
+    top = sm_json(["top", *args], prefix=prefix)
+    groups = sorted((g for g in top["groups"] if g["pid"] in pids), key=lambda g: g["pid"])
+    r = sm(["top", "-o", "tsv", "--stats", *args], prefix=prefix)
+    m = re.search(r"^sockmem: stats: /proc/\[pid\]/fd walk threads: (\d+)$", r.stderr, re.M)
+    check(r.returncode == 0 and m, f"--stats {' '.join(args)}: {r.stderr!r}")
+    return holders, groups, socks["owners_scan"], int(m.group(1))
+
+
+def t_walk_threads_same_owners():
+    """The /proc walk on several threads finds what the single walk finds:
+    the same holders (pid, fd, name) of the same sockets and the same groups,
+    for helpers made here (sockpairs sharing sockets with a fork and through
+    two fds, an fdhide thread with its own table and a zombie leader), on the
+    host's /proc; and the same counts too in a PID namespace of its own,
+    where nothing else comes or goes."""
+    # the default: the CPUs but one (the dump's), 1 to 8
+    default = max(1, min(len(os.sched_getaffinity(0)), os.cpu_count() or 1, 9) - 1)
+    hs, fs = [], []
+    try:
+        for i in range(4):
+            hs.append(Helper("--pairs", "25", *(["--share", "--dup"] if i % 2 else []),
+                             "--unread", "100"))
+        fs += [FdHide("unshare", 3000), FdHide("zombie", 3000)]
+        # the zombie leader's namespace is dumped from inside (it has no
+        # /proc/PID/ns to be found by), its sockets held through its thread
+        zpids = {fs[1].pid}
+        zone = walk_owners(["--walk-threads", "1"], zpids, prefix=fs[1].prefix)
+        eq(sorted(x[1] for v in zone[0].values() for x in v),
+           sorted(fs[1].info["fds"].values()), "the zombie leader's fds")
+        for threads in ([], ["--walk-threads", "8"]):
+            got = walk_owners(threads, zpids, prefix=fs[1].prefix)
+            eq(got[:2], zone[:2], f"zombie leader, {' '.join(threads) or 'default'}: owners")
+        pids = {h.pid for h in hs} | {h.share_pid for h in hs if h.share_pid} | {fs[0].pid}
+        one = walk_owners(["--walk-threads", "1"], pids)
+        eq(one[3], 1, "--walk-threads 1: threads that ran")
+        # the holders are found at all: 4 listeners, 100 clients, 100
+        # accepted sockets (the 50 of 2 helpers through 4 fds: --dup, and
+        # both in the --share fork) and the unshared fdhide's 3
+        eq(len(one[0]), 4 + 100 + 100 + 3, "sockets held by the helpers")
+        eq(sum(len(v) for v in one[0].values()), 4 + 100 + 50 + 50 * 4 + 3,
+           "holder links of the helpers")
+        eq(sorted(g["pid"] for g in one[1]), sorted(pids), "top -j groups of the helpers")
+        for threads, want in (([], default), (["--walk-threads", "8"], 8),
+                              (["--walk-threads", "2"], 2), (["--walk-threads", "3"], 3)):
+            got = walk_owners(threads, pids)
+            what = " ".join(threads) or "the default thread count"
+            eq(got[3], want, f"{what}: threads that ran")
+            eq(got[0], one[0], f"{what}: holders vs --walk-threads 1")
+            eq(got[1], one[1], f"{what}: top -j groups vs --walk-threads 1")
+    finally:
+        for h in hs + fs:
+            h.stop()
+    # a PID namespace: every process in it is ours, so owners_scan's counts
+    # (processes scanned, thread tables) must match too
+    ns = FdHide("unshare", 3000, pidns=True)
+    extra = []
+    try:
+        for i in range(3):
+            ready = nextname("nshelper") + ".json"
+            p = subprocess.Popen([*ns.prefix, SOCKPAIR, "--pairs", "10", "--share", "--dup",
+                                  "--ready-file", ready, "--timeout", str(HELPER_TIMEOUT)],
+                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+            PROCS.append(p)
+            extra.append(p)
+            deadline = time.monotonic() + 20
+            while not os.path.exists(ready):
+                check(p.poll() is None and time.monotonic() < deadline,
+                      "sockpair in the PID namespace did not become ready")
+                time.sleep(0.02)
+        allpids = set(range(1, 1 << 22))
+        one = walk_owners(["--walk-threads", "1"], allpids, prefix=ns.prefix)
+        # fdhide (3 sockets, one in its thread's table) and 3 sockpairs of 21
+        # sockets, their accepted ones twice (--dup) and twice more (--share)
+        eq(sum(len(v) for v in one[0].values()), 3 + 3 * (1 + 10 + 2 * 10 + 2 * 10),
+           "holder links in the PID namespace")
+        eq(one[2]["task_tables"], 1, "fdhide's thread table")
+        for threads in ([], ["--walk-threads", "2"], ["--walk-threads", "8"]):
+            got = walk_owners(threads, allpids, prefix=ns.prefix)
+            what = "PID namespace, " + (" ".join(threads) or "the default thread count")
+            # 8 processes or more: fdhide, 3 sockpairs and their forks, sockmem
+            eq(got[3], int(threads[1]) if threads else default, f"{what}: threads that ran")
+            eq(got[:3], one[:3], f"{what}: holders, groups, owners_scan vs --walk-threads 1")
+    finally:
+        ns.stop()  # its pid 1: the kernel ends every process in it
+        for p in extra:
+            kill_proc(p)
+
+
 def special_groups(top):
     return {g.get("category"): g for g in top["groups"] if g["pid"] is None}
 
@@ -2395,13 +2497,16 @@ def t_owners_read_error():
     env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0")
     h = FdHide("inflight", 3000, pidns=True)
     try:
-        # Inside the namespace /proc lists pid 1 (the helper) first: getdents64
-        # call 1 reads /proc, call 2 the helper's fd directory.
+        # Inside the namespace /proc lists pid 1 (the helper) first: in the
+        # single walk (--walk-threads 1), which reads each process as it lists
+        # /proc, getdents64 call 1 reads /proc, call 2 the helper's fd
+        # directory (strace counts per thread; the walk has one of its own).
         st = [*h.prefix, "strace", "-f", "-o", "/dev/null", "-e",
               "inject=getdents64:error=EIO:when=2"]
         warn = ("sockmem: /proc/[pid]/fd walk: 1 processes not fully read (read errors); "
                 "their sockets are not attributed\n")
-        r = sm(["top", "-j"], prefix=st, env=env)
+        one = ["--owner-walk", "proc", "--walk-threads", "1"]
+        r = sm(["top", "-j", *one], prefix=st, env=env)
         eq((r.returncode, r.stderr), (0, warn), "top -j with EIO: exit, stderr")
         top = parse_json(r.stdout, "top -j with EIO")
         eq(top["owners_scan"]["procs_incomplete"], 1, "owners_scan.procs_incomplete")
@@ -2409,13 +2514,25 @@ def t_owners_read_error():
         eq(sorted(sp), ["not_attributed"], "rows without a process")
         eq(sp["not_attributed"]["sockets"], 3, "not attributed: the helper's 3 sockets")
         check(group_of(top, 1) is None, "the helper has a row although its fds were not read")
-        r = sm(["top", "-o", "tsv"], prefix=st, env=env)
+        r = sm(["top", "-o", "tsv", *one], prefix=st, env=env)
         eq((r.returncode, r.stderr), (0, warn), "top -o tsv with EIO: exit, stderr")
         check("\t(not attributed: 1 processes not inspected)\t" in r.stdout, f"tsv:\n{r.stdout}")
-        r = sm(["top"], prefix=st, env=env)
+        r = sm(["top", *one], prefix=st, env=env)
         check(r.returncode == 0 and "(1 read errors)" in r.stdout, f"table:\n{r.stdout}")
-        r = sm(["sockets", "-o", "tsv"], prefix=st, env=env)
+        r = sm(["sockets", "-o", "tsv", *one], prefix=st, env=env)
         eq((r.returncode, r.stderr), (0, warn), "sockets -o tsv with EIO: exit, stderr")
+        # the threaded walk lists /proc whole first, so the helper's fd
+        # directory is named: its first read fails, in whichever thread
+        for threads in ([], ["--walk-threads", "4"]):
+            mt = [*h.prefix, "strace", "-f", "-o", "/dev/null", "-P", "/proc/1/fd", "-e",
+                  "inject=getdents64:error=EIO:when=1"]
+            r = sm(["top", "-j", "--owner-walk", "proc", *threads], prefix=mt, env=env)
+            what = f"top -j {' '.join(threads) or '(default threads)'} with EIO"
+            eq((r.returncode, r.stderr), (0, warn), f"{what}: exit, stderr")
+            top = parse_json(r.stdout, what)
+            eq(top["owners_scan"]["procs_incomplete"], 1, f"{what}: procs_incomplete")
+            eq(special_groups(top)["not_attributed"]["sockets"], 3, f"{what}: not attributed")
+            check(group_of(top, 1) is None, f"{what}: the helper has a row")
         # the /proc listing itself failing is not a partial answer: exit 1
         r = sm(["top"], prefix=[*h.prefix, "strace", "-f", "-o", "/dev/null", "-e",
                                  "inject=getdents64:error=EIO:when=1"], env=env)
@@ -3909,6 +4026,7 @@ TESTS = [
     ("owners_zombie_leader", t_owners_zombie_leader),
     ("owners_in_flight", t_owners_in_flight),
     ("owners_read_error", t_owners_read_error),
+    ("walk_threads_same_owners", t_walk_threads_same_owners),
     ("owners_few_fds", t_owners_few_fds),
     ("watch_records", t_watch_records),
     ("watch_signals", t_watch_signals),

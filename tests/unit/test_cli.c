@@ -64,6 +64,7 @@ static void check_defaults(const struct opts *o)
 	assert_false(o->no_owners);
 	assert_false(o->stats);
 	assert_int_equal(o->owner_walk, OWNER_WALK_AUTO);
+	assert_int_equal(o->walk_threads, 0); /* the default: the CPUs, capped */
 	assert_true(o->want_v4);
 	assert_true(o->want_v6);
 	assert_int_equal(o->sort, SORT_CHARGED);
@@ -416,12 +417,50 @@ static void test_owner_walk(void **state)
 	PARSE_FAIL("--owner-walk: 'BPF' is not auto, bpf or proc", "--owner-walk", "BPF");
 	PARSE_FAIL("--owner-walk: '' is not auto, bpf or proc", "--owner-walk", "");
 	PARSE_FAIL("--owner-walk: 'procs' is not auto, bpf or proc", "--owner-walk", "procs");
-	PARSE_FAIL("--from: --owner-walk chooses how to collect; a snapshot is collected already",
+	PARSE_FAIL("--from: --owner-walk and --walk-threads choose how to collect; a snapshot is "
+		   "collected already",
 		   "--from", "x.json", "--owner-walk", "proc");
 	assert_int_equal(cli_parse_owner_walk("auto", &w), 0);
 	assert_int_equal(w, OWNER_WALK_AUTO);
 	assert_int_equal(cli_parse_owner_walk("bp", &w), -1);
 	assert_int_equal(w, OWNER_WALK_AUTO); /* untouched on error */
+}
+
+static void test_walk_threads(void **state)
+{
+	struct opts o;
+	unsigned n = 5;
+
+	(void)state;
+	PARSE_OK(&o, "--walk-threads", "1");
+	assert_int_equal(o.walk_threads, 1);
+	PARSE_OK(&o, "top", "--walk-threads=64", "--owner-walk", "proc");
+	assert_int_equal(o.walk_threads, 64);
+	assert_int_equal(o.owner_walk, OWNER_WALK_PROC);
+	PARSE_OK(&o, "--walk-threads", "8", "--walk-threads", "3");
+	assert_int_equal(o.walk_threads, 3);
+	PARSE_FAIL("--walk-threads needs a whole number from 1 to 64, not '0'", "--walk-threads",
+		   "0");
+	PARSE_FAIL("--walk-threads needs a whole number from 1 to 64, not '-2'", "--walk-threads",
+		   "-2");
+	PARSE_FAIL("--walk-threads needs a whole number from 1 to 64, not '65'", "--walk-threads",
+		   "65");
+	PARSE_FAIL("--walk-threads needs a whole number from 1 to 64, not '2x'", "--walk-threads",
+		   "2x");
+	PARSE_FAIL("--walk-threads needs a whole number from 1 to 64, not ''", "--walk-threads",
+		   "");
+	PARSE_FAIL("--walk-threads needs a whole number from 1 to 64, not '+4'", "--walk-threads",
+		   "+4");
+	PARSE_FAIL("--walk-threads needs a whole number from 1 to 64, not '18446744073709551617'",
+		   "--walk-threads", "18446744073709551617");
+	PARSE_FAIL("option '--walk-threads' needs a value", "--walk-threads");
+	PARSE_FAIL("--from: --owner-walk and --walk-threads choose how to collect; a snapshot is "
+		   "collected already",
+		   "top", "--from", "x.json", "--walk-threads", "2");
+	assert_int_equal(cli_parse_walk_threads("07", &n), 0);
+	assert_int_equal(n, 7);
+	assert_int_equal(cli_parse_walk_threads(" 2", &n), -1);
+	assert_int_equal(n, 7); /* untouched on error */
 }
 
 static void test_thresholds(void **state)
@@ -662,6 +701,7 @@ int main(void)
 		cmocka_unit_test(test_thresholds),
 		cmocka_unit_test(test_parse_size),
 		cmocka_unit_test(test_owner_walk),
+		cmocka_unit_test(test_walk_threads),
 		cmocka_unit_test(test_filter_values),
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_operands),

@@ -661,6 +661,281 @@ static void test_walk_out_of_fds(void **state)
 	}
 }
 
+/* --- the threaded walk: the single walk's answer, field by field --- */
+
+/* Writes text to treeroot/rel (a file), or makes it a symlink to text. */
+static void gen_file(const char *rel, const char *text, bool link)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", treeroot, rel);
+	if (link) {
+		assert_int_equal(symlink(text, path), 0);
+		return;
+	}
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void gen_dir(const char *rel)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", treeroot, rel);
+	assert_int_equal(mkdir(path, 0755), 0);
+}
+
+/* One fd table below treeroot/dir: n fds numbered from first, every third
+ * a socket (inodes 1000..1499, some held by many processes), the others a
+ * pipe or /dev/null; a name that is no number every 50 fds. */
+static void gen_fds(const char *dir, unsigned seed, unsigned first, unsigned n)
+{
+	char rel[128], text[32];
+
+	gen_dir(dir);
+	for (unsigned j = 0; j < n; j++) {
+		unsigned k = seed * 31 + j;
+
+		snprintf(rel, sizeof(rel), "%s/%u", dir, first + j);
+		if (k % 3 == 0)
+			snprintf(text, sizeof(text), "socket:[%u]", 1000 + (k * 7919) % 500);
+		else
+			snprintf(text, sizeof(text), "%s", k % 3 == 1 ? "pipe:[77]" : "/dev/null");
+		gen_file(rel, text, true);
+		if (j % 50 == 49) {
+			snprintf(rel, sizeof(rel), "%s/x%u", dir, j);
+			gen_file(rel, "socket:[1001]", true);
+		}
+	}
+}
+
+/*
+ * A /proc of GEN_PIDS processes (pids above PID_MAX_LIMIT: kcmp fails and
+ * every thread table is walked), made at run time:
+ *   every process  comm "p<i>" (every 10th with a tab and a newline in it),
+ *                  stat with start time i * 1000 for even i, fd/ with 0 to
+ *                  40 fds (pid 6000042 holds 3000)
+ *   i % 17 == 5    no fd/ (exited): gone
+ *   i % 19 == 7    fd is a file: incomplete
+ *   i % 23 == 11   a zombie leader: empty fd/, task/ with 2 threads sharing
+ *                  one table of sockets
+ *   i % 29 == 13   task/ with a thread (tid pid+1) of its own table
+ *   "099", "self", "net": a pid with a leading zero, and no processes
+ */
+#define GEN_PIDS 400
+
+static void gen_proc(unsigned i)
+{
+	unsigned pid = 6000000 + i * 3, nfd = i == 14 ? 3000 : (i * 37) % 41;
+	char rel[128], text[160];
+
+	snprintf(rel, sizeof(rel), "%u", pid);
+	gen_dir(rel);
+	snprintf(rel, sizeof(rel), "%u/comm", pid);
+	snprintf(text, sizeof(text), i % 10 ? "p%u\n" : "p\t%u\nq\n", i);
+	gen_file(rel, text, false);
+	if (i % 2 == 0) {
+		snprintf(rel, sizeof(rel), "%u/stat", pid);
+		snprintf(text, sizeof(text),
+			 "%u (p) x) S 1 1 1 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 %u 0 0\n", pid,
+			 i * 1000);
+		gen_file(rel, text, false);
+	}
+	snprintf(rel, sizeof(rel), "%u/fd", pid);
+	if (i % 17 == 5)
+		return;
+	if (i % 19 == 7) {
+		gen_file(rel, "", false);
+		return;
+	}
+	if (i % 23 == 11) {
+		gen_dir(rel);
+		for (unsigned t = 0; t < 3; t++) {
+			snprintf(rel, sizeof(rel), t ? "%u/task/%u" : "%u/task", pid, pid + t);
+			gen_dir(rel);
+			if (t) {
+				snprintf(rel, sizeof(rel), "%u/task/%u/fd", pid, pid + t);
+				gen_fds(rel, i, 3, 12);
+			}
+		}
+		return;
+	}
+	gen_fds(rel, i, 0, nfd);
+	if (i % 29 == 13) {
+		snprintf(rel, sizeof(rel), "%u/task", pid);
+		gen_dir(rel);
+		snprintf(rel, sizeof(rel), "%u/task/%u", pid, pid);
+		gen_dir(rel);
+		snprintf(rel, sizeof(rel), "%u/task/%u", pid, pid + 1);
+		gen_dir(rel);
+		snprintf(rel, sizeof(rel), "%u/task/%u/fd", pid, pid + 1);
+		gen_fds(rel, i + 1, 100, 9);
+	}
+}
+
+static void gen_tree(void)
+{
+	strcpy(treeroot, "/tmp/sockmem-tree-XXXXXX");
+	assert_non_null(mkdtemp(treeroot));
+	for (unsigned i = 0; i < GEN_PIDS; i++)
+		gen_proc(i);
+	gen_dir("099");
+	gen_file("099/comm", "lead0\n", false);
+	gen_fds("099/fd", 99, 0, 7);
+	gen_file("self", "6000000", true);
+	gen_dir("net");
+}
+
+/* Asserts that a and b are the same walk: every process entry, every raw
+ * link in order, every count. */
+static void assert_same_walk(const struct owners *a, const struct owners *b)
+{
+	assert_int_equal(a->nprocs, b->nprocs);
+	for (size_t i = 0; i < a->nprocs; i++) {
+		const struct proc_ent *x = &a->procs[i], *y = &b->procs[i];
+
+		assert_int_equal(x->pid, y->pid);
+		assert_int_equal(x->uid, y->uid);
+		assert_memory_equal(x->comm, y->comm, sizeof(x->comm));
+		assert_int_equal(x->start_time.has, y->start_time.has);
+		assert_int_equal(x->start_time.v, y->start_time.v);
+	}
+	assert_int_equal(a->nlinks, b->nlinks);
+	for (size_t i = 0; i < a->nlinks; i++) {
+		if (a->links[i].sock != b->links[i].sock || a->links[i].proc != b->links[i].proc ||
+		    a->links[i].fd != b->links[i].fd)
+			fail_msg("link %zu: (%u, %u, %d) vs (%u, %u, %d)", i, a->links[i].sock,
+				 a->links[i].proc, a->links[i].fd, b->links[i].sock,
+				 b->links[i].proc, b->links[i].fd);
+	}
+	assert_int_equal(a->procs_scanned, b->procs_scanned);
+	assert_int_equal(a->procs_denied, b->procs_denied);
+	assert_int_equal(a->fds_denied, b->fds_denied);
+	assert_int_equal(a->procs_gone, b->procs_gone);
+	assert_int_equal(a->procs_incomplete, b->procs_incomplete);
+	assert_int_equal(a->task_tables, b->task_tables);
+	assert_int_equal(a->walked, b->walked);
+}
+
+/* The generated tree's sockets, inodes 1000..1499. */
+static void gen_table(struct sock_table *t)
+{
+	memset(t, 0, sizeof(*t));
+	for (uint32_t i = 0; i < 500; i++) {
+		struct sock_rec s = tu_sock(1 + i, 1000 + i, 4096, 0, 0);
+
+		assert_int_equal(sock_table_add(t, &s), 1);
+	}
+}
+
+static void test_threads_same_walk(void **state)
+{
+	static const unsigned counts[] = { 2, 3, 8, 0 };
+	struct owners one, many;
+	struct sock_table t1, tn;
+	struct procfs p;
+
+	(void)state;
+	gen_tree();
+	assert_int_equal(procfs_open(&p, treeroot), 0);
+	assert_int_equal(owners_walk(&p, &one), 0);
+	assert_int_equal(one.walk_threads, 1);
+	/* the tree is what it should be, so that the comparison means something:
+	 * 401 processes listed (099 too); by gen_proc's rules in their order,
+	 * 24 without fd/, 20 with a file for one, 16 zombie leaders with two
+	 * threads' tables, 12 with one thread of its own table */
+	assert_int_equal(one.procs_scanned, GEN_PIDS + 1);
+	assert_int_equal(one.procs_gone, 24);
+	assert_int_equal(one.procs_incomplete, 20);
+	assert_int_equal(one.task_tables, 16 * 2 + 12);
+	assert_true(one.nprocs > 300);
+	assert_true(one.nlinks > 3000);
+	assert_true(one.walked);
+	for (size_t k = 0; k < sizeof(counts) / sizeof(counts[0]); k++) {
+		if (k) /* the last one was joined */
+			assert_int_equal(owners_walk(&p, &one), 0);
+		assert_int_equal(owners_walk_threads(&p, counts[k], &many), 0);
+		/* the threads asked for ran (the default: the CPUs but one, 1 to 8) */
+		assert_int_equal(many.walk_threads,
+				 counts[k] ? counts[k] : owners_walk_threads_default());
+		/* the raw walk: processes in the listing's order, links as found */
+		assert_same_walk(&one, &many);
+		/* and so the joined answer */
+		gen_table(&t1);
+		gen_table(&tn);
+		assert_int_equal(owners_join(&one, &t1), 0);
+		assert_int_equal(owners_join(&many, &tn), 0);
+		assert_same_walk(&one, &many);
+		for (size_t i = 0; i < t1.n; i++) {
+			assert_int_equal(t1.v[i].own_first, tn.v[i].own_first);
+			assert_int_equal(t1.v[i].own_n, tn.v[i].own_n);
+		}
+		owners_free(&one);
+		owners_free(&many);
+		sock_table_free(&t1);
+		sock_table_free(&tn);
+	}
+	procfs_close(&p);
+	tree_remove();
+}
+
+/* In a child: owners_walk_threads(8) with slack free descriptors; returns
+ * 10 + the threads that ran, or 1 for EMFILE. */
+static int threads_with_fds(int slack)
+{
+	struct procfs p;
+	struct owners o;
+	struct rlimit rl;
+	int top, err;
+
+	/* descriptors inherited above the lowest free one (a shell's, a test
+	 * runner's) would take some of the slack */
+	for (int fd = 3; fd < 1024; fd++)
+		close(fd);
+	if (procfs_open(&p, FIX_OWNERS) != 0)
+		return 100;
+	top = dup(0);
+	if (top < 0)
+		return 101;
+	close(top);
+	rl.rlim_cur = rl.rlim_max = (rlim_t)(top + slack);
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 102;
+	err = owners_walk_threads(&p, 8, &o);
+	top = 10 + (int)o.walk_threads;
+	owners_free(&o);
+	return err == 0 ? top : err == -EMFILE ? 1 : 103;
+}
+
+static void test_threads_few_fds(void **state)
+{
+	(void)state;
+	/* Short of descriptors the threaded walk is the single walk: it needs
+	 * as many (4 for this tree) and fails the same way below that. Threads
+	 * start from 16 + 2 * 3 free: one per 3 beyond 16, at most one per
+	 * process (5 here). */
+	for (int slack = 0; slack <= 40; slack++) {
+		int status = 0, want = slack < 22 ? 1 : (slack - 16) / 3;
+		pid_t pid;
+
+		fflush(NULL);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0)
+			_exit(threads_with_fds(slack));
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFEXITED(status));
+		/* 1: EMFILE; else 10 + the threads that ran */
+		want = slack < 4 ? 1 : 10 + (want > 5 ? 5 : want);
+		if (WEXITSTATUS(status) != want)
+			fail_msg("%d free fds: child exit %d, want %d", slack, WEXITSTATUS(status),
+				 want);
+	}
+}
+
 /* owners_join on hand-built raw links: repeats go, distinct fds stay. */
 static void test_join_dedup(void **state)
 {
@@ -709,6 +984,8 @@ int main(void)
 		cmocka_unit_test(test_walk_errors),
 		cmocka_unit_test(test_walk_out_of_fds),
 		cmocka_unit_test(test_join_dedup),
+		cmocka_unit_test(test_threads_same_walk),
+		cmocka_unit_test(test_threads_few_fds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
