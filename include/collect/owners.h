@@ -47,10 +47,10 @@ int owners_walk_threads(const struct procfs *p, unsigned nthreads, struct owners
 #define OWNERS_WALK_FDS_PER_THREAD 3
 
 /* The default thread count: the CPUs this process may run on (its affinity
- * mask, within the online ones) but one, which the netlink dump running
- * beside the walk keeps busy; at least 1, at most
+ * mask, within the online ones), but one when the netlink dump runs beside
+ * the walk (beside_dump) and keeps it busy; at least 1, at most
  * OWNER_WALK_THREADS_DEFAULT_MAX. */
-unsigned owners_walk_threads_default(void);
+unsigned owners_walk_threads_default(bool beside_dump);
 
 /* One process's step of the walk: records every socket fd of /proc/name
  * (below procfd, an open proc root) in o as raw links, its entry in

@@ -48,7 +48,7 @@ void cli_usage(FILE *f)
 	      "      --owner-walk auto|bpf|proc  find the holders in the kernel (BPF) or\n"
 	      "                     in /proc/[pid]/fd (default auto: BPF where it can run)\n"
 	      "      --walk-threads N  threads of the /proc/[pid]/fd walk (1 to 64; default:\n"
-	      "                     the CPUs but one, 1 to 8)\n"
+	      "                     the CPUs, 1 to 8; but one beside the dump)\n"
 	      "      --stats        print netlink dump statistics on stderr\n"
 	      "      --proc-root DIR  read /proc files below DIR (testing aid)\n"
 	      "check thresholds:\n"

@@ -240,13 +240,14 @@ static void *walk_thread(void *arg)
 	return NULL;
 }
 
+/* stream: the dump waits for the walk (then it may use every CPU). */
 static void walker_start(struct walker *w, const struct procfs *p, const struct opts *opt,
-			 struct owners *o)
+			 bool stream, struct owners *o)
 {
 	w->p = p;
 	w->o = o;
 	w->mode = opt->owner_walk;
-	w->threads = opt->walk_threads;
+	w->threads = opt->walk_threads ? opt->walk_threads : owners_walk_threads_default(!stream);
 	w->err = 0;
 	w->started = pthread_create(&w->tid, NULL, walk_thread, w) == 0;
 }
@@ -541,7 +542,7 @@ static int collect(const struct opts *o, unsigned need, const struct sock_sink *
 		goto out;
 	}
 	if (need & COLLECT_OWNERS)
-		walker_start(&walker, &p, o, &r->owners);
+		walker_start(&walker, &p, o, sink != NULL, &r->owners);
 	if (o->netns && enter_named(&p, o->netns, &home, e))
 		goto out;
 	if (sink)

@@ -77,13 +77,13 @@ static long cpus(void)
 	return n < 1 ? 1 : n;
 }
 
-unsigned owners_walk_threads_default(void)
+unsigned owners_walk_threads_default(bool beside_dump)
 {
-	/* one CPU is the netlink dump's: it runs beside the walk and is the
-	 * longer of the two. On 2 CPUs a second walk thread took its time:
-	 * report -o tsv at 100k sockets, medians of 5, 594 ms against 504
-	 * with one (the walk alone: 285 ms against 418) */
-	long n = cpus() - 1;
+	/* beside the dump, one CPU is the dump's: it is the longer of the two.
+	 * On 2 CPUs a second walk thread took its time there: report -o tsv
+	 * at 100k sockets, medians of 5, 594 ms against 504 with one (the walk
+	 * alone: 285 ms against 418). A streaming run waits for the walk. */
+	long n = cpus() - (beside_dump ? 1 : 0);
 
 	if (n < 1)
 		n = 1;
@@ -307,7 +307,7 @@ int owners_walk_threads(const struct procfs *p, unsigned nthreads, struct owners
 	int err;
 
 	if (nthreads == 0)
-		nthreads = owners_walk_threads_default();
+		nthreads = owners_walk_threads_default(true);
 	if (nthreads > OWNER_WALK_THREADS_MAX)
 		nthreads = OWNER_WALK_THREADS_MAX;
 	nthreads = nthreads > 1 ? fd_budget(nthreads) : 1;

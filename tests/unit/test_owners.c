@@ -858,9 +858,9 @@ static void test_threads_same_walk(void **state)
 		if (k) /* the last one was joined */
 			assert_int_equal(owners_walk(&p, &one), 0);
 		assert_int_equal(owners_walk_threads(&p, counts[k], &many), 0);
-		/* the threads asked for ran (the default: the CPUs but one, 1 to 8) */
+		/* the threads asked for ran (the default beside a dump: the CPUs but one, 1 to 8) */
 		assert_int_equal(many.walk_threads,
-				 counts[k] ? counts[k] : owners_walk_threads_default());
+				 counts[k] ? counts[k] : owners_walk_threads_default(true));
 		/* the raw walk: processes in the listing's order, links as found */
 		assert_same_walk(&one, &many);
 		/* and so the joined answer */
