@@ -5,6 +5,7 @@
 #ifndef SOCKMEM_OWNERS_H
 #define SOCKMEM_OWNERS_H
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -26,6 +27,18 @@
  * memory ran out (EMFILE, ENFILE, ENOMEM), or a signal arrived.
  */
 int owners_walk(const struct procfs *p, struct owners *o);
+
+/* The process directories below a proc root, listed one at a time (both
+ * walks list them so). */
+struct proc_list {
+	DIR *d;
+};
+/* Returns 0 or -errno. */
+int proc_list_open(const struct procfs *p, struct proc_list *l);
+/* 1 with the next process's pid and directory name (valid until the next
+ * call), 0 at the end, or -errno when the listing failed midway. */
+int proc_list_next(struct proc_list *l, int32_t *pid, const char **name);
+void proc_list_close(struct proc_list *l);
 
 /*
  * owners_walk on up to nthreads threads (0: owners_walk_threads_default()),

@@ -358,44 +358,67 @@ int owners_walk_pid(struct owners *o, int procfd, const char *name, int32_t pid)
 	return err < 0 ? err : 0;
 }
 
-int owners_walk(const struct procfs *p, struct owners *o)
+int proc_list_open(const struct procfs *p, struct proc_list *l)
 {
-	struct dirent *de;
-	DIR *d;
-	int dfd, err = 0;
+	int dfd = openat(p->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), err;
 
-	memset(o, 0, sizeof(*o));
-	dfd = openat(p->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	d = dfd >= 0 ? fdopendir(dfd) : NULL;
-	if (!d) {
-		err = -errno;
-		if (dfd >= 0)
-			close(dfd);
-		return err;
-	}
+	l->d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (l->d)
+		return 0;
+	err = -errno;
+	if (dfd >= 0)
+		close(dfd);
+	return err;
+}
+
+int proc_list_next(struct proc_list *l, int32_t *pid, const char **name)
+{
 	for (;;) {
-		long pid;
+		struct dirent *de;
+		uint64_t v;
 
 		errno = 0;
-		de = readdir(d);
-		if (!de) {
-			/* a failed getdents64 leaves processes unlisted: not a partial
-			 * answer anyone could size, so the walk fails */
-			err = -errno;
-			break;
-		}
-		pid = parse_num(de->d_name);
-		if (pid <= 0)
+		de = readdir(l->d);
+		/* a failed getdents64 leaves processes unlisted: not a partial
+		 * answer anyone could size, so the walk fails */
+		if (!de)
+			return -errno;
+		if (num_u64(de->d_name, INT32_MAX, &v) != 0 || v == 0)
 			continue;
+		*pid = (int32_t)v;
+		*name = de->d_name;
+		return 1;
+	}
+}
+
+void proc_list_close(struct proc_list *l)
+{
+	if (l->d)
+		closedir(l->d);
+	l->d = NULL;
+}
+
+int owners_walk(const struct procfs *p, struct owners *o)
+{
+	struct proc_list l;
+	const char *name;
+	int32_t pid;
+	int err;
+
+	memset(o, 0, sizeof(*o));
+	err = proc_list_open(p, &l);
+	if (err)
+		return err;
+	while ((err = proc_list_next(&l, &pid, &name)) > 0) {
 		if (sig_interrupted()) {
 			err = -EINTR;
 			break;
 		}
-		err = owners_walk_pid(o, dirfd(d), de->d_name, (int32_t)pid);
+		err = owners_walk_pid(o, dirfd(l.d), name, pid);
 		if (err)
 			break;
 	}
-	closedir(d);
+	proc_list_close(&l);
 	o->walked = err == 0;
 	o->walk_threads = 1;
 	return err;

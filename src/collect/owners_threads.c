@@ -166,32 +166,19 @@ static void listing_free(struct listing *l)
  * in owners_walk, a listing that fails midway fails the walk. */
 static int list_procs(const struct procfs *p, struct listing *l)
 {
-	int dfd = openat(p->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), err = 0;
-	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
-	struct dirent *de;
+	struct proc_list pl;
+	const char *name;
+	int32_t pid;
+	int err = proc_list_open(p, &pl);
 
-	if (!d) {
-		err = -errno;
-		if (dfd >= 0)
-			close(dfd);
+	if (err)
 		return err;
-	}
-	for (;;) {
-		uint64_t pid;
-
-		errno = 0;
-		de = readdir(d);
-		if (!de) {
-			err = -errno;
-			break;
-		}
-		if (num_u64(de->d_name, INT32_MAX, &pid) != 0 || pid == 0)
-			continue;
-		err = listing_add(l, de->d_name, (int32_t)pid);
+	while ((err = proc_list_next(&pl, &pid, &name)) > 0) {
+		err = listing_add(l, name, pid);
 		if (err)
 			break;
 	}
-	closedir(d);
+	proc_list_close(&pl);
 	return err;
 }
 
