@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * findings.c - rules over a view: tcp_mem, orphans, per-socket buffer states.
+ * findings.c - rules over a view: the rules table, the per-socket rules'
+ * collectors (folded batch by batch) and running the table. The host-wide
+ * rules' functions are in findings_host.c, the per-socket predicates in
+ * findings_sock.c.
  *
  * Each finding comes from one row of rules[] below: its id, severity and
  * explanation are data; a host-wide rule has a match and a fill function (the
@@ -16,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/findings_host.h"
 #include "model/findings_sock.h"
 #include "model/view.h"
 
@@ -32,344 +36,6 @@ int findings_worst(const struct finding *f, size_t n)
 		if ((int)f[i].sev > w)
 			w = (int)f[i].sev;
 	return w;
-}
-
-/* ---- tcp_mem: the highest threshold crossed, or the sticky pressure flag ---- */
-
-enum mem_level { MEM_BELOW, MEM_UNREADABLE, MEM_LOW, MEM_PRESSURE, MEM_HIGH };
-
-static bool pressure_flag(const struct sysinfo *si)
-{
-	return si->proto.pressure.has && si->proto.pressure.v;
-}
-
-static enum mem_level mem_level(const struct snapshot *r)
-{
-	const struct maybe *lim = r->sys.sysctl.tcp_mem;
-	struct maybe mem = r->sys.sockstat.mem_pages;
-	bool press = pressure_flag(&r->sys);
-
-	if (!lim[0].has)
-		return MEM_UNREADABLE;
-	if (!mem.has || !(mem.v > lim[0].v || press))
-		return MEM_BELOW;
-	if (lim[2].has && mem.v > lim[2].v)
-		return MEM_HIGH;
-	if ((lim[1].has && mem.v > lim[1].v) || press)
-		return MEM_PRESSURE;
-	return MEM_LOW;
-}
-
-static bool mem_unreadable(const struct view *v)
-{
-	return mem_level(v->snap) == MEM_UNREADABLE;
-}
-
-/* The pressure flag is global and readable everywhere: reported anyway. */
-static bool mem_unreadable_pressure(const struct view *v)
-{
-	return mem_level(v->snap) == MEM_UNREADABLE && pressure_flag(&v->snap->sys);
-}
-
-static bool mem_high(const struct view *v)
-{
-	return mem_level(v->snap) == MEM_HIGH;
-}
-
-static bool mem_pressure(const struct view *v)
-{
-	return mem_level(v->snap) == MEM_PRESSURE;
-}
-
-static bool mem_low(const struct view *v)
-{
-	return mem_level(v->snap) == MEM_LOW;
-}
-
-static void fill_mem_unreadable(struct finding *f, const struct view *v)
-{
-	const struct snapshot *r = v->snap;
-	snprintf(f->summary, sizeof(f->summary),
-		 "net.ipv4.tcp_mem is not readable here (a container network namespace?): "
-		 "the host's limits are unknown");
-	ev(f, "mem_pages", EV_PAGES, r->sys.sockstat.mem_pages);
-}
-
-static void fill_mem_unreadable_pressure(struct finding *f, const struct view *v)
-{
-	const struct snapshot *r = v->snap;
-	const struct sysinfo *si = &r->sys;
-
-	snprintf(f->summary, sizeof(f->summary),
-		 "the host's TCP memory pressure flag is set (TCP memory %lld pages; "
-		 "tcp_mem unreadable here)",
-		 (long long)si->sockstat.mem_pages.v);
-	ev(f, "mem_pages", EV_PAGES, si->sockstat.mem_pages);
-	ev(f, "pressure", EV_BOOL, si->proto.pressure);
-	ev(f, "TCPMemoryPressures", EV_COUNT, si->tcpext[TX_MEMORY_PRESSURES]);
-	ev(f, "TCPMemoryPressuresChrono", EV_MS, si->tcpext[TX_MEMORY_PRESSURES_CHRONO]);
-}
-
-/* tcp_mem_low, _pressure and _high share one summary and evidence. */
-static void fill_mem_usage(struct finding *f, const struct view *v)
-{
-	const struct snapshot *r = v->snap;
-	const struct sysinfo *si = &r->sys;
-	const struct maybe *lim = si->sysctl.tcp_mem;
-	struct maybe mem = si->sockstat.mem_pages;
-	struct maybe flag = si->proto.pressure;
-
-	snprintf(f->summary, sizeof(f->summary),
-		 "TCP memory is %lld pages (%lld bytes): low %lld, pressure %lld, high %lld; "
-		 "pressure flag %s",
-		 (long long)mem.v, (long long)maybe_mul(mem, (int64_t)r->page_size).v,
-		 (long long)lim[0].v, (long long)lim[1].v, (long long)lim[2].v,
-		 !flag.has ? "unknown"
-		 : flag.v  ? "yes"
-			   : "no");
-	ev(f, "mem_pages", EV_PAGES, mem);
-	ev(f, "low_pages", EV_PAGES, lim[0]);
-	ev(f, "pressure_pages", EV_PAGES, lim[1]);
-	ev(f, "high_pages", EV_PAGES, lim[2]);
-	ev(f, "pressure", EV_BOOL, flag);
-	ev(f, "TCPMemoryPressures", EV_COUNT, si->tcpext[TX_MEMORY_PRESSURES]);
-	ev(f, "TCPMemoryPressuresChrono", EV_MS, si->tcpext[TX_MEMORY_PRESSURES_CHRONO]);
-	ev(f, "TCPAbortOnMemory", EV_COUNT, si->tcpext[TX_ABORT_ON_MEMORY]);
-}
-
-/* ---- orphans ---- */
-
-/*
- * The smallest shift at which the kernel's orphan check (orphans << shift >
- * tcp_max_orphans, shift 0..2) fires, or -1 if it cannot fire. Written as
- * orphans > max >> shift, which cannot overflow.
- */
-static int orphan_shift(const struct snapshot *r)
-{
-	struct maybe orph = r->sys.sockstat.orphan, omax = r->sys.sysctl.tcp_max_orphans;
-
-	if (!orph.has || !omax.has || orph.v <= 0 || omax.v < 0 || orph.v <= omax.v / 4)
-		return -1;
-	return orph.v > omax.v ? 0 : orph.v > omax.v / 2 ? 1 : 2;
-}
-
-static bool orphans_over_limit(const struct view *v)
-{
-	return orphan_shift(v->snap) == 0;
-}
-
-static bool orphans_near_limit(const struct view *v)
-{
-	return orphan_shift(v->snap) > 0;
-}
-
-static void fill_orphans(struct finding *f, const struct view *v)
-{
-	const struct snapshot *r = v->snap;
-	struct maybe orph = r->sys.sockstat.orphan, omax = r->sys.sysctl.tcp_max_orphans;
-	int shift = orphan_shift(r);
-
-	snprintf(f->summary, sizeof(f->summary),
-		 "%lld orphaned sockets against tcp_max_orphans %lld: the kernel's check fires "
-		 "from shift %d (orphans << %d > max)",
-		 (long long)orph.v, (long long)omax.v, shift, shift);
-	ev(f, "orphans", EV_COUNT, orph);
-	ev(f, "tcp_max_orphans", EV_COUNT, omax);
-	ev(f, "fires_at_shift0", EV_COUNT,
-	   omax.v < INT64_MAX ? maybe_of(omax.v + 1) : maybe_none());
-	ev(f, "fires_at_shift1", EV_COUNT, maybe_of(omax.v / 2 + 1));
-	ev(f, "fires_at_shift2", EV_COUNT, maybe_of(omax.v / 4 + 1));
-	ev(f, "headroom_shift0", EV_COUNT, sysinfo_orphan_headroom(&r->sys, 0));
-	ev(f, "headroom_shift1", EV_COUNT, sysinfo_orphan_headroom(&r->sys, 1));
-	ev(f, "headroom_shift2", EV_COUNT, sysinfo_orphan_headroom(&r->sys, 2));
-	ev(f, "TCPAbortOnMemory", EV_COUNT, r->sys.tcpext[TX_ABORT_ON_MEMORY]);
-}
-
-/* ---- counters since boot ---- */
-
-static const enum tcpext drops[] = {
-	TX_PRUNE_CALLED, TX_RCV_PRUNED,	     TX_OFO_PRUNED,	      TX_RCV_COLLAPSED,
-	TX_RCVQ_DROP,	 TX_ABORT_ON_MEMORY, TX_WANT_ZERO_WINDOW_ADV, TX_ZERO_WINDOW_DROP,
-};
-#define NDROPS (sizeof(drops) / sizeof(drops[0]))
-
-static int drops_nonzero(const struct snapshot *r)
-{
-	int n = 0;
-
-	for (size_t i = 0; i < NDROPS; i++)
-		n += r->sys.tcpext[drops[i]].has && r->sys.tcpext[drops[i]].v > 0;
-	return n;
-}
-
-static bool drops_seen(const struct view *v)
-{
-	return drops_nonzero(v->snap) > 0;
-}
-
-static void fill_drops(struct finding *f, const struct view *v)
-{
-	const struct snapshot *r = v->snap;
-	struct maybe init = r->sys.initial_netns;
-
-	snprintf(f->summary, sizeof(f->summary),
-		 "%d of the kernel's receive-pressure counters are non-zero since %s",
-		 drops_nonzero(r),
-		 !init.has ? "boot or since the namespace was created"
-		 : init.v  ? "boot"
-			   : "the namespace was created");
-	for (size_t i = 0; i < NDROPS; i++)
-		ev(f, procfs_tcpext_names[drops[i]], EV_COUNT, r->sys.tcpext[drops[i]]);
-}
-
-/* ---- UDP: udp_mem thresholds and per-socket receive queues ---- */
-
-/* Udp + Udp6 counter: the sum of the present ones, absent when neither is. */
-static struct maybe maybe_add(struct maybe a, struct maybe b)
-{
-	if (!a.has || !b.has)
-		return a.has ? a : b;
-	return a.v <= INT64_MAX - b.v ? maybe_of(a.v + b.v) : maybe_none();
-}
-
-/* Whether sockstat UDP mem is above udp_mem[i] (absent values: no). */
-static bool udp_mem_above(const struct snapshot *r, int i)
-{
-	struct maybe mem = r->sys.sockstat.udp_mem_pages, lim = r->sys.sysctl.udp_mem[i];
-
-	return mem.has && lim.has && mem.v > lim.v;
-}
-
-static bool udp_mem_high(const struct view *v)
-{
-	return udp_mem_above(v->snap, 2);
-}
-
-/* above pressure, not above high (udp_mem_high says that) */
-static bool udp_mem_pressure(const struct view *v)
-{
-	return udp_mem_above(v->snap, 1) && !udp_mem_above(v->snap, 2);
-}
-
-static void fill_udp_mem(struct finding *f, const struct view *v)
-{
-	const struct snapshot *r = v->snap;
-	const struct maybe *lim = r->sys.sysctl.udp_mem;
-	struct maybe mem = r->sys.sockstat.udp_mem_pages;
-
-	snprintf(f->summary, sizeof(f->summary),
-		 "UDP memory is %lld pages, above udp_mem %s %lld pages", (long long)mem.v,
-		 udp_mem_above(r, 2) ? "high" : "pressure",
-		 (long long)(udp_mem_above(r, 2) ? lim[2].v : lim[1].v));
-	ev(f, "udp_mem_pages", EV_PAGES, mem);
-	ev(f, "udp_mem_low_pages", EV_PAGES, lim[0]);
-	ev(f, "udp_mem_pressure_pages", EV_PAGES, lim[1]);
-	ev(f, "udp_mem_high_pages", EV_PAGES, lim[2]);
-	ev(f, "MemErrors", EV_COUNT, maybe_add(r->sys.udp[UC_MEM_ERRORS], r->sys.udp6[UC_MEM_ERRORS]));
-}
-
-/* SO_RCVBUF doubles the request and caps it at rmem_max (sk_setsockopt()): rb
- * = 2 x rmem_max is a request the host refused in part. */
-static bool udp_rcvbuf_capped(const struct sock_rec *s, const struct sysctls *sc,
-			      const struct find_opts *fo)
-{
-	(void)fo;
-	return sc->rmem_max.has && sc->rmem_max.v > 0 &&
-	       (uint64_t)s->skmem[SKM_RB] == 2 * (uint64_t)sc->rmem_max.v;
-}
-
-static void ev_rmem_max_core(struct finding *f, const struct sysctls *nsc,
-			     const struct find_opts *fo)
-{
-	(void)fo;
-	ev(f, "rmem_max", EV_BYTES, nsc->rmem_max);
-}
-
-static bool udp_dropping(const struct sock_rec *s, const struct sysctls *sc,
-			 const struct find_opts *fo)
-{
-	(void)sc;
-	(void)fo;
-	return sock_has_skm(s, SKM_D) && s->skmem[SKM_D] > 0;
-}
-
-/* udp_drops: the counters beside the sockets, and which limit dropped. */
-static void udp_drops_extra(struct finding *f, const struct snapshot *r, uint64_t ndrops,
-			    uint64_t full)
-{
-	struct maybe rcvbuf = maybe_add(r->sys.udp[UC_RCVBUF_ERRORS], r->sys.udp6[UC_RCVBUF_ERRORS]);
-	struct maybe mem = maybe_add(r->sys.udp[UC_MEM_ERRORS], r->sys.udp6[UC_MEM_ERRORS]);
-	bool pressure = udp_mem_above(r, 1);
-	size_t k = strlen(f->summary);
-
-	snprintf(f->summary + k, sizeof(f->summary) - k, "; %llu drops: %s",
-		 (unsigned long long)ndrops,
-		 pressure ? "UDP memory is above udp_mem pressure"
-		 : full	  ? "queues full (r near rb): the readers are too slow"
-			  : "their queues have room now: earlier bursts outran the readers");
-	ev(f, "drops", EV_COUNT, mu(ndrops));
-	ev(f, "sockets_queue_full", EV_COUNT, mu(full));
-	ev(f, "RcvbufErrors", EV_COUNT, rcvbuf);
-	ev(f, "MemErrors", EV_COUNT, mem);
-	ev(f, "udp_mem_pressure", EV_BOOL, maybe_of(pressure));
-}
-
-/* ---- reconciliation, only over a complete (unfiltered) dump ---- */
-
-static bool gap_beyond(const struct view *v)
-{
-	return !v->partial && v->rec.within.has && !v->rec.within.v;
-}
-
-/* A positive gap the namespaces that were not dumped can explain. */
-static bool gap_other_netns(const struct view *v)
-{
-	return gap_beyond(v) && v->rec.gap_pages.v > 0 && snapshot_other_netns_possible(v->snap);
-}
-
-static bool reconcile_gap(const struct view *v)
-{
-	return gap_beyond(v) && !gap_other_netns(v);
-}
-
-static void fill_reconcile(struct finding *f, const struct view *v)
-{
-	const struct reconcile *rec = &v->rec;
-
-	snprintf(f->summary, sizeof(f->summary),
-		 "sockstat counts %lld pages, the dumped sockets %llu: a gap of %+lld pages, "
-		 "beyond the per-CPU tolerance of %lld",
-		 (long long)rec->sockstat_pages.v, (unsigned long long)rec->sockets_pages,
-		 (long long)rec->gap_pages.v, (long long)rec->tolerance_pages.v);
-	ev(f, "sockets_pages", EV_PAGES, mu(rec->sockets_pages));
-	ev(f, "sockstat_pages", EV_PAGES, rec->sockstat_pages);
-	ev(f, "gap_pages", EV_PAGES, rec->gap_pages);
-	ev(f, "tolerance_pages", EV_PAGES, rec->tolerance_pages);
-}
-
-static void fill_other_netns(struct finding *f, const struct view *v)
-{
-	const struct reconcile *rec = &v->rec;
-	const struct coverage *c = &v->snap->cov;
-	char n[80];
-
-	if (c->other_netns.has && c->other_netns.v > 0)
-		snprintf(n, sizeof(n), "%s%lld other network namespace%s",
-			 c->unreadable_pids.has && !c->unreadable_pids.v ? "the " : "at least ",
-			 (long long)c->other_netns.v, c->other_netns.v == 1 ? "" : "s");
-	else
-		snprintf(n, sizeof(n), "other network namespaces sockmem could not see");
-	snprintf(f->summary, sizeof(f->summary),
-		 "sockstat counts %lld pages more than the dumped sockets (tolerance %lld): "
-		 "%s, not dumped, share that counter",
-		 (long long)rec->gap_pages.v, (long long)rec->tolerance_pages.v, n);
-	ev(f, "other_netns", EV_COUNT, c->other_netns);
-	ev(f, "unreadable_pids", EV_COUNT, c->unreadable_pids);
-	ev(f, "initial_netns", EV_BOOL, c->initial_netns);
-	ev(f, "sockets_pages", EV_PAGES, mu(rec->sockets_pages));
-	ev(f, "sockstat_pages", EV_PAGES, rec->sockstat_pages);
-	ev(f, "gap_pages", EV_PAGES, rec->gap_pages);
-	ev(f, "tolerance_pages", EV_PAGES, rec->tolerance_pages);
 }
 
 /* ---- the rules ---- */
@@ -402,37 +68,37 @@ static const char orphans_why[] = "tcp_too_many_orphans() compares orphans << sh
 static const struct rule rules[] = {
 	{
 		.id = "tcp_mem_unavailable", .sev = SEV_INFO,
-		.match = mem_unreadable, .fill = fill_mem_unreadable,
+		.match = fh_mem_unreadable, .fill = fh_fill_mem_unreadable,
 		.explanation = "tcp_mem is host-global and only visible in the initial network namespace; sockstat mem is host-wide. Run sockmem on the host to compare usage with the limits.",
 	},
 	{
 		.id = "tcp_mem_pressure", .sev = SEV_WARNING,
-		.match = mem_unreadable_pressure, .fill = fill_mem_unreadable_pressure,
+		.match = fh_mem_unreadable_pressure, .fill = fh_fill_mem_unreadable_pressure,
 		.explanation = tcp_mem_pressure_why,
 	},
 	{
 		.id = "tcp_mem_high", .sev = SEV_CRITICAL,
-		.match = mem_high, .fill = fill_mem_usage,
+		.match = fh_mem_high, .fill = fh_fill_mem_usage,
 		.explanation = "Above tcp_mem[2] __sk_mem_raise_allocated() refuses new socket memory: receivers drop segments (TCPRcvQDrop, RcvPruned), a sender's buffer is cut (sk_stream_moderate_sndbuf()), and tcp_out_of_resources() resets sockets with queued data from their retransmit and probe timers (tcp_out_of_memory(): \"TCP: out of memory -- consider tuning tcp_mem\", TCPAbortOnMemory). Find the holders below before raising the limit.",
 	},
 	{
 		.id = "tcp_mem_pressure", .sev = SEV_WARNING,
-		.match = mem_pressure, .fill = fill_mem_usage,
+		.match = fh_mem_pressure, .fill = fh_fill_mem_usage,
 		.explanation = tcp_mem_pressure_why,
 	},
 	{
 		.id = "tcp_mem_low", .sev = SEV_INFO,
-		.match = mem_low, .fill = fill_mem_usage,
+		.match = fh_mem_low, .fill = fh_fill_mem_usage,
 		.explanation = "Above tcp_mem[0] the only change is that tcp_clamp_window() no longer raises a receive buffer that its queue has outgrown; pressure starts above tcp_mem[1] (__sk_mem_raise_allocated()). Watch the trend and the holders.",
 	},
 	{
 		.id = "orphans", .sev = SEV_CRITICAL,
-		.match = orphans_over_limit, .fill = fill_orphans,
+		.match = fh_orphans_over_limit, .fill = fh_fill_orphans,
 		.explanation = orphans_why,
 	},
 	{
 		.id = "orphans", .sev = SEV_WARNING,
-		.match = orphans_near_limit, .fill = fill_orphans,
+		.match = fh_orphans_near_limit, .fill = fh_fill_orphans,
 		.explanation = orphans_why,
 	},
 	{
@@ -485,39 +151,39 @@ static const struct rule rules[] = {
 	},
 	{
 		.id = "drops_and_collapse", .sev = SEV_INFO,
-		.match = drops_seen, .fill = fill_drops,
+		.match = fh_drops_seen, .fill = fh_fill_drops,
 		.explanation = "PruneCalled: tcp_prune_queue() ran for a receive queue over budget (below tcp_rmem[2] tcp_clamp_window() may just raise rb); RcvPruned: pruning failed and segments were dropped; OfoPruned: out-of-order data was dropped to make room (tcp_prune_ofo_queue()); TCPRcvCollapsed: skbs were copied together to save memory (tcp_collapse()); TCPRcvQDrop: a segment dropped because tcp_try_rmem_schedule() could not make room (the next ACK then advertises a zero window); TCPAbortOnMemory: connections reset by tcp_out_of_resources() for tcp_mem or orphan limits; TCPWantZeroWindowAdv: tcp_select_window() computed a zero window but kept the window already offered, because it does not shrink one (tcp_shrink_window=0, or no window scale): not a zero window sent, which TCPToZeroWindowAdv counts; TCPZeroWindowDrop: data arrived for a zero window and was dropped (tcp_data_queue()). These count since boot: compare two runs to see if they still grow.",
 	},
 	{
 		.id = "udp_mem_high", .sev = SEV_CRITICAL,
-		.match = udp_mem_high, .fill = fill_udp_mem,
+		.match = fh_udp_mem_high, .fill = fh_fill_udp_mem,
 		.explanation = "UDP sockets (IPv4 and IPv6 share udp_memory_allocated) are charged when a datagram is queued (__udp_enqueue_schedule_skb() -> __sk_mem_raise_allocated()). Above udp_mem[2] that charge fails for every socket: each arriving datagram is dropped and counted in MemErrors and InErrors (not RcvbufErrors). Find the sockets holding unread datagrams below before raising udp_mem.",
 	},
 	{
 		.id = "udp_mem_pressure", .sev = SEV_WARNING,
-		.match = udp_mem_pressure, .fill = fill_udp_mem,
+		.match = fh_udp_mem_pressure, .fill = fh_fill_udp_mem,
 		.explanation = "Above udp_mem[1], __sk_mem_raise_allocated() grants a UDP socket new memory only while it is below udp_rmem_min or within its share of udp_mem[2]; datagrams for the others are dropped (MemErrors). UDP has no sticky pressure flag (its /proc/net/protocols press column reads NI): the comparison is with sockstat UDP mem, which lags the per-CPU reserves.",
 	},
 	{
 		.id = "udp_rcvbuf_capped", .sev = SEV_WARNING,
-		.sock_match = udp_rcvbuf_capped, .thresholds = ev_rmem_max_core, .udp = true,
+		.sock_match = fh_udp_rcvbuf_capped, .thresholds = fh_ev_rmem_max_core, .udp = true,
 		.what = "asked for a receive buffer above net.core.rmem_max: rb is capped at 2 x rmem_max",
 		.explanation = "SO_RCVBUF doubles the value asked for and caps it at net.core.rmem_max (sk_setsockopt()), so rb = 2 x rmem_max means the application asked for more than the host allows; QUIC servers (quic-go, Caddy, Traefik) then warn that they \"failed to sufficiently increase receive buffer size\". rmem_max is host-wide (read-only inside a child network namespace); SO_RCVBUFFORCE with CAP_NET_ADMIN bypasses it.",
 	},
 	{
 		.id = "udp_drops", .sev = SEV_WARNING,
-		.sock_match = udp_dropping, .udp = true, .by_drops = true, .ev_unread = true,
+		.sock_match = fh_udp_dropping, .udp = true, .by_drops = true, .ev_unread = true,
 		.what = "dropped datagrams (d > 0)",
 		.explanation = "d counts datagrams the socket dropped since it was created. A queue whose r reached rb refuses the next datagram (__udp_enqueue_schedule_skb(): RcvbufErrors and InErrors): the reader is too slow or rb too small. When UDP memory is above udp_mem the charge itself fails (MemErrors). RcvbufErrors and MemErrors are per network namespace, since boot or its creation: they tie the drops to the limit, d ties them to the socket.",
 	},
 	{
 		.id = "reconcile_gap", .sev = SEV_WARNING,
-		.match = reconcile_gap, .fill = fill_reconcile,
+		.match = fh_reconcile_gap, .fill = fh_fill_reconcile,
 		.explanation = "sockstat's mem is host-wide (tcp_memory_allocated, read by sockstat_seq_show) and the dump covered every network namespace sockmem found, or it found no other. A positive gap is memory charged to sockets the dump cannot see: sockets reset while their fd stays open (unhashed, charged, invisible to sock_diag), or network namespaces no process and no /run/netns name holds. A negative gap means memory outside tcp_mem accounting or a dump racing heavy traffic.",
 	},
 	{
 		.id = "reconcile_other_netns", .sev = SEV_INFO,
-		.match = gap_other_netns, .fill = fill_other_netns,
+		.match = fh_gap_other_netns, .fill = fh_fill_other_netns,
 		.explanation = "sockstat's mem is host-wide (tcp_memory_allocated, read by sockstat_seq_show) while a sock_diag dump sees one network namespace, so the gap can be the memory of the namespaces that were not dumped and is no fault. As root in the host's initial network namespace sockmem dumps every namespace by default; --this-netns, -N, a container or a user without CAP_SYS_ADMIN limit it to one.",
 	},
 };
@@ -673,7 +339,7 @@ static void fill_sock_finding(struct finding *f, const struct rule *rl, const st
 		rl->thresholds(f, snapshot_sysctls(r, r->socks.v[c->top[0]].netns_ino), fo);
 	fill_offenders(f, c, r->owners.nprocs);
 	if (rl->by_drops)
-		udp_drops_extra(f, r, c->drops, c->full);
+		fh_udp_drops_extra(f, r, c->drops, c->full);
 }
 
 /* ---- running the table ---- */
