@@ -96,8 +96,8 @@ enum no_proc_slot {
 	NP_N
 };
 
-/* The slot (enum no_proc_slot) of a row agg_no_proc_row returns. */
-size_t agg_no_proc_slot(uint32_t row);
+/* The slot (enum no_proc_slot) of the row agg_no_proc_row gives s. */
+size_t agg_no_proc_slot(const struct sock_rec *s, bool walked);
 
 /*
  * Builds one group per process holding sockets, plus one per AGG_ row that

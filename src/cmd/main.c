@@ -151,11 +151,15 @@ static void warn_data(const struct view *v, const struct opts *o)
 			(unsigned long long)r->dstats.malformed);
 	if (o->stats && r->owners_scanned && !o->from)
 		stats_owner_walk(&r->owners, o->owner_walk);
-	if (o->stats && !o->from && r->collect_usec.has)
-		fprintf(stderr, "sockmem: stats: time: collection %lld ms (walk %llu ms)%s\n",
-			(long long)(r->collect_usec.v / 1000),
-			(unsigned long long)(r->owners.walk_usec / 1000),
-			v->streamed ? ", sockets folded in batches" : "");
+	if (o->stats && !o->from && r->collect_usec.has) {
+		fprintf(stderr, "sockmem: stats: time: collection %lld ms",
+			(long long)(r->collect_usec.v / 1000));
+		/* no walk ran (--no-owners): no walk time, not 0 */
+		if (r->owners_scanned)
+			fprintf(stderr, " (walk %llu ms)",
+				(unsigned long long)(r->owners.walk_usec / 1000));
+		fprintf(stderr, "%s\n", v->streamed ? ", sockets folded in batches" : "");
+	}
 	if (r->dstats.malformed)
 		fprintf(stderr,
 			"sockmem: %llu malformed sock_diag replies skipped; totals miss them\n",

@@ -46,8 +46,9 @@ static const uint32_t no_proc_rows[] = {
 };
 #define N_NO_PROC_ROWS (sizeof(no_proc_rows) / sizeof(no_proc_rows[0]))
 
-size_t agg_no_proc_slot(uint32_t row)
+size_t agg_no_proc_slot(const struct sock_rec *s, bool walked)
 {
+	uint32_t row = agg_no_proc_row(s, walked);
 	size_t k = 0;
 
 	while (no_proc_rows[k] != row)
@@ -136,7 +137,7 @@ int agg_acc_add(struct agg_acc *a, const struct sock_rec *s)
 		return 0;
 	}
 	if (s->own_n == 0) {
-		agg_add(&a->g[o->nprocs + agg_no_proc_slot(agg_no_proc_row(s, o->walked))].s, s,
+		agg_add(&a->g[o->nprocs + agg_no_proc_slot(s, o->walked)].s, s,
 			a->page_size);
 		return 0;
 	}

@@ -170,7 +170,7 @@ static int count_kept(struct view *v, const struct sock_rec *s)
 		agg_add(&v->proto_totals[s->protocol], s, r->page_size);
 	ns->sockets++;
 	if (!s->own_n)
-		agg_add(&ns->no_proc[agg_no_proc_slot(agg_no_proc_row(s, r->owners.walked))], s,
+		agg_add(&ns->no_proc[agg_no_proc_slot(s, r->owners.walked)], s,
 			r->page_size);
 	return v->acc->grouping ? agg_acc_add(&v->acc->agg, s) : 0;
 }

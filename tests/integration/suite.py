@@ -2248,6 +2248,25 @@ def owner_view(pids, walk):
     return procs, links, rep["groups"]
 
 
+def t_stats_time_line():
+    """--stats' time line: the walk's time only when a walk ran (never a 0
+    for none), and whether the run folded the sockets in batches."""
+    fixture("v4")
+    pat = r"^sockmem: stats: time: collection \d+ ms{}{}$"
+    for args, walk, folded in ((["top", "-o", "tsv", "--owner-walk", "proc"], True, True),
+                               (["top", "-o", "tsv", "--no-owners"], False, True),
+                               (["sockets", "-o", "json", "--owner-walk", "proc"], True, True),
+                               (["sockets", "-o", "table", "--owner-walk", "proc"], True, False),
+                               (["system", "-o", "tsv"], False, False)):
+        r = sm([*args, "--stats"])
+        eq(r.returncode, 0, f"{' '.join(args)} --stats: exit")
+        lines = [ln for ln in r.stderr.splitlines() if "stats: time:" in ln]
+        want = pat.format(r" \(walk \d+ ms\)" if walk else "",
+                          ", sockets folded in batches" if folded else "")
+        check(len(lines) == 1 and re.match(want, lines[0]),
+              f"{' '.join(args)} --stats: {lines!r} does not match {want!r}")
+
+
 def t_owner_walk_auto_few_files():
     """--owner-walk auto takes the /proc walk on a host with fewer than 40000
     open files (fs/file-nr), where it is faster, and says so under --stats;
@@ -4036,6 +4055,7 @@ TESTS = [
     ("diff_refusals", t_diff_refusals),
     ("owner_walk_bpf_same_as_proc", t_owner_walk_bpf_same_as_proc),
     ("owner_walk_auto_few_files", t_owner_walk_auto_few_files),
+    ("stats_time_line", t_stats_time_line),
     ("plot_recording", t_plot_recording),
     ("plot_refusals", t_plot_refusals),
     ("prom_promtool", t_prom_promtool),
