@@ -48,13 +48,24 @@ struct diag_err {
 	char ext_ack[128]; /* the kernel's extended-ACK message: raw, untrusted; "" if none */
 };
 
+/* One dump of a set: a family (AF_INET or AF_INET6), what to ask for, and
+ * the namespace inode its records are tagged with. */
+struct diag_job {
+	int family;
+	struct diag_req req;
+	uint64_t netns_ino;
+};
+
 /*
- * Dumps every socket of req->protocol (TCP or UDP) of one family (AF_INET or AF_INET6) in the calling
- * thread's network namespace into t (deduplicated by cookie), tagging each
- * record with netns_ino. Returns 0 or -errno; on error *e names the step and
- * carries the kernel's message when it sent one.
+ * Runs the n dumps at once, each received on a thread of its own
+ * (nl_pipe), in the calling thread's network namespace; the calling thread
+ * parses every reply into t (deduplicated by cookie), so records of
+ * different dumps interleave, each dump's in the kernel's order. An
+ * interrupted dump is retried up to 3 times. Returns 0 or the -errno of
+ * the first dump that failed (the others are stopped); *e names its step
+ * and carries the kernel's message when it sent one.
  */
-int diag_dump(int family, const struct diag_req *req, uint64_t netns_ino, struct sock_table *t,
-	      struct diag_stats *st, struct diag_err *e);
+int diag_dump_set(const struct diag_job *set, size_t n, struct sock_table *t,
+		  struct diag_stats *st, struct diag_err *e);
 
 #endif

@@ -4,8 +4,13 @@
 #define SOCKMEM_NL_H
 
 #include <libmnl/libmnl.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* A dump's receive buffer: the kernel caps one dump skb at about 32 KiB;
+ * a larger buffer never loses data. */
+#define NL_DUMP_BUFLEN (64 * 1024)
 
 /* An open netlink socket with its receive buffer. */
 struct nl {
@@ -39,5 +44,18 @@ int nl_dump(struct nl *n, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
  * netlink messages).
  */
 int nl_dump_recv(struct nl *n, size_t len, uint32_t seq, mnl_cb_t cb, void *data);
+
+/* nl_dump_recv over len bytes at buf instead of n->buf (a datagram another
+ * thread received for n). Same returns. */
+int nl_recv_buf(struct nl *n, const char *buf, size_t len, uint32_t seq, mnl_cb_t cb, void *data);
+
+/* Sends the dump request in nlh with the socket's next sequence number
+ * (n->seq afterwards). Returns 0 or -errno. */
+int nl_request(struct nl *n, struct nlmsghdr *nlh);
+
+/* Whether the len bytes of one datagram end a dump: they hold an
+ * NLMSG_DONE or NLMSG_ERROR message, or are no whole messages (the reader
+ * refuses them). Reads headers only; any sequence number. */
+bool nl_ends_dump(const char *buf, size_t len);
 
 #endif

@@ -65,23 +65,25 @@ static int fail_dump(struct report_err *e, const struct diag_err *de, int err)
 	return -1;
 }
 
-/* Dumps the requested families in the current namespace. */
+/* Dumps the requested protocols and families in the current namespace,
+ * all at once. */
 static int dump_here(const struct opts *o, const struct diag_req *req, uint64_t ino,
 		     struct snapshot *r, struct diag_err *de)
 {
-	struct diag_req rq = *req;
-	int err = 0;
+	struct diag_job set[SOCK_PROTO_N * 2];
+	size_t n = 0;
 
-	for (int p = 0; p < SOCK_PROTO_N && !err; p++) {
+	for (int p = 0; p < SOCK_PROTO_N; p++) {
 		if (!(p == SOCK_PROTO_UDP ? o->want_udp : o->want_tcp || !o->want_udp))
 			continue;
-		rq.protocol = (uint8_t)p;
-		if (o->want_v4)
-			err = diag_dump(AF_INET, &rq, ino, &r->socks, &r->dstats, de);
-		if (!err && o->want_v6)
-			err = diag_dump(AF_INET6, &rq, ino, &r->socks, &r->dstats, de);
+		for (int f = 0; f < 2; f++) {
+			if (!(f ? o->want_v6 : o->want_v4))
+				continue;
+			set[n] = (struct diag_job){ f ? AF_INET6 : AF_INET, *req, ino };
+			set[n++].req.protocol = (uint8_t)p;
+		}
 	}
-	return err;
+	return diag_dump_set(set, n, &r->socks, &r->dstats, de);
 }
 
 /* Reads the per-namespace values of the namespace we are in now. */

@@ -3,6 +3,7 @@
 #include "collect/nl.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <linux/netlink.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,8 +18,6 @@
 #define NETLINK_CAP_ACK 10
 #endif
 
-/* The kernel caps one dump skb at about 32 KiB; a larger buffer never loses data. */
-#define NL_BUFLEN (64 * 1024)
 
 int nl_open(struct nl *n, int protocol)
 {
@@ -40,7 +39,7 @@ int nl_open(struct nl *n, int protocol)
 		return err;
 	}
 	n->portid = mnl_socket_get_portid(n->sk);
-	n->buflen = NL_BUFLEN;
+	n->buflen = NL_DUMP_BUFLEN;
 	n->buf = malloc(n->buflen);
 	if (!n->buf) {
 		nl_close(n);
@@ -158,7 +157,7 @@ static int whole_messages(const char *buf, size_t len)
 	return 1;
 }
 
-int nl_dump_recv(struct nl *n, size_t len, uint32_t seq, mnl_cb_t cb, void *data)
+int nl_recv_buf(struct nl *n, const char *buf, size_t len, uint32_t seq, mnl_cb_t cb, void *data)
 {
 	mnl_cb_t ctl[NLMSG_MIN_TYPE] = { 0 };
 	struct dump_ctx c = { n, cb, data };
@@ -168,10 +167,10 @@ int nl_dump_recv(struct nl *n, size_t len, uint32_t seq, mnl_cb_t cb, void *data
 	ctl[NLMSG_DONE] = done_cb;
 	n->recv_calls++;
 	n->bytes += (uint64_t)len;
-	if (!whole_messages(n->buf, len))
+	if (!whole_messages(buf, len))
 		return -EBADMSG;
 	errno = 0;
-	ret = mnl_cb_run2(n->buf, len, seq, n->portid, data_cb, &c, ctl, NLMSG_MIN_TYPE);
+	ret = mnl_cb_run2(buf, len, seq, n->portid, data_cb, &c, ctl, NLMSG_MIN_TYPE);
 	if (ret == MNL_CB_STOP)
 		return 0;
 	if (ret < 0) {
@@ -181,17 +180,44 @@ int nl_dump_recv(struct nl *n, size_t len, uint32_t seq, mnl_cb_t cb, void *data
 	return 1;
 }
 
+int nl_dump_recv(struct nl *n, size_t len, uint32_t seq, mnl_cb_t cb, void *data)
+{
+	return nl_recv_buf(n, n->buf, len, seq, cb, data);
+}
+
+bool nl_ends_dump(const char *buf, size_t len)
+{
+	while (len >= sizeof(struct nlmsghdr)) {
+		struct nlmsghdr h;
+
+		memcpy(&h, buf, sizeof(h));
+		if (h.nlmsg_type == NLMSG_DONE || h.nlmsg_type == NLMSG_ERROR)
+			return true;
+		if (h.nlmsg_len < sizeof(h) || MNL_ALIGN(h.nlmsg_len) >= len)
+			return h.nlmsg_len < sizeof(h) || h.nlmsg_len > len;
+		buf += MNL_ALIGN(h.nlmsg_len);
+		len -= MNL_ALIGN(h.nlmsg_len);
+	}
+	return len != 0;
+}
+
+int nl_request(struct nl *n, struct nlmsghdr *nlh)
+{
+	n->ext_ack[0] = '\0';
+	nlh->nlmsg_seq = ++n->seq;
+	nlh->nlmsg_pid = 0;
+	return mnl_socket_sendto(n->sk, nlh, nlh->nlmsg_len) < 0 ? -errno : 0;
+}
+
 int nl_dump(struct nl *n, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
-	uint32_t seq = ++n->seq;
+	uint32_t seq;
 	ssize_t len;
-	int ret;
+	int ret = nl_request(n, nlh);
 
-	n->ext_ack[0] = '\0';
-	nlh->nlmsg_seq = seq;
-	nlh->nlmsg_pid = 0;
-	if (mnl_socket_sendto(n->sk, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
+	if (ret)
+		return ret;
+	seq = n->seq;
 	for (;;) {
 		len = mnl_socket_recvfrom(n->sk, n->buf, n->buflen);
 		/* -EINTR (a signal: the caller decides), -ENOBUFS (the dump overran

@@ -211,12 +211,24 @@ static uint64_t rank_of(const struct collector *c, const struct sock_rec *s)
 	return c->by_drops ? s->skmem[SKM_D] : sock_charged_bytes(s);
 }
 
+/* Whether socket a ranks above socket b: a larger rank, or an equal one
+ * and a smaller cookie, so that the top list does not depend on the order
+ * the sockets came in (dumps run at once interleave). */
+static bool ranks_above(const struct collector *c, const struct sock_rec *a, uint64_t ra,
+			const struct sock_rec *b)
+{
+	uint64_t rb = rank_of(c, b);
+
+	return ra > rb || (ra == rb && a->cookie < b->cookie);
+}
+
 /* Inserts socket si into the small top list, kept largest first. */
 static void top_insert(struct collector *c, const struct snapshot *r, uint32_t si, uint64_t ch)
 {
 	size_t pos = c->ntop;
+	const struct sock_rec *s = &r->socks.v[si];
 
-	while (pos > 0 && rank_of(c, &r->socks.v[c->top[pos - 1]]) < ch)
+	while (pos > 0 && ranks_above(c, s, ch, &r->socks.v[c->top[pos - 1]]))
 		pos--;
 	if (pos >= FIND_TOP)
 		return;

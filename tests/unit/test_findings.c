@@ -1358,6 +1358,29 @@ static void test_top_sockets_order(void **state)
 	fx_free(&x);
 }
 
+/* Sockets that tie keep the smallest cookies, in cookie order, whatever
+ * order they came in: dumps that run at once interleave their records. */
+static void test_top_sockets_ties(void **state)
+{
+	struct fx x;
+	const struct finding *f;
+
+	(void)state;
+	fx_init(&x);
+	for (int i = 0; i < 7; i++) {
+		uint32_t s = fx_sock(&x, 40000, 0, 0);
+
+		S(&x, s)->skmem[SKM_RB] = RMEM_MAX;
+		S(&x, s)->cookie = 0x70 - (uint64_t)i; /* last in, smallest cookie */
+	}
+	fx_run(&x);
+	f = must(&x, "rcvbuf_at_max", SEV_INFO);
+	assert_int_equal(f->nsocks, FIND_TOP);
+	for (size_t i = 0; i < FIND_TOP; i++)
+		assert_int_equal(f->socks[i], 6 - i);
+	fx_free(&x);
+}
+
 /* ---- severity helpers ---- */
 
 static void test_worst_and_names(void **state)
@@ -1635,6 +1658,7 @@ int main(void)
 		cmocka_unit_test(test_reconcile_other_netns),
 		cmocka_unit_test(test_top_processes_order),
 		cmocka_unit_test(test_top_sockets_order),
+		cmocka_unit_test(test_top_sockets_ties),
 		cmocka_unit_test(test_worst_and_names),
 		cmocka_unit_test(test_combined_world),
 		cmocka_unit_test(test_fixture_pressure),
