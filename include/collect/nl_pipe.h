@@ -5,6 +5,7 @@
 #ifndef SOCKMEM_NL_PIPE_H
 #define SOCKMEM_NL_PIPE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "collect/nl.h"
@@ -38,6 +39,9 @@ void nl_pipe_start(struct nl_pipe *p, size_t lane, struct nl *n);
  * receive (that lane is idle again; nothing to release).
  */
 int nl_pipe_next(struct nl_pipe *p, size_t *lane, const char **buf, size_t *len, int *err);
+
+/* Whether the lane has a thread of its own (else the caller receives). */
+bool nl_pipe_threaded(const struct nl_pipe *p, size_t lane);
 
 /* Gives a buffer from nl_pipe_next back to its lane. */
 void nl_pipe_release(struct nl_pipe *p, size_t lane, const char *buf);

@@ -225,6 +225,8 @@ struct diag_stats {
 	uint64_t recv_calls; /* recvmsg() calls */
 	uint64_t bytes;	     /* bytes received */
 	uint64_t malformed;  /* replies diag_parse rejected (not counted as sockets) */
+	uint64_t dumps;	     /* dumps requested (retries included) */
+	uint64_t dumps_unthreaded; /* of them received on the caller's thread */
 };
 
 #endif

@@ -81,6 +81,7 @@ struct dump_job {
 	char ext[128];	  /* the kernel's message when it failed */
 	int attempt;
 	bool running;
+	bool threaded; /* received on a lane's own thread */
 };
 
 /* The step a failed dump names. */
@@ -121,6 +122,7 @@ static int job_start(struct nl_pipe *p, size_t lane, struct dump_job *dj, struct
 	dj->d = (struct diag_sink){ t, dj->j->netns_ino, dj->j->req.protocol, 0, 0 };
 	dj->flushed = t->flushed;
 	dj->running = true;
+	dj->threaded = nl_pipe_threaded(p, lane);
 	nl_pipe_start(p, lane, &dj->n);
 	return 0;
 }
@@ -133,6 +135,8 @@ static void job_end(struct nl_pipe *p, size_t lane, struct dump_job *dj, struct 
 	st->malformed += dj->d.malformed;
 	st->recv_calls += dj->n.recv_calls;
 	st->bytes += dj->n.bytes;
+	st->dumps++;
+	st->dumps_unthreaded += !dj->threaded;
 	nl_close(&dj->n);
 	dj->running = false;
 }

@@ -278,6 +278,11 @@ int nl_pipe_next(struct nl_pipe *p, size_t *lane, const char **buf, size_t *len,
 	return 0;
 }
 
+bool nl_pipe_threaded(const struct nl_pipe *p, size_t lane)
+{
+	return p->lanes[lane].started;
+}
+
 void nl_pipe_release(struct nl_pipe *p, size_t lane, const char *buf)
 {
 	struct lane *l = &p->lanes[lane];

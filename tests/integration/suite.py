@@ -2267,6 +2267,32 @@ def t_stats_time_line():
               f"{' '.join(args)} --stats: {lines!r} does not match {want!r}")
 
 
+def t_stats_dump_lanes():
+    """--stats counts a namespace's dumps and how many ran on receiver
+    threads of their own; when no thread can start they all run on the main
+    thread, one after the other, with the same sockets."""
+    h = fixture("v4")
+    for args, n in ((["-4"], 1), (["-t"], 2), (["-tu"], 4), (["-u", "-6"], 1)):
+        r = sm(["top", "-o", "tsv", "--this-netns", "--no-owners", "--stats", *args])
+        eq(r.returncode, 0, f"top {' '.join(args)} --stats: exit")
+        lines = [ln for ln in r.stderr.splitlines() if "netlink dumps" in ln]
+        eq(lines, [f"sockmem: stats: netlink dumps {n}, {n} on receiver threads"],
+           f"top {' '.join(args)} --stats")
+    base = sm(["sockets", "-o", "tsv", "--this-netns", "--no-owners", "-tu"])
+    env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0")
+    r = run(["strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=clone,clone3",
+             "-e", "inject=clone,clone3:error=EAGAIN", SOCKMEM, "sockets", "-o", "tsv",
+             "--this-netns", "--no-owners", "-tu", "--stats"], env=env)
+    eq(r.returncode, 0, f"no threads: exit (stderr {r.stderr!r})")
+    lines = [ln for ln in r.stderr.splitlines() if "netlink dumps" in ln]
+    eq(lines, ["sockmem: stats: netlink dumps 4, 0 on receiver threads "
+               "(no thread could start for the others)"], "no threads: --stats")
+    # the fixture's sockets (static) are the same with and without threads
+    mine = lambda out: sorted(ln for ln in out.splitlines() if f":{h.lport}\t" in ln)
+    check(len(mine(base.stdout)) == 7, f"fixture rows: {mine(base.stdout)!r}")
+    eq(mine(r.stdout), mine(base.stdout), "no threads: the fixture's sockets")
+
+
 def t_owner_walk_auto_few_files():
     """--owner-walk auto takes the /proc walk on a host with fewer than 40000
     open files (fs/file-nr), where it is faster, and says so under --stats;
@@ -4056,6 +4082,7 @@ TESTS = [
     ("owner_walk_bpf_same_as_proc", t_owner_walk_bpf_same_as_proc),
     ("owner_walk_auto_few_files", t_owner_walk_auto_few_files),
     ("stats_time_line", t_stats_time_line),
+    ("stats_dump_lanes", t_stats_dump_lanes),
     ("plot_recording", t_plot_recording),
     ("plot_refusals", t_plot_refusals),
     ("prom_promtool", t_prom_promtool),
