@@ -36,8 +36,11 @@ struct sock_sink {
 	void *ctx;
 };
 
-/* Sockets per batch of a streaming collection. */
-#define COLLECT_BATCH 16384
+/* Sockets per batch of a streaming collection: small enough that a
+ * batch's records stay in the CPU cache while they are folded or written
+ * (4096 records are about 1.2 MiB), and that a receiving lane's buffers
+ * (nl_pipe) cover the pause; at 1M sockets 4096 was faster than 16384. */
+#define COLLECT_BATCH 4096
 
 /*
  * collect_live handing the sockets to sink in batches instead of keeping

@@ -3,6 +3,7 @@
 #ifndef SOCKMEM_DIAG_H
 #define SOCKMEM_DIAG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,6 +36,7 @@ struct diag_sink {
 	uint8_t protocol;     /* enum sock_proto, tagged on every record */
 	uint64_t messages;    /* SOCK_DIAG_BY_FAMILY replies seen */
 	uint64_t malformed;   /* replies diag_parse rejected */
+	uint16_t type;	      /* the replies' nlmsg_type (0: SOCK_DIAG_BY_FAMILY) */
 };
 
 /* The nl_dump callback of a dump (data is a struct diag_sink): parses one
@@ -45,11 +47,13 @@ int diag_dump_msg(const struct nlmsghdr *nlh, void *data);
 /* What a failed dump says about itself. */
 struct diag_err {
 	const char *where; /* the step, e.g. "netlink dump (AF_INET6)" */
+	bool both_families; /* the step was a dump of both families (AF_UNSPEC) */
 	char ext_ack[128]; /* the kernel's extended-ACK message: raw, untrusted; "" if none */
 };
 
-/* One dump of a set: a family (AF_INET or AF_INET6), what to ask for, and
- * the namespace inode its records are tagged with. */
+/* One dump of a set: a family (AF_INET or AF_INET6; AF_UNSPEC: TCP's
+ * both, in the legacy TCPDIAG_GETSOCK dump), what to ask for, and the
+ * namespace inode its records are tagged with. */
 struct diag_job {
 	int family;
 	struct diag_req req;

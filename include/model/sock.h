@@ -227,6 +227,7 @@ struct diag_stats {
 	uint64_t malformed;  /* replies diag_parse rejected (not counted as sockets) */
 	uint64_t dumps;	     /* dumps requested (retries included) */
 	uint64_t dumps_unthreaded; /* of them received on the caller's thread */
+	uint64_t both_refused; /* namespaces whose kernel refused TCPDIAG_GETSOCK */
 };
 
 #endif

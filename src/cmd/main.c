@@ -150,10 +150,13 @@ static void warn_data(const struct view *v, const struct opts *o)
 			(unsigned long long)r->socks.dup_dropped,
 			(unsigned long long)r->dstats.malformed);
 	if (o->stats && !o->from && r->dstats.dumps)
-		fprintf(stderr, "sockmem: stats: netlink dumps %llu, %llu on receiver threads%s\n",
+		fprintf(stderr, "sockmem: stats: netlink dumps %llu, %llu on receiver threads%s%s\n",
 			(unsigned long long)r->dstats.dumps,
 			(unsigned long long)(r->dstats.dumps - r->dstats.dumps_unthreaded),
-			r->dstats.dumps_unthreaded ? " (no thread could start for the others)" : "");
+			r->dstats.dumps_unthreaded ? " (no thread could start for the others)" : "",
+			r->dstats.both_refused ? "; the kernel refused one TCP dump of both families, "
+						 "each was dumped on its own"
+					       : "");
 	if (o->stats && r->owners_scanned && !o->from)
 		stats_owner_walk(&r->owners, o->owner_walk);
 	if (o->stats && !o->from && r->collect_usec.has) {

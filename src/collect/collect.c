@@ -65,17 +65,21 @@ static int fail_dump(struct report_err *e, const struct diag_err *de, int err)
 	return -1;
 }
 
-/* Dumps the requested protocols and families in the current namespace,
- * all at once. */
-static int dump_here(const struct opts *o, const struct diag_req *req, uint64_t ino,
-		     struct snapshot *r, struct diag_err *de)
+/* The dumps of the requested protocols and families into set (at most
+ * SOCK_PROTO_N * 2); both: TCP's two families as one dump. Returns how many. */
+static size_t dump_set(const struct opts *o, const struct diag_req *req, uint64_t ino, bool both,
+		       struct diag_job *set)
 {
-	struct diag_job set[SOCK_PROTO_N * 2];
 	size_t n = 0;
 
 	for (int p = 0; p < SOCK_PROTO_N; p++) {
 		if (!(p == SOCK_PROTO_UDP ? o->want_udp : o->want_tcp || !o->want_udp))
 			continue;
+		if (p == SOCK_PROTO_TCP && o->want_v4 && o->want_v6 && both) {
+			set[n] = (struct diag_job){ AF_UNSPEC, *req, ino };
+			set[n++].req.protocol = (uint8_t)p;
+			continue;
+		}
 		for (int f = 0; f < 2; f++) {
 			if (!(f ? o->want_v6 : o->want_v4))
 				continue;
@@ -83,7 +87,30 @@ static int dump_here(const struct opts *o, const struct diag_req *req, uint64_t 
 			set[n++].req.protocol = (uint8_t)p;
 		}
 	}
-	return diag_dump_set(set, n, &r->socks, &r->dstats, de);
+	return n;
+}
+
+/* Dumps the requested protocols and families in the current namespace,
+ * all at once. TCP's IPv4 and IPv6 sockets come in one dump (the legacy
+ * TCPDIAG_GETSOCK request, one walk of the hash tables, where two dumps walk
+ * them twice); a kernel that refuses it gets the two dumps instead. */
+static int dump_here(const struct opts *o, const struct diag_req *req, uint64_t ino,
+		     struct snapshot *r, struct diag_err *de)
+{
+	struct diag_job set[SOCK_PROTO_N * 2];
+	size_t n = dump_set(o, req, ino, true, set);
+	uint64_t flushed = r->socks.flushed;
+	int err = diag_dump_set(set, n, &r->socks, &r->dstats, de);
+
+	/* Again, one dump per family: what the first set added stays and is
+	 * deduplicated by cookie, unless a streaming table handed it on. */
+	if ((err == -EINVAL || err == -EOPNOTSUPP || err == -ENOENT) && de->both_families &&
+	    r->socks.flushed == flushed) {
+		r->dstats.both_refused++;
+		n = dump_set(o, req, ino, false, set);
+		err = diag_dump_set(set, n, &r->socks, &r->dstats, de);
+	}
+	return err;
 }
 
 /* Reads the per-namespace values of the namespace we are in now. */

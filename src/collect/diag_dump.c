@@ -29,7 +29,7 @@ int diag_dump_msg(const struct nlmsghdr *nlh, void *data)
 		errno = EINTR;
 		return MNL_CB_ERROR;
 	}
-	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+	if (nlh->nlmsg_type != (d->type ? d->type : SOCK_DIAG_BY_FAMILY))
 		return MNL_CB_OK;
 	d->messages++;
 	if (diag_parse(nlh, &rec) < 0) {
@@ -51,9 +51,32 @@ int diag_dump_msg(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* The legacy TCPDIAG_GETSOCK request (struct inet_diag_req): one dump of
+ * both families' TCP sockets, over one walk of the hash tables. */
+static void build_compat_request(struct nlmsghdr *nlh, const struct diag_req *rq)
+{
+	struct inet_diag_req *req;
+
+	nlh->nlmsg_type = TCPDIAG_GETSOCK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+	req->idiag_family = AF_UNSPEC; /* the kernel dumps both whatever this says */
+	req->idiag_states = rq->states;
+	req->idiag_ext = 1 << (INET_DIAG_SKMEMINFO - 1) | 1 << (INET_DIAG_INFO - 1);
+	req->id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+	req->id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+	if (rq->bytecode && rq->bytecode_len)
+		mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, rq->bytecode_len, rq->bytecode);
+}
+
 static void build_request(struct nlmsghdr *nlh, int family, const struct diag_req *rq)
 {
 	struct inet_diag_req_v2 *req;
+
+	if (family == AF_UNSPEC) {
+		build_compat_request(nlh, rq);
+		return;
+	}
 
 	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
@@ -87,6 +110,8 @@ struct dump_job {
 /* The step a failed dump names. */
 static const char *dump_where(const struct diag_job *j)
 {
+	if (j->family == AF_UNSPEC)
+		return "netlink dump (AF_INET and AF_INET6)";
 	if (j->req.protocol == SOCK_PROTO_UDP)
 		return j->family == AF_INET6 ? "netlink dump (UDP, AF_INET6)"
 					     : "netlink dump (UDP, AF_INET)";
@@ -119,7 +144,8 @@ static int job_start(struct nl_pipe *p, size_t lane, struct dump_job *dj, struct
 		*where = dump_where(dj->j);
 		return err;
 	}
-	dj->d = (struct diag_sink){ t, dj->j->netns_ino, dj->j->req.protocol, 0, 0 };
+	dj->d = (struct diag_sink){ t, dj->j->netns_ino, dj->j->req.protocol, 0, 0,
+				    dj->j->family == AF_UNSPEC ? TCPDIAG_GETSOCK : 0 };
 	dj->flushed = t->flushed;
 	dj->running = true;
 	dj->threaded = nl_pipe_threaded(p, lane);
@@ -198,6 +224,7 @@ int diag_dump_set(const struct diag_job *set, size_t n, struct sock_table *t,
 	int err;
 
 	e->where = NULL;
+	e->both_families = false;
 	e->ext_ack[0] = '\0';
 	if (!jobs || (err = nl_pipe_open(&p, n)) != 0) {
 		free(jobs);
@@ -219,6 +246,7 @@ int diag_dump_set(const struct diag_job *set, size_t n, struct sock_table *t,
 	if (err) {
 		if (!e->where)
 			e->where = dump_where(&set[failed]);
+		e->both_families = set[failed].family == AF_UNSPEC;
 		snprintf(e->ext_ack, sizeof(e->ext_ack), "%s", jobs[failed].ext);
 	}
 	free(jobs);

@@ -159,6 +159,21 @@ static void put_str(char *buf, size_t len, size_t *n, const char *s)
 		buf[(*n)++] = *s++;
 }
 
+/* Dotted quad of a 4-byte address into a (at least 16 bytes). */
+static void fmt_ipv4(char *a, const uint8_t *addr)
+{
+	for (int i = 0; i < 4; i++) {
+		unsigned v = addr[i];
+
+		if (v >= 100)
+			*a++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*a++ = (char)('0' + v / 10 % 10);
+		*a++ = (char)('0' + v % 10);
+		*a++ = i < 3 ? '.' : '\0';
+	}
+}
+
 size_t sock_fmt_endpoint(char *buf, size_t len, int family, const uint8_t *addr, uint16_t port,
 			 const char *ifname)
 {
@@ -168,8 +183,12 @@ size_t sock_fmt_endpoint(char *buf, size_t len, int family, const uint8_t *addr,
 
 	if (!len)
 		return 0;
-	/* called once or twice per socket row: no stdio formatting */
-	inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, addr, a, sizeof(a));
+	/* called once or twice per socket row: no stdio formatting (glibc's
+	 * inet_ntop() formats IPv4 with sprintf) */
+	if (family == AF_INET6)
+		inet_ntop(AF_INET6, addr, a, sizeof(a));
+	else
+		fmt_ipv4(a, addr);
 	if (port) {
 		size_t k = sizeof(p) - 1;
 

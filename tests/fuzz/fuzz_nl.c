@@ -4,7 +4,9 @@
  * of nl_dump (nl_dump_recv, with libmnl's walk and the NLMSG_ERROR /
  * NLMSG_DONE handlers) running diag_dump's callback (diag_dump_msg: parse,
  * count, deduplicate by cookie) over datagrams the harness builds, as a
- * kernel would send them to a dump with sequence SEQ on port PORTID.
+ * kernel would send them to a dump with sequence SEQ on port PORTID; and
+ * nl_ends_dump, where a receiver thread stops, never ends a datagram after
+ * which the loop wants more.
  *
  * Input: records [ctl u8][n u16 little-endian][n bytes], each one message
  * (the bytes start with its header; fewer than 16 bytes is a truncated
@@ -302,6 +304,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(n.buf, d.buf, d.len);
 		n.buflen = d.len;
 		ret = nl_dump_recv(&n, d.len, SEQ, diag_dump_msg, &sink);
+		/* a receiver thread stops at a datagram nl_ends_dump calls the
+		 * end; if the loop wanted more after it, the reader would wait
+		 * for a datagram that never comes */
+		CHECK(ret != 1 || !nl_ends_dump(n.buf, d.len));
 		free(n.buf);
 		n.buf = NULL;
 

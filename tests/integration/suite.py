@@ -2270,25 +2270,36 @@ def t_stats_time_line():
 def t_stats_dump_lanes():
     """--stats counts a namespace's dumps and how many ran on receiver
     threads of their own; when no thread can start they all run on the main
-    thread, one after the other, with the same sockets."""
+    thread, one after the other, with the same sockets; when the kernel
+    refuses the one TCP dump of both families, each family is dumped alone
+    and --stats says so."""
     h = fixture("v4")
-    for args, n in ((["-4"], 1), (["-t"], 2), (["-tu"], 4), (["-u", "-6"], 1)):
+    # TCP's two families are one dump (TCPDIAG_GETSOCK), UDP's two are two
+    for args, n in ((["-4"], 1), (["-t"], 1), (["-tu"], 3), (["-u"], 2), (["-u", "-6"], 1)):
         r = sm(["top", "-o", "tsv", "--this-netns", "--no-owners", "--stats", *args])
         eq(r.returncode, 0, f"top {' '.join(args)} --stats: exit")
         lines = [ln for ln in r.stderr.splitlines() if "netlink dumps" in ln]
         eq(lines, [f"sockmem: stats: netlink dumps {n}, {n} on receiver threads"],
            f"top {' '.join(args)} --stats")
     base = sm(["sockets", "-o", "tsv", "--this-netns", "--no-owners", "-tu"])
+    mine = lambda out: sorted(ln for ln in out.splitlines() if f":{h.lport}\t" in ln)
     env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0")
     r = run(["strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=clone,clone3",
              "-e", "inject=clone,clone3:error=EAGAIN", SOCKMEM, "sockets", "-o", "tsv",
              "--this-netns", "--no-owners", "-tu", "--stats"], env=env)
     eq(r.returncode, 0, f"no threads: exit (stderr {r.stderr!r})")
     lines = [ln for ln in r.stderr.splitlines() if "netlink dumps" in ln]
-    eq(lines, ["sockmem: stats: netlink dumps 4, 0 on receiver threads "
+    eq(lines, ["sockmem: stats: netlink dumps 3, 0 on receiver threads "
                "(no thread could start for the others)"], "no threads: --stats")
+    r2 = run(["strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=sendto",
+              "-e", "inject=sendto:error=EINVAL:when=1", SOCKMEM, "sockets", "-o", "tsv",
+              "--this-netns", "--no-owners", "-tu", "--stats"], env=env)
+    eq(r2.returncode, 0, f"refused: exit (stderr {r2.stderr!r})")
+    lines = [ln for ln in r2.stderr.splitlines() if "netlink dumps" in ln]
+    eq(lines, ["sockmem: stats: netlink dumps 4, 4 on receiver threads; the kernel refused "
+               "one TCP dump of both families, each was dumped on its own"], "refused: --stats")
+    eq(mine(r2.stdout), mine(base.stdout), "refused: the fixture's sockets")
     # the fixture's sockets (static) are the same with and without threads
-    mine = lambda out: sorted(ln for ln in out.splitlines() if f":{h.lport}\t" in ln)
     check(len(mine(base.stdout)) == 7, f"fixture rows: {mine(base.stdout)!r}")
     eq(mine(r.stdout), mine(base.stdout), "no threads: the fixture's sockets")
 

@@ -2,6 +2,8 @@
 /* test_agg.c - pure aggregation over hand-built socket tables and owners. */
 #include "testutil.h"
 
+#include <arpa/inet.h>
+
 #include <errno.h>
 #include <sys/socket.h>
 
@@ -419,6 +421,19 @@ static void test_endpoint(void **state)
 	assert_int_equal(sock_fmt_endpoint(buf, 5, AF_INET, v4, 1, NULL), 4);
 	assert_string_equal(buf, "127.");
 	assert_int_equal(sock_fmt_endpoint(buf, 0, AF_INET, v4, 1, NULL), 0);
+	/* every octet value in every position, as inet_ntop() writes it */
+	for (int pos = 0; pos < 4; pos++) {
+		for (int v = 0; v < 256; v++) {
+			char want[INET_ADDRSTRLEN + 8];
+			uint8_t a[16] = { 10, 200, 7, 99 };
+
+			a[pos] = (uint8_t)v;
+			inet_ntop(AF_INET, a, want, INET_ADDRSTRLEN);
+			strcat(want, ":1");
+			sock_fmt_endpoint(buf, sizeof(buf), AF_INET, a, 1, NULL);
+			assert_string_equal(buf, want);
+		}
+	}
 }
 
 /* Sorts the world's groups by key and checks the order of proc indexes. */

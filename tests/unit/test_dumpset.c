@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* test_dumpset.c - diag_dump_set: dumps received on threads of their own
  * (nl_pipe), run at once into one table, against loopback sockets this
- * test opens; a consumer that gives up mid-dump; nl_ends_dump on bytes. */
+ * test opens; TCP's two families in one legacy dump; a consumer that gives
+ * up mid-dump; nl_ends_dump on bytes. */
 #include "testutil.h"
 
 #include <arpa/inet.h>
@@ -143,6 +144,51 @@ static void test_both_families_at_once(void **state)
 	sock_table_free(&t);
 }
 
+/* TCP's both families in one dump (AF_UNSPEC: the legacy TCPDIAG_GETSOCK
+ * request): every socket once, each with its own family; the same set as
+ * the two dumps of one family each. */
+static void test_one_dump_both_families(void **state)
+{
+	struct pop p4, p6;
+	struct diag_job set[2], both;
+	struct sock_table t = { 0 }, t2 = { 0 };
+	struct diag_stats st = { 0 }, st2 = { 0 };
+	struct diag_err e;
+	int err;
+
+	(void)state;
+	assert_int_equal(pop_open(&p4, AF_INET), 0);
+	if (pop_open(&p6, AF_INET6) != 0) {
+		pop_close(&p4);
+		skip();
+	}
+	set_of(set);
+	both = set[0];
+	both.family = AF_UNSPEC;
+	err = diag_dump_set(&both, 1, &t, &st, &e);
+	if (err) { /* a kernel without the legacy request, or no sock_diag */
+		pop_close(&p4);
+		pop_close(&p6);
+		sock_table_free(&t);
+		skip();
+	}
+	assert_int_equal(st.dumps, 1);
+	for (size_t i = 0; i < p4.n; i++)
+		assert_int_equal(count_inode(&t, p4.inode[i], AF_INET), 1);
+	for (size_t i = 0; i < p6.n; i++)
+		assert_int_equal(count_inode(&t, p6.inode[i], AF_INET6), 1);
+	assert_int_equal(st.messages, t.n + t.dup_dropped);
+	/* the per-family dumps find our sockets the same way */
+	assert_int_equal(diag_dump_set(set, 2, &t2, &st2, &e), 0);
+	assert_int_equal(st2.dumps, 2);
+	for (size_t i = 0; i < p6.n; i++)
+		assert_int_equal(count_inode(&t2, p6.inode[i], AF_INET6), 1);
+	pop_close(&p4);
+	pop_close(&p6);
+	sock_table_free(&t);
+	sock_table_free(&t2);
+}
+
 static int give_up(void *ctx, struct sock_table *t)
 {
 	int *calls = ctx;
@@ -221,6 +267,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_both_families_at_once),
+		cmocka_unit_test(test_one_dump_both_families),
 		cmocka_unit_test(test_consumer_gives_up),
 		cmocka_unit_test(test_ends_dump),
 	};
