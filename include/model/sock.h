@@ -106,27 +106,37 @@ struct sock_rec {
  * many sockets the dump returns. A dump sends a record twice only when it
  * resumed inside a hash bucket between two replies, so a streaming table
  * dedupes against the current and the previous batch (and the retained
- * records), not against every record ever added.
+ * records), not against every record ever added; or, with a window
+ * (sock_table_dedup_window), against the last window to 2 x window records
+ * and more, however small the batches.
  */
 struct sock_table;
 typedef int (*sock_flush_fn)(void *ctx, struct sock_table *t);
 struct sock_table {
 	struct sock_rec *v;
 	size_t n, cap;
-	struct idmap cookies; /* cookie -> record index */
+	struct idmap cookies; /* cookie -> record index (streaming: the current generation) */
 	uint64_t dup_dropped; /* records dropped as duplicates (same cookie) */
 	/* streaming (flush != NULL): */
 	sock_flush_fn flush;
 	void *flush_ctx;
 	size_t flush_at;     /* new records that trigger a flush */
 	size_t kept;	     /* v[0..kept) were retained by earlier flushes, v[kept..n) are new */
-	struct idmap prev;   /* cookies of the previous batch */
+	struct idmap prev;   /* cookies of the previous batch (generation) */
 	uint64_t flushed;    /* records handed to flush, each once */
+	size_t window;	     /* records a generation of cookies holds at least (0: a batch) */
+	size_t gen_n;	     /* records added in the current generation */
 };
 
 /* Makes t stream: flush(ctx, t) sees v[t->kept..t->n) once every batch new
  * records (and once more from sock_table_flush). */
 void sock_table_stream(struct sock_table *t, sock_flush_fn flush, void *ctx, size_t batch);
+
+/* Keeps the cookies of a streaming table's last `window` records at least
+ * (up to twice that and a batch), whatever the batch size: records of
+ * dumps received at once interleave, so one dump's repeat may come more
+ * than a batch after its first copy. */
+void sock_table_dedup_window(struct sock_table *t, size_t window);
 
 /* Hands the records added since the last flush to a streaming table's
  * flush (no-op when there are none or t does not stream). Returns 0 or the

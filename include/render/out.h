@@ -102,6 +102,10 @@ struct fieldset {
 	bool (*group_null)(const void *ctx, size_t row, const char *group);
 	/* whether a row is shown (rows a view's filters left out are not); NULL: all */
 	bool (*row_kept)(const void *ctx, size_t row);
+	/* TSV: writes the row's line (its grid fields, tab-separated, with the
+	 * newline) straight into b, the same text as the getters' cells give;
+	 * for views with many rows (sockets). NULL: through the cells. */
+	void (*tsv_row)(struct outbuf *b, const struct fieldset *v, const void *ctx, size_t row);
 };
 
 /* out_grid in steps, for rows that arrive in batches (TSV; a table's

@@ -574,8 +574,10 @@ static int collect(const struct opts *o, unsigned need, const struct sock_sink *
 		walker_start(&walker, &p, o, sink != NULL, &r->owners);
 	if (o->netns && enter_named(&p, o->netns, &home, e))
 		goto out;
-	if (sink)
+	if (sink) {
 		sock_table_stream(&r->socks, stream_flush, &st, COLLECT_BATCH);
+		sock_table_dedup_window(&r->socks, COLLECT_DEDUP_WINDOW);
+	}
 	rc = collect_inside(&p, o, need, &req, &walker, sink ? &st : NULL, r, e);
 	if (rc && st.failed)
 		*e = st.e; /* the sink's or the walk's failure, not the dump's "cancelled" */

@@ -19,8 +19,10 @@
 #include <linux/netlink.h>
 
 /* Datagrams a lane may hold before the caller takes them: enough to ride
- * out the caller's pauses (a batch fold), 512 KiB a lane. */
-#define LANE_BUFS 8
+ * out the caller's pause while it folds or writes a batch (COLLECT_BATCH
+ * records, about 15 datagrams), or the kernel would sit idle meanwhile;
+ * 2 MiB a lane, about half of it touched (a dump datagram is 32 KiB). */
+#define LANE_BUFS 32
 /* A lane waiting for data looks at its stop flag this often (ms). */
 #define LANE_POLL_MS 100
 
@@ -88,7 +90,8 @@ static long lane_recv(struct lane *l, int fd, char *buf)
 
 			if (lane_leaving(l))
 				return -ECANCELED;
-			poll(&pf, 1, LANE_POLL_MS);
+			if (poll(&pf, 1, LANE_POLL_MS) < 0 && errno != EINTR)
+				return -errno;
 			continue;
 		}
 		if (len < 0)

@@ -89,6 +89,7 @@ int sock_table_add(struct sock_table *t, const struct sock_rec *rec)
 		return 0;
 	}
 	t->v[t->n++] = *rec;
+	t->gen_n++;
 	if (t->flush && t->n - t->kept >= t->flush_at) {
 		int err = sock_table_flush(t);
 
@@ -118,11 +119,20 @@ int sock_table_flush(struct sock_table *t)
 	return err;
 }
 
+void sock_table_dedup_window(struct sock_table *t, size_t window)
+{
+	t->window = window;
+}
+
 int sock_table_retain(struct sock_table *t, const uint32_t *idx, size_t n)
 {
 	struct idmap keep = { 0 };
+	/* a full generation's cookies catch a resumed dump's repeats in the
+	 * next one; a generation not yet full goes on (its cookies' indexes
+	 * are stale from here, and nothing reads them) */
+	bool rotate = t->gen_n >= (t->window ? t->window : 1);
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; rotate && i < n; i++)
 		if (idmap_put(&keep, t->v[idx[i]].cookie, (uint32_t)i, NULL) < 0) {
 			idmap_free(&keep);
 			return -ENOMEM;
@@ -130,10 +140,12 @@ int sock_table_retain(struct sock_table *t, const uint32_t *idx, size_t n)
 	for (size_t i = 0; i < n; i++)
 		t->v[i] = t->v[idx[i]];
 	t->n = t->kept = n;
-	/* the batch's cookies catch a resumed dump's repeats in the next one */
-	idmap_free(&t->prev);
-	t->prev = t->cookies;
-	t->cookies = keep;
+	if (rotate) {
+		idmap_free(&t->prev);
+		t->prev = t->cookies;
+		t->cookies = keep;
+		t->gen_n = 0;
+	}
 	return 0;
 }
 

@@ -361,7 +361,7 @@ static void fd_json_list(struct jw *w, const void *ctx, size_t row, bool procs)
 	bool udp = base->r->cov.udp; /* the top sockets' d */
 	const uint8_t *ts_order = udp ? ts_json_order_udp : ts_json_order;
 	struct fieldset fs = { f, procs ? TP_N : udp ? TS_N : TS_N - 1,
-			       procs ? tp_json_order : ts_order, NULL, NULL };
+			       procs ? tp_json_order : ts_order, NULL, NULL, NULL };
 	size_t n = procs ? c.f->nprocs : c.f->nsocks;
 	struct outbuf scratch;
 
@@ -420,7 +420,7 @@ void out_json_findings(struct jw *w, const struct view *v)
 {
 	struct check_ctx c = { v, v->snap, NULL, NULL };
 	struct field f[FD_N];
-	struct fieldset fs = { f, FD_N, fd_json_order, NULL, NULL };
+	struct fieldset fs = { f, FD_N, fd_json_order, NULL, NULL, NULL };
 	struct outbuf scratch;
 
 	fd_fields(f);
@@ -475,7 +475,7 @@ void out_check(struct outbuf *b, const struct view *v, const struct opts *o)
 {
 	struct check_ctx c = { v, v->snap, o, NULL };
 	struct field f[FD_N];
-	struct fieldset fs = { f, FD_N, NULL, NULL, NULL };
+	struct fieldset fs = { f, FD_N, NULL, NULL, NULL, NULL };
 	struct outbuf scratch;
 	int worst;
 

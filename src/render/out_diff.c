@@ -511,7 +511,7 @@ static struct fieldset sock_fieldset(const struct diff_doc *x)
 	bool udp = x->new->snap->cov.udp;
 
 	return (struct fieldset){ sock_fields, udp ? NSOCK_FIELDS : K_D_OLD,
-				  udp ? sock_json_order_udp : NULL, NULL, NULL };
+				  udp ? sock_json_order_udp : NULL, NULL, NULL, NULL };
 }
 
 /* Rows: the changed sockets, then the opened ones, each capped by --top.
@@ -629,12 +629,12 @@ static void json_diff(struct jw *w, const struct diff_doc *x, const struct opts 
 {
 	struct cctx cc = { .x = x, .o = o };
 	size_t nc = crows(x, cc.c), nk;
-	struct fieldset cv = { counter_fields + 1, NCOUNTER_FIELDS - 1, NULL, NULL, NULL };
+	struct fieldset cv = { counter_fields + 1, NCOUNTER_FIELDS - 1, NULL, NULL, NULL, NULL };
 	struct sctx sc = { x->d };
-	struct fieldset sv = { sysctl_fields, NSYSCTL_FIELDS, NULL, NULL, NULL };
+	struct fieldset sv = { sysctl_fields, NSYSCTL_FIELDS, NULL, NULL, NULL, NULL };
 	struct field gf[NGKEYS + NGSUMS];
 	struct gctx gc = { x, o };
-	struct fieldset gv = { gf, group_fields(x->new->by, gf), NULL, NULL, NULL };
+	struct fieldset gv = { gf, group_fields(x->new->by, gf), NULL, NULL, NULL, NULL };
 	struct fieldset kv = sock_fieldset(x);
 	struct counts k[NCOUNTS];
 	size_t in_sect = 0; /* length of the open section's name ("tcpext"), 0: none */
@@ -837,12 +837,12 @@ static void text_diff(struct outbuf *b, const struct diff_doc *x, const struct o
 {
 	struct cctx cc = { .x = x, .o = o };
 	size_t nc = crows(x, cc.c), nk;
-	struct fieldset cv = { counter_fields, NCOUNTER_FIELDS, NULL, NULL, NULL };
+	struct fieldset cv = { counter_fields, NCOUNTER_FIELDS, NULL, NULL, NULL, NULL };
 	struct sctx sc = { x->d };
-	struct fieldset sv = { sysctl_fields, NSYSCTL_FIELDS, NULL, NULL, NULL };
+	struct fieldset sv = { sysctl_fields, NSYSCTL_FIELDS, NULL, NULL, NULL, NULL };
 	struct field gf[NGKEYS + NGSUMS];
 	struct gctx gc = { x, o };
-	struct fieldset gv = { gf, group_fields(x->new->by, gf), NULL, NULL, NULL };
+	struct fieldset gv = { gf, group_fields(x->new->by, gf), NULL, NULL, NULL, NULL };
 	struct fieldset kv = sock_fieldset(x);
 	struct counts k[NCOUNTS];
 	bool table = o->fmt == FMT_TABLE;

@@ -251,6 +251,10 @@ void grid_rows(struct grid *g, struct outbuf *b, size_t from, size_t to)
 	for (size_t i = from; i < to && !b->err; i++) {
 		if (v->row_kept && !v->row_kept(g->ctx, i))
 			continue;
+		if (g->o->fmt == FMT_TSV && v->tsv_row) {
+			v->tsv_row(b, v, g->ctx, i);
+			continue;
+		}
 		row_cells(v, g->ctx, i, g->o->fmt, &g->scratch, g->cells);
 		if (g->o->fmt != FMT_TABLE) {
 			put_tsv_row(b, g);

@@ -314,7 +314,7 @@ void out_top(struct outbuf *b, const struct view *v, const struct opts *o)
 {
 	struct field f[OUT_TOP_MAX_FIELDS];
 	struct top_ctx c = { v, shown(v, o) };
-	struct fieldset fs = { f, out_top_fields(v->by, f, NULL), NULL, NULL, NULL };
+	struct fieldset fs = { f, out_top_fields(v->by, f, NULL), NULL, NULL, NULL, NULL };
 
 	/* TSV ends with the total row (unless -H), as the table ends with its
 	 * total line */
@@ -328,8 +328,8 @@ void out_json_top(struct jw *w, const struct view *v, const struct opts *o)
 	const struct snapshot *r = v->snap;
 	struct field f[OUT_TOP_MAX_FIELDS];
 	struct top_ctx c = { v, shown(v, o) };
-	struct fieldset fs = { f, out_top_fields(v->by, f, NULL), NULL, NULL, NULL };
-	struct fieldset sums = { sum_fields, T_NSUMS, NULL, NULL, NULL };
+	struct fieldset fs = { f, out_top_fields(v->by, f, NULL), NULL, NULL, NULL, NULL };
+	struct fieldset sums = { sum_fields, T_NSUMS, NULL, NULL, NULL, NULL };
 	struct outbuf scratch;
 
 	if (ob_init_mem(&scratch)) {

@@ -207,7 +207,7 @@ static struct fieldset mover_fieldset(const struct view *v)
 	bool udp = v->snap->cov.udp;
 
 	return (struct fieldset){ mover_fields, udp ? NMOVER_FIELDS : M_PROTO,
-				  udp ? mover_json_order_udp : NULL, NULL, NULL };
+				  udp ? mover_json_order_udp : NULL, NULL, NULL, NULL };
 }
 
 /* --- JSON Lines --- */
@@ -226,7 +226,7 @@ static void json_delta(struct jw *w, const struct watch_rec *wr, const struct op
 {
 	const struct delta *d = wr->d;
 	struct field gf[NWG_KEYS + NWG_SUMS];
-	struct fieldset gv = { gf, wgroup_fields(wr->r->by, gf), NULL, NULL, NULL };
+	struct fieldset gv = { gf, wgroup_fields(wr->r->by, gf), NULL, NULL, NULL, NULL };
 	struct fieldset mv = mover_fieldset(wr->r);
 	struct wctx c = { wr, o, 0 };
 	double rate;
@@ -487,7 +487,7 @@ static void frame(struct outbuf *b, const struct watch_rec *w, const struct watc
 		  const struct opts *o, unsigned rows, unsigned cols)
 {
 	struct field gf[NWG_KEYS + NWG_SUMS];
-	struct fieldset gv = { gf, wgroup_fields(w->r->by, gf), NULL, NULL, NULL };
+	struct fieldset gv = { gf, wgroup_fields(w->r->by, gf), NULL, NULL, NULL, NULL };
 	struct fieldset mv = mover_fieldset(w->r);
 	struct opts to = *o;
 	struct wctx c = { w, o, 0 };

@@ -167,8 +167,12 @@ void ob_u64(struct outbuf *b, uint64_t v)
 	char buf[21];
 
 	if (b->cap - b->len > sizeof(buf) && !b->err) {
-		/* room for any number: straight into the buffer (the hot path of TSV rows) */
-		b->len += fmt_u64(b->p + b->len, v);
+		/* room for any number: straight into the buffer (the hot path of
+		 * TSV rows, where most values are one digit: 0 mostly) */
+		if (v < 10)
+			b->p[b->len++] = (char)('0' + v);
+		else
+			b->len += fmt_u64(b->p + b->len, v);
 		return;
 	}
 	ob_write(b, buf, fmt_u64(buf, v));

@@ -68,6 +68,32 @@ static void test_batches_and_window(void **state)
 	sock_table_free(&t);
 }
 
+/* With a dedup window larger than the batch, cookies stay seen for at
+ * least that many records (the current and the previous generation of at
+ * least `window` records each): a repeat 3 batches back is dropped; once
+ * the generation it was in rotated out, it is not. */
+static void test_dedup_window(void **state)
+{
+	struct sock_table t = { 0 };
+	struct seen s = { 0 };
+
+	(void)state;
+	sock_table_stream(&t, count_flush, &s, 2);
+	sock_table_dedup_window(&t, 6);
+	for (uint64_t c = 1; c <= 9; c++) /* 1..6 fill a generation */
+		add(&t, c, 1);
+	assert_int_equal(s.flushes, 4);
+	add(&t, 1, 0); /* 8 records and 4 batches back: still seen */
+	add(&t, 2, 0);
+	add(&t, 8, 0); /* this generation */
+	for (uint64_t c = 10; c <= 14; c++) /* 7..12 fill the next one */
+		add(&t, c, 1);
+	add(&t, 9, 0); /* the previous generation */
+	add(&t, 6, 1); /* two generations back: out of the window */
+	assert_int_equal(t.dup_dropped, 4);
+	sock_table_free(&t);
+}
+
 /* Retained records stay at the front, are not flushed twice, and their
  * cookies still count as seen. */
 static void test_retain(void **state)
@@ -173,6 +199,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_batches_and_window),
+		cmocka_unit_test(test_dedup_window),
 		cmocka_unit_test(test_retain),
 		cmocka_unit_test(test_flush_error),
 		cmocka_unit_test(test_join_range),
