@@ -2284,20 +2284,24 @@ def t_stats_dump_lanes():
     base = sm(["sockets", "-o", "tsv", "--this-netns", "--no-owners", "-tu"])
     mine = lambda out: sorted(ln for ln in out.splitlines() if f":{h.lport}\t" in ln)
     env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0")
-    r = run(["strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=clone,clone3",
-             "-e", "inject=clone,clone3:error=EAGAIN", SOCKMEM, "sockets", "-o", "tsv",
-             "--this-netns", "--no-owners", "-tu", "--stats"], env=env)
-    eq(r.returncode, 0, f"no threads: exit (stderr {r.stderr!r})")
-    lines = [ln for ln in r.stderr.splitlines() if "netlink dumps" in ln]
-    eq(lines, ["sockmem: stats: netlink dumps 3, 0 on receiver threads "
-               "(no thread could start for the others)"], "no threads: --stats")
-    r2 = run(["strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=sendto",
-              "-e", "inject=sendto:error=EINVAL:when=1", SOCKMEM, "sockets", "-o", "tsv",
-              "--this-netns", "--no-owners", "-tu", "--stats"], env=env)
-    eq(r2.returncode, 0, f"refused: exit (stderr {r2.stderr!r})")
-    lines = [ln for ln in r2.stderr.splitlines() if "netlink dumps" in ln]
-    eq(lines, ["sockmem: stats: netlink dumps 4, 4 on receiver threads; the kernel refused "
-               "one TCP dump of both families, each was dumped on its own"], "refused: --stats")
+
+    def injected(what, trace, inject, want):
+        """sockets -tu --stats under strace injecting `inject`: exit 0 and
+        the dumps line `want`; returns the output."""
+        r = run(["strace", "-f", "-qq", "-o", "/dev/null", "-e", f"trace={trace}",
+                 "-e", f"inject={inject}", SOCKMEM, "sockets", "-o", "tsv",
+                 "--this-netns", "--no-owners", "-tu", "--stats"], env=env)
+        eq(r.returncode, 0, f"{what}: exit (stderr {r.stderr!r})")
+        eq([ln for ln in r.stderr.splitlines() if "netlink dumps" in ln], [want],
+           f"{what}: --stats")
+        return r
+
+    r = injected("no threads", "clone,clone3", "clone,clone3:error=EAGAIN",
+                 "sockmem: stats: netlink dumps 3, 0 on receiver threads "
+                 "(no thread could start for the others)")
+    r2 = injected("refused", "sendto", "sendto:error=EINVAL:when=1",
+                  "sockmem: stats: netlink dumps 4, 4 on receiver threads; the kernel refused "
+                  "one TCP dump of both families, each was dumped on its own")
     eq(mine(r2.stdout), mine(base.stdout), "refused: the fixture's sockets")
     # the fixture's sockets (static) are the same with and without threads
     check(len(mine(base.stdout)) == 7, f"fixture rows: {mine(base.stdout)!r}")
