@@ -274,7 +274,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct dgram d;
 	static struct model m;
 	struct sock_table t = { 0 };
-	struct diag_sink sink = { &t, 77, SOCK_PROTO_TCP, 0, 0 };
+	struct diag_sink sink = { &t, 77, SOCK_PROTO_TCP, 0, 0, 0 };
 	struct nl n;
 	int ret = 1, want = 1;
 

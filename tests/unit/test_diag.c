@@ -706,7 +706,7 @@ static size_t ext_ack_reply(uint8_t *b, size_t cap, int error, const char *text)
 static int recv_reply(struct nl *n, uint8_t *b, size_t len)
 {
 	struct sock_table t = { 0 };
-	struct diag_sink sink = { &t, 0, SOCK_PROTO_TCP, 0, 0 };
+	struct diag_sink sink = { &t, 0, SOCK_PROTO_TCP, 0, 0, 0 };
 	int ret;
 
 	memset(n, 0, sizeof(*n));

@@ -121,7 +121,7 @@ static void build(struct snapshot *r)
 	s.uid = 0;
 	add_sock(r, &s);
 	r->socks.dup_dropped = 2;
-	r->dstats = (struct diag_stats){ 12, 3, 4567, 1 };
+	r->dstats = (struct diag_stats){ .messages = 12, .recv_calls = 3, .bytes = 4567, .malformed = 1 };
 
 	/* owners: sockets 0 and 1 held by 300 (two fds of 1), 1 also by 400 */
 	r->owners.procs = calloc(3, sizeof(*r->owners.procs));
