@@ -86,6 +86,24 @@ static void ob_flush(struct outbuf *b)
 	b->len = 0;
 }
 
+/* Ends holding: writes what was held and gives the memory the hold grew
+ * to back (it grew by doubling, to twice the hold at most), so that the
+ * rest streams through OB_CAP as an unheld buffer does. */
+static void end_hold(struct outbuf *b)
+{
+	char *p;
+
+	b->hold = 0;
+	ob_flush(b);
+	if (!b->f || b->err || b->cap <= OB_CAP)
+		return;
+	p = realloc(b->p, OB_CAP);
+	if (p) { /* else the larger buffer goes on */
+		b->p = p;
+		b->cap = OB_CAP;
+	}
+}
+
 int ob_finish(struct outbuf *b)
 {
 	ob_flush(b);
@@ -101,7 +119,7 @@ void ob_write(struct outbuf *b, const char *s, size_t n)
 	if (b->err)
 		return;
 	if (b->hold && b->len + n > b->hold)
-		b->hold = 0; /* held long enough: write from now on */
+		end_hold(b); /* held long enough: write from now on */
 	if (!b->f || b->hold) {
 		if (ob_grow(b, n) == 0) {
 			memcpy(b->p + b->len, s, n);

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "util/outbuf.h"
 
@@ -300,6 +301,34 @@ static void test_table_escapes(void **state)
 	check_table("a b", " ", "a\\x20b");
 }
 
+/* A held buffer writes nothing until the hold is exceeded; then it writes
+ * what it held and goes back to an ordinary buffer's size, not to the
+ * larger one the hold grew to. */
+static void test_hold_then_stream(void **state)
+{
+	FILE *f = tmpfile();
+	struct outbuf b;
+	char piece[1024];
+
+	(void)state;
+	assert_non_null(f);
+	memset(piece, 'x', sizeof(piece));
+	assert_int_equal(ob_init_held(&b, f, 600 * 1024), 0);
+	for (int i = 0; i < 600; i++)
+		ob_write(&b, piece, sizeof(piece));
+	fflush(f);
+	assert_int_equal(ftell(f), 0); /* all of it held */
+	assert_true(b.cap > 600 * 1024);
+	for (int i = 0; i < 50; i++)
+		ob_write(&b, piece, sizeof(piece));
+	fflush(f);
+	assert_int_equal(ftell(f), 600 * 1024); /* the held part, written at once */
+	assert_int_equal(b.cap, 256 * 1024);
+	assert_int_equal(ob_finish(&b), 0);
+	assert_int_equal(ftell(f), 650 * 1024);
+	fclose(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_tsv_escapes),
 		cmocka_unit_test(test_prom_label_escapes),
 		cmocka_unit_test(test_table_escapes),
+		cmocka_unit_test(test_hold_then_stream),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
