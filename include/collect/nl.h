@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* nl.h - netlink socket and dump loop shared by every netlink request. */
+/* nl.h - netlink socket, dump request and the parse of one dump datagram;
+ * receiving is nl_pipe's. */
 #ifndef SOCKMEM_NL_H
 #define SOCKMEM_NL_H
 
@@ -8,18 +9,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A dump's receive buffer: the kernel caps one dump skb at about 32 KiB;
- * a larger buffer never loses data. */
-#define NL_DUMP_BUFLEN (64 * 1024)
-
-/* An open netlink socket with its receive buffer. */
+/* An open netlink socket. */
 struct nl {
 	struct mnl_socket *sk;
 	uint32_t portid;
 	uint32_t seq;
-	char *buf;
-	size_t buflen;
-	uint64_t recv_calls, bytes;
+	uint64_t recv_calls, bytes; /* datagrams parsed, and their bytes */
 	char ext_ack[128]; /* kernel's extended ACK message of the last error (raw) */
 };
 
@@ -29,25 +24,16 @@ int nl_open(struct nl *n, int protocol);
 void nl_close(struct nl *n);
 
 /*
- * Sends the request in nlh (seq and portid are set here) and runs cb on
- * every reply until NLMSG_DONE. Returns 0, or -errno: the kernel's error
- * (with n->ext_ack set when it gave a message), -EINTR for an interrupted
- * dump after retries are exhausted by the caller, or a callback's error.
+ * Runs cb over the len bytes at buf, one datagram received on n for the
+ * dump with sequence number seq (pure but for n's counters and ext_ack:
+ * tests feed it bytes). Returns 1 when more datagrams follow, 0 at the end
+ * of the dump, or -errno: the kernel's error (n->ext_ack set when it gave
+ * a message), -EINTR for an interrupted dump (NLM_F_DUMP_INTR), a
+ * callback's error, or -EBADMSG if the bytes are not whole netlink
+ * messages.
  */
-int nl_dump(struct nl *n, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
-
-/*
- * The body of nl_dump's receive loop, apart so that tests can feed it bytes:
- * runs cb over the len bytes one recvmsg put in n->buf, for the dump with
- * sequence number seq. Returns 1 when more datagrams follow, 0 at the end of
- * the dump, or -errno as nl_dump (-EBADMSG if the bytes are not whole
- * netlink messages).
- */
-int nl_dump_recv(struct nl *n, size_t len, uint32_t seq, mnl_cb_t cb, void *data);
-
-/* nl_dump_recv over len bytes at buf instead of n->buf (a datagram another
- * thread received for n). Same returns. */
-int nl_recv_buf(struct nl *n, const char *buf, size_t len, uint32_t seq, mnl_cb_t cb, void *data);
+int nl_dump_recv(struct nl *n, const char *buf, size_t len, uint32_t seq, mnl_cb_t cb,
+		 void *data);
 
 /* Sends the dump request in nlh with the socket's next sequence number
  * (n->seq afterwards). Returns 0 or -errno. */

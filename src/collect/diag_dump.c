@@ -187,7 +187,7 @@ static int dump_loop(struct nl_pipe *p, struct dump_job *jobs, size_t n, struct 
 
 	while (active > 0) {
 		if (nl_pipe_next(p, &lane, &buf, &len, &err) == 0) {
-			ret = nl_recv_buf(&jobs[lane].n, buf, len, jobs[lane].n.seq, diag_dump_msg,
+			ret = nl_dump_recv(&jobs[lane].n, buf, len, jobs[lane].n.seq, diag_dump_msg,
 					  &jobs[lane].d);
 			nl_pipe_release(p, lane, buf);
 			if (ret > 0)

@@ -6,7 +6,6 @@
 #include <stdbool.h>
 #include <linux/netlink.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -39,12 +38,6 @@ int nl_open(struct nl *n, int protocol)
 		return err;
 	}
 	n->portid = mnl_socket_get_portid(n->sk);
-	n->buflen = NL_DUMP_BUFLEN;
-	n->buf = malloc(n->buflen);
-	if (!n->buf) {
-		nl_close(n);
-		return -ENOMEM;
-	}
 	n->seq = 1;
 	return 0;
 }
@@ -53,9 +46,7 @@ void nl_close(struct nl *n)
 {
 	if (n->sk)
 		mnl_socket_close(n->sk);
-	free(n->buf);
 	n->sk = NULL;
-	n->buf = NULL;
 }
 
 /* Carries the caller's callback through libmnl, which passes one data
@@ -157,7 +148,8 @@ static int whole_messages(const char *buf, size_t len)
 	return 1;
 }
 
-int nl_recv_buf(struct nl *n, const char *buf, size_t len, uint32_t seq, mnl_cb_t cb, void *data)
+int nl_dump_recv(struct nl *n, const char *buf, size_t len, uint32_t seq, mnl_cb_t cb,
+		 void *data)
 {
 	mnl_cb_t ctl[NLMSG_MIN_TYPE] = { 0 };
 	struct dump_ctx c = { n, cb, data };
@@ -178,11 +170,6 @@ int nl_recv_buf(struct nl *n, const char *buf, size_t len, uint32_t seq, mnl_cb_
 		return errno ? -errno : -EIO;
 	}
 	return 1;
-}
-
-int nl_dump_recv(struct nl *n, size_t len, uint32_t seq, mnl_cb_t cb, void *data)
-{
-	return nl_recv_buf(n, n->buf, len, seq, cb, data);
 }
 
 bool nl_ends_dump(const char *buf, size_t len)
@@ -207,28 +194,4 @@ int nl_request(struct nl *n, struct nlmsghdr *nlh)
 	nlh->nlmsg_seq = ++n->seq;
 	nlh->nlmsg_pid = 0;
 	return mnl_socket_sendto(n->sk, nlh, nlh->nlmsg_len) < 0 ? -errno : 0;
-}
-
-int nl_dump(struct nl *n, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
-{
-	uint32_t seq;
-	ssize_t len;
-	int ret = nl_request(n, nlh);
-
-	if (ret)
-		return ret;
-	seq = n->seq;
-	for (;;) {
-		len = mnl_socket_recvfrom(n->sk, n->buf, n->buflen);
-		/* -EINTR (a signal: the caller decides), -ENOBUFS (the dump overran
-		 * the socket's receive buffer) and the rest go up as they are */
-		if (len < 0)
-			return -errno;
-		/* netlink never ends a dump with 0 bytes; looping would spin */
-		if (len == 0)
-			return -ENODATA;
-		ret = nl_dump_recv(n, (size_t)len, seq, cb, data);
-		if (ret <= 0)
-			return ret;
-	}
 }

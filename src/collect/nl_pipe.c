@@ -18,6 +18,9 @@
 
 #include <linux/netlink.h>
 
+/* A dump datagram's buffer: the kernel caps one dump skb at about 32 KiB;
+ * a larger buffer never loses data (a smaller one truncates: MSG_TRUNC). */
+#define NL_DUMP_BUFLEN (64 * 1024)
 /* Datagrams a lane may hold before the caller takes them: enough to ride
  * out the caller's pause while it folds or writes a batch (COLLECT_BATCH
  * records, about 15 datagrams), or the kernel would sit idle meanwhile;

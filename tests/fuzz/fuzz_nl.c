@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * fuzz_nl.c - libFuzzer target for the netlink dump receive loop: the body
- * of nl_dump (nl_dump_recv, with libmnl's walk and the NLMSG_ERROR /
+ * of a dump (nl_dump_recv, with libmnl's walk and the NLMSG_ERROR /
  * NLMSG_DONE handlers) running diag_dump's callback (diag_dump_msg: parse,
  * count, deduplicate by cookie) over datagrams the harness builds, as a
  * kernel would send them to a dump with sequence SEQ on port PORTID; and
@@ -276,6 +276,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sock_table t = { 0 };
 	struct diag_sink sink = { &t, 77, SOCK_PROTO_TCP, 0, 0, 0 };
 	struct nl n;
+	char *buf;
 	int ret = 1, want = 1;
 
 	memset(&m, 0, sizeof(m));
@@ -298,18 +299,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break; /* the model's table is full */
 
 		/* the real loop, on a block of exactly the datagram's size */
-		n.buf = malloc(d.len);
-		if (!n.buf)
+		buf = malloc(d.len);
+		if (!buf)
 			break;
-		memcpy(n.buf, d.buf, d.len);
-		n.buflen = d.len;
-		ret = nl_dump_recv(&n, d.len, SEQ, diag_dump_msg, &sink);
+		memcpy(buf, d.buf, d.len);
+		ret = nl_dump_recv(&n, buf, d.len, SEQ, diag_dump_msg, &sink);
 		/* a receiver thread stops at a datagram nl_ends_dump calls the
 		 * end; if the loop wanted more after it, the reader would wait
 		 * for a datagram that never comes */
-		CHECK(ret != 1 || !nl_ends_dump(n.buf, d.len));
-		free(n.buf);
-		n.buf = NULL;
+		CHECK(ret != 1 || !nl_ends_dump(buf, d.len));
+		free(buf);
 
 		want = model_dgram(d.buf, d.len, &m);
 		if (ret != want) {

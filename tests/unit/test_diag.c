@@ -701,8 +701,8 @@ static size_t ext_ack_reply(uint8_t *b, size_t cap, int error, const char *text)
 	return len;
 }
 
-/* Runs one datagram through the dump's receive loop with diag_dump's callback,
- * as nl_dump does; returns its result, the message in n->ext_ack. */
+/* Runs one datagram through nl_dump_recv with diag_dump's callback, as a
+ * dump's reader does; returns its result, the message in n->ext_ack. */
 static int recv_reply(struct nl *n, uint8_t *b, size_t len)
 {
 	struct sock_table t = { 0 };
@@ -711,9 +711,7 @@ static int recv_reply(struct nl *n, uint8_t *b, size_t len)
 
 	memset(n, 0, sizeof(*n));
 	n->portid = DUMP_PORTID;
-	n->buf = (char *)b;
-	n->buflen = len;
-	ret = nl_dump_recv(n, len, DUMP_SEQ, diag_dump_msg, &sink);
+	ret = nl_dump_recv(n, (const char *)b, len, DUMP_SEQ, diag_dump_msg, &sink);
 	assert_int_equal(t.n, 0);
 	sock_table_free(&t);
 	return ret;

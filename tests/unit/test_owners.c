@@ -639,6 +639,23 @@ static int walk_with_fds(int slack)
 	return err == 0 ? 0 : err == -EMFILE ? 1 : 103;
 }
 
+/* The exit status of fn(slack) run in a child process (fn changes the
+ * process's descriptor limit, so it must not run in ours). */
+static int child_exit(int (*fn)(int), int slack)
+{
+	int status = 0;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(fn(slack));
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
 static void test_walk_out_of_fds(void **state)
 {
 	(void)state;
@@ -646,18 +663,10 @@ static void test_walk_out_of_fds(void **state)
 	 * walk: /proc, a pid directory, its fd directory, comm. Four free
 	 * descriptors are enough for this (single-threaded) tree. */
 	for (int slack = 0; slack <= 4; slack++) {
-		int status = 0;
-		pid_t pid;
+		int got = child_exit(walk_with_fds, slack);
 
-		fflush(NULL);
-		pid = fork();
-		assert_true(pid >= 0);
-		if (pid == 0)
-			_exit(walk_with_fds(slack));
-		assert_int_equal(waitpid(pid, &status, 0), pid);
-		assert_true(WIFEXITED(status));
-		if (WEXITSTATUS(status) != (slack < 4 ? 1 : 0))
-			fail_msg("%d free fds: child exit %d", slack, WEXITSTATUS(status));
+		if (got != (slack < 4 ? 1 : 0))
+			fail_msg("%d free fds: child exit %d", slack, got);
 	}
 }
 
@@ -918,21 +927,13 @@ static void test_threads_few_fds(void **state)
 	 * start from 16 + 2 * 3 free: one per 3 beyond 16, at most one per
 	 * process (5 here). */
 	for (int slack = 0; slack <= 40; slack++) {
-		int status = 0, want = slack < 22 ? 1 : (slack - 16) / 3;
-		pid_t pid;
+		int got = child_exit(threads_with_fds, slack);
+		int want = slack < 22 ? 1 : (slack - 16) / 3;
 
-		fflush(NULL);
-		pid = fork();
-		assert_true(pid >= 0);
-		if (pid == 0)
-			_exit(threads_with_fds(slack));
-		assert_int_equal(waitpid(pid, &status, 0), pid);
-		assert_true(WIFEXITED(status));
 		/* 1: EMFILE; else 10 + the threads that ran */
 		want = slack < 4 ? 1 : 10 + (want > 5 ? 5 : want);
-		if (WEXITSTATUS(status) != want)
-			fail_msg("%d free fds: child exit %d, want %d", slack, WEXITSTATUS(status),
-				 want);
+		if (got != want)
+			fail_msg("%d free fds: child exit %d, want %d", slack, got, want);
 	}
 }
 
